@@ -1,0 +1,139 @@
+// The command-line grammar (shared docs/design.md, "Command-line contract"). Each action loads
+// its command module lazily so `podsec --help` starts fast.
+
+import { Command, Option } from 'commander';
+import type { CommandContext } from './context.js';
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+function sourceOptions(cmd: Command): Command {
+  return cmd
+    .option('-f, --file <path>', "manifest file or directory (repeatable; '-' reads stdin)", collect, [])
+    .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+    .option('--context <name>', 'kubeconfig context (default: the current context)')
+    .option('-n, --namespace <ns>', 'namespace to read (repeatable)', collect, [])
+    .option('-A, --all-namespaces', 'read every namespace (the default for live clusters)', false);
+}
+
+const HELP_FOOTER = `
+Exit codes: 0 ok; 1 violations (with --exit-code) or a failed operation; 2 usage error;
+3 some inputs could not be read (results for the rest are printed); 130 cancelled.
+
+Start here:
+  podsec demo                          the guided session on a bundled demo estate (no cluster)
+  podsec scan -f k8s/                  evaluate manifests at baseline and restricted
+  podsec scan --context prod           scan a live cluster (read-only)
+  podsec plan --out plans/prod         write a staged migration plan to review
+  podsec apply plans/prod --phase 1-observe --dry-run
+  podsec explain runAsNonRoot          what a check requires and how to fix it
+`;
+
+export type CommandName = 'wizard' | 'demo' | 'scan' | 'plan' | 'apply' | 'rollback' | 'explain';
+
+/** Runs a command module; returns the exit code. Supplied by the composition root. */
+export type Dispatch = (name: CommandName, flags: Record<string, unknown>, args: string[]) => Promise<number>;
+
+export interface ProgramOutput {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export function buildProgram(
+  ctx: Pick<CommandContext, 'version'>,
+  dispatch: Dispatch,
+  setExit: (code: number) => void,
+  output: ProgramOutput,
+): Command {
+  const program = new Command('podsec')
+    .exitOverride()
+    .configureOutput({ writeOut: output.out, writeErr: output.err })
+    .description(
+      'Take a Kubernetes cluster to the restricted Pod Security Standard, namespace by namespace, ' +
+        'without breaking workloads: scan, fix proposals, a staged plan, and a safe apply.',
+    )
+    .version(ctx.version, '--version', 'print the podsec version')
+    .option('--non-interactive', 'never prompt; every answer comes from flags or --answers', false)
+    .option('--line', 'line-by-line prompts instead of the full-screen wizard', false)
+    .option('--no-color', 'no colours (NO_COLOR is honoured too)')
+    .addHelpText('after', HELP_FOOTER)
+    .showHelpAfterError('(run with --help for usage)')
+    .enablePositionalOptions();
+
+  const run = (name: CommandName) =>
+    async function (this: Command, ...args: unknown[]) {
+      const flags = { ...program.opts(), ...this.opts() };
+      const positional = args.slice(0, -2).filter((a): a is string => typeof a === 'string');
+      setExit(await dispatch(name, flags, positional));
+    };
+
+  sourceOptions(program)
+    .option('--out <dir>', 'where the wizard writes its plan', undefined)
+    .option('--answers <file>', 'answers file (YAML) for decisions', undefined)
+    .action(run('wizard'));
+
+  program
+    .command('demo')
+    .description('the guided session on a bundled demo inventory (no cluster needed)')
+    .option('--out <dir>', 'where to write the plan', 'plans/demo')
+    .option('--answers <file>', 'answers file (YAML) for decisions')
+    .option('--force', 'overwrite an existing plan without a journal', false)
+    .action(run('demo'));
+
+  sourceOptions(
+    program
+      .command('scan')
+      .description('evaluate workloads exactly as Pod Security Admission would'),
+  )
+    .addOption(new Option('--level <level>', 'evaluate one level only').choices(['baseline', 'restricted']))
+    .option('--version <version>', 'policy version: v1.N or latest (default: latest, or the namespace pin)')
+    .addOption(
+      new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'yaml', 'markdown', 'sarif']).default('table'),
+    )
+    .option('--exit-code', 'exit 1 when a workload fails the level (restricted unless --level)', false)
+    .option('--verify', 'server-side dry-run to confirm verdicts (live clusters; default when permitted)')
+    .option('--no-verify', 'skip the server-side dry-run')
+    .action(run('scan'));
+
+  sourceOptions(program.command('plan').description('write a staged migration plan with patch files'))
+    .addOption(new Option('--target <level>', 'target level').choices(['baseline', 'restricted']).default('restricted'))
+    .option('--out <dir>', 'plan directory', 'plans/podsec')
+    .option('--answers <file>', 'answers file (YAML): UIDs, writable paths, exemptions, skips')
+    .option('--exempt <ns>', 'namespace to record as exempt (repeatable)', collect, [])
+    .option('--harden', 'add readOnlyRootFilesystem hardening beyond the level', false)
+    .option('--force', 'overwrite an existing plan (never one with an apply journal)', false)
+    .action(run('plan'));
+
+  program
+    .command('apply')
+    .description('apply a plan phase by phase: server-side dry-run, confirm, journal')
+    .argument('<dir>', 'plan directory')
+    .option('--phase <id>', 'phase to apply (default: the next one not applied)')
+    .option('--namespace <ns>', 'limit to these namespaces (repeatable)', collect, [])
+    .option('--kubeconfig <path>', 'kubeconfig file')
+    .option('--context <name>', 'kubeconfig context')
+    .option('--yes', 'do not ask for confirmation', false)
+    .option('--dry-run', 'run every check and write nothing', false)
+    .option('--force', 'skip phase gating and cluster/drift checks', false)
+    .option('--timeout <seconds>', 'rollout timeout per workload', '300')
+    .action(run('apply'));
+
+  program
+    .command('rollback')
+    .description("undo a phase from the plan's journal, newest change first")
+    .argument('<dir>', 'plan directory')
+    .option('--phase <id>', 'phase to roll back (default: the last applied)')
+    .option('--kubeconfig <path>', 'kubeconfig file')
+    .option('--context <name>', 'kubeconfig context')
+    .option('--yes', 'do not ask for confirmation', false)
+    .option('--dry-run', 'run every check and write nothing', false)
+    .option('--force', 'revert even where someone changed the object since', false)
+    .action(run('rollback'));
+
+  program
+    .command('explain')
+    .description('what a check requires, at which policy versions, and how to fix it')
+    .argument('[check]', 'check ID, e.g. runAsNonRoot (omit to list all)')
+    .action(run('explain'));
+
+  return program;
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// `npm test`: builds (or reuses) the kube binaries, runs every vitest project, and ends with the
+// plain summary line `N passed, N failed[, N skipped]` that CI reads.
+// PODSEC_SKIP_INTEGRATION=1 runs the unit project only (no Go build, no control plane).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+
+const args = process.argv.slice(2);
+const env = { ...process.env };
+const unitOnly = env.PODSEC_SKIP_INTEGRATION === '1';
+
+if (!unitOnly && !env.PODSEC_KUBE_BIN) {
+  process.stderr.write('podsec test: preparing kube binaries (cached after the first build)\n');
+  const build = spawnSync('bash', ['test/kube/build.sh'], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  if (build.status !== 0) {
+    process.stderr.write(build.stdout ?? '');
+    process.stderr.write('podsec test: building the kube binaries failed (see above)\n');
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+  const lines = build.stdout.trim().split('\n');
+  env.PODSEC_KUBE_BIN = lines[lines.length - 1];
+}
+
+const results = '.vitest-results.json';
+rmSync(results, { force: true });
+const vitestArgs = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}`];
+if (unitOnly) vitestArgs.push('--project', 'unit');
+const run = spawnSync('npx', [...vitestArgs, ...args], { stdio: 'inherit', env });
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+if (existsSync(results)) {
+  const r = JSON.parse(readFileSync(results, 'utf8'));
+  passed = r.numPassedTests ?? 0;
+  failed = r.numFailedTests ?? 0;
+  skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+  // A suite that failed to load has no tests counted: make it visible as a failure.
+  const brokenSuites = (r.testResults ?? []).filter((s) => s.status === 'failed' && (s.assertionResults ?? []).length === 0).length;
+  failed += brokenSuites;
+}
+if (run.status !== 0 && failed === 0) failed = 1;
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(run.status === 0 && failed === 0 ? 0 : 1);
