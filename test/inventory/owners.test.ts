@@ -110,3 +110,25 @@ describe('fieldManagers', () => {
     ]);
   });
 });
+
+describe('detectManagers', () => {
+  it('recognises Helm, Argo CD and Flux conventions', async () => {
+    const { detectManagers } = await import('../../src/inventory/managers.js');
+    expect(
+      detectManagers({
+        metadata: {
+          annotations: { 'meta.helm.sh/release-name': 'shop', 'meta.helm.sh/release-namespace': 'apps', 'argocd.argoproj.io/tracking-id': 'shop-app:apps/Deployment:shop/vote' },
+          labels: { 'kustomize.toolkit.fluxcd.io/name': 'infra', 'kustomize.toolkit.fluxcd.io/namespace': 'flux-system' },
+        },
+      }),
+    ).toEqual([
+      { tool: 'helm', name: 'shop', detail: 'release namespace apps' },
+      { tool: 'argocd', name: 'shop-app', detail: 'tracking-id shop-app:apps/Deployment:shop/vote' },
+      { tool: 'flux', name: 'infra', detail: 'Kustomization flux-system/infra' },
+    ]);
+    expect(detectManagers({ metadata: { labels: { 'app.kubernetes.io/managed-by': 'Helm', 'app.kubernetes.io/instance': 'redis' } } })).toEqual([
+      { tool: 'helm', name: 'redis', detail: 'app.kubernetes.io/managed-by=Helm' },
+    ]);
+    expect(detectManagers({ metadata: {} })).toEqual([]);
+  });
+});
