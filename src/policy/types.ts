@@ -56,4 +56,9 @@ export interface EvaluateOptions {
    * hostNetwork hostPort defaulting (Kubernetes >= 1.28).
    */
   isPod?: boolean;
+  /**
+   * The newest policy minor the evaluating API server knows (e.g. 35 on Kubernetes 1.36):
+   * `latest` and newer versions use that minor's rules. Defaults to the engine's newest.
+   */
+  newestMinor?: number;
 }

@@ -1,0 +1,14 @@
+// Public API of the pure Pod Security Standards engine.
+
+export type { CheckId, EvaluateOptions, Evaluation, Level, PodLike, Violation } from './types.js';
+export { LEVELS } from './types.js';
+export { aggregateMessage, aggregateReasons, evaluatePod, strictestLevel } from './evaluate.js';
+export { CHECK_IDS, NEWEST_MINOR, checksFor } from './registry.js';
+export { effectiveMinor, parsePolicyVersion } from './version.js';
+export { extractPodTemplate, WORKLOAD_KINDS, type ExtractedTemplate } from './pod-spec.js';
+export { compareLevels, LABEL_PREFIX, parseNamespaceLabels } from './namespace-labels.js';
+export { validatePodSpecShape } from './shape.js';
+export { goQuote } from './go-quote.js';
+export { forbiddenPodMessage, levelVersion, wouldViolateMessage } from './messages.js';
+export { allowedSysctls } from './checks/sysctls.js';
+export { ALLOWED_VOLUME_SOURCES, RESTRICTED_VOLUME_SOURCES } from './checks/restricted-volumes.js';
