@@ -3,6 +3,7 @@
 // per-request timeouts, retries with backoff on 429 (honouring Retry-After), 5xx and dropped
 // connections. Every failure leaves as ApiResponseError / RequestTimeoutError / a network error.
 
+import { setMaxListeners } from 'node:events';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -76,6 +77,8 @@ export class KubeClient {
       if (o.servername) tls.servername = o.servername;
       agent = new https.Agent(tls);
     }
+    // Every in-flight request listens for the abort signal.
+    if (opts.signal) setMaxListeners(0, opts.signal);
     const client = new KubeClient(kc, server, agent, opts);
     client.setHeaders(o);
     return client;
