@@ -39,10 +39,12 @@ const SC_FIELDS: Record<string, Kind> = {
 };
 const CONTAINER_FIELDS: Record<string, Kind> = { name: 'string', image: 'string', securityContext: 'object', ports: 'list' };
 
+const EXPECTED: Record<Kind, string> = { object: 'a mapping', list: 'a list', string: 'a string', boolean: 'a boolean', integer: 'an integer' };
+
 function checkFields(o: Obj, fields: Record<string, Kind>, path: string, errors: string[]): void {
   for (const [key, kind] of Object.entries(fields)) {
     const v = o[key];
-    if (v !== undefined && v !== null && !is(v, kind)) errors.push(`${path}.${key}: expected ${kind === 'object' ? 'a mapping' : kind === 'list' ? 'a list' : `a ${kind}`}, got ${typeName(v)}`);
+    if (v !== undefined && v !== null && !is(v, kind)) errors.push(`${path}.${key}: expected ${EXPECTED[kind]}, got ${typeName(v)}`);
   }
 }
 
