@@ -27,6 +27,13 @@ export function colorEnabled({ env, noColorFlag, isTTY }: ColorInputs): boolean 
 }
 
 export function processIo(proc: NodeJS.Process, noColorFlag: boolean): Io {
+  // A closed pipe (`podsec scan | head`) ends the program quietly, as Unix tools do.
+  for (const stream of [proc.stdout, proc.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') proc.exit(proc.exitCode ?? 0);
+      throw err;
+    });
+  }
   return {
     out: (t) => void proc.stdout.write(t),
     err: (t) => void proc.stderr.write(t),
