@@ -9,6 +9,13 @@ const args = process.argv.slice(2);
 const env = { ...process.env };
 const unitOnly = env.PODSEC_SKIP_INTEGRATION === '1';
 
+// Subprocess tests run the bundle: build it from the current sources first (about a second).
+const bundle = spawnSync('node', ['build.mjs'], { stdio: 'inherit' });
+if (bundle.status !== 0) {
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
 if (!unitOnly && !env.PODSEC_KUBE_BIN) {
   process.stderr.write('podsec test: preparing kube binaries (cached after the first build)\n');
   const build = spawnSync('bash', ['test/kube/build.sh'], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
