@@ -17,7 +17,7 @@ export type ValueSource =
 
 export interface FixChange {
   /** The failing check this change addresses, or 'harden' for optional hardening. */
-  check: CheckId | 'harden' | 'ownership';
+  check: CheckId | 'harden' | 'ownership' | 'writable';
   /** RFC 6901 pointer into the pod template, e.g. /spec/containers/0/securityContext/runAsUser. */
   path: string;
   op: 'add' | 'replace' | 'remove';
@@ -58,6 +58,18 @@ export interface FixProposal {
   strategicPatch: Record<string, unknown> | null;
   /** RFC 6902 patch for the whole workload object. */
   jsonPatch: JsonPatchOp[];
-  /** Temporary root init container for volume ownership, to be removed before restricted. */
-  ownershipInit?: { container: string; paths: string[] };
+  /**
+   * Temporary root init container for volume ownership (allowed under baseline, not restricted):
+   * the plan adds `initContainer` in the fix phase and removes it before enforcing restricted.
+   */
+  ownershipInit?: {
+    container: string;
+    paths: string[];
+    uid?: number;
+    gid?: number;
+    /** The init container to append to spec.initContainers (not part of patchedTemplate). */
+    initContainer?: Record<string, unknown>;
+  };
+  /** Why the workload needs the host (node agent), when detected. */
+  nodeAgent?: string;
 }

@@ -1,0 +1,96 @@
+// Output formats of a proposal for a whole workload object: the patched object, a strategic-merge
+// patch (what `kubectl patch --type strategic` accepts) and an RFC 6902 JSON patch. Pure.
+
+import jsonpatch from 'fast-json-patch';
+import type { PodTemplate, Workload } from '../inventory/types.js';
+import { getAt, isObj, type Obj } from './draft.js';
+import type { JsonPatchOp } from './json-patch-types.js';
+
+/**
+ * Patch merge keys of the list fields inside a pod template (k8s.io/api core/v1 struct tags
+ * `patchMergeKey`/`patchStrategy:"merge"`). Lists not named here are replaced whole.
+ */
+export const MERGE_KEYS: Readonly<Record<string, string>> = {
+  containers: 'name',
+  initContainers: 'name',
+  ephemeralContainers: 'name',
+  volumes: 'name',
+  env: 'name',
+  volumeMounts: 'mountPath',
+  volumeDevices: 'devicePath',
+  ports: 'containerPort',
+  imagePullSecrets: 'name',
+  hostAliases: 'ip',
+  resourceClaims: 'name',
+  topologySpreadConstraints: 'topologyKey',
+};
+
+/** The workload object with its pod template's spec and annotations replaced. */
+export function patchedObject(workload: Workload, template: PodTemplate): Record<string, unknown> {
+  const out = structuredClone(workload.object);
+  const at = workload.templatePath.length === 0 ? out : getAt(out, workload.templatePath);
+  if (!isObj(at)) return out;
+  at['spec'] = structuredClone(template.spec);
+  const before = JSON.stringify(workload.template.metadata.annotations);
+  if (JSON.stringify(template.metadata.annotations) !== before) {
+    const meta = isObj(at['metadata']) ? at['metadata'] : (at['metadata'] = {});
+    if (template.metadata.annotations === undefined) delete (meta as Obj)['annotations'];
+    else (meta as Obj)['annotations'] = structuredClone(template.metadata.annotations);
+  }
+  return out;
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function diffList(a: unknown[], b: unknown[], key: string): unknown[] | undefined {
+  const keyed = (xs: unknown[]): boolean =>
+    xs.every((x) => isObj(x) && x[key] !== undefined) && new Set(xs.map((x) => JSON.stringify((x as Obj)[key]))).size === xs.length;
+  if (!keyed(a) || !keyed(b)) return [...b, { $patch: 'replace' }];
+  const find = (xs: unknown[], k: unknown): Obj | undefined => xs.find((x) => same((x as Obj)[key], k)) as Obj | undefined;
+  const out: unknown[] = [];
+  for (const item of b as Obj[]) {
+    const old = find(a, item[key]);
+    if (old === undefined) out.push(item);
+    else {
+      const d = diffObj(old, item);
+      if (d !== undefined) out.push({ [key]: item[key], ...d });
+    }
+  }
+  for (const item of a as Obj[]) if (find(b, item[key]) === undefined) out.push({ [key]: item[key], $patch: 'delete' });
+  // Keyed items must keep their relative order; if b reorders a, replace the list instead.
+  const order = (xs: Obj[]): string[] => xs.map((x) => JSON.stringify(x[key])).filter((k) => (a as Obj[]).some((y) => JSON.stringify(y[key]) === k));
+  const kept = order(b as Obj[]);
+  const was = order(a as Obj[]).filter((k) => kept.includes(k));
+  if (!same(kept, was)) return [...b, { $patch: 'replace' }];
+  return out.length === 0 ? undefined : out;
+}
+
+function diffObj(a: Obj, b: Obj): Obj | undefined {
+  const out: Obj = {};
+  for (const [k, v] of Object.entries(b)) {
+    const old = a[k];
+    if (old === undefined) out[k] = v;
+    else if (same(old, v)) continue;
+    else if (isObj(old) && isObj(v)) {
+      const d = diffObj(old, v);
+      if (d !== undefined) out[k] = d;
+    } else if (Array.isArray(old) && Array.isArray(v) && MERGE_KEYS[k] !== undefined) {
+      const d = diffList(old, v, MERGE_KEYS[k]);
+      if (d !== undefined) out[k] = d;
+    } else out[k] = v;
+  }
+  for (const k of Object.keys(a)) if (!(k in b)) out[k] = null;
+  return Object.keys(out).length === 0 ? undefined : out;
+}
+
+/** Strategic-merge patch turning `original` into `patched`; null when they are equal. */
+export function toStrategicPatch(original: Record<string, unknown>, patched: Record<string, unknown>): Record<string, unknown> | null {
+  return diffObj(original, patched) ?? null;
+}
+
+/** RFC 6902 patch turning `original` into `patched`. */
+export function toJsonPatch(original: Record<string, unknown>, patched: Record<string, unknown>): JsonPatchOp[] {
+  return jsonpatch.compare(original, patched) as JsonPatchOp[];
+}
