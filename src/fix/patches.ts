@@ -77,8 +77,14 @@ function diffObj(a: Obj, b: Obj): Obj | undefined {
       const d = diffObj(old, v);
       if (d !== undefined) out[k] = d;
     } else if (Array.isArray(old) && Array.isArray(v) && MERGE_KEYS[k] !== undefined) {
-      const d = diffList(old, v, MERGE_KEYS[k]);
+      const key = MERGE_KEYS[k];
+      const d = diffList(old, v, key);
       if (d !== undefined) out[k] = d;
+      // kubectl puts items new to a merge list first unless the patch states the order.
+      const added = v.some((x) => isObj(x) && !old.some((o) => isObj(o) && same(o[key], x[key])));
+      if (d !== undefined && added && !d.some((x) => isObj(x) && x['$patch'] === 'replace')) {
+        out[`$setElementOrder/${k}`] = v.map((x) => ({ [key]: (x as Obj)[key] }));
+      }
     } else out[k] = v;
   }
   for (const k of Object.keys(a)) if (!(k in b)) out[k] = null;
