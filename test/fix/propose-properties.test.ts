@@ -10,6 +10,7 @@ import type { Workload } from '../../src/inventory/types.js';
 import { deployment, loadCatalogue, workloadsFromText } from './helpers.js';
 
 const catalogue = loadCatalogue();
+type Gen<A> = A extends fc.Arbitrary<infer T> ? T : never;
 const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 const IMAGES = ['nginx:1.27', 'redis:7', 'example.com/team/app:1.2', 'bitnami/postgresql:16', 'python:3.12', 'gcr.io/distroless/static:nonroot', 'busybox'];
 
@@ -100,9 +101,9 @@ function clean<T>(v: T): T {
   return JSON.parse(JSON.stringify(v)) as T;
 }
 
-function build(p: fc.TypeOf<typeof pod>): Workload {
+function build(p: Gen<typeof pod>): Workload {
   const used = new Set<string>();
-  const mk = (c: fc.TypeOf<typeof container>, name: string) => {
+  const mk = (c: { image: string; command?: unknown; env?: unknown; ports?: unknown; mounts: string[]; securityContext?: unknown }, name: string) => {
     c.mounts.forEach((m) => used.add(m));
     return clean({ name, image: c.image, command: c.command, env: c.env, ports: c.ports, securityContext: c.securityContext, volumeMounts: c.mounts.length ? c.mounts.map((m) => ({ name: m, mountPath: `/mnt/${m}` })) : undefined });
   };
