@@ -1,7 +1,9 @@
 // Live scans against the real control plane (etcd + kube-apiserver with PodSecurity + KCM):
 // every workload kind, an unreadable namespace for a low-privilege user, a webhook-style injected
 // container, a pinned old version, and server-side verification agreeing with the engine.
-import { AppsV1Api, CoreV1Api, RbacAuthorizationV1Api, type V1Pod } from '@kubernetes/client-node';
+import * as fs from 'node:fs';
+import { AppsV1Api, CoreV1Api, RbacAuthorizationV1Api, type V1ClusterRole, type V1Pod } from '@kubernetes/client-node';
+import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLive } from '../../src/cluster/inventory.js';
 import { verifyNamespaces } from '../../src/cluster/verify.js';
@@ -144,16 +146,9 @@ describe('podsec scan against a live cluster', () => {
     for (const ns of [open, hidden]) await core.createNamespacedPod({ namespace: ns, body: { metadata: { name: 'p' }, spec: { containers: [container('c', { securityContext: restricted })] } } });
     const rbac = kc().makeApiClient(RbacAuthorizationV1Api);
     const role = `podsec-test-${open}`;
-    await rbac.createClusterRole({
-      body: {
-        metadata: { name: role },
-        rules: [
-          { apiGroups: [''], resources: ['namespaces', 'pods', 'replicationcontrollers'], verbs: ['get', 'list'] },
-          { apiGroups: ['apps'], resources: ['deployments', 'statefulsets', 'daemonsets', 'replicasets'], verbs: ['get', 'list'] },
-          { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: ['get', 'list'] },
-        ],
-      },
-    });
+    // the shipped read-only role, bound in `open` only
+    const reader = parse(fs.readFileSync('templates/rbac/podsec-reader.yaml', 'utf8')) as V1ClusterRole;
+    await rbac.createClusterRole({ body: { ...reader, metadata: { name: role } } });
     // get namespaces cluster-wide (to read labels), workloads only in `open`
     await rbac.createClusterRole({ body: { metadata: { name: `${role}-ns` }, rules: [{ apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list'] }] } });
     await rbac.createClusterRoleBinding({ body: { metadata: { name: `${role}-ns` }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `${role}-ns` }, subjects: [{ kind: 'User', name: 'reader', apiGroup: 'rbac.authorization.k8s.io' }] } });
