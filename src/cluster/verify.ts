@@ -2,9 +2,9 @@
 // is changed) merge patch of the enforce label at the strictest level its workloads pass and at
 // the target level; the API server's PodSecurity warnings are compared with the engine's.
 
-import { evaluatePod, strictestLevel } from '../policy/index.js';
+import { checksFor, evaluatePod, strictestLevel } from '../policy/index.js';
 import type { Level } from '../policy/types.js';
-import type { Inventory, NamespaceInfo } from '../inventory/types.js';
+import { workloadKey, type Inventory, type NamespaceInfo } from '../inventory/types.js';
 import { parseWarningHeader } from '../inventory/psa-warnings.js';
 import { releaseMinor, resolveLiveVersion } from '../inventory/server-policy.js';
 import {
@@ -119,7 +119,7 @@ async function verifyOne(
   };
   const results: LevelVerification[] = [];
   for (const level of levels) {
-    const sent = versionForDryRun(level, version, current, serverMinor);
+    const sent = versionForDryRun(level, version, current, serverMinor, (a, b) => b <= session.policyMinor && sameRules(level, a, b));
     if (sent === null) {
       results.push(skippedLevel(level, version, 'PodSecurity does not re-check pods when the enforce level and version stay the same'));
       continue;
@@ -134,7 +134,9 @@ async function verifyOne(
         { metadata: { labels: { [`${LABEL}enforce`]: level, [`${LABEL}enforce-version`]: sent } } },
         { dryRun: 'All', fieldManager: 'podsec' },
       );
-      results.push(compareWithServer(ns.name, level, sent, checks, parseWarningHeader(res.headers.warning)));
+      const result = compareWithServer(ns.name, level, sent, checks, parseWarningHeader(res.headers.warning));
+      attributeCauses(result, inventory, pods, level, resolveLiveVersion(sent, session.policyMinor));
+      results.push(result);
     } catch (err) {
       const e = toClusterError(err, session.server, `dry-run the enforce label of namespace "${ns.name}"`);
       results.push({ ...skippedLevel(level, sent, e.message), status: e.kind === 'forbidden' ? 'skipped' : 'failed' });
@@ -142,6 +144,29 @@ async function verifyOne(
   }
   if (levels.length === 0) return { status: 'skipped', levels: [], note: 'workloads pass only privileged: nothing to dry-run' };
   return { status: worstStatus(results), levels: results };
+}
+
+/** True when two policy minors run the same check revisions at `level`. */
+function sameRules(level: Level, a: number, b: number): boolean {
+  if (level === 'privileged') return true;
+  const x = checksFor(level, a);
+  const y = checksFor(level, b);
+  return x.length === y.length && x.every((c, i) => c.id === y[i]?.id && c.checkPod === y[i]?.checkPod);
+}
+
+/** Says per violator whether its workload's template fails too, or only the live pod does. */
+function attributeCauses(result: LevelVerification, inventory: Inventory, pods: readonly LivePod[], level: Level, version: string): void {
+  const byKey = new Map(inventory.workloads.map((w) => [workloadKey(w), w]));
+  for (const v of result.violators) {
+    const pod = pods.find((p) => p.name === v.pod);
+    const w = pod ? byKey.get(pod.workload) : undefined;
+    if (!w) {
+      v.cause = 'unknownPod';
+      continue;
+    }
+    const templateAllowed = evaluatePod(w.template, level, version, { isPod: w.kind === 'Pod' }).allowed;
+    v.cause = !templateAllowed ? 'template' : (w.live?.injectedContainers.length ?? 0) > 0 ? 'injectedContainers' : 'podDiffersFromTemplate';
+  }
 }
 
 function skippedLevel(level: Level, version: string, note: string): LevelVerification {

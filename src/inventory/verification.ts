@@ -18,6 +18,11 @@ export interface VerifiedViolator {
   reasons: string;
   /** workloadKey of every workload whose pods are in the group, as far as they are known. */
   workloads: string[];
+  /**
+   * Set by the cluster adapter: `template` when the workload's template fails too; otherwise the
+   * pod differs from its template (`injectedContainers` by a webhook, or `podDiffersFromTemplate`).
+   */
+  cause?: ViolationCause;
 }
 
 export interface LevelVerification {
@@ -117,19 +122,28 @@ export function worstStatus(levels: readonly { status: VerificationStatus }[]): 
 /**
  * The enforce-version to send so that PSA really evaluates pods: it skips the check when the
  * enforce level and version do not change, or when the level is relaxed at the same version. Then
- * an equivalent spelling of the version is used (`latest` <-> `v1.<server minor>`); null when none.
+ * an equivalent version is used: `latest` <-> `v1.<server minor>`, or a neighbouring minor with the
+ * same rules (`sameRules(a, b)`, e.g. v1.23 and v1.24); null when there is none.
  */
 export function versionForDryRun(
   level: Level,
   version: string,
   current: { level: Level; version: string },
   serverReleaseMinor: number,
+  sameRules: (a: number, b: number) => boolean = () => false,
 ): string | null {
   const rank = (l: Level) => (l === 'privileged' ? 0 : l === 'baseline' ? 1 : 2);
   const skipped = current.version === version && rank(level) <= rank(current.level);
   if (!skipped) return version;
   if (version === 'latest') return `v1.${serverReleaseMinor}`;
   const m = /^v1\.(\d+)$/.exec(version);
-  if (m && Number(m[1]) >= serverReleaseMinor) return 'latest';
+  if (!m) return null;
+  const n = Number(m[1]);
+  if (n >= serverReleaseMinor) return 'latest';
+  for (let k = n + 1; k <= serverReleaseMinor; k++) if (sameRules(n, k)) return `v1.${k}`;
+  for (let k = n - 1; k >= 0; k--) if (sameRules(n, k)) return `v1.${k}`;
   return null;
 }
+
+/** What a violating pod's problem comes from, judged by its workload's template. */
+export type ViolationCause = 'template' | 'injectedContainers' | 'podDiffersFromTemplate' | 'unknownPod';

@@ -103,6 +103,7 @@ describe('podsec scan against a live cluster', () => {
     const baseline = v?.levels.find((l) => l.level === 'baseline');
     expect(baseline?.violators.map((x) => [x.pod, x.workloads])).toEqual([['mesh-0', [`${ns}/ReplicaSet/mesh`]]]);
     expect(baseline?.status).toBe('agrees');
+    expect(baseline?.violators[0]?.cause).toBe('injectedContainers');
   });
 
   it('verifies with a server-side dry-run and finds the same violators as the engine, at a pinned old version too', async () => {
@@ -115,9 +116,7 @@ describe('podsec scan against a live cluster', () => {
         l.session.client.close();
         const all = [...res.namespaces.values()].flatMap((n) => n.levels);
         lastVerification = JSON.stringify([...res.namespaces], null, 1);
-        // legacy already enforces baseline:v1.23, so PSA would not re-check that one: skipped.
-        const done = all.length > 0 && all.every((x) => x.status === 'agrees' || (x.status === 'skipped' && x.policy === 'baseline:v1.23'));
-        return done ? res : undefined;
+        return all.length > 0 && all.every((x) => x.status === 'agrees') ? res : undefined;
       },
       60_000,
       1_000,
@@ -129,10 +128,13 @@ describe('podsec scan against a live cluster', () => {
     expect(restrictedCheck?.policy).toBe('restricted:latest');
     expect(restrictedCheck?.warnings[0]).toBe('existing pods in namespace "shop" violate the new PodSecurity enforce level "restricted:latest"');
     expect(restrictedCheck?.violators.flatMap((v) => v.workloads)).toContain('shop/Deployment/vote');
+    expect(restrictedCheck?.violators.every((v) => v.cause === 'template')).toBe(true);
     // legacy is pinned to v1.23: the dry-run uses the pin, and the engine agrees at that version.
     const legacy = live.namespaces.get('legacy');
+    // It already enforces baseline:v1.23, which PSA would not re-check: podsec sends v1.24, whose
+    // rules are the same, so the server really evaluates the pods.
     expect(legacy?.levels.map((l) => [l.policy, l.status])).toEqual([
-      ['baseline:v1.23', 'skipped'],
+      ['baseline:v1.24', 'agrees'],
       ['restricted:v1.23', 'agrees'],
     ]);
     expect(legacy?.levels[1]?.violators.map((v) => v.workloads)).toEqual([['legacy/Deployment/inventory']]);

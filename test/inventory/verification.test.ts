@@ -89,3 +89,11 @@ describe('worstStatus', () => {
     expect(worstStatus([{ status: 'agrees' }])).toBe('agrees');
   });
 });
+
+describe('versionForDryRun with equivalent minors', () => {
+  it('uses a neighbouring minor with the same rules when the pin would be skipped', () => {
+    const same = (a: number, b: number) => (a === 23 && b === 24) || (a === 24 && b === 23);
+    expect(versionForDryRun('baseline', 'v1.23', { level: 'baseline', version: 'v1.23' }, 37, same)).toBe('v1.24');
+    expect(versionForDryRun('baseline', 'v1.25', { level: 'baseline', version: 'v1.25' }, 37, same)).toBeNull();
+  });
+});
