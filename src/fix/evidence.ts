@@ -45,7 +45,7 @@ const TEMP_DIRS_RE = /No usable temporary directory found in \[([^\]]*)\]/;
 const READ_ONLY_RE = /(?:"|'|\s|^)(\/[^\s"'():,]+)["']?\s*(?:failed\s*)?\(?(?:30: |Errno 30\] |: )?Read-only file system/;
 const READ_ONLY_PY_RE = /\[Errno 30\] Read-only file system: '([^']+)'/;
 const PERM_PATH_RE = /(?:open|mkdir|create|write|touch|cannot create)[^/\n]*?["']?(\/[^\s"':,)]+)["']?[^\n]*Permission denied|Permission denied: '(\/[^']+)'|(\/[^\s"':,)]+)["']?:? Permission denied/i;
-const BIND_RE = /(?:bind|listen)[^\n]*?[:\s](\d{1,5})\b[^\n]*(?:permission denied|Permission denied|EACCES)|EACCES[^\n]*?:(\d{1,5})\b/;
+const BIND_RE = /(?:bind|listen)[^\n]*?:(\d{1,5})\b[^\n]*(?:permission denied|Permission denied|EACCES)|EACCES[^\n]*?:(\d{1,5})\b/;
 
 /** Matches one log line; null when it says nothing we can act on. */
 export function matchLogLine(raw: string): Finding | null {
