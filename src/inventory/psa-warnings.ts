@@ -25,6 +25,8 @@ export interface ParsedPsaWarnings {
   checked?: { first: number; of: number };
   /** `failed to list pods while checking new PodSecurity enforce level`. */
   listFailed: boolean;
+  /** `namespace "x" is exempt from Pod Security, and the policy (...) will be ignored` (newer servers). */
+  exempt: boolean;
   /** The warnings look cut by the API server's 4 KiB limit (items cut to 256 runes, rest dropped). */
   truncated: boolean;
   /** Warnings that are none of the above (other admission plugins, cut lines). */
@@ -40,6 +42,7 @@ const EXISTING_RE = /^existing pods in namespace "([^"]+)" violate the new PodSe
 const LIMIT_RE = /^new PodSecurity enforce level only checked against the first (\d+) of (\d+) existing pods$/;
 const POD_LINE_RE = /^([a-z0-9](?:[-a-z0-9.]*[a-z0-9])?)(?: \(and (\d+) other pods?\))?: (.+)$/;
 const LIST_FAILED = 'failed to list pods while checking new PodSecurity enforce level';
+const EXEMPT_RE = /^namespace "[^"]+" is exempt from Pod Security, and the policy \(.*\) will be ignored$/;
 
 /**
  * Texts of HTTP Warning headers (RFC 7234 `299 - "text"`). Repeated headers arrive joined with
@@ -57,7 +60,7 @@ const runeLength = (s: string): number => [...s].length;
 
 /** Structures the warning texts of a namespace relabel that tightens enforce. */
 export function parsePsaWarnings(texts: readonly string[]): ParsedPsaWarnings {
-  const out: ParsedPsaWarnings = { lines: [], listFailed: false, truncated: looksTruncated(texts), other: [] };
+  const out: ParsedPsaWarnings = { lines: [], listFailed: false, exempt: false, truncated: looksTruncated(texts), other: [] };
   for (const text of texts) {
     const head = EXISTING_RE.exec(text);
     if (head) {
@@ -68,6 +71,10 @@ export function parsePsaWarnings(texts: readonly string[]): ParsedPsaWarnings {
     const limit = LIMIT_RE.exec(text);
     if (limit) {
       out.checked = { first: Number(limit[1]), of: Number(limit[2]) };
+      continue;
+    }
+    if (EXEMPT_RE.test(text)) {
+      out.exempt = true;
       continue;
     }
     if (text === LIST_FAILED) {

@@ -6,9 +6,9 @@ import type { Level } from '../policy/types.js';
 import { parsePsaWarnings, predictPsaWarnings, simulateWarningTruncation, type PodVerdict } from './psa-warnings.js';
 
 /** Outcome of one check, worst first in VERIFICATION_SEVERITY. */
-export type VerificationStatus = 'agrees' | 'disagrees' | 'incomplete' | 'exemptOrUnseen' | 'skipped' | 'failed';
+export type VerificationStatus = 'agrees' | 'disagrees' | 'incomplete' | 'exempt' | 'exemptOrUnseen' | 'skipped' | 'failed';
 
-export const VERIFICATION_SEVERITY: readonly VerificationStatus[] = ['disagrees', 'exemptOrUnseen', 'incomplete', 'failed', 'skipped', 'agrees'];
+export const VERIFICATION_SEVERITY: readonly VerificationStatus[] = ['disagrees', 'exemptOrUnseen', 'exempt', 'incomplete', 'failed', 'skipped', 'agrees'];
 
 export interface VerifiedViolator {
   /** The pod the server names (lexically first of its group). */
@@ -89,6 +89,9 @@ export function compareWithServer(
 
   const base = { level, version, policy, warnings: [...serverWarnings], violators, onlyServer, onlyEngine, truncated: parsed.truncated };
   const engineViolating = pods.filter((p) => p.reasons.length > 0).length;
+  if (parsed.exempt) {
+    return { ...base, status: 'exempt', note: 'the API server says the namespace is exempt from Pod Security (admission configuration): labels are not enforced there' };
+  }
   if (parsed.listFailed) {
     return { ...base, status: 'incomplete', note: 'the API server could not list the pods of the namespace' };
   }

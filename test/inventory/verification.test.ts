@@ -25,6 +25,14 @@ describe('compareWithServer', () => {
     expect(v.note).toMatch(/3 violating pod\(s\).*exempt/);
   });
 
+  it('recognises the explicit exemption warning of newer servers', () => {
+    const v = compareWithServer('shop', 'restricted', 'latest', pods, [
+      'namespace "shop" is exempt from Pod Security, and the policy (enforce=restricted:latest) will be ignored',
+    ]);
+    expect(v.status).toBe('exempt');
+    expect(v.onlyServer).toEqual([]);
+  });
+
   it('treats "only checked the first N of M pods" as incomplete', () => {
     const v = compareWithServer('shop', 'restricted', 'latest', pods, [
       'new PodSecurity enforce level only checked against the first 2 of 4 existing pods',
