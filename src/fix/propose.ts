@@ -29,6 +29,9 @@ export interface ProposeOptions {
   harden?: boolean;
 }
 
+/** Kinds whose pod template the API server refuses to change (spec.template is immutable). */
+export const IMMUTABLE_TEMPLATE_KINDS: readonly string[] = ['Pod', 'Job'];
+
 function statusOf(draft: FixDraft, allowedBefore: boolean): FixStatus {
   if (draft.blockers.size > 0) return 'blocked';
   const required = draft.changes.filter((c) => c.purpose === 'required');
@@ -88,6 +91,7 @@ export function proposeFix(workload: Workload, opts: ProposeOptions): FixProposa
     jsonPatch: toJsonPatch(workload.object, patched),
   };
   if (ctx.nodeAgent !== undefined) out.nodeAgent = ctx.nodeAgent;
+  if (out.strategicPatch !== null) out.applyMethod = IMMUTABLE_TEMPLATE_KINDS.includes(workload.kind) ? 'recreate' : 'patch';
   if (blocked) {
     const reasons = [...new Set([...(ctx.nodeAgent !== undefined ? [ctx.nodeAgent] : []), ...ctx.draft.blockers.values()])];
     out.blockedReason = `${reasons.join('; ')}. Keep the namespace at the strictest level this passes, or exempt it with a reason`;

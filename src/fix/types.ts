@@ -70,6 +70,11 @@ export interface FixProposal {
     /** The init container to append to spec.initContainers (not part of patchedTemplate). */
     initContainer?: Record<string, unknown>;
   };
+  /**
+   * How the change reaches a live object: `patch` (kubectl patch --type strategic), or `recreate`
+   * for kinds whose pod template is immutable (bare Pods, Jobs): delete and create the patched object.
+   */
+  applyMethod?: 'patch' | 'recreate';
   /** Why the workload needs the host (node agent), when detected. */
   nodeAgent?: string;
 }
