@@ -112,3 +112,23 @@ describe('connect errors', () => {
     expect((err as ClusterError).hint).toMatch(/log in again/);
   });
 });
+
+describe('credentials', () => {
+  const signal = new AbortController().signal;
+
+  it('runs an exec credential plugin and sends its token', async () => {
+    const plugin = write('plugin.mjs', `process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: 'from-exec' } }));`);
+    const api = await startFakeApi((r) => (r.path === '/version' ? { body: { gitVersion: 'v1.35.1' } } : undefined));
+    const kcText = kubeconfigYaml(api.url, 'unused', 'exec').replace(
+      '    token: unused\n',
+      ['    exec:', '      apiVersion: client.authentication.k8s.io/v1', `      command: ${process.execPath}`, `      args: ["${plugin}"]`, '      interactiveMode: Never', ''].join('\n'),
+    );
+    const file = write('exec-config', kcText);
+    const session = await connect({ kubeconfig: file, newestPolicyMinor: 37 }, { env: {}, signal });
+    session.client.close();
+    await api.close();
+    expect(api.requests[0]?.headers.authorization).toBe('Bearer from-exec');
+    expect(session.serverVersion).toBe('v1.35.1');
+    expect(session.policyMinor).toBe(35);
+  });
+});
