@@ -13,6 +13,9 @@ export function ensureIdentity(ctx: FixContext, ref: ContainerRef, check: CheckI
   if (sc['runAsUser'] === 0) {
     ctx.draft.remove(scPath(ref, 'runAsUser'), meta(check, `${q(ref)} must not run as UID 0`));
   }
+  // Windows pods have no numeric UIDs (runAsUserName instead); the API rejects runAsUser there.
+  const os = ctx.draft.spec['os'];
+  if (isObj(os) && os['name'] === 'windows') return;
   const id = resolveIdentity(ctx, ref);
   if (id.fromWorkload) return;
   ctx.switchedToNonRoot.set(ref.name, id);

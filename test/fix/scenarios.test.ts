@@ -118,6 +118,24 @@ describe('proposeFix scenarios', () => {
     expect(hard.status).toBe(plain.status);
   });
 
+  it('sets no UID on a Windows pod (runAsUser is Linux-only) and asks nothing', () => {
+    const w = deployment('win', { os: { name: 'windows' }, containers: [{ name: 'app', image: 'mcr.microsoft.com/windows/nanoserver:ltsc2022' }] });
+    const p = proposeFix(w, restricted);
+    expect(p.status).toBe('fixed');
+    expect(p.questions).toEqual([]);
+    expect(JSON.stringify(p.patchedTemplate)).not.toMatch(/runAsUser|runAsGroup/);
+  });
+
+  it('covers ephemeral containers too', () => {
+    const w = deployment('dbg', {
+      containers: [{ name: 'app', image: 'gcr.io/distroless/static:nonroot' }],
+      ephemeralContainers: [{ name: 'debug', image: 'busybox' }],
+    });
+    const p = proposeFix(w, restricted);
+    expect(evaluatePod(p.patchedTemplate, 'restricted', 'latest').allowed).toBe(true);
+    expect(p.changes.some((c) => c.path.startsWith('/spec/ephemeralContainers/0/securityContext'))).toBe(true);
+  });
+
   it('removes an unconfined AppArmor annotation (review) and leaves other annotations', () => {
     const w = deployment('app', { containers: [{ name: 'app', image: 'gcr.io/distroless/static:nonroot' }] }, {
       'container.apparmor.security.beta.kubernetes.io/app': 'unconfined',
