@@ -35,13 +35,19 @@ describe('image catalogue', () => {
     ['nginx:1.27', 'nginx'],
     ['docker.io/library/nginx', 'nginx'],
     ['nginxinc/nginx-unprivileged:1.27-alpine', 'nginx-unprivileged'],
-    ['public.ecr.aws/docker/library/redis:8.10.1-alpine', 'redis'],
+    ['public.ecr.aws/docker/library/redis:8.10.1-alpine', 'redis-alpine'],
+    ['public.ecr.aws/docker/library/redis:8.10.1', 'redis'],
     ['gcr.io/google-samples/gb-frontend:v5', 'gb-frontend'],
     ['bitnami/postgresql:16', 'bitnami'],
     ['gcr.io/distroless/static:nonroot', 'distroless-nonroot'],
     ['gcr.io/distroless/static:latest', 'distroless'],
     ['python:3.12-slim', 'python'],
     ['registry.k8s.io/pause:3.10', 'pause'],
+    ['postgres:16-alpine', 'postgres-alpine'],
+    ['postgres:16', 'postgres'],
+    ['redis:7-alpine', 'redis-alpine'],
+    ['prom/node-exporter:v1.8.2', 'prometheus'],
+    ['dockersamples/examplevotingapp_vote:latest', 'python'],
   ])('matches %s to %s', (image, id) => {
     expect(matchImage(catalogue, image)?.id).toBe(id);
   });

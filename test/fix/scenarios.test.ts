@@ -32,6 +32,13 @@ describe('proposeFix scenarios', () => {
     expect(JSON.stringify(p.patchedTemplate)).not.toMatch(/runAsUser|sysctls|volumeMounts/);
   });
 
+  it('sets the numeric UID for an image whose USER is a name (kubelet cannot verify names)', () => {
+    const p = proposeFix(deployment('exp', { containers: [{ name: 'exp', image: 'prom/node-exporter:v1.8.2', ports: [{ containerPort: 9100 }] }] }), restricted);
+    expect(p.status).toBe('fixed');
+    expect(specOf(p).containers[0]!['securityContext']).toMatchObject({ runAsUser: 65534, runAsGroup: 65534 });
+    expect(JSON.stringify(p.patchedTemplate)).not.toMatch(/sysctls|volumeMounts/);
+  });
+
   it('keeps a UID the workload already sets', () => {
     const p = proposeFix(deployment('app', { securityContext: { runAsUser: 4242 }, containers: [{ name: 'app', image: 'example.com/app:1' }] }), restricted);
     expect(p.status).toBe('fixed');
