@@ -5,6 +5,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { CommandContext, SourceFlags } from '../cli/context.js';
 import { releaseMinor, serverPolicyMinor } from '../inventory/server-policy.js';
 import { KubeClient, type KubeClientOptions } from './client.js';
+import { UserError } from '../errors.js';
 import { toClusterError } from './errors.js';
 import { loadKubeconfig } from './kubeconfig.js';
 
@@ -32,7 +33,12 @@ export async function connect(
   try {
     client = await KubeClient.create(loaded.kc, { signal: ctx.signal, ...opts.client });
   } catch (err) {
-    throw toClusterError(err, loaded.server, 'load the credentials of the kubeconfig');
+    // Loading CA/cert files or running an exec credential plugin (a cloud CLI) failed.
+    const first = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
+    throw new UserError(
+      `could not load the credentials of context "${loaded.context}": ${first}`,
+      'check the files the kubeconfig names, or log in again with the credential plugin (e.g. your cloud CLI)',
+    );
   }
   let gitVersion = '';
   try {

@@ -132,3 +132,19 @@ describe('credentials', () => {
     expect(session.policyMinor).toBe(35);
   });
 });
+
+describe('credential failures', () => {
+  it('names the context and what to do when the exec plugin fails', async () => {
+    const file = write(
+      'exec-broken',
+      kubeconfigYaml('https://127.0.0.1:1', 'unused', 'cloud').replace(
+        '    token: unused\n',
+        ['    exec:', '      apiVersion: client.authentication.k8s.io/v1', '      command: /nonexistent/cloud-cli', '      interactiveMode: Never', ''].join('\n'),
+      ),
+    );
+    const err = await connect({ kubeconfig: file, newestPolicyMinor: 37 }, { env: {}, signal: new AbortController().signal }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as UserError).message).toMatch(/^could not load the credentials of context "cloud": /);
+    expect((err as UserError).message).not.toMatch(/\n/);
+  });
+});
