@@ -1,8 +1,71 @@
-// `podsec scan` (placeholder until its issue lands; replaced by the owning work).
+// Shell: `podsec scan`: reads manifests (-f) or a live cluster, builds the ScanReport and writes it
+// in the chosen format to stdout. Exit: 3 when some input was unreadable (wins), 1 with --exit-code.
 
-import { UserError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
+import { parsePolicyVersion } from '../../policy/index.js';
+import { buildScanReport, renderReport, REPORT_FORMATS, scanExitCode, type ReportFormat, type ScanReport } from '../../report/index.js';
 import type { CommandContext } from '../context.js';
 
-export async function run(_flags: Record<string, unknown>, _args: string[], _ctx: CommandContext): Promise<number> {
-  throw new UserError('podsec scan is not available in this build yet');
+interface ScanFlags {
+  file: string[];
+  level: 'baseline' | 'restricted' | undefined;
+  version: string | undefined;
+  output: ReportFormat;
+  exitCode: boolean;
+}
+
+function parseFlags(flags: Record<string, unknown>): ScanFlags {
+  const level = flags['level'];
+  if (level !== undefined && level !== 'baseline' && level !== 'restricted') throw new UsageError(`--level must be baseline or restricted, not "${String(level)}"`);
+  const version = flags['version'];
+  if (version !== undefined && (typeof version !== 'string' || parsePolicyVersion(version) === null)) {
+    throw new UsageError(`--version must be latest or v1.N (e.g. v1.30), not "${String(version)}"`);
+  }
+  const output = (flags['output'] ?? 'table') as ReportFormat;
+  if (!REPORT_FORMATS.includes(output)) throw new UsageError(`-o must be one of ${REPORT_FORMATS.join(', ')}`);
+  const file = Array.isArray(flags['file']) ? flags['file'].map(String) : [];
+  return { file, level, version: version as string | undefined, output, exitCode: flags['exitCode'] === true };
+}
+
+/** Writes the report chunk by chunk (JSON is streamed) and returns the exit code. */
+function emit(report: ScanReport, f: ScanFlags, ctx: CommandContext): number {
+  for (const chunk of renderReport(report, f.output, { color: ctx.io.color, columns: ctx.io.columns, version: ctx.version })) ctx.io.out(chunk);
+  const code = scanExitCode(report, f.exitCode);
+  if (report.errors.length > 0) {
+    ctx.io.err(`podsec: ${report.errors.length} input(s) could not be read or parsed; the rest was scanned (exit 3)\n`);
+  }
+  return code;
+}
+
+export async function run(flags: Record<string, unknown>, _args: string[], ctx: CommandContext): Promise<number> {
+  const f = parseFlags(flags);
+  if (f.file.length > 0) {
+    const { readFileInventory } = await import('../../files/read-manifests.js');
+    const progress = ctx.io.stderrIsTTY ? (file: string) => ctx.io.err(`\u001b[2K\rpodsec: reading ${file}`) : undefined;
+    const inv = await readFileInventory(f.file, { cwd: ctx.cwd, ...(progress ? { onFile: progress } : {}) });
+    if (progress) ctx.io.err('\u001b[2K\r');
+    return emit(buildScanReport(inv, { level: f.level, version: f.version }), f, ctx);
+  }
+  // Live cluster: read (and verify) through the cluster adapter, then the same report path.
+  const { scanLive } = await import('../../cluster/live-scan.js');
+  const { addLiveFields, unreadableErrors } = await import('../../cluster/live-report.js');
+  const verify = flags['verify'];
+  const live = await scanLive(
+    {
+      file: [],
+      namespace: Array.isArray(flags['namespace']) ? flags['namespace'].map(String) : [],
+      allNamespaces: flags['allNamespaces'] === true,
+      ...(typeof flags['kubeconfig'] === 'string' ? { kubeconfig: flags['kubeconfig'] } : {}),
+      ...(typeof flags['context'] === 'string' ? { context: flags['context'] } : {}),
+      verify: typeof verify === 'boolean' ? verify : undefined,
+      level: f.level,
+      version: f.version,
+      output: f.output,
+    },
+    ctx,
+  );
+  const base = buildScanReport(live.inventory, { level: f.level, version: f.version, newestMinor: live.policyMinor });
+  const errors = [...base.errors, ...unreadableErrors(live.inventory)];
+  const report = addLiveFields({ ...base, errors, summary: { ...base.summary, errors: errors.length } }, live);
+  return emit(report, f, ctx);
 }
