@@ -49,7 +49,7 @@ export function parseManifests(file: string, text: string): ParsedManifests {
 function addDocument(out: ParsedManifests, file: string, document: number, doc: Document.Parsed, lc: LineCounter): void {
   const firstError = doc.errors[0];
   if (firstError) {
-    const line = firstError.linePos?.[0].line ?? lineOf(doc.contents, lc);
+    const line = firstError.pos[0] >= 0 ? lc.linePos(firstError.pos[0]).line : lineOf(doc.contents, lc);
     const message = `invalid YAML: ${firstError.message.split('\n')[0] ?? firstError.code}`;
     out.errors.push(line === undefined ? { file, document, message } : { file, document, line, message });
     return;
