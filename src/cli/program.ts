@@ -95,7 +95,7 @@ export function buildProgram(
     .action(run('scan'));
 
   sourceOptions(program.command('plan').description('write a staged migration plan with patch files'))
-    .addOption(new Option('--target <level>', 'target level').choices(['baseline', 'restricted']).default('restricted'))
+    .addOption(new Option('--target <level>', 'target level (default: the answers file, else restricted)').choices(['baseline', 'restricted']))
     .option('--out <dir>', 'plan directory', 'plans/podsec')
     .option('--answers <file>', 'answers file (YAML): UIDs, writable paths, exemptions, skips')
     .option('--exempt <ns>', 'namespace to record as exempt (repeatable)', collect, [])

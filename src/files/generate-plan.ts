@@ -1,0 +1,51 @@
+// Shell: everything `podsec plan` (and `podsec demo`) need to turn an inventory into plan files:
+// loads the image catalogue and plan templates, supplies SHA-256 for fingerprints, and calls the
+// pure planner and renderer.
+
+import { createHash } from 'node:crypto';
+import type { Answers, Evidence } from '../fix/index.js';
+import { releaseMinor } from '../inventory/server-policy.js';
+import type { Inventory, Workload } from '../inventory/types.js';
+import { buildPlan, renderPlanFiles, type PlanBundle, type PlanFile } from '../plan/index.js';
+import { NEWEST_MINOR } from '../policy/index.js';
+import { loadImageCatalogue } from './catalogue.js';
+import { loadPlanTemplates } from './templates.js';
+
+export interface GeneratePlanOptions {
+  target: 'baseline' | 'restricted';
+  answers: Answers;
+  exempt: readonly string[];
+  harden: boolean;
+  /** ISO time for `createdAt` (from ctx.now()). */
+  createdAt: string;
+  templatesDir: string;
+  evidenceFor?: (w: Workload) => Evidence | undefined;
+}
+
+/** SHA-256 hex of a text. */
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** `v1.N` to pin labels to: the cluster's minor for a live cluster, else the newest policy minor. */
+export function planPolicyVersion(inventory: Inventory): string {
+  const minor = inventory.serverVersion !== undefined ? releaseMinor(inventory.serverVersion) : null;
+  return `v1.${minor ?? NEWEST_MINOR}`;
+}
+
+/** The plan bundle and its rendered files. */
+export async function generatePlan(inventory: Inventory, opts: GeneratePlanOptions): Promise<{ bundle: PlanBundle; files: PlanFile[] }> {
+  const [catalogue, templates] = await Promise.all([loadImageCatalogue(opts.templatesDir), loadPlanTemplates(opts.templatesDir)]);
+  const bundle = buildPlan(inventory, {
+    target: opts.target,
+    policyVersion: planPolicyVersion(inventory),
+    answers: opts.answers,
+    exempt: opts.exempt,
+    harden: opts.harden,
+    catalogue,
+    ...(opts.evidenceFor !== undefined ? { evidenceFor: opts.evidenceFor } : {}),
+    createdAt: opts.createdAt,
+    hash: sha256,
+  });
+  return { bundle, files: renderPlanFiles(bundle, templates) };
+}

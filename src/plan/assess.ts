@@ -1,0 +1,98 @@
+// Workload assessment for a plan: the fix proposal at the namespace's target, the level the workload
+// reaches, and the patch documents (fix, its inverse, removal of a temporary ownership init
+// container and that removal's inverse). Pure.
+
+import { patchedObject, proposeFix, toStrategicPatch, type Evidence, type FixProposal, type ImageCatalogue, type Answers } from '../fix/index.js';
+import { strictestLevel, type Level } from '../policy/index.js';
+import { workloadKey, type PodTemplate, type Workload } from '../inventory/types.js';
+import { stableStringify } from './names.js';
+
+export type Patch = Record<string, unknown>;
+
+/** Everything the plan needs to know about one workload. */
+export interface Assessment {
+  workload: Workload;
+  key: string;
+  proposal: FixProposal;
+  /** Why it is left out of the fix phase, or null. */
+  skipped: string | null;
+  reachable: Level;
+  /** Strategic-merge patch of the fix phase and its inverse; null when nothing is patched. */
+  fix: { patch: Patch; inverse: Patch } | null;
+  /** Removal of the temporary ownership init container (and the inverse that adds it back). */
+  removeInit: { container: string; paths: string[]; patch: Patch; inverse: Patch } | null;
+  fingerprint: string;
+  fingerprintAfter: string;
+}
+
+export interface AssessOptions {
+  target: 'baseline' | 'restricted';
+  /** Policy version verdicts are computed at (`v1.N`). */
+  version: string;
+  answers: Answers;
+  catalogue: ImageCatalogue;
+  harden: boolean;
+  evidence?: Evidence | undefined;
+  /** Set for workloads of system or exempt namespaces, and answers `skip`. */
+  skipped: string | null;
+  /** Content hash (the shell passes SHA-256); applied to the template's stable JSON. */
+  hash: (text: string) => string;
+}
+
+function withInit(template: PodTemplate, init: Record<string, unknown>): PodTemplate {
+  const spec = structuredClone(template.spec);
+  const list = Array.isArray(spec['initContainers']) ? (spec['initContainers'] as unknown[]) : [];
+  spec['initContainers'] = [...list, structuredClone(init)];
+  return { metadata: structuredClone(template.metadata), spec };
+}
+
+function toPatch(from: Record<string, unknown>, to: Record<string, unknown>): Patch {
+  return toStrategicPatch(from, to) ?? {};
+}
+
+/** Assesses one workload: proposal, reachable level, patches and fingerprints. */
+export function assessWorkload(workload: Workload, opts: AssessOptions): Assessment {
+  const isPod = workload.kind === 'Pod';
+  const proposal = proposeFix(workload, {
+    target: opts.target,
+    version: opts.version,
+    answers: opts.answers,
+    catalogue: opts.catalogue,
+    evidence: opts.evidence,
+    harden: opts.harden,
+  });
+  const key = workloadKey(workload);
+  const fingerprint = opts.hash(stableStringify(workload.template));
+  const base: Assessment = {
+    workload,
+    key,
+    proposal,
+    skipped: opts.skipped,
+    reachable: strictestLevel(workload.template, opts.version, { isPod }),
+    fix: null,
+    removeInit: null,
+    fingerprint,
+    fingerprintAfter: fingerprint,
+  };
+  if (opts.skipped !== null || proposal.status === 'blocked' || proposal.strategicPatch === null) return base;
+
+  const init = proposal.ownershipInit?.initContainer;
+  const afterTemplate = init !== undefined ? withInit(proposal.patchedTemplate, init) : proposal.patchedTemplate;
+  const after = patchedObject(workload, afterTemplate);
+  const out: Assessment = {
+    ...base,
+    reachable: strictestLevel(proposal.patchedTemplate, opts.version, { isPod }),
+    fix: { patch: init !== undefined ? toPatch(workload.object, after) : proposal.strategicPatch, inverse: toPatch(after, workload.object) },
+    fingerprintAfter: opts.hash(stableStringify(afterTemplate)),
+  };
+  if (init !== undefined && proposal.ownershipInit !== undefined) {
+    const final = patchedObject(workload, proposal.patchedTemplate);
+    out.removeInit = {
+      container: proposal.ownershipInit.container,
+      paths: proposal.ownershipInit.paths,
+      patch: toPatch(after, final),
+      inverse: toPatch(final, after),
+    };
+  }
+  return out;
+}

@@ -1,0 +1,172 @@
+// Builds the staged migration plan from an inventory: per-namespace assessment (current level,
+// target, reachable level, exemption), the four phases with their steps, and the documents (label
+// and workload patches with their inverses) keyed by their path in the plan directory. Pure.
+
+import type { Answers, Evidence, ImageCatalogue } from '../fix/index.js';
+import { compareLevels, type Level } from '../policy/index.js';
+import type { Inventory, Workload } from '../inventory/types.js';
+import { assessWorkload, type Assessment, type Patch } from './assess.js';
+import { labelMergePatch, labelsByPhase, podSecurityLabels } from './labels.js';
+import { NameAllocator } from './names.js';
+import { phaseSkeletons, summarize } from './phases.js';
+import { PLAN_API_VERSION, PLAN_SCHEMA_VERSION, type Plan, type PlanNamespace, type PlanStep, type PlanWorkload, type PhaseId } from './plan-schema.js';
+
+/** kube-system, kube-public, kube-node-lease: recorded, never relabelled or patched. */
+export const SYSTEM_NAMESPACES: readonly string[] = ['kube-node-lease', 'kube-public', 'kube-system'];
+
+export interface BuildPlanOptions {
+  target: 'baseline' | 'restricted';
+  /** `v1.N`: labels are pinned to it and verdicts computed at it. */
+  policyVersion: string;
+  answers: Answers;
+  /** Namespaces named by --exempt. */
+  exempt: readonly string[];
+  harden: boolean;
+  catalogue: ImageCatalogue;
+  evidenceFor?: (w: Workload) => Evidence | undefined;
+  /** ISO timestamp from the injected clock: the only field that differs between reruns. */
+  createdAt: string;
+  /** Content hash for template fingerprints (SHA-256 hex from the shell). */
+  hash: (text: string) => string;
+}
+
+/** A document of the plan directory: a patch or inverse patch, rendered as YAML. */
+export interface PlanDocument {
+  data: Patch;
+  /** Comment lines written above the YAML. */
+  header: string[];
+}
+
+export interface PlanBundle {
+  plan: Plan;
+  /** Patch documents by path relative to the plan directory. */
+  documents: Map<string, PlanDocument>;
+}
+
+const byName = <T extends { namespace: string; kind: string; name: string }>(a: T, b: T): number =>
+  a.namespace !== b.namespace ? (a.namespace < b.namespace ? -1 : 1) : a.kind !== b.kind ? (a.kind < b.kind ? -1 : 1) : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+
+function minLevel(levels: Level[], start: Level): Level {
+  return levels.reduce((m, l) => (compareLevels(l, m) < 0 ? l : m), start);
+}
+
+/** A patch that names its object (apiVersion, kind, metadata.name/namespace), as kustomize wants. */
+function identified(w: Workload, patch: Patch): Patch {
+  const { apiVersion: _a, kind: _k, metadata, ...rest } = patch;
+  const meta = typeof metadata === 'object' && metadata !== null ? (metadata as Record<string, unknown>) : {};
+  return { apiVersion: w.apiVersion, kind: w.kind, metadata: { name: w.name, namespace: w.namespace, ...meta }, ...rest };
+}
+
+/** The plan for an inventory. Deterministic: same inventory and options give the same plan. */
+export function buildPlan(inventory: Inventory, opts: BuildPlanOptions): PlanBundle {
+  const { answers } = opts;
+  const documents = new Map<string, PlanDocument>();
+  const nsDirs = new NameAllocator();
+  const names = [...new Set([...inventory.namespaces.map((n) => n.name), ...inventory.workloads.map((w) => w.namespace)])].sort();
+  const phases = phaseSkeletons(opts.target, answers.soak);
+  const stepsOf = (id: PhaseId): PlanStep[] => phases.find((p) => p.id === id)?.steps ?? [];
+  const namespaces: PlanNamespace[] = [];
+  const workloads: PlanWorkload[] = [];
+
+  for (const name of names) {
+    const info = inventory.namespaces.find((n) => n.name === name);
+    const dir = nsDirs.take(name);
+    const fileNames = new NameAllocator(['namespace', 'kustomization', 'note', 'rollback']);
+    const target = answers.targets[name] ?? opts.target;
+    const system = (info?.system ?? false) || SYSTEM_NAMESPACES.includes(name);
+    const exemptReason = system ? 'system namespace' : (answers.exemptions[name] ?? (opts.exempt.includes(name) ? 'exempted with --exempt' : null));
+    const current: Level = info?.psa.enforce?.level ?? 'privileged';
+    const assessed: Assessment[] = inventory.workloads
+      .filter((w) => w.namespace === name)
+      .sort(byName)
+      .map((w) =>
+        assessWorkload(w, {
+          target,
+          version: opts.policyVersion,
+          answers,
+          catalogue: opts.catalogue,
+          harden: opts.harden,
+          evidence: opts.evidenceFor?.(w),
+          skipped: exemptReason ?? (answers.skip.includes(`${w.namespace}/${w.kind}/${w.name}`) ? 'skipped by the answers file' : null),
+          hash: opts.hash,
+        }),
+      );
+    const reachable = minLevel(assessed.map((a) => a.reachable), target);
+    const blockers = assessed.filter((a) => compareLevels(a.reachable, target) < 0).map((a) => a.key);
+    const planned: Level = exemptReason !== null ? current : reachable;
+    const reasons = assessed
+      .filter((a) => blockers.includes(a.key))
+      .map((a) => `${a.key}: ${a.skipped ?? a.proposal.blockedReason ?? `passes ${a.reachable} only`}`);
+    const exemption =
+      exemptReason !== null
+        ? { level: planned, reason: exemptReason, workloads: blockers }
+        : compareLevels(planned, target) < 0
+          ? { level: planned, reason: reasons.join('\n'), workloads: blockers }
+          : null;
+    const currentLabels = podSecurityLabels(info?.labels ?? {});
+    const labelPhases = exemptReason !== null || info === undefined ? [] : labelsByPhase(currentLabels, info.psa, planned, opts.policyVersion);
+
+    for (const a of assessed) {
+      const w = a.workload;
+      const base = fileNames.take(`${w.kind.toLowerCase()}-${w.name}`);
+      const fixFile = a.fix ? `2-fix/${dir}/${base}.yaml` : null;
+      const fixBack = a.fix ? `2-fix/${dir}/rollback/${base}.yaml` : null;
+      const method = a.proposal.applyMethod ?? 'patch';
+      const header = (what: string) => [
+        `${what} for ${w.kind} ${w.name} in namespace ${w.namespace} (${a.proposal.status}).`,
+        `kubectl patch ${w.kind.toLowerCase()} ${w.name} -n ${w.namespace} --type strategic --patch-file <this file>`,
+        ...w.managedBy.filter((m) => m.tool !== 'fieldManager').map((m) => `NOTE: managed by ${m.tool} (${m.name}): change the source of truth too, or it will be reverted.`),
+      ];
+      const id = (p: Patch) => identified(w, p);
+      if (a.fix && fixFile !== null && fixBack !== null) {
+        documents.set(fixFile, { data: id(a.fix.patch), header: header('Fix patch') });
+        documents.set(fixBack, { data: id(a.fix.inverse), header: header('Rollback of the fix patch') });
+        stepsOf('2-fix').push({ type: 'patch', purpose: 'fix', namespace: name, kind: w.kind, apiVersion: w.apiVersion, name: w.name, file: fixFile, rollbackFile: fixBack, method });
+      }
+      let removePatch: string | null = null;
+      if (a.removeInit) {
+        removePatch = `4-enforce-restricted/${dir}/${base}.yaml`;
+        const back = `4-enforce-restricted/${dir}/rollback/${base}.yaml`;
+        documents.set(removePatch, { data: id(a.removeInit.patch), header: header('Removal of the temporary ownership init container') });
+        documents.set(back, { data: id(a.removeInit.inverse), header: header('Rollback: add the ownership init container back') });
+        stepsOf('4-enforce-restricted').push({ type: 'patch', purpose: 'removeOwnershipInit', namespace: name, kind: w.kind, apiVersion: w.apiVersion, name: w.name, file: removePatch, rollbackFile: back, method });
+      }
+      const p = a.proposal;
+      workloads.push({
+        namespace: name, kind: w.kind, name: w.name, apiVersion: w.apiVersion, source: w.source,
+        status: p.status, patch: fixFile, rollbackPatch: fixBack, blockers: p.blockers, blockedReason: p.blockedReason ?? null,
+        failing: p.failing, changes: a.fix ? p.changes : [], questions: a.fix ? p.questions : [], skipped: a.skipped, reachable: a.reachable,
+        managedBy: w.managedBy.map((m) => ({ ...m })),
+        applyMethod: a.fix ? method : null,
+        ownershipInit: a.removeInit && removePatch !== null ? { container: a.removeInit.container, paths: a.removeInit.paths, removePatch } : null,
+        fingerprint: a.fingerprint, fingerprintAfter: a.fingerprintAfter,
+      });
+    }
+
+    for (const lp of labelPhases) {
+      const file = `${lp.id}/${dir}/namespace.yaml`;
+      const back = `${lp.id}/${dir}/rollback/namespace.yaml`;
+      const head = (what: string) => [`${what} for namespace ${name}.`, `kubectl patch namespace ${name} --type merge --patch-file <this file>`];
+      const nsDoc = (labels: Record<string, string | null>) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
+      documents.set(file, { data: nsDoc(labelMergePatch(lp.before, lp.after).metadata.labels), header: head('Pod Security labels') });
+      documents.set(back, { data: nsDoc(labelMergePatch(lp.after, lp.before).metadata.labels), header: head('Rollback: the labels as they were') });
+      stepsOf(lp.id).push({ type: 'labels', namespace: name, file, rollbackFile: back, before: lp.before, after: lp.after, gated: lp.id !== '1-observe' });
+    }
+    namespaces.push({
+      name, dir, system, current, currentLabels, target, reachable, planned, exemption, blockers,
+      phases: labelPhases.map((lp) => ({ id: lp.id, labelsAfter: lp.after })),
+    });
+  }
+
+  for (const phase of phases) phase.namespaces = [...new Set(phase.steps.map((s) => s.namespace))].sort();
+  const plan: Plan = {
+    apiVersion: PLAN_API_VERSION, kind: 'Plan', schemaVersion: PLAN_SCHEMA_VERSION, createdAt: opts.createdAt,
+    target: opts.target, policyVersion: opts.policyVersion, origin: inventory.origin,
+    cluster: inventory.origin === 'cluster' ? { context: inventory.context ?? '', server: inventory.server ?? '', serverVersion: inventory.serverVersion ?? '' } : null,
+    soak: answers.soak,
+    decisions: { exempt: [...opts.exempt].sort(), harden: opts.harden, answers },
+    phases, namespaces, workloads,
+    summary: summarize(namespaces, workloads),
+  };
+  return { plan, documents };
+}

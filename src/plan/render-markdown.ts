@@ -1,0 +1,132 @@
+// PLAN.md: the plan for humans, rendered from templates/plan/PLAN.md.tmpl and phase.md.tmpl:
+// summary, per-namespace and per-workload tables, per-phase checklists with the exact commands,
+// verification, risks, decisions. Pure.
+
+import { commentText } from './render-scripts.js';
+import { shQuote } from './names.js';
+import type { Plan, PlanPhase, PlanStep } from './plan-schema.js';
+import { fillTemplate, type PlanTemplates } from './template.js';
+
+/** Text safe in a Markdown table cell or sentence: no line breaks, no table or markup syntax. */
+export function mdText(s: string): string {
+  return commentText(s).replace(/[\\`*_{}[\]()#+!|<>~]/g, '\\$&');
+}
+
+/** A shell command shown in a fenced block (control characters made visible). */
+function cmd(args: string[]): string {
+  return ['kubectl', ...args.map((a) => shQuote(commentText(a)))].join(' ');
+}
+
+function stepCommand(step: PlanStep): string[] {
+  if (step.type === 'labels') return ['patch', 'namespace', step.namespace, '--type', 'merge', '--patch-file', step.file];
+  return ['patch', step.kind.toLowerCase(), step.name, '-n', step.namespace, '--type', 'strategic', '--patch-file', step.file];
+}
+
+function renderPhase(plan: Plan, phase: PlanPhase, templates: PlanTemplates): string {
+  const checklist: string[] = [];
+  if (phase.steps.length === 0) checklist.push('Nothing to do in this phase: every namespace is already there or exempt.');
+  else {
+    checklist.push(`Namespaces: ${phase.namespaces.map(mdText).join(', ')}.`, '');
+    checklist.push(`- [ ] Review the files under \`${phase.dir}/\``);
+    checklist.push(`- [ ] Run \`${phase.apply} --context NAME\` (or \`podsec apply DIR --phase ${phase.id}\`); it runs these, each with \`--dry-run=server\` first:`);
+    checklist.push('', '```sh', ...phase.steps.map((s) => (s.type === 'patch' && s.method === 'recreate' ? `# recreate (immutable pod template): ${s.file}` : cmd(stepCommand(s)))), '```');
+    checklist.push('', '- [ ] Check the exit criteria below before the next phase');
+  }
+  const ns = plan.namespaces.filter((n) => phase.namespaces.includes(n.name));
+  return fillTemplate(templates['phase.md.tmpl'], {
+    id: phase.id,
+    title: phase.title,
+    description: phase.description,
+    checklist: checklist.join('\n'),
+    exitCriteria: phase.exitCriteria.map((c) => `- [ ] ${c}`).join('\n'),
+    rollback:
+      phase.steps.length === 0
+        ? 'nothing to undo.'
+        : `\`${phase.rollback} --context NAME\` (or \`podsec rollback DIR --phase ${phase.id}\`) undoes the steps newest first${ns.some((n) => n.phases.length > 0) ? ' and restores the labels as they were (labels that were absent are removed)' : ''}.`,
+  });
+}
+
+function sourceText(plan: Plan): string {
+  if (plan.cluster !== null) return `the cluster \`${mdText(plan.cluster.context)}\` (${mdText(plan.cluster.server)}, Kubernetes ${mdText(plan.cluster.serverVersion)})`;
+  return plan.origin === 'demo' ? 'the bundled demo estate' : 'manifest files';
+}
+
+function risks(plan: Plan): string[] {
+  const out: string[] = [];
+  const review = plan.workloads.filter((w) => w.status === 'review' && w.patch !== null);
+  if (review.length > 0) out.push(`- ${review.length} patch(es) change behaviour or need an answer and must be reviewed by the workload owner: ${review.map((w) => mdText(`${w.namespace}/${w.kind}/${w.name}`)).join(', ')}.`);
+  for (const n of plan.namespaces.filter((x) => x.exemption !== null && !x.system)) out.push(`- Namespace ${mdText(n.name)} stays at ${n.planned}: ${mdText(n.exemption?.reason ?? '')}.`);
+  const managed = plan.workloads.filter((w) => w.patch !== null && w.managedBy.some((m) => m.tool !== 'fieldManager'));
+  if (managed.length > 0) out.push(`- Managed by GitOps or Helm (change the source of truth, or the controller reverts the patch): ${managed.map((w) => mdText(`${w.namespace}/${w.kind}/${w.name}`)).join(', ')}.`);
+  const init = plan.workloads.filter((w) => w.ownershipInit !== null);
+  if (init.length > 0) out.push(`- Temporary root init containers fix volume ownership in 2-fix and are removed first in 4-enforce-restricted: ${init.map((w) => mdText(`${w.namespace}/${w.kind}/${w.name}`)).join(', ')}.`);
+  const recreate = plan.workloads.filter((w) => w.applyMethod === 'recreate');
+  if (recreate.length > 0) out.push(`- Immutable pod templates (recreate from the patched manifest, the scripts skip them): ${recreate.map((w) => mdText(`${w.namespace}/${w.kind}/${w.name}`)).join(', ')}.`);
+  out.push('- Patched rollouts restart pods. Non-root processes cannot write root-owned paths in the image: watch the logs for "Permission denied" and "Read-only file system".');
+  out.push('- Pods created by other means (operators, CI jobs, `kubectl run`) are not in this plan; the observe phase shows them as warnings and audit events.');
+  return out;
+}
+
+function decisions(plan: Plan): string[] {
+  const a = plan.decisions.answers;
+  const out = [`- Target: ${plan.target}; policy version \`${plan.policyVersion}\`; soak period ${mdText(plan.soak)}; hardening beyond the level: ${plan.decisions.harden ? 'yes' : 'no'}.`];
+  for (const [ns, t] of Object.entries(a.targets)) out.push(`- Namespace ${mdText(ns)}: target ${t}.`);
+  for (const n of plan.namespaces.filter((x) => x.exemption !== null)) out.push(`- Namespace ${mdText(n.name)} exempt at ${n.exemption?.level}: ${mdText(n.exemption?.reason ?? '')}.`);
+  for (const [k, v] of Object.entries(a.uids)) out.push(`- UID for ${mdText(k)}: ${v}.`);
+  for (const [k, v] of Object.entries(a.gids)) out.push(`- GID for ${mdText(k)}: ${v}.`);
+  for (const [k, v] of Object.entries(a.writablePaths)) out.push(`- Writable paths for ${mdText(k)}: ${v.map(mdText).join(', ')}.`);
+  for (const k of a.skip) out.push(`- Skipped: ${mdText(k)}.`);
+  out.push('', 'Give the same answers with `--answers FILE` to reproduce this plan byte for byte (apart from `createdAt` in plan.json).');
+  return out;
+}
+
+/** PLAN.md for a plan. */
+export function renderPlanMarkdown(plan: Plan, templates: PlanTemplates): string {
+  const s = plan.summary;
+  const summary = [
+    `- ${s['namespaces'] ?? 0} namespace(s): ${s['namespacesAtTarget'] ?? 0} reach their target, ${s['namespacesExempt'] ?? 0} exempt or held at a lower level.`,
+    `- ${s['workloads'] ?? 0} workload(s): ${s['compliant'] ?? 0} compliant, ${s['fixed'] ?? 0} fixed, ${s['review'] ?? 0} to review, ${s['blocked'] ?? 0} blocked, ${s['skipped'] ?? 0} skipped; ${s['patches'] ?? 0} patch file(s).`,
+  ].join('\n');
+  const nsRows = plan.namespaces.map((n) => {
+    const note = n.system ? 'system namespace' : n.exemption !== null ? `${mdText(n.exemption.reason.split('\n')[0] ?? '')}${n.exemption.workloads.length > 1 ? ` (+${n.exemption.workloads.length - 1} more)` : ''}` : '';
+    return `| ${mdText(n.name)} | ${n.current} | ${n.target} | ${n.reachable} | ${n.planned} | ${note} |`;
+  });
+  const wRows = plan.workloads.map((w) => {
+    const notes = [
+      ...(w.skipped !== null ? [w.skipped] : []),
+      ...(w.status === 'blocked' ? [`blocked by ${w.blockers.join(', ')}`] : []),
+      ...w.questions.map((q) => q.prompt),
+      ...w.managedBy.filter((m) => m.tool !== 'fieldManager').map((m) => `managed by ${m.tool} ${m.name}`),
+    ];
+    return `| ${mdText(`${w.namespace}/${w.kind}/${w.name}`)} | ${w.status} | ${w.patch !== null ? `\`${w.patch}\`` : ''} | ${notes.map(mdText).join('; ')} |`;
+  });
+  const verification = [
+    'For every namespace of the phase:',
+    '',
+    '```sh',
+    ...plan.namespaces
+      .filter((n) => n.phases.length > 0)
+      .flatMap((n) => [
+        cmd(['get', 'pods', '-n', n.name, '-o', 'wide']),
+        cmd(['get', 'events', '-n', n.name, '--field-selector', 'type=Warning']),
+        cmd(['label', '--dry-run=server', '--overwrite', 'namespace', n.name, `pod-security.kubernetes.io/enforce=${n.planned}`]),
+      ]),
+    '```',
+    '',
+    '- pods Running and Ready, restart counts not growing; `kubectl logs` shows no permission errors;',
+    '- the server-side dry-run of the enforce label prints no "violate the new PodSecurity enforce level" warning;',
+    '- `podsec scan` of the namespace shows every workload at its planned level.',
+  ];
+  return fillTemplate(templates['PLAN.md.tmpl'], {
+    target: plan.target,
+    source: sourceText(plan),
+    policyVersion: plan.policyVersion,
+    summary,
+    namespaceTable: nsRows.join('\n'),
+    workloadTable: wRows.join('\n'),
+    phases: plan.phases.map((p) => renderPhase(plan, p, templates)).join('\n'),
+    verification: verification.join('\n'),
+    risks: risks(plan).join('\n'),
+    decisions: decisions(plan).join('\n'),
+  });
+}
