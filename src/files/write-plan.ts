@@ -2,7 +2,7 @@
 // next to DIR, which is then renamed into place. Refuses to overwrite an existing plan (and, without
 // --force, one with an apply journal); never writes outside DIR.
 
-import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile as fsWriteFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile as fsWriteFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { UserError } from '../errors.js';
 import type { PlanFile } from '../plan/render-files.js';
@@ -62,6 +62,7 @@ export async function writePlan(dir: string, files: readonly PlanFile[], opts: W
       await mkdir(dirname(abs), { recursive: true });
       await write(abs, f.contents, f.mode ?? 0o644);
     }
+    await chmod(tmp, 0o755);
     if (state === 'none') await rename(tmp, target);
     else {
       const old = `${tmp}.old`;

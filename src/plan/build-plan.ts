@@ -108,7 +108,7 @@ export function buildPlan(inventory: Inventory, opts: BuildPlanOptions): PlanBun
 
     for (const a of assessed) {
       const w = a.workload;
-      const base = fileNames.take(`${w.kind.toLowerCase()}-${w.name}`);
+      const base = fileNames.fresh(`${w.kind.toLowerCase()}-${w.name}`);
       const fixFile = a.fix ? `2-fix/${dir}/${base}.yaml` : null;
       const fixBack = a.fix ? `2-fix/${dir}/rollback/${base}.yaml` : null;
       const method = a.proposal.applyMethod ?? 'patch';

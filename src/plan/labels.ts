@@ -3,6 +3,7 @@
 
 import { compareLevels, LABEL_PREFIX, type Level } from '../policy/index.js';
 import type { NamespaceLabels } from '../inventory/types.js';
+import { stableStringify } from './names.js';
 import type { PhaseId } from './plan-schema.js';
 
 export type Labels = Record<string, string>;
@@ -32,9 +33,9 @@ function minLevel(a: Level, b: Level): Level {
 export function labelsByPhase(current: Labels, psa: NamespaceLabels, planned: Level, version: string): { id: PhaseId; before: Labels; after: Labels }[] {
   const out: { id: PhaseId; before: Labels; after: Labels }[] = [];
   const currentEnforce: Level = psa.enforce?.level ?? 'privileged';
-  let labels = current;
+  let labels = podSecurityLabels(current);
   const step = (id: PhaseId, next: Labels) => {
-    if (JSON.stringify(next) !== JSON.stringify(labels)) out.push({ id, before: labels, after: next });
+    if (stableStringify(next) !== stableStringify(labels)) out.push({ id, before: labels, after: next });
     labels = next;
   };
   if (planned !== 'privileged') step('1-observe', withMode(withMode(labels, 'audit', planned, version), 'warn', planned, version));

@@ -40,11 +40,17 @@ export class NameAllocator {
   take(name: string): string {
     const known = this.given.get(name);
     if (known !== undefined) return known;
+    const segment = this.fresh(name);
+    this.given.set(name, segment);
+    return segment;
+  }
+
+  /** A new unique safe segment for `name`, even when `name` was seen before (duplicates in files). */
+  fresh(name: string): string {
     const base = sanitizeSegment(name);
     let candidate = base;
     for (let i = 2; this.used.has(candidate); i++) candidate = `${base}-${i}`;
     this.used.add(candidate);
-    this.given.set(name, candidate);
     return candidate;
   }
 }

@@ -2,6 +2,7 @@
 // summary, per-namespace and per-workload tables, per-phase checklists with the exact commands,
 // verification, risks, decisions. Pure.
 
+import { compareLevels } from '../policy/index.js';
 import { commentText } from './render-scripts.js';
 import { shQuote } from './names.js';
 import type { Plan, PlanPhase, PlanStep } from './plan-schema.js';
@@ -12,9 +13,9 @@ export function mdText(s: string): string {
   return commentText(s).replace(/[\\`*_{}[\]()#+!|<>~]/g, '\\$&');
 }
 
-/** A shell command shown in a fenced block (control characters made visible). */
+/** A shell command shown in a fenced block: words quoted only where the shell needs it. */
 function cmd(args: string[]): string {
-  return ['kubectl', ...args.map((a) => shQuote(commentText(a)))].join(' ');
+  return ['kubectl', ...args.map((a) => commentText(a)).map((a) => (/^[A-Za-z0-9._/=:@%+-]+$/.test(a) ? a : shQuote(a)))].join(' ');
 }
 
 function stepCommand(step: PlanStep): string[] {
@@ -32,7 +33,6 @@ function renderPhase(plan: Plan, phase: PlanPhase, templates: PlanTemplates): st
     checklist.push('', '```sh', ...phase.steps.map((s) => (s.type === 'patch' && s.method === 'recreate' ? `# recreate (immutable pod template): ${s.file}` : cmd(stepCommand(s)))), '```');
     checklist.push('', '- [ ] Check the exit criteria below before the next phase');
   }
-  const ns = plan.namespaces.filter((n) => phase.namespaces.includes(n.name));
   return fillTemplate(templates['phase.md.tmpl'], {
     id: phase.id,
     title: phase.title,
@@ -42,7 +42,7 @@ function renderPhase(plan: Plan, phase: PlanPhase, templates: PlanTemplates): st
     rollback:
       phase.steps.length === 0
         ? 'nothing to undo.'
-        : `\`${phase.rollback} --context NAME\` (or \`podsec rollback DIR --phase ${phase.id}\`) undoes the steps newest first${ns.some((n) => n.phases.length > 0) ? ' and restores the labels as they were (labels that were absent are removed)' : ''}.`,
+        : `\`${phase.rollback} --context NAME\` (or \`podsec rollback DIR --phase ${phase.id}\`) undoes the steps newest first${phase.steps.some((s) => s.type === 'patch') ? ': workload templates get their previous fields back' : ''}${phase.steps.some((s) => s.type === 'labels') ? '; labels go back to what they were (labels that were absent are removed)' : ''}.`,
   });
 }
 
@@ -88,7 +88,17 @@ export function renderPlanMarkdown(plan: Plan, templates: PlanTemplates): string
     `- ${s['workloads'] ?? 0} workload(s): ${s['compliant'] ?? 0} compliant, ${s['fixed'] ?? 0} fixed, ${s['review'] ?? 0} to review, ${s['blocked'] ?? 0} blocked, ${s['skipped'] ?? 0} skipped; ${s['patches'] ?? 0} patch file(s).`,
   ].join('\n');
   const nsRows = plan.namespaces.map((n) => {
-    const note = n.system ? 'system namespace' : n.exemption !== null ? `${mdText(n.exemption.reason.split('\n')[0] ?? '')}${n.exemption.workloads.length > 1 ? ` (+${n.exemption.workloads.length - 1} more)` : ''}` : '';
+    const held = (key: string) => {
+      const w = plan.workloads.find((x) => `${x.namespace}/${x.kind}/${x.name}` === key);
+      return w !== undefined && w.blockers.length > 0 ? `${key} (${w.blockers.join(', ')})` : key;
+    };
+    const note = n.system
+      ? 'system namespace'
+      : n.exemption === null
+        ? ''
+        : n.exemption.workloads.length > 0 && compareLevels(n.planned, n.target) < 0 && n.exemption.reason.includes(': ')
+          ? mdText(`held at ${n.planned} by ${n.exemption.workloads.map(held).join(', ')}`)
+          : mdText(`exempt: ${n.exemption.reason}`);
     return `| ${mdText(n.name)} | ${n.current} | ${n.target} | ${n.reachable} | ${n.planned} | ${note} |`;
   });
   const wRows = plan.workloads.map((w) => {
@@ -96,6 +106,7 @@ export function renderPlanMarkdown(plan: Plan, templates: PlanTemplates): string
       ...(w.skipped !== null ? [w.skipped] : []),
       ...(w.status === 'blocked' ? [`blocked by ${w.blockers.join(', ')}`] : []),
       ...w.questions.map((q) => q.prompt),
+      ...w.changes.filter((c) => c.behavioural).map((c) => `changes behaviour: ${c.rationale}`),
       ...w.managedBy.filter((m) => m.tool !== 'fieldManager').map((m) => `managed by ${m.tool} ${m.name}`),
     ];
     return `| ${mdText(`${w.namespace}/${w.kind}/${w.name}`)} | ${w.status} | ${w.patch !== null ? `\`${w.patch}\`` : ''} | ${notes.map(mdText).join('; ')} |`;
