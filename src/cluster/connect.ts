@@ -2,7 +2,7 @@
 // connection problem (unreachable, TLS, 401, 403, timeout) into one ClusterError line.
 
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { CommandContext, SourceFlags } from '../cli/context.js';
+import type { CommandContext } from '../cli/context.js';
 import { releaseMinor, serverPolicyMinor } from '../inventory/server-policy.js';
 import { KubeClient, type KubeClientOptions } from './client.js';
 import { UserError } from '../errors.js';
@@ -25,7 +25,7 @@ export interface ClusterSession {
  * `newestPolicyMinor` is the engine's NEWEST_MINOR (passed in to keep this module engine-free).
  */
 export async function connect(
-  opts: Pick<SourceFlags, 'kubeconfig' | 'context'> & { client?: KubeClientOptions; newestPolicyMinor: number },
+  opts: { kubeconfig?: string | undefined; context?: string | undefined; client?: KubeClientOptions | undefined; newestPolicyMinor: number },
   ctx: Pick<CommandContext, 'env' | 'signal'>,
 ): Promise<ClusterSession> {
   const loaded = loadKubeconfig({ kubeconfig: opts.kubeconfig, context: opts.context, env: ctx.env });

@@ -6,6 +6,7 @@ import { checksFor, evaluatePod, strictestLevel } from '../policy/index.js';
 import type { Level } from '../policy/types.js';
 import { workloadKey, type Inventory, type NamespaceInfo } from '../inventory/types.js';
 import { parseWarningHeader } from '../inventory/psa-warnings.js';
+import { namespaceVersion } from '../report/scan-report.js';
 import { releaseMinor, resolveLiveVersion } from '../inventory/server-policy.js';
 import {
   compareWithServer,
@@ -55,13 +56,6 @@ export async function canPatchNamespaces(session: ClusterSession, name?: string)
   }
 }
 
-/** The version a namespace's workloads are judged at: --version, else its enforce pin, else latest. */
-export function namespaceVersion(ns: NamespaceInfo, override?: string): string {
-  if (override) return override;
-  const pin = ns.labels[`${LABEL}enforce-version`];
-  return pin && /^(latest|v1\.\d+)$/.test(pin) ? pin : 'latest';
-}
-
 /** Verifies every readable namespace; never changes anything. */
 export async function verifyNamespaces(
   session: ClusterSession,
@@ -100,7 +94,8 @@ async function verifyOne(
   opts: VerifyOptions,
   serverMinor: number,
 ): Promise<NamespaceVerification> {
-  const version = namespaceVersion(ns, opts.version);
+  // The same version the scan report judges the namespace at (enforce, warn, audit pin or --version).
+  const version = namespaceVersion(ns, opts.version).version;
   const evalVersion = resolveLiveVersion(version, session.policyMinor);
   let strictest: Level = 'restricted';
   for (const w of inventory.workloads) {
