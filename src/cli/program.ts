@@ -115,6 +115,7 @@ export function buildProgram(
     .option('--dry-run', 'run every check and write nothing', false)
     .option('--force', 'skip phase gating and cluster/drift checks', false)
     .option('--timeout <seconds>', 'rollout timeout per workload', '300')
+    .addOption(new Option('--wait <until>', 'end a rollout when new pods are ready, or once they are admitted').choices(['ready', 'admitted']).default('ready'))
     .action(run('apply'));
 
   program
@@ -127,6 +128,8 @@ export function buildProgram(
     .option('--yes', 'do not ask for confirmation', false)
     .option('--dry-run', 'run every check and write nothing', false)
     .option('--force', 'revert even where someone changed the object since', false)
+    .option('--timeout <seconds>', 'rollout timeout per workload', '300')
+    .addOption(new Option('--wait <until>', 'end a rollout when pods are ready, or once they are admitted').choices(['ready', 'admitted']).default('ready'))
     .action(run('rollback'));
 
   program

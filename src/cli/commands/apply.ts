@@ -1,8 +1,38 @@
-// `podsec apply` (placeholder until its issue lands; replaced by the owning work).
+// Shell: `podsec apply DIR [--phase ID] [--namespace NS] [--yes] [--dry-run] [--force]`: applies
+// one phase of a plan (the next one not applied by default) through src/apply/apply-phase.ts.
 
-import { UserError } from '../../errors.js';
+import { applyPhase } from '../../apply/apply-phase.js';
+import { nextPhase } from '../../apply/steps.js';
+import { EXIT } from '../../errors.js';
+import { applyFlags, formatReport, openApplySession, reportExitCode } from '../apply-runner.js';
 import type { CommandContext } from '../context.js';
 
-export async function run(_flags: Record<string, unknown>, _args: string[], _ctx: CommandContext): Promise<number> {
-  throw new UserError('podsec apply is not available in this build yet');
+/** Runs `podsec apply`; returns the exit code. */
+export async function run(flags: Record<string, unknown>, args: string[], ctx: CommandContext): Promise<number> {
+  const f = applyFlags(flags);
+  const s = await openApplySession(args, f, ctx, 'apply');
+  try {
+    const entries = await s.ports.journal.read();
+    const phase = f.phase ?? nextPhase(s.plan, entries, f.namespace)?.id;
+    if (!phase) {
+      ctx.io.out('every phase of the plan is applied\n');
+      return EXIT.ok;
+    }
+    const report = await applyPhase(
+      s.plan,
+      phase,
+      { confirm: s.confirm, progress: (l) => ctx.io.err(`${l}\n`), dryRun: f.dryRun, force: f.force, assumeYes: f.yes, namespaces: f.namespace },
+      s.ports,
+    );
+    ctx.io.out(formatReport(report, 'apply'));
+    if (report.stoppedAt) {
+      ctx.io.err(`the phase stopped at a failed rollout (${report.stoppedAt}); to undo the phase: podsec rollback ${s.dir} --phase ${phase}\n`);
+    } else if (!f.dryRun && reportExitCode(report) === 0) {
+      const next = nextPhase(s.plan, await s.ports.journal.read(), f.namespace);
+      ctx.io.err(next ? `next: podsec apply ${s.dir} --phase ${next.id}\n` : 'every phase of the plan is applied\n');
+    }
+    return reportExitCode(report);
+  } finally {
+    s.session.client.close();
+  }
 }

@@ -1,8 +1,32 @@
-// `podsec rollback` (placeholder until its issue lands; replaced by the owning work).
+// Shell: `podsec rollback DIR [--phase ID] [--yes] [--dry-run] [--force]`: restores the state a
+// phase recorded in the journal, newest change first (src/apply/rollback-phase.ts).
 
-import { UserError } from '../../errors.js';
+import { rollbackPhase } from '../../apply/rollback-phase.js';
+import { lastAppliedPhase } from '../../apply/steps.js';
+import { EXIT } from '../../errors.js';
+import { applyFlags, formatReport, openApplySession, reportExitCode } from '../apply-runner.js';
 import type { CommandContext } from '../context.js';
 
-export async function run(_flags: Record<string, unknown>, _args: string[], _ctx: CommandContext): Promise<number> {
-  throw new UserError('podsec rollback is not available in this build yet');
+/** Runs `podsec rollback`; returns the exit code. */
+export async function run(flags: Record<string, unknown>, args: string[], ctx: CommandContext): Promise<number> {
+  const f = applyFlags(flags);
+  const s = await openApplySession(args, f, ctx, 'rollback');
+  try {
+    const entries = await s.ports.journal.read();
+    const phase = f.phase ?? lastAppliedPhase(s.plan, entries)?.id;
+    if (!phase) {
+      ctx.io.out('nothing to roll back: the journal records no applied change\n');
+      return EXIT.ok;
+    }
+    const report = await rollbackPhase(
+      s.plan,
+      phase,
+      { confirm: s.confirm, progress: (l) => ctx.io.err(`${l}\n`), dryRun: f.dryRun, force: f.force, assumeYes: f.yes, namespaces: f.namespace },
+      s.ports,
+    );
+    ctx.io.out(formatReport(report, 'rollback'));
+    return reportExitCode(report);
+  } finally {
+    s.session.client.close();
+  }
 }

@@ -1,0 +1,101 @@
+// Pure: applies one phase of a plan through the ports: gating per namespace, one confirmation for
+// the phase, then each step in plan order (dry-run checks, journal, write, verify). Stops at the
+// first failed rollout and offers to roll that step back. The wizard calls this with its own
+// confirm and progress callbacks; `podsec apply` calls it from src/cli/commands/apply.ts.
+
+import { CancelledError, UserError } from '../errors.js';
+import type { Plan } from '../plan/plan-schema.js';
+import { journalProblems } from './journal-model.js';
+import { applyLabelStep } from './label-step.js';
+import type { ApplyPorts } from './ports.js';
+import { outcome, targetOf, type Run, type RunOptions, type StepOutcome } from './run.js';
+import { gateBlockers, isAutomatic, phaseSteps, type StepView } from './steps.js';
+import { applyWorkloadStep, rollbackWorkloadStep } from './workload-step.js';
+
+/** The result of applying (or dry-running) a phase. */
+export interface PhaseReport {
+  phase: string;
+  dryRun: boolean;
+  outcomes: StepOutcome[];
+  /** Set when a rollout failed and the phase stopped there. */
+  stoppedAt: string | null;
+}
+
+/** Lines describing what a phase will do, for the confirmation. */
+export function phaseSummary(views: readonly StepView[]): string[] {
+  return views.map((v) => {
+    const s = v.step;
+    const what = s.type === 'labels' ? `labels ${Object.entries(s.after).map(([k, val]) => `${k.replace('pod-security.kubernetes.io/', '')}=${val}`).join(' ')}` : `${s.purpose === 'fix' ? 'patch' : 'remove ownership init container'} (${s.file})`;
+    return `${targetOf(v)}: ${what}${s.type === 'labels' && s.gated ? ' [gated: dry-run must show no violating pods]' : ''}`;
+  });
+}
+
+/**
+ * Applies phase `phaseId` of `plan`. Throws UserError for an unknown phase or an inconsistent
+ * journal, CancelledError when the operator declines the phase; every other problem is an outcome.
+ */
+export async function applyPhase(plan: Plan, phaseId: string, opts: RunOptions, ports: ApplyPorts): Promise<PhaseReport> {
+  const phase = plan.phases.find((p) => p.id === phaseId);
+  if (!phase) throw new UserError(`the plan has no phase "${phaseId}"`, `phases: ${plan.phases.map((p) => p.id).join(', ')}`);
+  const entries = await ports.journal.read();
+  const problems = journalProblems(entries);
+  if (problems.length > 0 && !opts.force) {
+    throw new UserError(`the journal of this plan is inconsistent: ${problems[0]}`, 'inspect journal.jsonl; --force applies anyway');
+  }
+  const run: Run = { plan, ports, opts, entries: [...entries] };
+  const report: PhaseReport = { phase: phase.id, dryRun: opts.dryRun, outcomes: [], stoppedAt: null };
+  const views = phaseSteps(phase, entries, opts.namespaces);
+  if (views.length === 0) return report;
+
+  const todo: StepView[] = [];
+  for (const v of views) {
+    if (!isAutomatic(v.step)) {
+      const s = v.step;
+      report.outcomes.push(outcome(v, 'manual', s.type === 'patch' ? `the pod template of a ${s.kind} is immutable: recreate it from ${s.file} (see the phase's apply.sh notes)` : ''));
+      continue;
+    }
+    if (v.state.state === 'verified') {
+      report.outcomes.push(outcome(v, 'alreadyDone', 'already applied (journal)'));
+      continue;
+    }
+    const blockers = gateBlockers(plan, phase, v.step.namespace, entries);
+    if (blockers.length > 0 && !opts.force) {
+      report.outcomes.push(outcome(v, 'skipped', `earlier phases not applied for namespace ${v.step.namespace}: ${blockers.join(', ')} (apply them first, or --force)`));
+      continue;
+    }
+    todo.push(v);
+  }
+  if (todo.length === 0) return report;
+
+  if (!opts.dryRun && !opts.assumeYes) {
+    const ok = await opts.confirm({ message: `Apply phase ${phase.id} (${todo.length} change${todo.length === 1 ? '' : 's'})?`, details: phaseSummary(todo), default: false });
+    if (!ok) throw new CancelledError('nothing was applied');
+  }
+
+  for (const v of todo) {
+    opts.progress(`${phase.id}: ${targetOf(v)}`);
+    if (v.step.type === 'labels') {
+      report.outcomes.push(await applyLabelStep(run, v));
+      continue;
+    }
+    const r = await applyWorkloadStep(run, v);
+    report.outcomes.push(r.outcome);
+    if (r.rolloutFailed) {
+      report.stoppedAt = v.id;
+      await offerRollback(run, v, report);
+      break;
+    }
+  }
+  return report;
+}
+
+/** After a failed rollout: ask (or with --yes, do) the rollback of that one step. */
+async function offerRollback(run: Run, view: StepView, report: PhaseReport): Promise<void> {
+  const last = [...run.entries].reverse().find((e) => e.step === view.id && e.action === 'apply' && e.status !== 'intended');
+  if (!last) return;
+  const ask = !run.opts.assumeYes && !run.opts.dryRun;
+  const yes = run.opts.assumeYes || (ask && (await run.opts.confirm({ message: `Roll back ${targetOf(view)} to its previous pod template now?`, details: [], default: true })));
+  if (!yes) return;
+  const again: StepView = { ...view, state: { state: 'failed', last, written: true } };
+  report.outcomes.push(await rollbackWorkloadStep({ ...run, opts: { ...run.opts, force: false } }, again, last));
+}

@@ -1,0 +1,165 @@
+// Shell: what `podsec apply` and `podsec rollback` share: reading the plan, connecting and
+// checking the cluster identity, the ports (API server, journal, plan files), line-mode
+// confirmations with @inquirer/prompts (loaded lazily), and printing a phase report.
+
+import { createHash, randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import type { PhaseReport } from '../apply/apply-phase.js';
+import type { ApplyPorts, Confirm } from '../apply/ports.js';
+import type { OutcomeKind } from '../apply/run.js';
+import { applyCluster } from '../cluster/apply-cluster.js';
+import { connect, type ClusterSession } from '../cluster/connect.js';
+import { CancelledError, UsageError, UserError } from '../errors.js';
+import { fileJournal } from '../files/journal.js';
+import { readPlan } from '../files/read-plan.js';
+import { stableStringify } from '../plan/names.js';
+import type { Plan } from '../plan/plan-schema.js';
+import { NEWEST_MINOR } from '../policy/index.js';
+import type { CommandContext } from './context.js';
+import { resolveMode } from './mode.js';
+
+export interface ApplyFlags {
+  phase?: string;
+  namespace: string[];
+  kubeconfig?: string;
+  context?: string;
+  yes: boolean;
+  dryRun: boolean;
+  force: boolean;
+  timeoutSeconds: number;
+  wait: 'ready' | 'admitted';
+}
+
+/** Reads the flags commander parsed for apply/rollback. */
+export function applyFlags(flags: Record<string, unknown>): ApplyFlags {
+  const str = (k: string) => (typeof flags[k] === 'string' ? (flags[k] as string) : undefined);
+  const timeout = Number(str('timeout') ?? '300');
+  if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--timeout must be a number of seconds, got "${str('timeout')}"`);
+  const wait = str('wait') ?? 'ready';
+  if (wait !== 'ready' && wait !== 'admitted') throw new UsageError(`--wait must be ready or admitted, got "${wait}"`);
+  const out: ApplyFlags = {
+    namespace: Array.isArray(flags['namespace']) ? (flags['namespace'] as string[]) : [],
+    yes: flags['yes'] === true,
+    dryRun: flags['dryRun'] === true,
+    force: flags['force'] === true,
+    timeoutSeconds: timeout,
+    wait,
+  };
+  for (const k of ['phase', 'kubeconfig', 'context'] as const) {
+    const v = str(k);
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
+/** A connected session with the plan, checked against the cluster it was made for. */
+export interface ApplySession {
+  dir: string;
+  plan: Plan;
+  session: ClusterSession;
+  ports: ApplyPorts;
+  confirm: Confirm;
+}
+
+/** Reads the plan, connects, refuses another cluster (unless --force), builds the ports. */
+export async function openApplySession(args: string[], f: ApplyFlags, ctx: CommandContext, command: string): Promise<ApplySession> {
+  const dir = args[0];
+  if (!dir) throw new UsageError(`podsec ${command} needs the plan directory`, `podsec ${command} plans/podsec`);
+  const plan = await readPlan(dir);
+  const session = await connect({ ...(f.kubeconfig !== undefined ? { kubeconfig: f.kubeconfig } : {}), ...(f.context !== undefined ? { context: f.context } : {}), newestPolicyMinor: NEWEST_MINOR }, ctx);
+  if (plan.cluster && (plan.cluster.server !== session.server || plan.cluster.context !== session.context)) {
+    const what = `the plan was made for context "${plan.cluster.context}" (${plan.cluster.server}), but the current one is "${session.context}" (${session.server})`;
+    if (!f.force) {
+      session.client.close();
+      throw new UserError(what, 'select the right context with --context, or pass --force to use this cluster anyway');
+    }
+    ctx.io.err(`warning: ${what} (continuing: --force)\n`);
+  } else if (!plan.cluster) {
+    ctx.io.err(`note: the plan was made from ${plan.origin === 'demo' ? 'the demo inventory' : 'manifest files'}; applying it to context "${session.context}"\n`);
+  }
+  let writes = 0;
+  const exitAfter = Number(ctx.env['PODSEC_TEST_EXIT_AFTER_WRITES'] ?? '0');
+  const cluster = applyCluster(session.client, session.kc, {
+    rollout: { timeoutMs: f.timeoutSeconds * 1000, wait: f.wait, signal: ctx.signal },
+    // Test hook: die like a crash (no cleanup, no journal result) right after the N-th write.
+    afterWrite: () => {
+      if (exitAfter > 0 && ++writes >= exitAfter) process.kill(process.pid, 'SIGKILL');
+    },
+  });
+  const ports: ApplyPorts = {
+    cluster,
+    journal: fileJournal(dir),
+    readPlanFile: async (rel) => parse(await readFile(join(dir, rel), 'utf8')) as unknown,
+    fingerprint: (template) => createHash('sha256').update(stableStringify(template)).digest('hex'),
+    now: ctx.now,
+    user: await whoAmI(session),
+    runId: `${ctx.now().toISOString()}-${randomUUID().slice(0, 8)}`,
+  };
+  return { dir, plan, session, ports, confirm: makeConfirm(ctx, f, command) };
+}
+
+/** The user name as the API server sees it (SelfSubjectReview), else the kubeconfig user. */
+async function whoAmI(session: ClusterSession): Promise<string> {
+  try {
+    const res = await session.client.post<{ status?: { userInfo?: { username?: string } } }>('/apis/authentication.k8s.io/v1/selfsubjectreviews', {
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'SelfSubjectReview',
+    });
+    const name = res.body.status?.userInfo?.username;
+    if (name) return name;
+  } catch {
+    // older servers or no permission: fall back to the kubeconfig's user name
+  }
+  return session.kc.getCurrentUser()?.name ?? 'unknown';
+}
+
+/** Line-mode confirm; in headless mode a needed answer is a UsageError naming --yes. */
+function makeConfirm(ctx: CommandContext, f: ApplyFlags, command: string): Confirm {
+  const mode = resolveMode({ stdinIsTTY: ctx.io.stdinIsTTY, stdoutIsTTY: ctx.io.stdoutIsTTY, env: ctx.env, flags: ctx.globals });
+  return async (q) => {
+    if (mode === 'headless') {
+      throw new UsageError(`podsec ${command} needs a confirmation in a non-interactive run: ${q.message}`, 'pass --yes to confirm (risky steps are then refused unless --force), or --dry-run to only check');
+    }
+    for (const d of q.details) ctx.io.err(`  ${d}\n`);
+    const { confirm } = await import('@inquirer/prompts');
+    try {
+      return await confirm({ message: q.message, default: q.default }, { signal: ctx.signal, output: process.stderr });
+    } catch (err) {
+      if (err instanceof Error && (err.name === 'ExitPromptError' || err.name === 'AbortPromptError')) throw new CancelledError();
+      throw err;
+    }
+  };
+}
+
+const LABEL: Record<OutcomeKind, string> = {
+  applied: 'applied',
+  alreadyDone: 'done',
+  wouldApply: 'would apply',
+  skipped: 'skipped',
+  refused: 'refused',
+  failed: 'FAILED',
+  manual: 'manual',
+  rolledBack: 'rolled back',
+  wouldRollBack: 'would revert',
+};
+
+/** The report as text for stdout. */
+export function formatReport(report: PhaseReport, verb: string): string {
+  const lines = [`${verb} ${report.phase}${report.dryRun ? ' (dry run: nothing was written)' : ''}`];
+  if (report.outcomes.length === 0) lines.push('  nothing to do');
+  for (const o of report.outcomes) {
+    lines.push(`  ${LABEL[o.outcome].padEnd(12)} ${o.target}: ${o.message}`);
+    for (const d of o.details) lines.push(`  ${''.padEnd(12)}   ${d}`);
+  }
+  const counts = new Map<string, number>();
+  for (const o of report.outcomes) counts.set(LABEL[o.outcome], (counts.get(LABEL[o.outcome]) ?? 0) + 1);
+  if (counts.size > 0) lines.push(`summary: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** 1 when a step failed, was refused or skipped; else 0. */
+export function reportExitCode(report: PhaseReport): number {
+  return report.outcomes.some((o) => o.outcome === 'failed' || o.outcome === 'refused' || o.outcome === 'skipped') ? 1 : 0;
+}
