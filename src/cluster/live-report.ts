@@ -56,3 +56,33 @@ export function unreadableErrors(inv: Inventory): { namespace: string; message: 
   }
   return out;
 }
+
+/**
+ * The verification section printed after the table (and markdown) report of a live scan:
+ *
+ *   Server-side verification (dry-run, nothing changed)
+ *     shop     agrees      baseline:latest clean; restricted:latest 6 pods in 5 workloads
+ *     legacy   disagrees   restricted:v1.23 the API server and podsec differ ...
+ */
+export function renderVerification(live: LiveScan, format: 'table' | 'markdown'): string {
+  const lines: string[] = [];
+  const rows = [...live.verification].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (rows.length > 0) {
+    lines.push(format === 'markdown' ? '## Server-side verification (dry-run, nothing changed)\n' : 'Server-side verification (dry-run, nothing changed)');
+    const width = Math.max(...rows.map(([n]) => n.length));
+    for (const [name, v] of rows) {
+      const levels = v.levels
+        .map((l) => {
+          const pods = l.violators.reduce((n, x) => n + 1 + x.others, 0);
+          const workloads = new Set(l.violators.flatMap((x) => x.workloads)).size;
+          const what = l.status === 'agrees' ? (pods ? `${pods} violating pod(s) in ${workloads} workload(s), as podsec predicts` : 'clean') : (l.note ?? l.status);
+          return `${l.policy} ${what}`;
+        })
+        .join('; ');
+      const detail = levels || v.note || '';
+      lines.push(format === 'markdown' ? `- \`${name}\`: **${v.status}**${detail ? ` (${detail})` : ''}` : `  ${name.padEnd(width)}  ${v.status.padEnd(14)}  ${detail}`);
+    }
+  }
+  for (const n of live.notes) lines.push(format === 'markdown' ? `> ${n}` : `note: ${n}`);
+  return lines.length ? `\n${lines.join('\n')}\n` : '';
+}

@@ -57,3 +57,41 @@ describe('addLiveFields', () => {
     expect(unreadableErrors(inventory)).toEqual([{ namespace: 'hidden', message: 'not allowed to list pods in namespace "hidden"' }]);
   });
 });
+
+describe('renderVerification', () => {
+  it('prints one line per namespace and the notes', async () => {
+    const { renderVerification } = await import('../../src/cluster/live-report.js');
+    const v: LiveScan = {
+      ...live,
+      verification: new Map([
+        [
+          'shop',
+          {
+            status: 'agrees',
+            levels: [
+              { level: 'baseline', version: 'latest', policy: 'baseline:latest', status: 'agrees', warnings: [], violators: [], onlyServer: [], onlyEngine: [], truncated: false },
+              {
+                level: 'restricted',
+                version: 'latest',
+                policy: 'restricted:latest',
+                status: 'agrees',
+                warnings: [],
+                violators: [{ pod: 'vote-1', others: 2, reasons: 'seccompProfile', workloads: ['shop/Deployment/vote', 'shop/Deployment/worker'] }],
+                onlyServer: [],
+                onlyEngine: [],
+                truncated: false,
+              },
+            ],
+          },
+        ],
+      ]),
+      notes: ['verification skipped for 1 namespace'],
+    };
+    expect(renderVerification(v, 'table')).toBe(
+      '\nServer-side verification (dry-run, nothing changed)\n' +
+        '  shop  agrees          baseline:latest clean; restricted:latest 3 violating pod(s) in 2 workload(s), as podsec predicts\n' +
+        'note: verification skipped for 1 namespace\n',
+    );
+    expect(renderVerification({ ...live, verification: new Map(), notes: [] }, 'table')).toBe('');
+  });
+});

@@ -48,7 +48,7 @@ export async function run(flags: Record<string, unknown>, _args: string[], ctx: 
   }
   // Live cluster: read (and verify) through the cluster adapter, then the same report path.
   const { scanLive } = await import('../../cluster/live-scan.js');
-  const { addLiveFields, unreadableErrors } = await import('../../cluster/live-report.js');
+  const { addLiveFields, renderVerification, unreadableErrors } = await import('../../cluster/live-report.js');
   const verify = flags['verify'];
   const live = await scanLive(
     {
@@ -67,5 +67,7 @@ export async function run(flags: Record<string, unknown>, _args: string[], ctx: 
   const base = buildScanReport(live.inventory, { level: f.level, version: f.version, newestMinor: live.policyMinor });
   const errors = [...base.errors, ...unreadableErrors(live.inventory)];
   const report = addLiveFields({ ...base, errors, summary: { ...base.summary, errors: errors.length } }, live);
-  return emit(report, f, ctx);
+  const code = emit(report, f, ctx);
+  if (f.output === 'table' || f.output === 'markdown') ctx.io.out(renderVerification(live, f.output));
+  return code;
 }
