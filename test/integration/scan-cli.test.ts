@@ -57,6 +57,16 @@ describe('podsec scan (live) as a subprocess', () => {
     expect(r.stderr).toMatch(/podsec: listing pods in 1 namespace\(s\)/);
     expect(r.stderr).toMatch(/podsec: scan finished in \d+\.\ds/);
     expect(r.stdout).toMatch(/vote/);
+    expect(r.stdout).toMatch(/note: verification skipped \(--no-verify\)\n$/);
+  });
+
+  it('prints the verification section after the table', async () => {
+    const r = await pollUntil('verified table', async () => {
+      const out = cli(['-n', 'shop'], { KUBECONFIG: kubeconfigPath('admin') });
+      return / {2}shop {2}agrees {10}baseline:latest clean; restricted:latest 6 violating pod\(s\) in 5 workload\(s\), as podsec predicts/.test(out.stdout) ? out : undefined;
+    }, 60_000, 1_000);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Server-side verification \(dry-run, nothing changed\)/);
   });
 
   it('fails with one line and exit 1 when the user may not list namespaces', () => {
