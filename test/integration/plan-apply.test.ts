@@ -1,0 +1,128 @@
+// Every generated apply.sh on the real control plane: `podsec plan` reads a live cluster, each
+// phase's script runs its server-side dry-runs and then the changes, the enforce gate stops on a
+// violating pod, and the rollback scripts restore the previous labels and templates exactly.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deleteNamespace, kubeConfigFor, kubeconfigPath, kubectlPath, uniqueName, waitForDefaultServiceAccount } from '../harness/env.js';
+
+const ROOT = join(import.meta.dirname, '../..');
+const P = 'pod-security.kubernetes.io/';
+const CONTEXT = 'admin@podsec-test';
+const base = uniqueName('plan');
+const NS = { shop: `${base}-a`, legacy: `${base}-b`, stray: `${base}-c` };
+const outDir = join(mkdtempSync(join(tmpdir(), 'podsec-plan-it-')), 'plan');
+
+function kubectl(args: string[], input?: string) {
+  return spawnSync(kubectlPath(), ['--kubeconfig', kubeconfigPath(), ...args], { input, encoding: 'utf8' });
+}
+
+function script(rel: string, ...args: string[]) {
+  const env = { ...process.env, KUBECONFIG: kubeconfigPath(), PATH: `${dirname(kubectlPath())}:${process.env['PATH'] ?? ''}` };
+  return spawnSync('bash', [join(outDir, rel), '--context', CONTEXT, ...args], { env, encoding: 'utf8' });
+}
+
+const deployment = (ns: string, name: string, image: string) => ({
+  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns },
+  spec: { replicas: 0, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image, ports: [{ containerPort: 80 }] }] } } },
+});
+
+function labelsOf(ns: string): Record<string, string> {
+  return (JSON.parse(kubectl(['get', 'namespace', ns, '-o', 'json']).stdout) as { metadata: { labels: Record<string, string> } }).metadata.labels;
+}
+
+function templates(): string {
+  const r = kubectl(['get', 'deployments,cronjobs', '-A', '-o', 'json']);
+  const items = (JSON.parse(r.stdout) as { items: { kind: string; metadata: { namespace: string; name: string }; spec: Record<string, unknown> }[] }).items;
+  return JSON.stringify(items.filter((i) => i.metadata.namespace.startsWith(base)).map((i) => [i.kind, i.metadata.namespace, i.metadata.name, i.spec]));
+}
+
+let labelsBefore: Record<string, Record<string, string>> = {};
+let templatesBefore = '';
+
+describe('podsec plan on a live cluster, applied and rolled back with the generated scripts', () => {
+  beforeAll(async () => {
+    const objects = [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS.shop, labels: { team: 'shop', [`${P}warn`]: 'baseline' } } },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS.legacy, labels: { [`${P}enforce`]: 'baseline', [`${P}enforce-version`]: 'v1.23' } } },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS.stray } },
+      deployment(NS.shop, 'vote', 'python:3.11-slim'),
+      deployment(NS.shop, 'web', 'nginx:1.27'),
+      {
+        apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'report', namespace: NS.shop },
+        spec: { schedule: '0 3 * * *', jobTemplate: { spec: { template: { spec: { restartPolicy: 'OnFailure', containers: [{ name: 'report', image: 'python:3.12-slim' }] } } } } },
+      },
+      deployment(NS.legacy, 'inventory', 'tomcat:9-jdk11'),
+    ];
+    const r = kubectl(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }));
+    expect(r.status, r.stderr).toBe(0);
+    await waitForDefaultServiceAccount(kubeConfigFor(), NS.stray);
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'stray', namespace: NS.stray }, spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] } };
+    const p = kubectl(['apply', '-f', '-'], JSON.stringify(pod));
+    expect(p.status, p.stderr).toBe(0);
+    labelsBefore = Object.fromEntries(Object.values(NS).map((ns) => [ns, labelsOf(ns)]));
+    templatesBefore = templates();
+    expect(templatesBefore).toContain('"inventory"');
+  });
+
+  afterAll(async () => {
+    for (const ns of Object.values(NS)) await deleteNamespace(kubeConfigFor(), ns);
+  });
+
+  it('writes the plan from the live cluster', () => {
+    const args = ['plan', '--kubeconfig', kubeconfigPath(), ...Object.values(NS).flatMap((n) => ['-n', n]), '--out', outDir];
+    const r = spawnSync('node', [join(ROOT, 'bin/podsec.js'), ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(r.status, r.stderr).toBe(0);
+    const plan = JSON.parse(readFileSync(join(outDir, 'plan.json'), 'utf8')) as { cluster: { context: string; serverVersion: string } | null; policyVersion: string; origin: string };
+    expect(plan.origin).toBe('cluster');
+    expect(plan.cluster?.context).toBe(CONTEXT);
+    expect(plan.policyVersion).toMatch(/^v1\.\d+$/);
+  });
+
+  it('1-observe sets warn and audit, keeps the other labels', () => {
+    const r = script('1-observe/apply.sh');
+    expect(r.status, r.stderr).toBe(0);
+    const l = labelsOf(NS.shop);
+    expect(l).toMatchObject({ team: 'shop', [`${P}warn`]: 'restricted', [`${P}audit`]: 'restricted' });
+    expect(l[`${P}enforce`]).toBeUndefined();
+  });
+
+  it('2-fix patches the templates; the Pod with an immutable template is left to the operator', () => {
+    const r = script('2-fix/apply.sh');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain('immutable pod template');
+    const vote = JSON.parse(kubectl(['get', 'deployment', 'vote', '-n', NS.shop, '-o', 'json']).stdout) as { spec: { template: { spec: { securityContext: Record<string, unknown> } } } };
+    expect(vote.spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(templates()).not.toBe(templatesBefore);
+  });
+
+  it('3-enforce-baseline enforces baseline where it was not', () => {
+    const r = script('3-enforce-baseline/apply.sh');
+    expect(r.status, r.stderr).toBe(0);
+    expect(labelsOf(NS.shop)[`${P}enforce`]).toBe('baseline');
+    expect(labelsOf(NS.legacy)[`${P}enforce-version`]).toBe('v1.23');
+  });
+
+  it('4-enforce-restricted stops at the namespace whose pod would violate, unless --force', () => {
+    const r = script('4-enforce-restricted/apply.sh');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('would violate');
+    expect(labelsOf(NS.shop)[`${P}enforce`]).toBe('restricted');
+    expect(labelsOf(NS.legacy)[`${P}enforce`]).toBe('restricted');
+    expect(labelsOf(NS.stray)[`${P}enforce`]).toBe('baseline');
+    const forced = script('4-enforce-restricted/apply.sh', '--force');
+    expect(forced.status, forced.stderr).toBe(0);
+    expect(labelsOf(NS.stray)[`${P}enforce`]).toBe('restricted');
+  });
+
+  it('the rollback scripts, newest phase first, restore the labels and templates exactly', () => {
+    for (const phase of ['4-enforce-restricted', '3-enforce-baseline', '2-fix', '1-observe']) {
+      const r = script(`${phase}/rollback.sh`);
+      expect(r.status, `${phase}: ${r.stderr}`).toBe(0);
+    }
+    for (const ns of Object.values(NS)) expect(labelsOf(ns), ns).toEqual(labelsBefore[ns]);
+    expect(templates()).toBe(templatesBefore);
+  });
+});
