@@ -1,8 +1,9 @@
 // Shell: the append-only journal of a plan directory (DIR/journal.jsonl). Each entry is one JSON
 // line, written with O_APPEND and fsynced before append() resolves, so an intent is on disk
-// before the write it describes. A torn last line (crash mid-append) is ignored on read.
+// before the write it describes. A torn last line (crash mid-append) is ignored on read and
+// dropped before the next append.
 
-import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JournalEntry } from '../apply/journal-model.js';
 import type { JournalPort } from '../apply/ports.js';
@@ -51,9 +52,8 @@ export function fileJournal(dir: string): JournalPort & { path: string } {
         throw new UserError(`cannot write the journal ${path}: ${(err as Error).message}`, 'make the plan directory writable; nothing was changed in the cluster for this step');
       }
       try {
-        // A torn line left by a crash would glue onto this one: start on a fresh line.
-        const prefix = needsNewline(path) ? '\n' : '';
-        writeSync(fd, `${prefix}${JSON.stringify(entry)}\n`);
+        dropTornTail(path);
+        writeSync(fd, `${JSON.stringify(entry)}\n`);
         fsyncSync(fd);
       } finally {
         closeSync(fd);
@@ -62,11 +62,13 @@ export function fileJournal(dir: string): JournalPort & { path: string } {
   };
 }
 
-function needsNewline(path: string): boolean {
-  try {
-    const text = readFileSync(path, 'utf8');
-    return text.length > 0 && !text.endsWith('\n');
-  } catch {
-    return false;
-  }
+/**
+ * A crash mid-append leaves a line without its newline. A torn intent means its write never
+ * started (intents are fsynced first); a torn result leaves the step's intent, which a resumed
+ * run settles from the live state. Either way the fragment carries nothing: drop it.
+ */
+function dropTornTail(path: string): void {
+  const bytes = readFileSync(path);
+  if (bytes.length === 0 || bytes[bytes.length - 1] === 0x0a) return;
+  truncateSync(path, bytes.lastIndexOf(0x0a) + 1);
 }
