@@ -28,6 +28,9 @@ export interface VerifyOptions {
   version?: string | undefined;
   concurrency?: number;
   progress?: (line: string) => void;
+  /** Re-asks when the server reports fewer violations than predicted (informer lag): default 1 retry after 1.5 s. */
+  settleRetries?: number;
+  settleDelayMs?: number;
 }
 
 export interface VerifyResult {
@@ -124,12 +127,19 @@ async function verifyOne(
       return { name: p.name, reasons: e.violations.map((v) => v.reason), workload: p.workload };
     });
     try {
-      const res = await session.client.mergePatch(
-        `/api/v1/namespaces/${encodeURIComponent(ns.name)}`,
-        { metadata: { labels: { [`${LABEL}enforce`]: level, [`${LABEL}enforce-version`]: sent } } },
-        { dryRun: 'All', fieldManager: 'podsec' },
-      );
-      const result = compareWithServer(ns.name, level, sent, checks, parseWarningHeader(res.headers.warning));
+      let result: LevelVerification;
+      for (let attempt = 0; ; attempt++) {
+        const res = await session.client.mergePatch(
+          `/api/v1/namespaces/${encodeURIComponent(ns.name)}`,
+          { metadata: { labels: { [`${LABEL}enforce`]: level, [`${LABEL}enforce-version`]: sent } } },
+          { dryRun: 'All', fieldManager: 'podsec' },
+        );
+        result = compareWithServer(ns.name, level, sent, checks, parseWarningHeader(res.headers.warning));
+        // PSA reads pods from an informer cache: pods created a moment ago may not be seen yet.
+        const lagging = (result.status === 'disagrees' || result.status === 'exemptOrUnseen') && result.onlyServer.length === 0;
+        if (!lagging || attempt >= (opts.settleRetries ?? 1)) break;
+        await new Promise((r) => setTimeout(r, opts.settleDelayMs ?? 1500));
+      }
       attributeCauses(result, inventory, pods, level, resolveLiveVersion(sent, session.policyMinor));
       results.push(result);
     } catch (err) {

@@ -70,6 +70,25 @@ describe('verifyNamespaces (fake API)', () => {
     expect(res.namespaces.get('shop')?.levels.map((l) => l.status)).toEqual(['incomplete', 'incomplete']);
   });
 
+  it('asks again once when the server has not seen the pods yet (informer lag)', async () => {
+    let patches = 0;
+    const full = ['existing pods in namespace "shop" violate the new PodSecurity enforce level "restricted:latest"', `a-1 (and 1 other pod): ${REASONS}`];
+    const base = cluster(true, []);
+    api = await startFakeApi((r) => {
+      if (r.method === 'PATCH' && JSON.parse(r.body).metadata.labels['pod-security.kubernetes.io/enforce'] === 'restricted') {
+        patches++;
+        const warnings = patches === 1 ? [] : full;
+        return { headers: { Warning: warnings.map((w) => `299 - ${JSON.stringify(w)}`) }, body: {} };
+      }
+      return base(r);
+    });
+    const live = await readLive({ kubeconfig: api.kubeconfig, file: [], namespace: ['shop'], allNamespaces: false }, ctx);
+    const res = await verifyNamespaces(live.session, live.inventory, live.pods, { target: 'restricted', settleDelayMs: 10 });
+    live.session.client.close();
+    expect(patches).toBe(2);
+    expect(res.namespaces.get('shop')?.levels.find((l) => l.level === 'restricted')?.status).toBe('agrees');
+  });
+
   it('skips with a note, and sends no patch, when the user may not patch namespaces', async () => {
     api = await startFakeApi(cluster(false, []));
     const live = await readLive({ kubeconfig: api.kubeconfig, file: [], namespace: ['shop'], allNamespaces: false }, ctx);
