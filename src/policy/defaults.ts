@@ -12,18 +12,18 @@ import { list, obj, type Obj } from './access.js';
 export function visitedContainers(spec: Obj, isPod: boolean): Obj[] {
   const out: Obj[] = [];
   const defaultPorts = isPod && spec['hostNetwork'] === true;
-  for (const key of ['initContainers', 'containers'] as const) {
-    for (const c of list(spec[key])) {
-      const container = obj(c);
-      if (container === undefined) continue;
-      out.push(defaultPorts ? withHostPorts(container) : container);
-    }
-  }
-  for (const c of list(spec['ephemeralContainers'])) {
-    const container = obj(c);
-    if (container !== undefined) out.push(container);
-  }
+  push(out, spec['initContainers'], defaultPorts);
+  push(out, spec['containers'], defaultPorts);
+  push(out, spec['ephemeralContainers'], false);
   return out;
+}
+
+function push(out: Obj[], containers: unknown, defaultPorts: boolean): void {
+  if (!Array.isArray(containers)) return;
+  for (const c of containers) {
+    const container = obj(c);
+    if (container !== undefined) out.push(defaultPorts ? withHostPorts(container) : container);
+  }
 }
 
 function withHostPorts(container: Obj): Obj {

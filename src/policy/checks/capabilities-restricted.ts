@@ -4,7 +4,7 @@
  * NET_BIND_SERVICE. Restricted fields: containers[*].securityContext.capabilities.drop/.add.
  * Mirrors check_capabilities_restricted.go.
  */
-import { containerList, joinQuote, obj, sortedSet, str, strings } from '../access.js';
+import { containerList, joinQuote, list, obj, sortedSet, str } from '../access.js';
 import type { Check, PodContext } from '../check.js';
 
 function capabilitiesRestricted(pod: PodContext) {
@@ -18,10 +18,10 @@ function capabilitiesRestricted(pod: PodContext) {
       missingDrop.push(name);
       continue;
     }
-    if (!strings(capabilities['drop']).includes('ALL')) missingDrop.push(name);
+    if (!list(capabilities['drop']).includes('ALL')) missingDrop.push(name);
     let added = false;
-    for (const cap of strings(capabilities['add'])) {
-      if (cap !== 'NET_BIND_SERVICE') {
+    for (const cap of list(capabilities['add'])) {
+      if (typeof cap === 'string' && cap !== 'NET_BIND_SERVICE') {
         added = true;
         caps.push(cap);
       }

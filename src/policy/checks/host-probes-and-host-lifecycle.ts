@@ -10,15 +10,11 @@ import type { Check, PodContext } from '../check.js';
 function hostsOf(handler: unknown, into: string[]): boolean {
   const h = obj(handler);
   if (h === undefined) return false;
-  let found = false;
-  for (const key of ['httpGet', 'tcpSocket']) {
-    const host = str(obj(h[key])?.['host']);
-    if (host !== '') {
-      into.push(host);
-      found = true;
-    }
-  }
-  return found;
+  const httpHost = str(obj(h['httpGet'])?.['host']);
+  const tcpHost = str(obj(h['tcpSocket'])?.['host']);
+  if (httpHost !== '') into.push(httpHost);
+  if (tcpHost !== '') into.push(tcpHost);
+  return httpHost !== '' || tcpHost !== '';
 }
 
 function hostProbes(pod: PodContext) {

@@ -4,7 +4,7 @@
  * emptyDir, ephemeral, image, persistentVolumeClaim, projected, secret.
  * Mirrors check_restrictedVolumes.go.
  */
-import { joinQuote, list, obj, pluralize, sortedSet, str } from '../access.js';
+import { joinQuote, list, obj, pluralize, sortedSet, str, type Obj } from '../access.js';
 import type { Check, PodContext } from '../check.js';
 
 export const ALLOWED_VOLUME_SOURCES = [
@@ -18,14 +18,20 @@ export const RESTRICTED_VOLUME_SOURCES = [
   'photonPersistentDisk', 'portworxVolume', 'scaleIO', 'storageos',
 ] as const;
 
+/** The first of `kinds` that the volume sets to an object (a Go non-nil VolumeSource pointer). */
+function firstPresent<K extends string>(vol: Obj, kinds: readonly K[]): K | undefined {
+  for (const k of kinds) if (obj(vol[k]) !== undefined) return k;
+  return undefined;
+}
+
 function restrictedVolumes(pod: PodContext) {
   const bad: string[] = [];
   const types: string[] = [];
   for (const v of list(pod.spec['volumes'])) {
     const vol = obj(v);
     if (vol === undefined) continue;
-    if (ALLOWED_VOLUME_SOURCES.some((k) => obj(vol[k]) !== undefined)) continue;
-    const type = RESTRICTED_VOLUME_SOURCES.find((k) => obj(vol[k]) !== undefined);
+    if (firstPresent(vol, ALLOWED_VOLUME_SOURCES) !== undefined) continue;
+    const type = firstPresent(vol, RESTRICTED_VOLUME_SOURCES);
     // No source at all: the API server defaults it to emptyDir (CHECKS.md section 2). Every
     // VolumeSource field is in one of the two lists, so upstream's "unknown" cannot occur.
     if (type === undefined) continue;
