@@ -29,7 +29,11 @@ export function formatMarkdown(report: ScanReport): string {
   }
   out.push('');
   const byNs = new Map<string, WorkloadReport[]>();
-  for (const w of report.workloads) byNs.set(w.namespace, [...(byNs.get(w.namespace) ?? []), w]);
+  for (const w of report.workloads) {
+    const list = byNs.get(w.namespace);
+    if (list) list.push(w);
+    else byNs.set(w.namespace, [w]);
+  }
   for (const ns of report.namespaces) {
     const rows = byNs.get(ns.name) ?? [];
     if (rows.length === 0) continue;

@@ -172,10 +172,11 @@ export function buildScanReport(inv: Inventory, opts: ScanReportOptions = {}): S
   const namespaces = names.map((n) =>
     namespaceReport(byName.get(n) ?? { name: n, labels: {}, psa: { invalid: [] }, system: false }, rowsByNs.get(n) ?? [], versionOf(n)),
   );
-  return { kind: 'ScanReport', schemaVersion: 1, workloads, namespaces, errors: inv.errors, summary: summarize(workloads, namespaces.length, inv, opts) };
+  return { kind: 'ScanReport', schemaVersion: 1, workloads, namespaces, errors: inv.errors, summary: summarize(workloads, namespaces.length, inv.errors.length, inv.skipped, opts) };
 }
 
-function summarize(rows: readonly WorkloadReport[], namespaces: number, inv: Inventory, opts: ScanReportOptions): ScanSummary {
+/** Counts for the report's `summary`. */
+export function summarize(rows: readonly WorkloadReport[], namespaces: number, errors: number, skipped: number, opts: ScanReportOptions): ScanSummary {
   const target = opts.level ?? 'restricted';
   const by: Record<Level, number> = { privileged: 0, baseline: 0, restricted: 0 };
   let failing = 0;
@@ -183,5 +184,5 @@ function summarize(rows: readonly WorkloadReport[], namespaces: number, inv: Inv
     by[r.strictestLevel]++;
     if (r.results[target]?.allowed === false) failing++;
   }
-  return { workloads: rows.length, strictestLevel: by, target, failing, namespaces, errors: inv.errors.length, skipped: inv.skipped };
+  return { workloads: rows.length, strictestLevel: by, target, failing, namespaces, errors, skipped };
 }

@@ -40,11 +40,19 @@ function emit(report: ScanReport, f: ScanFlags, ctx: CommandContext): number {
 export async function run(flags: Record<string, unknown>, _args: string[], ctx: CommandContext): Promise<number> {
   const f = parseFlags(flags);
   if (f.file.length > 0) {
-    const { readFileInventory } = await import('../../files/read-manifests.js');
-    const progress = ctx.io.stderrIsTTY ? (file: string) => ctx.io.err(`\u001b[2K\rpodsec: reading ${file}`) : undefined;
-    const inv = await readFileInventory(f.file, { cwd: ctx.cwd, ...(progress ? { onFile: progress } : {}) });
+    // Streamed: one file in memory at a time; each workload is evaluated and its object dropped.
+    const { readManifestInputs } = await import('../../files/read-manifests.js');
+    const { parseManifests } = await import('../../inventory/manifests.js');
+    const { ScanReportBuilder } = await import('../../report/scan-stream.js');
+    const builder = new ScanReportBuilder({ level: f.level, version: f.version });
+    const progress = ctx.io.stderrIsTTY;
+    for await (const input of readManifestInputs(f.file, { cwd: ctx.cwd })) {
+      if (progress) ctx.io.err(`\u001b[2K\rpodsec: scanning ${input.file}`);
+      if ('error' in input) builder.addError(input.error);
+      else builder.addParsed(parseManifests(input.file, input.text));
+    }
     if (progress) ctx.io.err('\u001b[2K\r');
-    return emit(buildScanReport(inv, { level: f.level, version: f.version }), f, ctx);
+    return emit(builder.build(), f, ctx);
   }
   // Live cluster: read (and verify) through the cluster adapter, then the same report path.
   const { scanLive } = await import('../../cluster/live-scan.js');

@@ -1,0 +1,101 @@
+// `npm run bench` (figures, not a test): (1) policy engine evaluations per second on one core over
+// the PSA fixtures and the real-world corpus, both levels; (2) time and peak RSS of the built
+// `podsec scan -f` on a generated set of workloads next to the floor of reading and parsing the
+// same files with the same yaml library. Env: BENCH_FILES (1000), BENCH_DOCS (100), BENCH_RUNS (1).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { evaluatePod, extractPodTemplate } from '../../src/policy/index.js';
+import type { PodLike } from '../../src/policy/index.js';
+import { sharedPath } from '../helpers/shared.js';
+import { generateManifests } from './generate.js';
+
+const FILES = Number(process.env.BENCH_FILES ?? 1000);
+const DOCS = Number(process.env.BENCH_DOCS ?? 100);
+const RUNS = Number(process.env.BENCH_RUNS ?? 1);
+const log = (m: string) => process.stderr.write(`bench: ${m}\n`);
+
+function walk(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else if (/\.(ya?ml|json)$/.test(name)) out.push(p);
+  }
+  return out;
+}
+
+// (1) Engine throughput.
+function corpus(): { pod: PodLike; isPod: boolean }[] {
+  const out: { pod: PodLike; isPod: boolean }[] = [];
+  for (const f of [...walk(sharedPath('conformance', 'pss-fixtures')), ...walk(sharedPath('realworld'))]) {
+    for (const d of parseAllDocuments(readFileSync(f, 'utf8'))) {
+      if (!('toJS' in d)) continue;
+      const t = extractPodTemplate(d.toJS());
+      if (t) out.push({ pod: t.template, isPod: t.templatePath.length === 0 });
+    }
+  }
+  return out;
+}
+
+function engineRate(pods: { pod: PodLike; isPod: boolean }[]): { evals: number; perSec: number } {
+  let evals = 0;
+  const run = (ms: number) => {
+    const end = performance.now() + ms;
+    let n = 0;
+    while (performance.now() < end) {
+      for (const p of pods) {
+        evaluatePod(p.pod, 'baseline', 'latest', { isPod: p.isPod });
+        evaluatePod(p.pod, 'restricted', 'latest', { isPod: p.isPod });
+        n += 2;
+      }
+    }
+    return n;
+  };
+  run(500); // warm-up
+  const t0 = performance.now();
+  evals = run(3000);
+  return { evals, perSec: evals / ((performance.now() - t0) / 1000) };
+}
+
+/** Runs a command, returning wall seconds and peak RSS (MB) via /usr/bin/time -v when present. */
+function measure(cmd: string[], stdout: string): { secs: number; rssMb: number; status: number | null } {
+  const time = existsSync('/usr/bin/time');
+  const argv = time ? ['/usr/bin/time', '-v', ...cmd] : cmd;
+  const t0 = performance.now();
+  const r = spawnSync('bash', ['-c', `${argv.map((a) => `'${a}'`).join(' ')} > ${stdout}`], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const secs = (performance.now() - t0) / 1000;
+  const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
+  return { secs, rssMb: m ? Number(m[1]) / 1024 : NaN, status: r.status };
+}
+
+const pods = corpus();
+const rate = engineRate(pods);
+log(`engine: ${pods.length} pod specs`);
+
+if (!existsSync('dist/cli.js')) throw new Error('run `npm run build` first');
+const dir = mkdtempSync(join(tmpdir(), 'podsec-bench-'));
+try {
+  const t0 = performance.now();
+  const count = generateManifests(dir, FILES, DOCS);
+  log(`generated ${count} workloads in ${FILES} files under ${dir} (${((performance.now() - t0) / 1000).toFixed(1)}s)`);
+  const rows: [string, { secs: number; rssMb: number; status: number | null }][] = [];
+  for (let r = 0; r < RUNS; r++) {
+    rows.push(['parse floor (read + yaml parse)', measure(['node', 'test/bench/parse-floor.mjs', dir], '/dev/null')]);
+    rows.push(['podsec scan -f -o json', measure(['node', 'bin/podsec.js', 'scan', '-f', dir, '-o', 'json'], join(dir, 'out.json'))]);
+    rows.push(['podsec scan -f (table)', measure(['node', 'bin/podsec.js', 'scan', '-f', dir], '/dev/null')]);
+  }
+  const floor = Math.min(...rows.filter(([n]) => n.startsWith('parse')).map(([, m]) => m.secs));
+  const out: string[] = [
+    `engine: ${Math.round(rate.perSec).toLocaleString('en-US')} evaluations/s (${rate.evals} evals over ${pods.length} specs x 2 levels, one core; goal > 200,000)`,
+    `manifests: ${count.toLocaleString('en-US')} workloads in ${FILES} files`,
+  ];
+  for (const [name, m] of rows) {
+    out.push(`${name.padEnd(34)} ${m.secs.toFixed(1).padStart(6)} s  ${m.rssMb.toFixed(0).padStart(5)} MB peak RSS  ${(m.secs / floor).toFixed(2)}x floor  exit ${m.status}`);
+  }
+  out.push(`report size (-o json): ${(statSync(join(dir, 'out.json')).size / 1e6).toFixed(1)} MB; goal: scan within 1.5x of the parse floor`);
+  process.stdout.write(`${out.join('\n')}\n`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
