@@ -1,6 +1,8 @@
 // The bundled demo estate: every workload parses, has live state and evidence, and the vote
 // service's CrashLoopBackOff log line becomes a temp-dir finding the fix engine can use.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseAnswersText } from '../../src/files/answers-file.js';
 import { describe, expect, it } from 'vitest';
 import { loadDemoEstate } from '../../src/files/demo.js';
 import { parseDemoEvidence } from '../../src/files/demo-evidence.js';
@@ -31,6 +33,12 @@ describe('demo estate', () => {
     expect(ev.findings.map((f) => f.kind)).toContain('noTempDir');
     expect(ev.writablePaths).toEqual(['/tmp', '/var/tmp']);
     expect(ev.uid).toBe(0);
+  });
+
+  it('ships answers that the answers schema accepts', () => {
+    const answers = parseAnswersText(readFileSync(join(TEMPLATES, 'demo/answers.yaml'), 'utf8'), 'answers.yaml');
+    expect(answers.uids['shop/Deployment/vote']).toBe(10001);
+    expect(answers.exemptions['monitoring']).toMatch(/node-exporter/);
   });
 
   it('rejects evidence that does not follow the documented shape', () => {

@@ -4,7 +4,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writePlan } from '../../src/files/write-plan.js';
-import { demoPlan, readTree, realworldPlan, ROOT, type Generated } from './helpers.js';
+import { demoAnswers, demoPlan, readTree, realworldPlan, ROOT, type Generated } from './helpers.js';
 
 const update = process.env['UPDATE_GOLDEN'] === '1';
 
@@ -19,8 +19,8 @@ async function compare(dir: string, gen: Generated): Promise<void> {
 }
 
 describe('golden plans', () => {
-  it('plans/demo is what the demo estate gives today', async () => {
-    await compare(join(ROOT, 'plans/demo'), await demoPlan());
+  it('plans/demo is what the demo estate and its answers give today', async () => {
+    await compare(join(ROOT, 'plans/demo'), await demoPlan(demoAnswers()));
   });
 
   it('test/fixtures/plans/realworld is what shared/realworld gives today', async () => {

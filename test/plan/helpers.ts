@@ -2,6 +2,7 @@
 // way `podsec plan` builds them (shell loaders, SHA-256, a fixed clock).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { parseAnswersText } from '../../src/files/answers-file.js';
 import { loadDemoEstate } from '../../src/files/demo.js';
 import { generatePlan } from '../../src/files/generate-plan.js';
 import { readFileInventory } from '../../src/files/read-manifests.js';
@@ -22,6 +23,11 @@ export interface Generated {
 export async function demoPlan(answers: Answers = EMPTY_ANSWERS): Promise<Generated> {
   const demo = await loadDemoEstate(TEMPLATES);
   return generatePlan(demo.inventory, { target: 'restricted', answers, exempt: [], harden: answers.harden, createdAt: FIXED_TIME, templatesDir: TEMPLATES, evidenceFor: demo.evidenceFor });
+}
+
+/** The bundled demo answers (templates/demo/answers.yaml), used for plans/demo. */
+export function demoAnswers(): Answers {
+  return parseAnswersText(readFileSync(join(TEMPLATES, 'demo/answers.yaml'), 'utf8'), 'templates/demo/answers.yaml');
 }
 
 export async function realworldInventory(): Promise<Inventory> {

@@ -42,10 +42,6 @@ dry_run() {
 dry_run 1 'patch' 'namespace' 'batch' '--type' 'merge' '--patch-file' '3-enforce-baseline/batch/namespace.yaml'
 kube 'patch' 'namespace' 'batch' '--type' 'merge' '--patch-file' '3-enforce-baseline/batch/namespace.yaml'
 
-# namespace monitoring: Pod Security labels
-dry_run 1 'patch' 'namespace' 'monitoring' '--type' 'merge' '--patch-file' '3-enforce-baseline/monitoring/namespace.yaml'
-kube 'patch' 'namespace' 'monitoring' '--type' 'merge' '--patch-file' '3-enforce-baseline/monitoring/namespace.yaml'
-
 # namespace payments: Pod Security labels
 dry_run 1 'patch' 'namespace' 'payments' '--type' 'merge' '--patch-file' '3-enforce-baseline/payments/namespace.yaml'
 kube 'patch' 'namespace' 'payments' '--type' 'merge' '--patch-file' '3-enforce-baseline/payments/namespace.yaml'

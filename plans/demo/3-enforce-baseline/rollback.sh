@@ -41,10 +41,6 @@ kube 'patch' 'namespace' 'shop' '--type' 'merge' '--patch-file' '3-enforce-basel
 dry_run 'patch' 'namespace' 'payments' '--type' 'merge' '--patch-file' '3-enforce-baseline/payments/rollback/namespace.yaml'
 kube 'patch' 'namespace' 'payments' '--type' 'merge' '--patch-file' '3-enforce-baseline/payments/rollback/namespace.yaml'
 
-# namespace monitoring: Pod Security labels
-dry_run 'patch' 'namespace' 'monitoring' '--type' 'merge' '--patch-file' '3-enforce-baseline/monitoring/rollback/namespace.yaml'
-kube 'patch' 'namespace' 'monitoring' '--type' 'merge' '--patch-file' '3-enforce-baseline/monitoring/rollback/namespace.yaml'
-
 # namespace batch: Pod Security labels
 dry_run 'patch' 'namespace' 'batch' '--type' 'merge' '--patch-file' '3-enforce-baseline/batch/rollback/namespace.yaml'
 kube 'patch' 'namespace' 'batch' '--type' 'merge' '--patch-file' '3-enforce-baseline/batch/rollback/namespace.yaml'
