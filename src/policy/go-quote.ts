@@ -1,80 +1,64 @@
 // Pure: Go's %q (strconv.Quote) for strings, as used in upstream PSA messages for annotation
-// values. Printable runes pass through; others become \a \b \f \n \r \t \v, \xNN (< 0x80 or
-// unpaired surrogates, which Go sees as invalid UTF-8 bytes), \uNNNN or \UNNNNNNNN.
+// values. Printable runes (exactly Go's strconv.IsPrint, from a table generated with the Go
+// toolchain) pass through; others become \a \b \f \n \r \t \v, \xNN, \uNNNN or \UNNNNNNNN.
 
-/**
- * Runes Go's unicode.IsPrint rejects beyond ASCII control characters: C1 controls and Latin-1
- * NBSP/soft hyphen, and the non-graphic ranges that occur in practice (format characters,
- * separators, private use, noncharacters). Go's table is larger; these are the ranges listed in
- * unicode.IsPrint's categories L, M, N, P, S and the ASCII space complement: Cc, Cf, Co, Cs, Zl,
- * Zp and Zs except U+0020.
- */
-const NON_PRINT_RANGES: readonly (readonly [number, number])[] = [
-  [0x7f, 0xa0],
-  [0xad, 0xad],
-  [0x600, 0x605],
-  [0x61c, 0x61c],
-  [0x6dd, 0x6dd],
-  [0x70f, 0x70f],
-  [0x890, 0x891],
-  [0x8e2, 0x8e2],
-  [0x1680, 0x1680],
-  [0x180e, 0x180e],
-  [0x2000, 0x200f],
-  [0x2028, 0x202f],
-  [0x205f, 0x2064],
-  [0x2066, 0x206f],
-  [0x3000, 0x3000],
-  [0xd800, 0xf8ff],
-  [0xfdd0, 0xfdef],
-  [0xfeff, 0xfeff],
-  [0xfff9, 0xfffb],
-  [0xfffe, 0xffff],
-  [0x110bd, 0x110bd],
-  [0x110cd, 0x110cd],
-  [0x13430, 0x1343f],
-  [0x1bca0, 0x1bca3],
-  [0x1d173, 0x1d17a],
-  [0xe0001, 0xe0001],
-  [0xe0020, 0xe007f],
-  [0xf0000, 0x10ffff],
-];
+import { GO_NON_PRINT_RANGES } from './go-print-ranges.js';
 
-function isPrint(cp: number): boolean {
-  if (cp < 0x20) return false;
-  if (cp < 0x7f) return true;
-  for (const [lo, hi] of NON_PRINT_RANGES) {
-    if (cp < lo) return true;
-    if (cp <= hi) return false;
+/** [lo0, hi0, lo1, hi1, …]: the non-printable runes >= U+0080, ascending. Decoded once. */
+const NON_PRINT: Uint32Array = decode(GO_NON_PRINT_RANGES);
+
+function decode(packed: string): Uint32Array {
+  const deltas = packed.split(',').map((d) => parseInt(d, 36));
+  const out = new Uint32Array(deltas.length);
+  let prev = 0;
+  for (let i = 0; i + 1 < deltas.length; i += 2) {
+    out[i] = prev + deltas[i]!;
+    out[i + 1] = out[i]! + deltas[i + 1]!;
+    prev = out[i + 1]!;
   }
-  return (cp & 0xfffe) !== 0xfffe;
+  return out;
 }
 
-const SIMPLE: Record<number, string> = { 7: '\\a', 8: '\\b', 12: '\\f', 10: '\\n', 13: '\\r', 9: '\\t', 11: '\\v' };
+/** Go's strconv.IsPrint for a code point (not a surrogate). */
+function isPrint(cp: number): boolean {
+  if (cp < 0x80) return cp >= 0x20 && cp !== 0x7f;
+  let lo = 0;
+  let hi = NON_PRINT.length / 2 - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (cp < NON_PRINT[2 * mid]!) hi = mid - 1;
+    else if (cp > NON_PRINT[2 * mid + 1]!) lo = mid + 1;
+    else return false;
+  }
+  return true;
+}
+
+const SIMPLE: Readonly<Record<number, string>> = { 7: '\\a', 8: '\\b', 12: '\\f', 10: '\\n', 13: '\\r', 9: '\\t', 11: '\\v' };
 
 function hex(n: number, width: number): string {
   return n.toString(16).padStart(width, '0');
 }
 
-/** Go `fmt.Sprintf("%q", s)`. */
+/**
+ * Go `fmt.Sprintf("%q", s)`. A lone UTF-16 surrogate cannot reach Go as such: Go's JSON and YAML
+ * decoders turn it into U+FFFD, which is printable, so it is written as U+FFFD.
+ */
 export function goQuote(s: string): string {
   let out = '"';
   for (let i = 0; i < s.length; i++) {
-    const unit = s.charCodeAt(i);
-    let cp = unit;
-    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < s.length) {
-      const next = s.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        cp = 0x10000 + ((unit - 0xd800) << 10) + (next - 0xdc00);
+    let cp = s.charCodeAt(i);
+    if (cp >= 0xd800 && cp <= 0xdfff) {
+      const next = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
+      if (cp <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        cp = 0x10000 + ((cp - 0xd800) << 10) + (next - 0xdc00);
         i++;
+      } else {
+        cp = 0xfffd;
       }
     }
     if (cp === 0x22) out += '\\"';
     else if (cp === 0x5c) out += '\\\\';
-    else if (cp >= 0xd800 && cp <= 0xdfff) {
-      // A lone surrogate has no UTF-8 form; Go would see the replacement's bytes as invalid.
-      out += '\\ufffd';
-    } else if (isPrint(cp)) out += String.fromCodePoint(cp);
+    else if (isPrint(cp)) out += String.fromCodePoint(cp);
     else if (SIMPLE[cp] !== undefined) out += SIMPLE[cp];
     else if (cp < 0x80) out += `\\x${hex(cp, 2)}`;
     else if (cp <= 0xffff) out += `\\u${hex(cp, 4)}`;
