@@ -36,7 +36,7 @@ beforeAll(async () => {
   }
   server = https.createServer({ key: fs.readFileSync(f('server.key')), cert: fs.readFileSync(f('server.crt')), ca: fs.readFileSync(f('ca.crt')), requestCert: true, rejectUnauthorized: false }, (req, res) => {
     const peer = (req.socket as TLSSocket).getPeerCertificate();
-    seen.push(peer?.subject?.CN ?? '');
+    seen.push(String(peer?.subject?.CN ?? ''));
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify({ gitVersion: 'v1.34.1' }));
   });
