@@ -1,7 +1,7 @@
 // `podsec plan` through the built CLI (headless): files source, reproducibility with answers,
 // refusal to overwrite, exit codes 0/1/2/3.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -68,5 +68,17 @@ describe('podsec plan -f', () => {
     expect(r.status).toBe(3);
     expect(r.stderr).toContain('bad.yaml');
     expect(JSON.parse(readFileSync(join(cwd, 'p/plan.json'), 'utf8'))).toMatchObject({ kind: 'Plan' });
+  });
+
+  it('writes nothing when nothing could be read (exit 3) or there is nothing to plan (exit 1)', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'podsec-plan-cli-'));
+    const missing = cli(cwd, 'plan', '-f', 'missing.yaml', '--out', 'p');
+    expect(missing.status).toBe(3);
+    expect(existsSync(join(cwd, 'p'))).toBe(false);
+    writeFileSync(join(cwd, 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n');
+    const none = cli(cwd, 'plan', '-f', 'cm.yaml', '--out', 'p');
+    expect(none.status).toBe(1);
+    expect(none.stderr).toContain('found no namespaces or workloads');
+    expect(existsSync(join(cwd, 'p'))).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 // `podsec plan`: reads files (-f) or a live cluster, builds the staged migration plan and writes
 // it atomically to --out DIR (plan.json, PLAN.md, phase folders). Shell; results on stdout.
 
-import { UsageError } from '../../errors.js';
+import { UsageError, UserError } from '../../errors.js';
 import type { Inventory } from '../../inventory/types.js';
 import type { Plan } from '../../plan/index.js';
 import type { CommandContext } from '../context.js';
@@ -53,6 +53,14 @@ export function planSummaryText(plan: Plan, dir: string): string {
   return `${lines.join('\n')}\n`;
 }
 
+function reportErrors(inventory: Inventory, ctx: CommandContext): void {
+  for (const e of inventory.errors) {
+    const where = [e.file ?? e.namespace, e.document !== undefined ? `document ${e.document}` : undefined, e.line !== undefined ? `line ${e.line}` : undefined].filter(Boolean).join(', ');
+    ctx.io.err(`podsec: ${where}: ${e.message}\n`);
+  }
+}
+
+/** Runs `podsec plan`; returns the exit code (3 when some inputs could not be read). */
 export async function run(flags: Record<string, unknown>, _args: string[], ctx: CommandContext): Promise<number> {
   const { loadAnswersFile } = await import('../../files/answers-file.js');
   const answers = await loadAnswersFile(optString(flags['answers']), ctx.cwd);
@@ -60,6 +68,13 @@ export async function run(flags: Record<string, unknown>, _args: string[], ctx: 
   const exempt = strings(flags['exempt']);
   const out = optString(flags['out']) ?? 'plans/podsec';
   const inventory = await readInventory(flags, exempt, ctx);
+  const empty = inventory.workloads.length === 0 && inventory.namespaces.length === 0;
+  if (empty && inventory.errors.length === 0) throw new UserError('found no namespaces or workloads to plan', 'check the -f paths, or -n/--context for a live cluster');
+  if (empty) {
+    reportErrors(inventory, ctx);
+    ctx.io.err('podsec: nothing could be read, so no plan was written (exit 3)\n');
+    return 3;
+  }
   const { generatePlan } = await import('../../files/generate-plan.js');
   const { writePlan } = await import('../../files/write-plan.js');
   const { bundle, files } = await generatePlan(inventory, {
@@ -74,7 +89,7 @@ export async function run(flags: Record<string, unknown>, _args: string[], ctx: 
   await writePlan(resolve(ctx.cwd, out), files, { force: flags['force'] === true });
   ctx.io.out(planSummaryText(bundle.plan, out.replace(/\/+$/, '')));
   if (inventory.errors.length > 0) {
-    for (const e of inventory.errors) ctx.io.err(`podsec: ${[e.file, e.document !== undefined ? `document ${e.document}` : undefined, e.line !== undefined ? `line ${e.line}` : undefined].filter(Boolean).join(', ')}: ${e.message}\n`);
+    reportErrors(inventory, ctx);
     ctx.io.err(`podsec: ${inventory.errors.length} input(s) could not be read or parsed; the plan covers the rest (exit 3)\n`);
     return 3;
   }
