@@ -74,7 +74,8 @@ export function buildPlan(inventory: Inventory, opts: BuildPlanOptions): PlanBun
     const fileNames = new NameAllocator(['namespace', 'kustomization', 'note', 'rollback']);
     const target = answers.targets[name] ?? opts.target;
     const system = (info?.system ?? false) || SYSTEM_NAMESPACES.includes(name);
-    const exemptReason = system ? 'system namespace' : (answers.exemptions[name] ?? (opts.exempt.includes(name) ? 'exempted with --exempt' : null));
+    const unreadable = info?.unreadable?.length ? `not planned: could not read ${info.unreadable.flatMap((u) => u.kinds).join(', ')} (${info.unreadable[0]?.permission ?? 'permission'})` : null;
+    const exemptReason = system ? 'system namespace' : (unreadable ?? answers.exemptions[name] ?? (opts.exempt.includes(name) ? 'exempted with --exempt' : null));
     const current: Level = info?.psa.enforce?.level ?? 'privileged';
     const assessed: Assessment[] = inventory.workloads
       .filter((w) => w.namespace === name)

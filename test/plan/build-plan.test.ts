@@ -124,6 +124,15 @@ describe('decisions', () => {
     expect(b.plan.decisions.exempt).toEqual(['other']);
   });
 
+  it('leaves a namespace it could not fully read alone (no labels, no patches)', () => {
+    const partial: Inventory = { ...inv, namespaces: inv.namespaces.map((n) => (n.name === 'team' ? { ...n, unreadable: [{ kinds: ['pods'], permission: 'list pods', message: 'forbidden' }] } : n)) };
+    const b = plan(partial);
+    const team = b.plan.namespaces.find((n) => n.name === 'team')!;
+    expect(team.exemption?.reason).toMatch(/could not read pods/);
+    expect(team.phases).toEqual([]);
+    expect(b.plan.workloads.filter((w) => w.namespace === 'team').every((w) => w.patch === null)).toBe(true);
+  });
+
   it('uses a per-namespace target from answers.targets', () => {
     const b = plan(inv, { targets: { other: 'baseline' } });
     const other = b.plan.namespaces.find((n) => n.name === 'other')!;
