@@ -1,0 +1,112 @@
+/**
+ * A small fault-injection proxy for tests: a plain-HTTP server on loopback that forwards every
+ * request to the real API server (HTTPS, with its CA) and, for requests matching a rule, injects
+ * a fault instead: 429 (Retry-After: 0), 500, 409 Conflict, a connection dropped before the
+ * request reaches the server (`drop`), or one dropped after the server applied it and before
+ * the client saw the answer (`dropAfterForward`). `kubeconfigFor(token)` points a client at it.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { AddressInfo } from 'node:net';
+
+export type Fault = '429' | '500' | '409' | 'drop' | 'dropAfterForward';
+
+export interface FaultRule {
+  method?: string;
+  /** Matched against the request path (with query). */
+  path: RegExp;
+  fault: Fault;
+  /** How many matching requests get the fault (default 1). */
+  times?: number;
+}
+
+export interface FaultProxy {
+  url: string;
+  /** Requests seen: method, path and what was done. */
+  log: { method: string; path: string; action: Fault | 'forward' }[];
+  addRule(rule: FaultRule): void;
+  /** Writes a kubeconfig for the proxy with this bearer token; returns its path. */
+  kubeconfig(file: string, token: string): string;
+  close(): Promise<void>;
+}
+
+const statusBody = (code: number, reason: string, message: string) =>
+  JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message, reason, code });
+
+/** Starts a proxy in front of `target` (https://127.0.0.1:port) trusting `caFile`. */
+export async function startFaultProxy(target: string, caFile: string): Promise<FaultProxy> {
+  const rules: (FaultRule & { left: number })[] = [];
+  const log: FaultProxy['log'] = [];
+  const upstream = new URL(target);
+  const agent = new https.Agent({ ca: readFileSync(caFile), keepAlive: true });
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const method = req.method ?? 'GET';
+      const path = req.url ?? '/';
+      const rule = rules.find((r) => r.left > 0 && (!r.method || r.method === method) && r.path.test(path));
+      if (rule) rule.left--;
+      const action: Fault | 'forward' = rule?.fault ?? 'forward';
+      log.push({ method, path, action });
+      switch (action) {
+        case '429':
+          res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': '0' }).end(statusBody(429, 'TooManyRequests', 'injected: too many requests'));
+          return;
+        case '500':
+          res.writeHead(500, { 'Content-Type': 'application/json' }).end(statusBody(500, 'InternalError', 'injected: internal error'));
+          return;
+        case '409':
+          res.writeHead(409, { 'Content-Type': 'application/json' }).end(statusBody(409, 'Conflict', 'injected: the object has been modified; please apply your changes to the latest version and try again'));
+          return;
+        case 'drop':
+          req.socket.destroy();
+          return;
+        default:
+          break;
+      }
+      const headers = { ...req.headers, host: upstream.host };
+      const up = https.request({ hostname: upstream.hostname, port: upstream.port, path, method, headers, agent }, (upRes) => {
+        const body: Buffer[] = [];
+        upRes.on('data', (c: Buffer) => body.push(c));
+        upRes.on('end', () => {
+          if (action === 'dropAfterForward') {
+            req.socket.destroy();
+            return;
+          }
+          res.writeHead(upRes.statusCode ?? 502, upRes.headers).end(Buffer.concat(body));
+        });
+      });
+      up.on('error', () => req.socket.destroy());
+      up.end(Buffer.concat(chunks));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    log,
+    addRule: (rule) => rules.push({ ...rule, left: rule.times ?? 1 }),
+    kubeconfig(file, token) {
+      const text = [
+        'apiVersion: v1',
+        'kind: Config',
+        'clusters: [{name: proxy, cluster: {server: "' + url + '"}}]',
+        'users: [{name: proxy, user: {token: "' + token + '"}}]',
+        'contexts: [{name: proxy, context: {cluster: proxy, user: proxy}}]',
+        'current-context: proxy',
+        '',
+      ].join('\n');
+      writeFileSync(file, text);
+      return file;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        agent.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,170 @@
+// `podsec apply` on the real control plane: the seeded estate (in its own namespaces) migrated
+// through observe, fix, enforce-baseline and enforce-restricted; an enforce step refused while a
+// violating pod exists and accepted after the fix; then every phase rolled back, newest first,
+// restoring labels and pod templates exactly. A "fake kubelet" marks pods Ready so rollouts end.
+import { AppsV1Api, BatchV1Api, CoreV1Api, type V1ReplicaSet } from '@kubernetes/client-node';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { journalProblems, type JournalEntry } from '../../src/apply/journal-model.js';
+import { deleteNamespace, kubeConfigFor, kubeconfigPath, pollUntil } from '../harness/env.js';
+import { fakeKubelet, podsec, seedCopy, type Estate } from '../helpers/apply-estate.js';
+
+const P = 'pod-security.kubernetes.io/';
+const kc = kubeConfigFor();
+const core = kc.makeApiClient(CoreV1Api);
+const apps = kc.makeApiClient(AppsV1Api);
+const batch = kc.makeApiClient(BatchV1Api);
+const dir = join(mkdtempSync(join(tmpdir(), 'podsec-apply-it-')), 'plan');
+
+let estate: Estate;
+const kubeletOn = new Set<string>();
+let stopKubelet: () => Promise<void> = async () => {};
+let labelsBefore: Record<string, Record<string, string>> = {};
+let templatesBefore = '';
+
+type PlanJson = {
+  namespaces: { name: string; phases: { id: string; labelsAfter: Record<string, string> }[] }[];
+  workloads: { namespace: string; kind: string; name: string; status: string; patch: string | null; applyMethod: string | null }[];
+};
+const plan = (): PlanJson => JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8')) as PlanJson;
+const journal = (): JournalEntry[] => readFileSync(join(dir, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as JournalEntry);
+const psa = (labels: Record<string, string> = {}) => Object.fromEntries(Object.entries(labels).filter(([k]) => k.startsWith(P)).sort());
+
+async function labels(ns: string): Promise<Record<string, string>> {
+  return (await core.readNamespace({ name: ns })).metadata?.labels ?? {};
+}
+
+/** Pod templates of every workload in the estate, as one comparable string. */
+async function templates(): Promise<string> {
+  const out: unknown[] = [];
+  for (const namespace of estate.all) {
+    for (const d of (await apps.listNamespacedDeployment({ namespace })).items) out.push(['Deployment', namespace, d.metadata?.name, d.spec?.template]);
+    for (const s of (await apps.listNamespacedStatefulSet({ namespace })).items) out.push(['StatefulSet', namespace, s.metadata?.name, s.spec?.template]);
+    for (const s of (await apps.listNamespacedDaemonSet({ namespace })).items) out.push(['DaemonSet', namespace, s.metadata?.name, s.spec?.template]);
+    for (const c of (await batch.listNamespacedCronJob({ namespace })).items) out.push(['CronJob', namespace, c.metadata?.name, c.spec?.jobTemplate.spec?.template]);
+  }
+  return JSON.stringify(out);
+}
+
+const apply = (...args: string[]) => podsec(['apply', dir, '--yes', '--wait', 'ready', '--timeout', '90', ...args], kubeconfigPath());
+
+describe('podsec apply: full migration of the seeded estate, then rollback', () => {
+  beforeAll(async () => {
+    estate = await seedCopy(kc, ['shop', 'web', 'staging', 'legacy', 'payments', 'monitoring', 'batch']);
+    for (const n of estate.all) if (n !== estate.ns['staging']) kubeletOn.add(n);
+    stopKubelet = fakeKubelet(kc, () => [...kubeletOn]);
+    labelsBefore = Object.fromEntries(await Promise.all(estate.all.map(async (n) => [n, await labels(n)] as const)));
+    templatesBefore = await templates();
+    const r = await podsec(['plan', ...estate.all.flatMap((n) => ['-n', n]), '--out', dir], kubeconfigPath());
+    expect(r.code, r.stderr).toBe(0);
+  });
+
+  afterAll(async () => {
+    await stopKubelet();
+    for (const n of estate?.all ?? []) await deleteNamespace(kc, n);
+  });
+
+  it('without --yes in a non-interactive run, asks for the flag and writes nothing', async () => {
+    const r = await podsec(['apply', dir], kubeconfigPath());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--yes');
+    expect(() => journal()).toThrow();
+  });
+
+  it('--dry-run checks every step of the next phase and writes nothing', async () => {
+    const r = await podsec(['apply', dir, '--dry-run'], kubeconfigPath());
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('apply 1-observe (dry run');
+    expect(r.stdout).toContain('would apply');
+    for (const n of estate.all) expect(await labels(n)).toEqual(labelsBefore[n]);
+  });
+
+  it('1-observe sets warn and audit as planned', async () => {
+    const r = await apply();
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const shop = estate.ns['shop']!;
+    expect(psa(await labels(shop))).toEqual(plan().namespaces.find((n) => n.name === shop)?.phases.find((p) => p.id === '1-observe')?.labelsAfter);
+  });
+
+  it('2-fix patches the workloads and follows their rollouts', async () => {
+    const staging = estate.ns['staging']!;
+    const others = estate.all.filter((n) => n !== staging);
+    const r = await apply('--phase', '2-fix', ...others.flatMap((n) => ['--namespace', n]));
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/manual\s+Job .*db-migrate/);
+    // staging has no kubelet yet: its new pods are admitted but never ready, the old ones stay.
+    const s = await podsec(['apply', dir, '--yes', '--phase', '2-fix', '--namespace', staging, '--wait', 'admitted'], kubeconfigPath());
+    expect(s.code, s.stdout + s.stderr).toBe(0);
+  });
+
+  it('an enforce step is refused while a violating pod exists, and accepted after the fix rolled out', async () => {
+    const staging = estate.ns['staging']!;
+    const refused = await apply('--phase', '3-enforce-baseline', '--namespace', staging);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(/refused\s+namespace staging-\w+: existing pods violate/);
+    expect(refused.stdout).toMatch(/pod debug-tools-[a-z0-9-]+ \(staging-\w+\/Deployment\/debug-tools\): non-default capabilities/);
+    expect((await labels(staging))[`${P}enforce`]).toBeUndefined();
+    kubeletOn.add(staging);
+    await pollUntil('old staging pods replaced', async () => {
+      const pods = (await core.listNamespacedPod({ namespace: staging })).items;
+      const rs = (await apps.listNamespacedReplicaSet({ namespace: staging })).items;
+      const old = rs.filter((x) => (x.spec?.replicas ?? 0) === 0).map((x) => x.metadata?.name);
+      return pods.every((p) => !old.includes(p.metadata?.ownerReferences?.[0]?.name)) && old.length >= 2 ? true : undefined;
+    }, 90_000, 500);
+    const accepted = await apply('--phase', '3-enforce-baseline', '--namespace', staging);
+    expect(accepted.code, accepted.stdout + accepted.stderr).toBe(0);
+    expect((await labels(staging))[`${P}enforce`]).toBe('baseline');
+  });
+
+  it('3-enforce-baseline and 4-enforce-restricted end with every namespace labelled as planned', async () => {
+    const r3 = await apply('--phase', '3-enforce-baseline');
+    expect(r3.code, r3.stdout + r3.stderr).toBe(0);
+    // The plan leaves the Job (immutable template) to the operator: recreate it from the patch.
+    await batch.deleteNamespacedJob({ name: 'db-migrate', namespace: estate.ns['batch']!, propagationPolicy: 'Foreground' });
+    await pollUntil('db-migrate pods gone', async () => ((await core.listNamespacedPod({ namespace: estate.ns['batch']! })).items.length === 0 ? true : undefined), 60_000, 500);
+    const r4 = await apply('--phase', '4-enforce-restricted');
+    expect(r4.code, r4.stdout + r4.stderr).toBe(0);
+    for (const ns of plan().namespaces) {
+      const last = ns.phases[ns.phases.length - 1];
+      if (last) expect(psa(await labels(ns.name)), ns.name).toEqual(last.labelsAfter);
+    }
+    const again = await apply();
+    expect(again.stdout).toContain('every phase of the plan is applied');
+    expect(journalProblems(journal())).toEqual([]);
+  });
+
+  it('fixed Deployments run new ReplicaSets whose pods were admitted; a violating pod is rejected', async () => {
+    const fixed = plan().workloads.filter((w) => w.kind === 'Deployment' && w.patch !== null);
+    expect(fixed.length).toBeGreaterThanOrEqual(5);
+    for (const w of fixed) {
+      const d = await apps.readNamespacedDeployment({ name: w.name, namespace: w.namespace });
+      const rev = d.metadata?.annotations?.['deployment.kubernetes.io/revision'];
+      expect(rev, w.name).toBe('2');
+      const rs = (await apps.listNamespacedReplicaSet({ namespace: w.namespace })).items.find(
+        (x: V1ReplicaSet) => x.metadata?.ownerReferences?.some((o) => o.uid === d.metadata?.uid) && x.metadata?.annotations?.['deployment.kubernetes.io/revision'] === rev,
+      );
+      expect(rs?.status?.replicas ?? 0, w.name).toBe(d.spec?.replicas ?? 1);
+      expect(rs?.status?.conditions?.some((c) => c.type === 'ReplicaFailure') ?? false).toBe(false);
+    }
+    for (const ns of plan().namespaces.filter((n) => n.phases.at(-1)?.labelsAfter[`${P}enforce`] === 'restricted')) {
+      const pod = { metadata: { name: 'violator' }, spec: { containers: [{ name: 'c', image: 'busybox', securityContext: { privileged: true } }] } };
+      const err = await core.createNamespacedPod({ namespace: ns.name, body: pod }).then(() => null, (e: { code?: number; body?: string }) => e);
+      expect(err?.code, ns.name).toBe(403);
+      expect((JSON.parse(err?.body ?? '{}') as { message?: string }).message).toMatch(/^pods "violator" is forbidden: violates PodSecurity "restricted:v1\.\d+": privileged/);
+    }
+  });
+
+  it('rolls back each phase, newest first, restoring labels and templates exactly', async () => {
+    for (const phase of ['4-enforce-restricted', '3-enforce-baseline', '2-fix', '1-observe']) {
+      const r = await podsec(['rollback', dir, '--phase', phase, '--yes', '--wait', 'admitted'], kubeconfigPath());
+      expect(r.code, `${phase}: ${r.stdout}${r.stderr}`).toBe(0);
+    }
+    for (const n of estate.all) expect(await labels(n), n).toEqual(labelsBefore[n]);
+    expect(await templates()).toBe(templatesBefore);
+    expect(journalProblems(journal())).toEqual([]);
+    const none = await podsec(['rollback', dir, '--yes'], kubeconfigPath());
+    expect(none.stdout).toContain('nothing to roll back');
+  });
+});
