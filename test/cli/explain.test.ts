@@ -18,6 +18,21 @@ describe('podsec explain', () => {
     expect(r.stdout).toContain('spec.securityContext.runAsNonRoot');
     expect(r.stdout).toContain('v1.35');
     expect(r.stdout).toContain('How to fix:');
+    expect(r.stdout).toContain('    spec:\n      securityContext:\n        runAsNonRoot: true');
+  });
+
+  it('accepts the lower-case fixture stem form', () => {
+    const r = cli('explain', 'seccompprofile_restricted');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^seccompProfile_restricted \(restricted\): /);
+  });
+
+  it('wraps to 80 columns when stdout is not a terminal', () => {
+    for (const id of ['sysctls', 'appArmorProfile', 'hostProbesAndHostLifecycle']) {
+      const lines = cli('explain', id).stdout.split('\n');
+      expect(lines.filter((l) => l.length > 80)).toEqual([]);
+      expect(Math.max(...lines.map((l) => l.length))).toBeGreaterThan(60);
+    }
   });
 
   it('lists all checks without an argument', () => {

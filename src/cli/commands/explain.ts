@@ -1,29 +1,26 @@
-// `podsec explain [CHECK_ID]`: what a check requires, at which policy versions, how to fix it.
+// `podsec explain [CHECK_ID]` (shell): prints what a check requires, at which policy versions,
+// and how to fix it, wrapped to the terminal width (80 columns when stdout is not a terminal).
 
 import { UsageError } from '../../errors.js';
-import { EXPLANATIONS, findExplanation, type CheckExplanation } from '../../policy/explain.js';
+import { CONTAINER_FIELDS_NOTE, EXPLANATIONS, findExplanation, type CheckExplanation } from '../../policy/explain.js';
 import type { CommandContext } from '../context.js';
 
-function wrap(text: string, width: number, indent: string): string {
-  return text
-    .split('\n')
-    .map((para) => {
-      const lines: string[] = [];
-      let line = '';
-      for (const word of para.split(' ')) {
-        if (line !== '' && indent.length + line.length + 1 + word.length > width) {
-          lines.push(line);
-          line = word;
-        } else line = line === '' ? word : `${line} ${word}`;
-      }
+/** Word-wraps one paragraph, prefixing every line with `indent`; words longer than a line stay whole. */
+export function wrap(text: string, width: number, indent: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && indent.length + line.length + 1 + word.length > width) {
       lines.push(line);
-      return lines.map((l) => indent + l).join('\n');
-    })
-    .join('\n');
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  lines.push(line);
+  return lines.map((l) => indent + l).join('\n');
 }
 
 function render(e: CheckExplanation, width: number): string {
-  const fix = e.fix.includes('\n') || e.fix.includes(':\n') ? e.fix.split('\n').map((l) => `  ${l}`).join('\n') : wrap(e.fix, width, '  ');
+  const containerFields = e.fields.some((f) => f.startsWith('spec.containers[*]'));
   return [
     `${e.id} (${e.level}): ${e.title}`,
     '',
@@ -31,6 +28,7 @@ function render(e: CheckExplanation, width: number): string {
     '',
     'Fields:',
     ...e.fields.map((f) => wrap(f, width, '  ')),
+    ...(containerFields ? [wrap(CONTAINER_FIELDS_NOTE, width, '  ')] : []),
     '',
     'Allowed:',
     wrap(e.allowed, width, '  '),
@@ -39,13 +37,16 @@ function render(e: CheckExplanation, width: number): string {
     wrap(e.versions, width, '  '),
     '',
     'How to fix:',
-    fix,
+    wrap(e.fix, width, '  '),
+    '',
+    ...e.yaml.split('\n').map((l) => `    ${l}`),
     '',
   ].join('\n');
 }
 
+/** Lists every check, or explains one (exit 2 with the valid IDs for an unknown one). */
 export async function run(_flags: Record<string, unknown>, args: string[], ctx: CommandContext): Promise<number> {
-  const width = Math.max(60, Math.min(ctx.io.columns, 100));
+  const width = ctx.io.stdoutIsTTY ? Math.max(40, ctx.io.columns) : 80;
   const query = args[0];
   if (query === undefined) {
     const pad = Math.max(...EXPLANATIONS.map((e) => e.id.length));
