@@ -69,6 +69,7 @@ export function buildProgram(
   sourceOptions(program)
     .option('--out <dir>', 'where the wizard writes its plan', undefined)
     .option('--answers <file>', 'answers file (YAML) for decisions', undefined)
+    .option('--force', 'overwrite an existing plan without a journal', false)
     .action(run('wizard'));
 
   program
@@ -77,6 +78,9 @@ export function buildProgram(
     .option('--out <dir>', 'where to write the plan', 'plans/demo')
     .option('--answers <file>', 'answers file (YAML) for decisions')
     .option('--force', 'overwrite an existing plan without a journal', false)
+    .option('--non-interactive', 'no prompts: accept every recommended fix and write the plan')
+    .option('--line', 'line-by-line prompts instead of the full-screen session')
+    .option('--no-color', 'no colours (NO_COLOR is honoured too)')
     .action(run('demo'));
 
   sourceOptions(

@@ -1,0 +1,188 @@
+// Shell: the wizard's ports bound to the team's adapters: the bundled demo estate (offline) or a
+// live cluster (kubeconfig contexts, live read, evidence), plus the planner and the plan writer.
+
+import { resolve } from 'node:path';
+import type { Answers, Evidence, FixProposal, ImageCatalogue } from '../fix/index.js';
+import { workloadKey, type Inventory, type Workload } from '../inventory/types.js';
+import type { PlanBundle } from '../plan/index.js';
+import type { ContextInfo, PlanPreview, ScanProgress, ScanResult, WizardPorts } from '../wizard/ports.js';
+import type { CommandContext, SourceFlags } from './context.js';
+
+/** How evidence for one workload is found (demo: recorded; live: gathered from pods). */
+type EvidenceSource = (w: Workload) => Promise<Evidence | undefined>;
+
+interface PlanDeps {
+  ctx: CommandContext;
+  force: boolean;
+  catalogue: () => Promise<ImageCatalogue>;
+  evidence: Map<string, Evidence>;
+}
+
+async function proposals(deps: PlanDeps, inv: Inventory, answers: Answers, keys: readonly string[]): Promise<FixProposal[]> {
+  const { proposeFixes } = await import('../fix/index.js');
+  const { planPolicyVersion } = await import('../files/generate-plan.js');
+  return proposeFixes(inv, {
+    target: answers.target ?? 'restricted',
+    version: planPolicyVersion(inv),
+    answers,
+    catalogue: await deps.catalogue(),
+    harden: answers.harden,
+    evidenceFor: (w) => (keys.includes(workloadKey(w)) ? deps.evidence.get(workloadKey(w)) : undefined),
+  });
+}
+
+async function bundleOf(deps: PlanDeps, inv: Inventory, answers: Answers, keys: readonly string[]) {
+  const { generatePlan } = await import('../files/generate-plan.js');
+  return generatePlan(inv, {
+    target: answers.target ?? 'restricted',
+    answers,
+    exempt: [],
+    harden: answers.harden,
+    createdAt: deps.ctx.now().toISOString(),
+    templatesDir: deps.ctx.templatesDir,
+    evidenceFor: (w) => (keys.includes(workloadKey(w)) ? deps.evidence.get(workloadKey(w)) : undefined),
+  });
+}
+
+/** Phases and per-namespace step counts of a plan bundle. */
+export function previewOf(bundle: PlanBundle): PlanPreview {
+  return {
+    phases: bundle.plan.phases.map((p) => ({
+      id: p.id,
+      title: p.title,
+      namespaces: p.namespaces.map((name) => ({ name, steps: p.steps.filter((s) => s.namespace === name).length })),
+    })),
+    summary: bundle.plan.summary,
+  };
+}
+
+function commonPorts(deps: PlanDeps, findEvidence: EvidenceSource): Omit<WizardPorts, 'listContexts' | 'scan'> {
+  return {
+    propose: (inv, answers, keys) => proposals(deps, inv, answers, keys),
+    async gatherEvidence(inv, key) {
+      const w = inv.workloads.find((x) => workloadKey(x) === key);
+      if (w === undefined) return { found: false, note: `no workload ${key}` };
+      const ev = await findEvidence(w);
+      if (ev === undefined) return { found: false, note: `no evidence for ${key} (no pods, logs or probe results)` };
+      deps.evidence.set(key, ev);
+      const findings = Object.values(ev.containers).reduce((n, c) => n + c.findings.length, 0);
+      return { found: true, note: `evidence for ${key}: ${findings} finding(s)${ev.notes.length > 0 ? `; ${ev.notes.join('; ')}` : ''}` };
+    },
+    previewPlan: async (inv, answers, keys) => previewOf((await bundleOf(deps, inv, answers, keys)).bundle),
+    async writePlan(inv, answers, keys, outDir) {
+      const { writePlan } = await import('../files/write-plan.js');
+      const { bundle, files } = await bundleOf(deps, inv, answers, keys);
+      const dir = await writePlan(resolve(deps.ctx.cwd, outDir), files, { force: deps.force });
+      const { planSummaryText } = await import('./commands/plan.js');
+      return { dir, files: files.length, summary: bundle.plan.summary, report: planSummaryText(bundle.plan, outDir.replace(/\/+$/, '')) };
+    },
+  };
+}
+
+function cachedCatalogue(ctx: CommandContext): () => Promise<ImageCatalogue> {
+  let p: Promise<ImageCatalogue> | undefined;
+  return () => (p ??= import('../files/catalogue.js').then((m) => m.loadImageCatalogue(ctx.templatesDir)));
+}
+
+/** An inventory read without a cluster, and recorded evidence if any. */
+export interface OfflineSource {
+  /** Shown as the context name. */
+  label: string;
+  /** Recorded evidence counts as gathered at scan time (the demo). */
+  evidenceAtScan: boolean;
+  load(): Promise<{ inventory: Inventory; evidenceFor?: (w: Workload) => Evidence | undefined }>;
+}
+
+/** The bundled demo estate (templates/demo) as an offline source. */
+export function demoSource(ctx: CommandContext): OfflineSource {
+  return { label: 'demo', evidenceAtScan: true, load: async () => (await import('../files/demo.js')).loadDemoEstate(ctx.templatesDir) };
+}
+
+/** Manifest files (-f) as an offline source. */
+export function fileSource(ctx: CommandContext, paths: string[]): OfflineSource {
+  return { label: paths.join(', '), evidenceAtScan: false, load: async () => ({ inventory: await (await import('../files/read-manifests.js')).readFileInventory(paths, { cwd: ctx.cwd, exempt: [] }) }) };
+}
+
+/** Ports over an offline inventory (the demo estate or files): recorded evidence, a scan with progress. */
+export function offlinePorts(ctx: CommandContext, source: OfflineSource, opts: { answers: Answers; force: boolean }): WizardPorts {
+  const deps: PlanDeps = { ctx, force: opts.force, catalogue: cachedCatalogue(ctx), evidence: new Map() };
+  let recorded: ((w: Workload) => Evidence | undefined) | undefined;
+  return {
+    ...commonPorts(deps, async (w) => recorded?.(w)),
+    listContexts: async () => [{ name: source.label, cluster: source.label, server: '(none)', current: true }],
+    async scan(_context, onProgress, signal): Promise<ScanResult> {
+      const started = ctx.now().getTime();
+      const estate = await source.load();
+      recorded = estate.evidenceFor;
+      const seen: ScanProgress = { namespaces: [], kinds: [], workloads: 0, elapsedMs: 0 };
+      for (const w of estate.inventory.workloads) {
+        if (signal.aborted) break;
+        if (!seen.namespaces.includes(w.namespace)) seen.namespaces = [...seen.namespaces, w.namespace];
+        if (!seen.kinds.includes(w.kind)) seen.kinds = [...seen.kinds, w.kind];
+        seen.workloads += 1;
+        onProgress({ ...seen, elapsedMs: ctx.now().getTime() - started });
+      }
+      const inventory = estate.inventory;
+      const keys: string[] = [];
+      if (source.evidenceAtScan && recorded !== undefined) {
+        for (const w of inventory.workloads) {
+          const ev = recorded(w);
+          if (ev !== undefined) {
+            deps.evidence.set(workloadKey(w), ev);
+            keys.push(workloadKey(w));
+          }
+        }
+      }
+      const { planPolicyVersion } = await import('../files/generate-plan.js');
+      return { inventory, proposals: await proposals(deps, inventory, opts.answers, keys), target: opts.answers.target ?? 'restricted', version: planPolicyVersion(inventory), answers: opts.answers, evidence: keys.sort() };
+    },
+  };
+}
+
+/** Ports over a live cluster selected from the kubeconfig (read-only). */
+export function livePorts(ctx: CommandContext, opts: { answers: Answers; force: boolean; source: SourceFlags }): WizardPorts {
+  const deps: PlanDeps = { ctx, force: opts.force, catalogue: cachedCatalogue(ctx), evidence: new Map() };
+  let chosen: string | undefined = opts.source.context;
+  return {
+    ...commonPorts(deps, async (w) => {
+      const { connect } = await import('../cluster/connect.js');
+      const { gatherEvidence } = await import('../cluster/evidence.js');
+      const { NEWEST_MINOR } = await import('../policy/index.js');
+      const session = await connect({ kubeconfig: opts.source.kubeconfig, ...(chosen !== undefined ? { context: chosen } : {}), newestPolicyMinor: NEWEST_MINOR }, ctx);
+      try {
+        return await gatherEvidence(session, w, { probe: false });
+      } finally {
+        session.client.close();
+      }
+    }),
+    async listContexts(): Promise<ContextInfo[]> {
+      const { loadKubeconfig } = await import('../cluster/kubeconfig.js');
+      const { kc } = loadKubeconfig({ kubeconfig: opts.source.kubeconfig, env: ctx.env });
+      const current = kc.getCurrentContext();
+      return kc.getContexts().map((c) => ({ name: c.name, cluster: c.cluster, server: kc.getCluster(c.cluster)?.server ?? '', current: c.name === current }));
+    },
+    async scan(context, onProgress): Promise<ScanResult> {
+      if (context !== null) chosen = context;
+      const started = ctx.now().getTime();
+      const { readClusterInventory } = await import('../cluster/inventory.js');
+      const seen: ScanProgress = { namespaces: [], kinds: [], workloads: 0, elapsedMs: 0 };
+      const inventory = await readClusterInventory(
+        {
+          ...opts.source,
+          ...(chosen !== undefined ? { context: chosen } : {}),
+          progress: (line) => {
+            const kind = /^listing (\S+)/.exec(line)?.[1];
+            if (kind !== undefined && !seen.kinds.includes(kind)) seen.kinds = [...seen.kinds, kind];
+            const read = /^read (\d+) (\S+) \(/.exec(line);
+            if (read !== null && read[2] !== 'pods' && read[2] !== 'namespaces') seen.workloads += Number(read[1]);
+            onProgress({ ...seen, elapsedMs: ctx.now().getTime() - started });
+          },
+        },
+        ctx,
+      );
+      onProgress({ namespaces: inventory.namespaces.map((n) => n.name), kinds: [...new Set(inventory.workloads.map((w) => w.kind))], workloads: inventory.workloads.length, elapsedMs: ctx.now().getTime() - started, ...(inventory.serverVersion !== undefined ? { serverVersion: inventory.serverVersion } : {}) });
+      const { planPolicyVersion } = await import('../files/generate-plan.js');
+      return { inventory, proposals: await proposals(deps, inventory, opts.answers, []), target: opts.answers.target ?? 'restricted', version: planPolicyVersion(inventory), answers: opts.answers, evidence: [] };
+    },
+  };
+}

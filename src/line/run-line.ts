@@ -1,0 +1,118 @@
+// Shell: line mode (`--line`, TERM=dumb): the same wizard driven by @inquirer/prompts, one
+// question per step; Ctrl-C in a prompt cancels the session (exit 130). Ink is never loaded.
+
+import { confirm, input, select } from '@inquirer/prompts';
+import { CancelledError, UserError } from '../errors.js';
+import { workloadKey } from '../inventory/types.js';
+import type { CommandContext } from '../cli/context.js';
+import { driveLoop, type Decider } from '../cli/wizard-runner.js';
+import type { WizardEvent } from '../wizard/events.js';
+import type { WizardPorts } from '../wizard/ports.js';
+import { namespaceRows, workloadsIn } from '../wizard/session.js';
+import type { WizardState } from '../wizard/state.js';
+import { namespaceText, overviewText, planText } from './text.js';
+
+/** Inquirer's cancellation (Ctrl-C) becomes a `cancel` event. */
+async function ask<T>(q: () => Promise<T>): Promise<T | null> {
+  try {
+    return await q();
+  } catch (err) {
+    if (err instanceof Error && err.name === 'ExitPromptError') return null;
+    throw err;
+  }
+}
+
+/** A decider that asks the operator with inquirer; `print` shows screens. */
+export function lineDecider(print: (text: string) => void): Decider {
+  const pending: WizardEvent[] = [];
+  return async (state: WizardState): Promise<WizardEvent | null> => {
+    const queued = pending.shift();
+    if (queued !== undefined) return queued;
+    const cancel: WizardEvent = { type: 'cancel' };
+    switch (state.step) {
+      case 'cluster': {
+        const list = state.contexts ?? [];
+        const current = list.find((c) => c.current)?.name;
+        const name = await ask(() => select({ message: 'Kubeconfig context', choices: list.map((c) => ({ name: `${c.name}  ${c.server}`, value: c.name })), ...(current !== undefined ? { default: current } : {}) }));
+        if (name === null) return cancel;
+        pending.push({ type: 'select' });
+        return { type: 'move', delta: list.findIndex((c) => c.name === name) - state.cursor };
+      }
+      case 'overview': {
+        print(overviewText(state.session));
+        const rows = namespaceRows(state.session, state.sort, state.filter);
+        const choice = await ask(() =>
+          select({ message: 'Review a namespace, or write the plan', choices: [...rows.map((r) => ({ name: `namespace ${r.name}`, value: r.name })), { name: 'write the plan', value: '\u0000plan' }, { name: 'quit', value: '\u0000quit' }] }),
+        );
+        if (choice === null) return cancel;
+        if (choice === '\u0000plan') return { type: 'openPlan' };
+        if (choice === '\u0000quit') return { type: 'quit' };
+        pending.push({ type: 'select' });
+        return { type: 'move', delta: rows.findIndex((r) => r.name === choice) - state.cursor };
+      }
+      case 'namespace': {
+        if (state.notice !== null) print(`${state.notice}\n`);
+        print(namespaceText(state.session, state.namespace));
+        const ws = workloadsIn(state.session.inventory, state.namespace);
+        const choice = await ask(() =>
+          select({ message: `Namespace ${state.namespace}`, choices: [...ws.map((w, i) => ({ name: `${w.kind} ${w.name}`, value: String(i) })), { name: 'accept every fix here', value: 'all' }, { name: 'exempt this namespace (with a reason)', value: 'exempt' }, { name: 'back to the overview', value: 'back' }] }),
+        );
+        if (choice === null) return cancel;
+        if (choice === 'all') return { type: 'acceptAll' };
+        if (choice === 'back') return { type: 'back' };
+        if (choice === 'exempt') {
+          const reason = await ask(() => input({ message: 'Reason for the exemption (recorded in the plan)' }));
+          if (reason === null) return cancel;
+          pending.push({ type: 'submitEdit', value: reason });
+          return { type: 'startEdit', field: 'exemption' };
+        }
+        const idx = Number(choice);
+        const w = ws[idx];
+        const action = await ask(() =>
+          select({ message: `${w?.kind ?? ''} ${w?.name ?? ''}`, choices: [{ name: 'accept the fix', value: 'accept' }, { name: 'skip it (leave out of the fix phase)', value: 'skip' }, { name: 'set the UID', value: 'uid' }, { name: 'set writable paths', value: 'writablePaths' }, { name: 'gather evidence and re-propose', value: 'evidence' }] }),
+        );
+        if (action === null) return cancel;
+        const move: WizardEvent = { type: 'move', delta: idx - state.cursor };
+        if (action === 'accept') pending.push({ type: 'accept' });
+        else if (action === 'skip') pending.push({ type: 'skip' });
+        else if (action === 'evidence') pending.push({ type: 'gatherEvidence' });
+        else {
+          const field = action === 'uid' ? 'uid' : 'writablePaths';
+          const value = await ask(() => input({ message: field === 'uid' ? `UID for ${w === undefined ? '' : workloadKey(w)}` : 'Paths the program writes (space separated)' }));
+          if (value === null) return cancel;
+          pending.push({ type: 'startEdit', field }, { type: 'submitEdit', value });
+        }
+        return move;
+      }
+      case 'plan': {
+        if (state.error !== null) print(`podsec: ${state.error}\n`);
+        if (state.preview !== null) print(planText(state.preview, state.session.outDir));
+        const yes = await ask(() => confirm({ message: `Write the plan to ${state.session.outDir}?`, default: true }));
+        if (yes === null) return cancel;
+        return yes ? { type: 'writePlan' } : { type: 'back' };
+      }
+      case 'written':
+        print(state.result.report);
+        return { type: 'select' };
+      case 'confirmQuit': {
+        const yes = await ask(() => confirm({ message: 'Quit without writing a plan? Your decisions will be lost.', default: false }));
+        return yes === null ? cancel : { type: 'confirm', yes };
+      }
+      case 'failed':
+        throw new UserError(state.message, state.hint ?? undefined);
+      case 'scanning':
+      case 'done':
+        return null;
+    }
+  };
+}
+
+/** Runs the session in line mode; returns the exit code. */
+export async function runLine(start: WizardState, ports: WizardPorts, ctx: CommandContext, title: string): Promise<number> {
+  ctx.io.out(`${title}\n`);
+  const end = await driveLoop(start, ports, lineDecider((t) => ctx.io.out(t)), ctx.signal, (s) => {
+    if (s.step === 'scanning' && s.progress.workloads === 0) ctx.io.err('scanning...\n');
+  });
+  if (end.step === 'done' && end.exitCode === 130) throw new CancelledError();
+  return end.step === 'done' ? end.exitCode : 1;
+}

@@ -1,0 +1,133 @@
+// The TUI root: rail, the current step's screen, key hints, the `?` overlay. It owns the one
+// keyboard handler (through ui/keys.ts) and the single exit() call (Ctrl-C = cancel, exit 130).
+//   podsec demo
+//   ✓ Cluster › ✓ Scan › [Overview] › Namespaces › Plan › Apply
+//   <screen>
+//   ↑/k move up · ↓/j move down · enter select · ...
+import { Box, Text, useApp, useInput, type Key } from 'ink';
+import { useEffect, useMemo, useState } from 'react';
+import type { WizardPorts } from '../wizard/ports.js';
+import type { WizardState } from '../wizard/state.js';
+import { HelpOverlay } from './components/help-overlay.js';
+import { KeyHints } from './components/key-hints.js';
+import { Rail } from './components/rail.js';
+import { useTerminalSize } from './hooks/use-terminal-size.js';
+import { useWizard } from './hooks/use-wizard.js';
+import { actionFor } from './keys.js';
+import { ClusterScreen } from './screens/cluster.js';
+import { ConfirmQuitScreen } from './screens/confirm-quit.js';
+import { FailedScreen } from './screens/failed.js';
+import { NamespaceScreen } from './screens/namespace.js';
+import { OverviewScreen } from './screens/overview.js';
+import { PlanScreen } from './screens/plan.js';
+import { ScanScreen } from './screens/scan.js';
+import { WrittenScreen } from './screens/written.js';
+import { makePaint } from './theme.js';
+
+export interface AppProps {
+  start: WizardState;
+  ports: WizardPorts;
+  title: string;
+  color: boolean;
+  /** Aborted on SIGTERM/SIGINT from outside the terminal: treated as cancel. */
+  signal?: AbortSignal;
+  /** Called once with the final state (done) or a crash, right before exit(). */
+  onEnd: (end: { state: WizardState } | { crash: unknown }) => void;
+}
+
+/** The guided session. */
+export function App({ start, ports, title, color, signal, onEnd }: AppProps) {
+  const { state, dispatch, crash, current } = useWizard(start, ports);
+  const { exit } = useApp();
+  const { columns, rows } = useTerminalSize();
+  const [help, setHelp] = useState(false);
+  const [scroll, setScroll] = useState(0);
+  const paint = useMemo(() => makePaint(color), [color]);
+  const typing = (state.step === 'overview' && state.filtering) || (state.step === 'namespace' && state.editing !== null);
+
+  useEffect(() => {
+    if (state.step === 'done') {
+      onEnd({ state });
+      exit();
+    }
+  }, [state]);
+  useEffect(() => {
+    if (crash !== null) {
+      onEnd({ crash });
+      exit();
+    }
+  }, [crash]);
+  useEffect(() => {
+    const cancel = () => dispatch({ type: 'cancel' });
+    signal?.addEventListener('abort', cancel, { once: true });
+    return () => signal?.removeEventListener('abort', cancel);
+  }, [signal]);
+  const cursor = state.step === 'namespace' ? state.cursor : -1;
+  useEffect(() => setScroll(0), [cursor]);
+
+  const onKey = (input: string, key: Key, helpOpen: boolean): boolean => {
+    const now = current();
+    if (key.ctrl && input === 'c') {
+      dispatch({ type: 'cancel' });
+      return helpOpen;
+    }
+    const isTyping = (now.step === 'overview' && now.filtering) || (now.step === 'namespace' && now.editing !== null);
+    if (isTyping) {
+      if (key.escape) dispatch({ type: 'back' });
+      return helpOpen;
+    }
+    if (helpOpen) return !(key.escape || input === '?' || input === 'q');
+    const action = actionFor(now.step, input, key);
+    if (action === 'help') return true;
+    if (action === 'scrollUp') setScroll((s) => Math.max(0, s - 5));
+    else if (action === 'scrollDown') setScroll((s) => s + 5);
+    else if (action !== null) dispatch(action);
+    return false;
+  };
+
+  useInput((input, key) => {
+    // Keys typed faster than a frame arrive as one chunk ("jj\r"): handle them one by one,
+    // unless a text input has the keyboard (it takes the whole chunk).
+    const chunk = input.length > 1 && !key.ctrl && !key.meta && !typing ? [...input] : [input];
+    let open = help;
+    for (const c of chunk) {
+      const k = chunk.length > 1 ? { ...key, return: c === '\r' } : key;
+      open = onKey(c === '\r' && chunk.length > 1 ? '' : c, k, open);
+    }
+    if (open !== help) setHelp(open);
+  });
+
+  const height = Math.max(8, rows - 8);
+  const screen = (() => {
+    switch (state.step) {
+      case 'cluster':
+        return <ClusterScreen state={state} paint={paint} height={height} />;
+      case 'scanning':
+        return <ScanScreen state={state} paint={paint} columns={columns} />;
+      case 'overview':
+        return <OverviewScreen state={state} paint={paint} height={height} onFilter={(text) => dispatch({ type: 'changeFilter', text })} onSubmitFilter={() => dispatch({ type: 'select' })} />;
+      case 'namespace':
+        return <NamespaceScreen state={state} paint={paint} height={height} columns={columns} scroll={scroll} onSubmitEdit={(value) => dispatch({ type: 'submitEdit', value })} />;
+      case 'plan':
+        return <PlanScreen state={state} paint={paint} />;
+      case 'written':
+        return <WrittenScreen state={state} paint={paint} height={height} />;
+      case 'confirmQuit':
+        return <ConfirmQuitScreen state={state} paint={paint} />;
+      case 'failed':
+        return <FailedScreen state={state} paint={paint} />;
+      case 'done':
+        return <Text>{state.message ?? 'done'}</Text>;
+    }
+  })();
+
+  return (
+    <Box flexDirection="column" width={Math.max(40, columns - 1)}>
+      <Rail state={state} paint={paint} title={title} />
+      <Box flexDirection="column" marginTop={1} height={state.step === 'done' ? undefined : height}>
+        {help ? <HelpOverlay step={state.step} paint={paint} /> : screen}
+      </Box>
+      {state.step !== 'done' ? <KeyHints step={state.step} paint={paint} /> : null}
+    </Box>
+  );
+}

@@ -1,0 +1,31 @@
+// The progress rail: done / current / upcoming steps, one line, words not colour:
+//   ✓ Cluster › ✓ Scan › [Overview] › Namespaces › Plan › Apply
+import { Box, Text } from 'ink';
+import { STEPS, stepOf, summary } from '../../wizard/steps.js';
+import type { WizardState } from '../../wizard/state.js';
+import type { Paint } from '../theme.js';
+
+/** Renders the rail and the current step's summary. */
+export function Rail({ state, paint, title }: { state: WizardState; paint: Paint; title: string }) {
+  const at = stepOf(state);
+  const idx = STEPS.findIndex((s) => s.id === at);
+  return (
+    <Box flexDirection="column">
+      <Text bold>{title}</Text>
+      <Text>
+        {STEPS.map((s, i) => {
+          const done = idx > i;
+          const current = idx === i;
+          const label = done ? `✓ ${s.title}` : current ? `[${s.title}]` : s.title;
+          return (
+            <Text key={s.id} {...paint(current ? 'accent' : done ? 'ok' : 'muted')} bold={current}>
+              {i > 0 ? ' › ' : ''}
+              {label}
+            </Text>
+          );
+        })}
+      </Text>
+      <Text {...paint('muted')}>{summary(state)}</Text>
+    </Box>
+  );
+}

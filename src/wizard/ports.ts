@@ -1,0 +1,75 @@
+// The interfaces the shell implements for the wizard (kubeconfig, scan, fix proposals, evidence,
+// plan preview and writing). Pure: types only; src/cli/wizard-runner.ts binds them to adapters.
+
+import type { Answers, FixProposal } from '../fix/index.js';
+import type { Inventory } from '../inventory/types.js';
+import type { Level } from '../policy/index.js';
+
+/** A kubeconfig context the operator can pick. */
+export interface ContextInfo {
+  name: string;
+  cluster: string;
+  server: string;
+  current: boolean;
+}
+
+/** Live progress of a scan, shown on the scan screen. */
+export interface ScanProgress {
+  namespaces: string[];
+  kinds: string[];
+  workloads: number;
+  elapsedMs: number;
+  /** Server version once connected (e.g. v1.36.2). */
+  serverVersion?: string;
+}
+
+/** What a finished scan hands to the session. */
+export interface ScanResult {
+  inventory: Inventory;
+  proposals: FixProposal[];
+  target: Level;
+  /** Policy version verdicts are computed at (`v1.N`). */
+  version: string;
+  /** Decisions given up front (--answers), the session's starting point. */
+  answers: Answers;
+  /** Workload keys whose evidence came with the scan (the demo's recorded observations). */
+  evidence: string[];
+}
+
+/** Counts of one phase of the plan as previewed before writing. */
+export interface PhasePreview {
+  id: string;
+  title: string;
+  namespaces: { name: string; steps: number }[];
+}
+
+/** The plan as it would be written now. */
+export interface PlanPreview {
+  phases: PhasePreview[];
+  summary: Record<string, number>;
+}
+
+/** A written plan. */
+export interface PlanResult {
+  dir: string;
+  files: number;
+  summary: Record<string, number>;
+  /** The summary printed on stdout (where the plan is, per-namespace table, next step). */
+  report: string;
+}
+
+/** Outcome of gathering evidence for one workload. */
+export interface EvidenceResult {
+  found: boolean;
+  note: string;
+}
+
+/** Everything the wizard asks of the outside world. Implementations never throw for user errors: the runner turns rejections into events. */
+export interface WizardPorts {
+  listContexts(): Promise<ContextInfo[]>;
+  scan(context: string | null, onProgress: (p: ScanProgress) => void, signal: AbortSignal): Promise<ScanResult>;
+  propose(inventory: Inventory, answers: Answers, evidence: readonly string[]): Promise<FixProposal[]>;
+  gatherEvidence(inventory: Inventory, key: string): Promise<EvidenceResult>;
+  previewPlan(inventory: Inventory, answers: Answers, evidence: readonly string[]): Promise<PlanPreview>;
+  writePlan(inventory: Inventory, answers: Answers, evidence: readonly string[], outDir: string): Promise<PlanResult>;
+}

@@ -1,0 +1,129 @@
+// What the session knows after a scan (inventory, proposals, the operator's decisions) and pure
+// helpers over it: overview rows, decisions recorded as fix-engine Answers. Pure.
+
+import type { Answers, FixProposal } from '../fix/index.js';
+import { workloadKey, type Inventory, type NamespaceInfo, type Workload } from '../inventory/types.js';
+import { compareLevels, strictestLevel, type Level } from '../policy/index.js';
+
+/** The operator's decision on one workload. */
+export type Decision = 'accepted' | 'skipped' | 'edited';
+
+export interface Session {
+  inventory: Inventory;
+  proposals: FixProposal[];
+  target: Level;
+  version: string;
+  /** Decisions so far, as the fix engine's answers (what --answers would hold). */
+  answers: Answers;
+  decisions: Record<string, Decision>;
+  /** Workload keys whose evidence has been gathered. */
+  evidence: string[];
+  outDir: string;
+  /** Decisions not yet written to a plan. */
+  dirty: boolean;
+}
+
+/** One line of the overview table. */
+export interface NamespaceRow {
+  name: string;
+  system: boolean;
+  /** e.g. `enforce=baseline warn=restricted`, or `none`. */
+  labels: string;
+  /** Strictest level every workload passes today. */
+  strictest: Level;
+  /** Check IDs no safe patch can clear. */
+  blockers: string[];
+  recommended: Level;
+  workloads: number;
+  /** Workloads with a fix proposal (fixed or review). */
+  toFix: number;
+  exempted: boolean;
+}
+
+export type SortKey = 'name' | 'strictest' | 'blockers';
+export const SORT_KEYS: readonly SortKey[] = ['name', 'strictest', 'blockers'];
+
+/** The proposal for a workload key. */
+export function proposalFor(s: Pick<Session, 'proposals'>, key: string): FixProposal | undefined {
+  return s.proposals.find((p) => workloadKey(p.workload) === key);
+}
+
+/** Workloads of a namespace, sorted by kind and name. */
+export function workloadsIn(inv: Inventory, ns: string): Workload[] {
+  return inv.workloads
+    .filter((w) => w.namespace === ns)
+    .sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind.localeCompare(b.kind)));
+}
+
+function labelText(ns: NamespaceInfo | undefined): string {
+  if (ns === undefined) return 'none';
+  const parts = (['enforce', 'warn', 'audit'] as const).flatMap((m) => {
+    const s = ns.psa[m];
+    return s === undefined ? [] : [`${m}=${s.level}`];
+  });
+  return parts.length === 0 ? 'none' : parts.join(' ');
+}
+
+const minLevel = (xs: Level[], start: Level): Level => xs.reduce((m, l) => (compareLevels(l, m) < 0 ? l : m), start);
+
+/** The overview table of a session, one row per namespace, sorted by `sort`, filtered by substring. */
+export function namespaceRows(s: Session, sort: SortKey = 'name', filter = ''): NamespaceRow[] {
+  const names = [...new Set([...s.inventory.namespaces.map((n) => n.name), ...s.inventory.workloads.map((w) => w.namespace)])];
+  const rows = names.map((name): NamespaceRow => {
+    const info = s.inventory.namespaces.find((n) => n.name === name);
+    const ws = workloadsIn(s.inventory, name);
+    const levels = ws.map((w) => strictestLevel(w.template, s.version, { isPod: w.kind === 'Pod' }));
+    const props = ws.map((w) => proposalFor(s, workloadKey(w))).filter((p): p is FixProposal => p !== undefined);
+    const blocked = props.filter((p) => p.status === 'blocked');
+    const blockedLevels = blocked.map((p) => levels[props.indexOf(p)] ?? 'privileged');
+    const target = s.answers.targets[name] ?? s.target;
+    return {
+      name,
+      system: info?.system ?? false,
+      labels: labelText(info),
+      strictest: minLevel(levels, 'restricted'),
+      blockers: [...new Set(blocked.flatMap((p) => p.blockers))].sort(),
+      recommended: minLevel(blockedLevels, target),
+      workloads: ws.length,
+      toFix: props.filter((p) => p.status === 'fixed' || p.status === 'review').length,
+      exempted: s.answers.exemptions[name] !== undefined,
+    };
+  });
+  const needle = filter.toLowerCase();
+  const shown = needle === '' ? rows : rows.filter((r) => r.name.toLowerCase().includes(needle));
+  const cmp: Record<SortKey, (a: NamespaceRow, b: NamespaceRow) => number> = {
+    name: (a, b) => a.name.localeCompare(b.name),
+    strictest: (a, b) => compareLevels(a.strictest, b.strictest) || a.name.localeCompare(b.name),
+    blockers: (a, b) => b.blockers.length - a.blockers.length || a.name.localeCompare(b.name),
+  };
+  return shown.sort(cmp[sort]);
+}
+
+/** Answers with a workload removed from the skip list (or added when `skip`). */
+export function withSkip(a: Answers, key: string, skip: boolean): Answers {
+  const rest = a.skip.filter((k) => k !== key);
+  return { ...a, skip: skip ? [...rest, key].sort() : rest };
+}
+
+/** The field an edit changes. */
+export type EditField = 'uid' | 'writablePaths' | 'exemption';
+
+/** Applies an edit to the answers, or returns a message saying what is wrong with `value`. */
+export function applyEdit(a: Answers, field: EditField, key: string, namespace: string, value: string): Answers | string {
+  const v = value.trim();
+  switch (field) {
+    case 'uid': {
+      if (!/^\d+$/.test(v) || Number(v) < 1) return 'a UID is a whole number of 1 or more (0 is root)';
+      return { ...a, uids: { ...a.uids, [key]: Number(v) } };
+    }
+    case 'writablePaths': {
+      const paths = v.split(/[\s,]+/).filter((p) => p !== '');
+      if (paths.length === 0 || paths.some((p) => !p.startsWith('/'))) return 'writable paths are absolute, separated by spaces or commas (e.g. /tmp /var/cache)';
+      return { ...a, harden: true, writablePaths: { ...a.writablePaths, [key]: paths } };
+    }
+    case 'exemption': {
+      if (v === '') return 'an exemption needs a reason (it is recorded in the plan)';
+      return { ...a, exemptions: { ...a.exemptions, [namespace]: v } };
+    }
+  }
+}

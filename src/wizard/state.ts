@@ -1,0 +1,109 @@
+// The wizard's state: one discriminated union on `step`, each variant holding only what is known
+// by then (shared docs/style.md 5.6). Pure data.
+
+import type { ContextInfo, PlanPreview, PlanResult, ScanProgress } from './ports.js';
+import type { EditField, Session, SortKey } from './session.js';
+
+/** 1. Pick a kubeconfig context (contexts null while loading). */
+export interface ClusterState {
+  step: 'cluster';
+  contexts: ContextInfo[] | null;
+  cursor: number;
+  error: string | null;
+  outDir: string;
+}
+
+/** 2. Scanning a cluster or the demo estate. */
+export interface ScanningState {
+  step: 'scanning';
+  /** Context name, or null for the demo estate / files. */
+  context: string | null;
+  progress: ScanProgress;
+  outDir: string;
+}
+
+/** 3. The namespace table. */
+export interface OverviewState {
+  step: 'overview';
+  session: Session;
+  cursor: number;
+  sort: SortKey;
+  filter: string;
+  /** True while the `/` filter input has the keyboard. */
+  filtering: boolean;
+}
+
+/** 4. One namespace: its workloads and their proposals. */
+export interface NamespaceState {
+  step: 'namespace';
+  session: Session;
+  namespace: string;
+  cursor: number;
+  /** The edit input that has the keyboard, if any. */
+  editing: EditField | null;
+  /** Work in progress (gathering evidence, re-proposing). */
+  busy: string | null;
+  notice: string | null;
+  /** Where to return in the overview. */
+  overviewCursor: number;
+}
+
+/** 5. The plan preview and the write. */
+export interface PlanState {
+  step: 'plan';
+  session: Session;
+  preview: PlanPreview | null;
+  writing: boolean;
+  error: string | null;
+}
+
+/** 6. The plan is written: apply now (shown as the commands to run) or later. */
+export interface WrittenState {
+  step: 'written';
+  session: Session;
+  result: PlanResult;
+  /** True when the operator asked to see how to apply. */
+  showApply: boolean;
+}
+
+/** Asking whether to quit with unsaved decisions. */
+export interface ConfirmQuitState {
+  step: 'confirmQuit';
+  previous: Exclude<WizardState, ConfirmQuitState | DoneState>;
+}
+
+/** The session has ended; the root exits with `exitCode`. */
+export interface DoneState {
+  step: 'done';
+  exitCode: number;
+  message: string | null;
+}
+
+/** A failure the session cannot continue from (shown, then exit 1). */
+export interface FailedState {
+  step: 'failed';
+  message: string;
+  hint: string | null;
+}
+
+export type WizardState =
+  | ClusterState
+  | ScanningState
+  | OverviewState
+  | NamespaceState
+  | PlanState
+  | WrittenState
+  | ConfirmQuitState
+  | DoneState
+  | FailedState;
+
+export type StepName = WizardState['step'];
+
+/** An empty progress record. */
+export const NO_PROGRESS: ScanProgress = { namespaces: [], kinds: [], workloads: 0, elapsedMs: 0 };
+
+/** The first state: the context picker for a live cluster, or straight to the scan (demo, files). */
+export function initialState(opts: { live: boolean; context: string | null; outDir: string }): WizardState {
+  if (opts.live && opts.context === null) return { step: 'cluster', contexts: null, cursor: 0, error: null, outDir: opts.outDir };
+  return { step: 'scanning', context: opts.context, progress: NO_PROGRESS, outDir: opts.outDir };
+}
