@@ -59,4 +59,19 @@ describe('upstream PSA conformance fixtures', () => {
     }
     expect(problems.slice(0, 20)).toEqual([]);
   });
+
+  it('evaluates the v1.37 folder identically at latest and at a too-new v1.99', () => {
+    const newest = all.filter((r) => r.version === 'v1.37');
+    expect(newest.length).toBe(148); // README counts: baseline 15 + 34, restricted 23 + 76
+    const problems: string[] = [];
+    for (const row of newest) {
+      const pod = parse(readFileSync(join(root, row.file), 'utf8')) as { metadata: { annotations?: Record<string, string> }; spec: unknown };
+      const expected = evaluatePod(pod, row.level, 'v1.37', { isPod: true }).message;
+      for (const version of ['latest', 'v1.99']) {
+        const got = evaluatePod(pod, row.level, version, { isPod: true });
+        if (got.message !== expected || got.allowed !== (row.expect === 'allow')) problems.push(`${row.file} at ${version}: ${got.message}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
 });

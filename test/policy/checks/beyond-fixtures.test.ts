@@ -1,8 +1,8 @@
 // Table tests for what the upstream fixtures do not cover (CHECKS.md section 8). Expected
 // strings are written from the CHECKS.md templates, not copied from output.
 import { describe, expect, it } from 'vitest';
-import { evaluatePod, strictestLevel, type Level } from '../../src/policy/index.js';
-import { pod, restrictedContainer } from './pod.js';
+import { evaluatePod, strictestLevel, type Level } from '../../../src/policy/index.js';
+import { pod, restrictedContainer } from '../pod.js';
 
 type Json = Record<string, unknown>;
 const containers = (s: Json) => s['containers'] as Json[];
