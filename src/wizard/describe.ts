@@ -70,7 +70,7 @@ export function templateDiff(before: PodTemplate, after: PodTemplate): DiffLine[
 
 /** Where a value came from, in a few words. */
 export function sourceText(s: ValueSource | undefined): string {
-  if (s === undefined) return 'podsec default';
+  if (s === undefined) return 'what the level requires';
   switch (s.kind) {
     case 'workload':
       return `workload: ${s.detail}`;

@@ -55,11 +55,13 @@ export function workloadsIn(inv: Inventory, ns: string): Workload[] {
     .sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind.localeCompare(b.kind)));
 }
 
+/** The Pod Security labels as set on the namespace (not PSA's defaults): `enforce=baseline@v1.30 warn=restricted`. */
 function labelText(ns: NamespaceInfo | undefined): string {
   if (ns === undefined) return 'none';
   const parts = (['enforce', 'warn', 'audit'] as const).flatMap((m) => {
-    const s = ns.psa[m];
-    return s === undefined ? [] : [`${m}=${s.level}`];
+    const level = ns.labels[`pod-security.kubernetes.io/${m}`];
+    const pin = ns.labels[`pod-security.kubernetes.io/${m}-version`];
+    return level === undefined ? [] : [`${m}=${level}${pin !== undefined ? `@${pin}` : ''}`];
   });
   return parts.length === 0 ? 'none' : parts.join(' ');
 }
@@ -99,8 +101,9 @@ export function namespaceRows(s: Session, sort: SortKey = 'name', filter = ''): 
   return shown.sort(cmp[sort]);
 }
 
-/** Answers with a workload removed from the skip list (or added when `skip`). */
+/** Answers with a workload added to (`skip`) or removed from the skip list; the same object when nothing changes. */
 export function withSkip(a: Answers, key: string, skip: boolean): Answers {
+  if (a.skip.includes(key) === skip) return a;
   const rest = a.skip.filter((k) => k !== key);
   return { ...a, skip: skip ? [...rest, key].sort() : rest };
 }
