@@ -1,0 +1,73 @@
+// `podsec apply` killed in the middle of a phase (SIGKILL right after its N-th write, before the
+// result reaches the journal) and run again: every step is applied exactly once, the step that
+// was in flight is found applied from the live state, and the journal stays consistent.
+import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { journalProblems, stepState, type JournalEntry } from '../../src/apply/journal-model.js';
+import { deleteNamespace, kubeConfigFor, kubeconfigPath } from '../harness/env.js';
+import { fakeKubelet, podsec, seedCopy, type Estate } from '../helpers/apply-estate.js';
+
+const P = 'pod-security.kubernetes.io/';
+const kc = kubeConfigFor();
+const dir = join(mkdtempSync(join(tmpdir(), 'podsec-resume-it-')), 'plan');
+let estate: Estate;
+let stop: () => Promise<void> = async () => {};
+
+const journal = (): JournalEntry[] => readFileSync(join(dir, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as JournalEntry);
+const intents = (step: string) => journal().filter((e) => e.step === step && e.action === 'apply' && e.status === 'intended').length;
+const crash = (args: string[], n: number) => podsec(['apply', dir, '--yes', '--wait', 'ready', '--timeout', '60', ...args], kubeconfigPath(), { PODSEC_TEST_EXIT_AFTER_WRITES: String(n) });
+const run = (args: string[]) => podsec(['apply', dir, '--yes', '--wait', 'ready', '--timeout', '60', ...args], kubeconfigPath());
+
+describe('podsec apply: killed mid-phase, then resumed', () => {
+  beforeAll(async () => {
+    estate = await seedCopy(kc, ['shop', 'web']);
+    stop = fakeKubelet(kc, () => estate.all);
+    const r = await podsec(['plan', ...estate.all.flatMap((n) => ['-n', n]), '--out', dir], kubeconfigPath());
+    expect(r.code, r.stderr).toBe(0);
+  });
+  afterAll(async () => {
+    await stop();
+    for (const n of estate?.all ?? []) await deleteNamespace(kc, n);
+  });
+
+  it('a label phase killed after its first write resumes without writing it again', async () => {
+    const killed = await crash([], 1);
+    expect(killed.signal).toBe('SIGKILL');
+    const [first] = journal();
+    expect(first?.status).toBe('intended');
+    expect(stepState(journal(), first!.step).state).toBe('inDoubt');
+    const resumed = await run([]);
+    expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
+    expect(resumed.stdout).toContain('found applied after an interruption');
+    expect(intents(first!.step)).toBe(1);
+    for (const ns of estate.all) expect((await kc.makeApiClient(CoreV1Api).readNamespace({ name: ns })).metadata?.labels?.[`${P}warn`]).toBe('restricted');
+    expect(journalProblems(journal())).toEqual([]);
+  });
+
+  it('a workload phase killed after its third patch resumes: each Deployment patched exactly once', async () => {
+    const apps = kc.makeApiClient(AppsV1Api);
+    const killed = await crash(['--phase', '2-fix'], 3);
+    expect(killed.signal).toBe('SIGKILL');
+    const inDoubt = journal().at(-1)!;
+    expect(inDoubt).toMatchObject({ action: 'apply', status: 'intended', phase: '2-fix' });
+    const resumed = await run(['--phase', '2-fix']);
+    expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
+    const steps = [...new Set(journal().filter((e) => e.phase === '2-fix').map((e) => e.step))];
+    expect(steps.length).toBeGreaterThanOrEqual(5);
+    for (const s of steps) {
+      expect(intents(s), s).toBe(1);
+      expect(stepState(journal(), s).state, s).toBe('verified');
+    }
+    expect(journal().find((e) => e.step === inDoubt.step && e.status === 'applied')?.message).toBe('found applied after an interruption');
+    for (const namespace of estate.all) {
+      for (const d of (await apps.listNamespacedDeployment({ namespace })).items) {
+        // One template change: revision 2, one new ReplicaSet.
+        expect(d.metadata?.annotations?.['deployment.kubernetes.io/revision'], d.metadata?.name).toBe('2');
+      }
+    }
+    expect(journalProblems(journal())).toEqual([]);
+  });
+});
