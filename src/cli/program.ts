@@ -105,6 +105,11 @@ export function buildProgram(
     .option('--exempt <ns>', 'namespace to record as exempt (repeatable)', collect, [])
     .option('--harden', 'add readOnlyRootFilesystem hardening beyond the level', false)
     .option('--force', 'overwrite an existing plan (never one with an apply journal)', false)
+    .option('--version <version>', 'policy version to pin and evaluate at: v1.N or latest (default: the cluster minor, else the newest)')
+    .option('--evidence', 'read container logs of failing or crashing workloads to inform fixes (live clusters; needs get pods/log)', false)
+    .option('--probe', 'also run id -u, id -g and a find in their pods (asks first; implies --evidence; needs pods/exec)', false)
+    .option('--yes', 'run --probe without asking', false)
+    .option('--non-interactive', 'never prompt (--probe then needs --yes)')
     .action(run('plan'));
 
   program

@@ -1,28 +1,44 @@
 // Shell, opt-in and read-only: gathers evidence for the fix engine from a live workload's pods.
-// Container logs (current and previous) always; with `probe` (needs pods/exec, asked first by
-// the caller) runs `id -u`, `id -g` and a search for files written since the container started
-// outside mounted volumes. Containers without a shell are skipped and say so.
+// Container logs (current and previous, bounded) always; with `probe` (needs pods/exec, asked first
+// by the caller) runs `id -u`, `id -g` and a search for files written since the container started
+// outside mounted volumes. Containers without a shell are skipped and say so. Never throws for a
+// pod, container or log that cannot be read: that becomes a note.
 
 import { PassThrough } from 'node:stream';
 import { CoreV1Api, Exec, type V1Status } from '@kubernetes/client-node';
 import type { ClusterSession } from './connect.js';
+import { mapLimit } from './list.js';
 import { analyzeLogs, mergeContainerEvidence, parseProbeOutput, type ContainerEvidence, type Evidence } from '../fix/evidence.js';
-import type { Workload } from '../inventory/types.js';
+import { workloadKey, type Workload } from '../inventory/types.js';
+import { CancelledError } from '../errors.js';
 
 export interface EvidenceOptions {
   /** Run the exec probe (the caller has asked the operator first). */
   probe: boolean;
-  /** Log lines read per container and log (default 500). */
+  /** Log lines read per container and log (default 200). */
   tailLines?: number;
-  /** Exec timeout per container (default 15 s). */
+  /** Bytes read at most per container and log (default 256 KiB). */
+  limitBytes?: number;
+  /** Timeout per log read and per exec (default 15 s). */
   timeoutMs?: number;
+}
+
+/** Why the logs of a workload's pod said nothing (for the per-namespace notes). */
+export type LogProblem = 'noPods' | 'notStarted' | 'forbidden' | 'unavailable';
+
+/** Evidence plus what went wrong reading logs (kept apart so callers can aggregate). */
+export interface GatheredEvidence {
+  evidence: Evidence;
+  pod: string | undefined;
+  problem?: { kind: LogProblem; detail: string };
 }
 
 const SEP = '---podsec---';
 /** `-xdev` stays on the container's root filesystem, so mounted volumes are left out. */
 const PROBE_SCRIPT = `id -u; echo ${SEP}; id -g; echo ${SEP}; find / -xdev -type f -newer /proc/1/cmdline 2>/dev/null | head -n 200`;
 
-function containerNames(w: Workload): string[] {
+/** Container names of the template (init containers first). */
+export function containerNames(w: Workload): string[] {
   const spec = w.template.spec;
   return ['initContainers', 'containers'].flatMap((l) => {
     const list = spec[l];
@@ -30,20 +46,53 @@ function containerNames(w: Workload): string[] {
   });
 }
 
-/** The pod to look at: a crashing one first, then the one with most restarts. */
-function pickPod(w: Workload): string | undefined {
+type PodStatus = NonNullable<NonNullable<Workload['live']>['podStatuses']>[number];
+
+/** The pod to look at: a crashing one first, then the one with most restarts, then by name. */
+export function pickPod(w: Workload): PodStatus | undefined {
   const pods = [...(w.live?.podStatuses ?? [])].sort((a, b) => {
-    const crash = (p: typeof a): number => (p.reason === 'CrashLoopBackOff' ? 1 : 0);
-    return crash(b) - crash(a) || b.restarts - a.restarts || (a.name < b.name ? -1 : 1);
+    const crash = (p: PodStatus): number => (p.reason === 'CrashLoopBackOff' ? 1 : 0);
+    return crash(b) - crash(a) || b.restarts - a.restarts || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   });
-  return pods[0]?.name ?? (w.kind === 'Pod' ? w.name : undefined);
+  return pods[0] ?? (w.kind === 'Pod' ? { name: w.name, phase: 'Unknown', restarts: 0 } : undefined);
 }
 
-async function readLog(core: CoreV1Api, ns: string, pod: string, container: string, previous: boolean, tailLines: number): Promise<string> {
+/** True when some pod is not Running, is waiting/terminated with a reason, or has restarted. */
+export function isUnhealthy(w: Workload): boolean {
+  return (w.live?.podStatuses ?? []).some(
+    (p) => (p.phase !== 'Running' && p.phase !== 'Succeeded') || p.restarts > 0 || (p.reason !== undefined && p.reason !== 'Completed'),
+  );
+}
+
+type LogResult = { text: string } | { status: number; message: string };
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} timed out`)), ms)));
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}
+
+function apiError(e: unknown): { status: number; message: string } {
+  const err = e as { code?: unknown; body?: unknown; message?: unknown };
+  const status = typeof err.code === 'number' ? err.code : 0;
+  let message = typeof err.message === 'string' ? err.message : String(e);
+  const body = typeof err.body === 'string' ? err.body : '';
   try {
-    return await core.readNamespacedPodLog({ name: pod, namespace: ns, container, previous, tailLines });
+    const s = JSON.parse(body) as { message?: unknown };
+    if (typeof s.message === 'string') message = s.message;
   } catch {
-    return ''; // no previous instance, or the container never started: nothing to learn
+    if (body.trim() !== '') message = body.trim();
+  }
+  return { status, message: message.split('\n')[0]?.slice(0, 200) ?? '' };
+}
+
+async function readLog(core: CoreV1Api, ns: string, pod: string, container: string, previous: boolean, opts: EvidenceOptions): Promise<LogResult> {
+  const req = { name: pod, namespace: ns, container, previous, tailLines: opts.tailLines ?? 200, limitBytes: opts.limitBytes ?? 256 * 1024 };
+  try {
+    const text = await withTimeout(core.readNamespacedPodLog(req), opts.timeoutMs ?? 15_000, `reading the log of pod ${pod}`);
+    return { text: typeof text === 'string' ? text : '' };
+  } catch (e) {
+    return apiError(e);
   }
 }
 
@@ -60,38 +109,130 @@ async function execProbe(session: ClusterSession, ns: string, pod: string, conta
       clearTimeout(timer);
       resolve(status.status === 'Success' ? { out } : { error: status.message ?? (err.trim() || 'failed') });
     };
-    new Exec(session.kc).exec(ns, pod, container, ['sh', '-c', PROBE_SCRIPT], stdout, stderr, null, false, done).catch((e: unknown) => {
-      clearTimeout(timer);
-      resolve({ error: e instanceof Error ? e.message : String(e) });
-    });
+    new Exec(session.kc)
+      .exec(ns, pod, container, ['sh', '-c', PROBE_SCRIPT], stdout, stderr, null, false, done)
+      .then((ws) => ws.on('error', (e: Error) => done({ status: 'Failure', message: e.message })))
+      .catch((e: unknown) => {
+        clearTimeout(timer);
+        resolve({ error: (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? 'failed' });
+      });
   });
 }
 
-/** Evidence for one workload; never throws for a pod or container that cannot be read. */
-export async function gatherEvidence(session: ClusterSession, w: Workload, opts: EvidenceOptions): Promise<Evidence> {
+/** Log problem of one pod: a forbidden or failing read wins over "not started". */
+function logProblem(results: LogResult[], pod: PodStatus): GatheredEvidence['problem'] {
+  const failed = results.filter((r): r is { status: number; message: string } => 'status' in r);
+  // The previous instance of a container that never restarted answers 400: nothing to learn.
+  const real = failed.filter((r) => !(r.status === 400 && /previous terminated container|not found/i.test(r.message)));
+  const forbidden = real.find((r) => r.status === 403 || r.status === 401);
+  if (forbidden) return { kind: 'forbidden', detail: forbidden.message };
+  const other = real.find((r) => r.status !== 400 || !/waiting to start|ContainerCreating|PodInitializing/i.test(r.message));
+  if (other) return { kind: 'unavailable', detail: other.message };
+  const empty = results.every((r) => !('text' in r) || r.text.trim() === '');
+  if (empty && (pod.phase === 'Pending' || real.length > 0)) return { kind: 'notStarted', detail: `pod ${pod.name} is ${pod.reason ?? pod.phase}` };
+  return undefined;
+}
+
+/** Evidence for one workload with the reason its logs were unreadable, if they were. */
+export async function gatherWorkloadEvidence(session: ClusterSession, w: Workload, opts: EvidenceOptions): Promise<GatheredEvidence> {
   const evidence: Evidence = { containers: {}, notes: [] };
   const pod = pickPod(w);
   if (pod === undefined) {
     evidence.notes.push(`${w.kind} ${w.namespace}/${w.name} has no pods: no evidence`);
-    return evidence;
+    return { evidence, pod: undefined, problem: { kind: 'noPods', detail: `${w.kind} ${w.name} has no pods` } };
   }
   const core = session.kc.makeApiClient(CoreV1Api);
-  const tail = opts.tailLines ?? 500;
+  const all: LogResult[] = [];
   for (const name of containerNames(w)) {
-    const logs = (await readLog(core, w.namespace, pod, name, true, tail)) + '\n' + (await readLog(core, w.namespace, pod, name, false, tail));
-    const parts: Partial<ContainerEvidence>[] = [analyzeLogs(logs)];
+    const logs = await Promise.all([readLog(core, w.namespace, pod.name, name, true, opts), readLog(core, w.namespace, pod.name, name, false, opts)]);
+    all.push(...logs);
+    const text = logs.map((l) => ('text' in l ? l.text : '')).join('\n');
+    const parts: Partial<ContainerEvidence>[] = [analyzeLogs(text)];
     if (opts.probe) {
-      const r = await execProbe(session, w.namespace, pod, name, opts.timeoutMs ?? 15_000);
+      const r = await execProbe(session, w.namespace, pod.name, name, opts.timeoutMs ?? 15_000);
       if ('out' in r) {
         const [uid = '', gid = '', files = ''] = r.out.split(SEP);
         parts.push(parseProbeOutput(uid, gid, files));
-      } else if (/executable file not found|no such file|not found/i.test(r.error)) {
-        evidence.notes.push(`container "${name}" in pod ${pod} has no shell: probe skipped`);
+      } else if (/executable file not found|no such file|not found in \$PATH/i.test(r.error)) {
+        evidence.notes.push(`container "${name}" in pod ${pod.name} has no shell: probe skipped`);
       } else {
-        evidence.notes.push(`container "${name}" in pod ${pod}: probe failed (${r.error})`);
+        evidence.notes.push(`container "${name}" in pod ${pod.name}: probe failed (${r.error})`);
       }
     }
     evidence.containers[name] = mergeContainerEvidence(...parts);
   }
-  return evidence;
+  const problem = logProblem(all, pod);
+  if (problem !== undefined) evidence.notes.push(`logs of pod ${pod.name}: ${problem.kind === 'notStarted' ? 'none yet' : problem.detail}`);
+  return problem === undefined ? { evidence, pod: pod.name } : { evidence, pod: pod.name, problem };
+}
+
+/** Evidence for one workload; never throws for a pod or container that cannot be read. */
+export async function gatherEvidence(session: ClusterSession, w: Workload, opts: EvidenceOptions): Promise<Evidence> {
+  return (await gatherWorkloadEvidence(session, w, opts)).evidence;
+}
+
+export interface CollectOptions extends EvidenceOptions {
+  /** Workloads that fail their target level (always gathered, healthy or not). */
+  failsTarget?: (w: Workload) => boolean;
+  /** Progress lines (stderr). */
+  progress?: (line: string) => void;
+  signal?: AbortSignal;
+  /** Workloads read at once (default 4). */
+  concurrency?: number;
+}
+
+export interface EvidenceCollection {
+  /** Evidence per workload, for `generatePlan`/`buildPlan` `evidenceFor`. */
+  evidenceFor: (w: Workload) => Evidence | undefined;
+  /** Workload keys (ns/Kind/name) looked at, in input order. */
+  gathered: string[];
+  /** One line per namespace and problem, e.g. logs forbidden or pods not started; and probe notes. */
+  notes: string[];
+}
+
+/** Workloads worth reading: failing their target, or with pods not running, waiting or restarting. */
+export function selectForEvidence(workloads: readonly Workload[], failsTarget: (w: Workload) => boolean): Workload[] {
+  return workloads.filter((w) => failsTarget(w) || isUnhealthy(w));
+}
+
+const PROBLEM_TEXT: Record<LogProblem, string> = {
+  noPods: 'have no pods to read',
+  notStarted: 'have no container logs yet (pods not started)',
+  forbidden: 'could not be read: forbidden (grant get pods/log, templates/rbac/podsec-evidence.yaml)',
+  unavailable: 'could not be read',
+};
+
+/** One line per namespace and problem: `namespace shop: logs of 2 workload(s) could not be read (...)`. */
+export function summarizeProblems(results: readonly { namespace: string; problem?: { kind: LogProblem; detail: string } | undefined }[]): string[] {
+  const groups = new Map<string, { ns: string; kind: LogProblem; count: number; detail: string }>();
+  for (const r of results) {
+    if (r.problem === undefined) continue;
+    const key = `${r.namespace}\u0000${r.problem.kind}`;
+    const g = groups.get(key) ?? { ns: r.namespace, kind: r.problem.kind, count: 0, detail: r.problem.detail };
+    g.count++;
+    groups.set(key, g);
+  }
+  return [...groups.values()]
+    .sort((a, b) => (a.ns < b.ns ? -1 : a.ns > b.ns ? 1 : a.kind < b.kind ? -1 : 1))
+    .map((g) => `namespace ${g.ns}: logs of ${g.count} workload(s) ${PROBLEM_TEXT[g.kind]}${g.kind === 'unavailable' ? ` (${g.detail})` : ''}`);
+}
+
+/**
+ * Reads logs (and probes, when asked) for the workloads that need it, at most `concurrency` at a
+ * time, one pod per workload. Cancelled by `signal` between workloads.
+ */
+export async function collectEvidence(session: ClusterSession, workloads: readonly Workload[], opts: CollectOptions): Promise<EvidenceCollection> {
+  const picked = selectForEvidence(workloads, opts.failsTarget ?? (() => false));
+  opts.progress?.(`reading container logs of ${picked.length} workload(s)${opts.probe ? ' and probing their containers' : ''}`);
+  const results = await mapLimit(picked, opts.concurrency ?? 4, async (w) => {
+    if (opts.signal?.aborted) throw new CancelledError();
+    return { w, ...(await gatherWorkloadEvidence(session, w, opts)) };
+  });
+  const byKey = new Map(results.map((r) => [workloadKey(r.w), r.evidence]));
+  const probeNotes = results.flatMap((r) => r.evidence.notes.filter((n) => n.startsWith('container ')).map((n) => `${r.w.namespace}/${r.w.kind}/${r.w.name}: ${n}`));
+  return {
+    evidenceFor: (w) => byKey.get(workloadKey(w)),
+    gathered: results.map((r) => workloadKey(r.w)),
+    notes: [...summarizeProblems(results.map((r) => ({ namespace: r.w.namespace, problem: r.problem }))), ...probeNotes],
+  };
 }

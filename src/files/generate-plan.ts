@@ -20,6 +20,8 @@ export interface GeneratePlanOptions {
   createdAt: string;
   templatesDir: string;
   evidenceFor?: (w: Workload) => Evidence | undefined;
+  /** `v1.N` to pin labels to and evaluate at (`plan --version`); default planPolicyVersion(inventory). */
+  policyVersion?: string;
 }
 
 /** SHA-256 hex of a text. */
@@ -38,7 +40,7 @@ export async function generatePlan(inventory: Inventory, opts: GeneratePlanOptio
   const [catalogue, templates] = await Promise.all([loadImageCatalogue(opts.templatesDir), loadPlanTemplates(opts.templatesDir)]);
   const bundle = buildPlan(inventory, {
     target: opts.target,
-    policyVersion: planPolicyVersion(inventory),
+    policyVersion: opts.policyVersion ?? planPolicyVersion(inventory),
     answers: opts.answers,
     exempt: opts.exempt,
     harden: opts.harden,

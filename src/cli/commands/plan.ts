@@ -1,10 +1,13 @@
 // `podsec plan`: reads files (-f) or a live cluster, builds the staged migration plan and writes
 // it atomically to --out DIR (plan.json, PLAN.md, phase folders). Shell; results on stdout.
 
-import { UsageError, UserError } from '../../errors.js';
-import type { Inventory } from '../../inventory/types.js';
+import type { ClusterSession } from '../../cluster/connect.js';
+import { CancelledError, UsageError, UserError } from '../../errors.js';
+import type { Answers, Evidence } from '../../fix/index.js';
+import type { Inventory, Workload } from '../../inventory/types.js';
 import type { Plan } from '../../plan/index.js';
 import type { CommandContext } from '../context.js';
+import { resolveMode } from '../mode.js';
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
 const optString = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -15,16 +18,22 @@ function targetOf(flag: unknown, fromAnswers: 'baseline' | 'restricted' | undefi
   return flag;
 }
 
-async function readInventory(flags: Record<string, unknown>, exempt: string[], ctx: CommandContext): Promise<Inventory> {
+interface PlanInput {
+  inventory: Inventory;
+  /** Open for a live cluster (evidence is read through it); the caller closes it. */
+  session?: ClusterSession;
+}
+
+async function readInventory(flags: Record<string, unknown>, exempt: string[], ctx: CommandContext): Promise<PlanInput> {
   const file = strings(flags['file']);
   if (file.length > 0) {
     const { readFileInventory } = await import('../../files/read-manifests.js');
-    return readFileInventory(file, { cwd: ctx.cwd, exempt });
+    return { inventory: await readFileInventory(file, { cwd: ctx.cwd, exempt }) };
   }
-  const { readClusterInventory } = await import('../../cluster/inventory.js');
+  const { readLive } = await import('../../cluster/inventory.js');
   const kubeconfig = optString(flags['kubeconfig']);
   const context = optString(flags['context']);
-  const inv = await readClusterInventory(
+  const live = await readLive(
     {
       file: [],
       namespace: strings(flags['namespace']),
@@ -35,7 +44,82 @@ async function readInventory(flags: Record<string, unknown>, exempt: string[], c
     },
     ctx,
   );
-  return { ...inv, namespaces: inv.namespaces.map((n) => (exempt.includes(n.name) ? { ...n, system: true } : n)) };
+  const inv = live.inventory;
+  const inventory = { ...inv, namespaces: inv.namespaces.map((n) => (exempt.includes(n.name) ? { ...n, system: true } : n)) };
+  return { inventory, session: live.session };
+}
+
+/** `--version`: `v1.N` to pin labels to and evaluate at; undefined (also for `latest`) keeps the default pin. */
+async function versionOf(flag: unknown): Promise<string | undefined> {
+  if (flag === undefined) return undefined;
+  const { parsePolicyVersion } = await import('../../policy/index.js');
+  const parsed = parsePolicyVersion(String(flag));
+  if (parsed === null) throw new UsageError(`--version must be v1.N or latest, not "${String(flag)}"`, 'e.g. --version v1.30, or omit it to pin the newest version');
+  return parsed === 'latest' ? undefined : `v1.${parsed}`;
+}
+
+interface EvidenceFlags {
+  evidence: boolean;
+  probe: boolean;
+  yes: boolean;
+}
+
+/** Flag combinations that are usage errors, checked before anything is read. */
+function checkEvidenceFlags(flags: Record<string, unknown>, ctx: CommandContext): EvidenceFlags {
+  const probe = flags['probe'] === true;
+  const evidence = probe || flags['evidence'] === true;
+  const yes = flags['yes'] === true;
+  if (evidence && strings(flags['file']).length > 0) {
+    throw new UsageError(`${probe ? '--probe' : '--evidence'} reads container logs from a live cluster, so it cannot be used with -f`, 'drop -f to plan the live cluster, or drop the flag');
+  }
+  const mode = resolveMode({ stdinIsTTY: ctx.io.stdinIsTTY, stdoutIsTTY: ctx.io.stdoutIsTTY, env: ctx.env, flags: ctx.globals });
+  if (probe && !yes && mode === 'headless') {
+    throw new UsageError('--probe runs commands (id, find) in pods and must be confirmed, which a non-interactive run cannot do', 'pass --yes to allow the probe, or drop --probe');
+  }
+  return { evidence, probe, yes };
+}
+
+/** Asks before exec'ing into pods (unless --yes); false when the operator declines. */
+async function confirmProbe(targets: string[], ctx: CommandContext): Promise<boolean> {
+  ctx.io.err(`podsec: --probe will run \`id -u\`, \`id -g\` and a \`find\` for written files in ${targets.length} pod(s):\n`);
+  for (const t of targets) ctx.io.err(`  ${t}\n`);
+  const { confirm } = await import('@inquirer/prompts');
+  try {
+    return await confirm({ message: 'Run the probe in these pods?', default: false }, { signal: ctx.signal, output: process.stderr });
+  } catch (err) {
+    if (err instanceof Error && (err.name === 'ExitPromptError' || err.name === 'AbortPromptError')) throw new CancelledError();
+    throw err;
+  }
+}
+
+/** Reads live evidence for the workloads that fail their target or are unhealthy; notes go to stderr. */
+async function liveEvidence(
+  session: ClusterSession,
+  inventory: Inventory,
+  opts: { flags: EvidenceFlags; target: 'baseline' | 'restricted'; answers: Answers; policyVersion: string },
+  ctx: CommandContext,
+): Promise<(w: Workload) => Evidence | undefined> {
+  const { collectEvidence, selectForEvidence, pickPod } = await import('../../cluster/evidence.js');
+  const { evaluatePod } = await import('../../policy/index.js');
+  const failsTarget = (w: Workload): boolean =>
+    !evaluatePod(w.template, opts.answers.targets[w.namespace] ?? opts.target, opts.policyVersion, { isPod: w.kind === 'Pod' }).allowed;
+  let probe = opts.flags.probe;
+  if (probe && !opts.flags.yes) {
+    const targets = selectForEvidence(inventory.workloads, failsTarget).flatMap((w) => {
+      const pod = pickPod(w)?.name;
+      return pod === undefined ? [] : [`${w.namespace}/${pod} (${w.kind} ${w.name})`];
+    });
+    probe = targets.length > 0 && (await confirmProbe(targets, ctx));
+    if (!probe) ctx.io.err('podsec: probe skipped; reading logs only\n');
+  }
+  const collected = await collectEvidence(session, inventory.workloads, {
+    probe,
+    failsTarget,
+    signal: ctx.signal,
+    ...(ctx.io.stderrIsTTY ? { progress: (line: string) => ctx.io.err(`podsec: ${line}\n`) } : {}),
+  });
+  for (const note of collected.notes) ctx.io.err(`podsec: note: ${note}\n`);
+  return collected.evidenceFor;
 }
 
 /** The result lines on stdout: where the plan is and what it does per namespace. */
@@ -62,36 +146,47 @@ function reportErrors(inventory: Inventory, ctx: CommandContext): void {
 
 /** Runs `podsec plan`; returns the exit code (3 when some inputs could not be read). */
 export async function run(flags: Record<string, unknown>, _args: string[], ctx: CommandContext): Promise<number> {
+  const evidenceFlags = checkEvidenceFlags(flags, ctx);
+  const pinned = await versionOf(flags['version']);
   const { loadAnswersFile } = await import('../../files/answers-file.js');
   const answers = await loadAnswersFile(optString(flags['answers']), ctx.cwd);
   const target = targetOf(flags['target'], answers.target);
   const exempt = strings(flags['exempt']);
   const out = optString(flags['out']) ?? 'plans/podsec';
-  const inventory = await readInventory(flags, exempt, ctx);
-  const empty = inventory.workloads.length === 0 && inventory.namespaces.length === 0;
-  if (empty && inventory.errors.length === 0) throw new UserError('found no namespaces or workloads to plan', 'check the -f paths, or -n/--context for a live cluster');
-  if (empty) {
-    reportErrors(inventory, ctx);
-    ctx.io.err('podsec: nothing could be read, so no plan was written (exit 3)\n');
-    return 3;
+  const { inventory, session } = await readInventory(flags, exempt, ctx);
+  try {
+    const empty = inventory.workloads.length === 0 && inventory.namespaces.length === 0;
+    if (empty && inventory.errors.length === 0) throw new UserError('found no namespaces or workloads to plan', 'check the -f paths, or -n/--context for a live cluster');
+    if (empty) {
+      reportErrors(inventory, ctx);
+      ctx.io.err('podsec: nothing could be read, so no plan was written (exit 3)\n');
+      return 3;
+    }
+    const { generatePlan, planPolicyVersion } = await import('../../files/generate-plan.js');
+    const policyVersion = pinned ?? planPolicyVersion(inventory);
+    const evidenceFor =
+      session !== undefined && evidenceFlags.evidence ? await liveEvidence(session, inventory, { flags: evidenceFlags, target, answers, policyVersion }, ctx) : undefined;
+    const { writePlan } = await import('../../files/write-plan.js');
+    const { bundle, files } = await generatePlan(inventory, {
+      target,
+      answers,
+      exempt,
+      harden: flags['harden'] === true || answers.harden,
+      createdAt: ctx.now().toISOString(),
+      templatesDir: ctx.templatesDir,
+      policyVersion,
+      ...(evidenceFor !== undefined ? { evidenceFor } : {}),
+    });
+    const { resolve } = await import('node:path');
+    await writePlan(resolve(ctx.cwd, out), files, { force: flags['force'] === true });
+    ctx.io.out(planSummaryText(bundle.plan, out.replace(/\/+$/, '')));
+    if (inventory.errors.length > 0) {
+      reportErrors(inventory, ctx);
+      ctx.io.err(`podsec: ${inventory.errors.length} input(s) could not be read or parsed; the plan covers the rest (exit 3)\n`);
+      return 3;
+    }
+    return 0;
+  } finally {
+    session?.client.close();
   }
-  const { generatePlan } = await import('../../files/generate-plan.js');
-  const { writePlan } = await import('../../files/write-plan.js');
-  const { bundle, files } = await generatePlan(inventory, {
-    target,
-    answers,
-    exempt,
-    harden: flags['harden'] === true || answers.harden,
-    createdAt: ctx.now().toISOString(),
-    templatesDir: ctx.templatesDir,
-  });
-  const { resolve } = await import('node:path');
-  await writePlan(resolve(ctx.cwd, out), files, { force: flags['force'] === true });
-  ctx.io.out(planSummaryText(bundle.plan, out.replace(/\/+$/, '')));
-  if (inventory.errors.length > 0) {
-    reportErrors(inventory, ctx);
-    ctx.io.err(`podsec: ${inventory.errors.length} input(s) could not be read or parsed; the plan covers the rest (exit 3)\n`);
-    return 3;
-  }
-  return 0;
 }
