@@ -1,10 +1,10 @@
-// The pure core (policy, fix, plan, wizard, report, inventory) must not import I/O, UI or the
+// The pure core (policy, fix, plan, wizard, report, inventory, apply) must not import I/O, UI or the
 // runtime Kubernetes client, nor read process state (shared docs/style.md 5.2).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const PURE = ['policy', 'fix', 'plan', 'wizard', 'report', 'inventory'];
+const PURE = ['policy', 'fix', 'plan', 'wizard', 'report', 'inventory', 'apply'];
 const FORBIDDEN_MODULES = [/^ink/, /^react/, /^@inquirer\//, /^node:/, /^(fs|child_process|os|path|http|https|net)$/];
 const FORBIDDEN_CALLS = [/\bprocess\./, /\bDate\.now\(/, /\bnew Date\(\)/, /\bMath\.random\(/, /\bconsole\./];
 

@@ -2,7 +2,7 @@
 // every earlier phase that touches that namespace is done (or with --force).
 
 import type { Plan, PlanPhase, PlanStep } from '../plan/plan-schema.js';
-import { isDone, stepState, type JournalEntry, type StepState } from './journal-model.js';
+import { isDone, isInPlace, stepState, type JournalEntry, type StepState } from './journal-model.js';
 
 /** Stable id of a plan step: `<phase>/labels/<ns>` or `<phase>/<purpose>/<ns>/<Kind>/<name>`. */
 export function stepIdOf(phase: string, step: PlanStep): string {
@@ -45,7 +45,7 @@ export function nextPhase(plan: Plan, entries: readonly JournalEntry[], namespac
 /** The phase whose changes were applied most recently and are still in place (rollback default). */
 export function lastAppliedPhase(plan: Plan, entries: readonly JournalEntry[]): PlanPhase | null {
   const inPlace = (p: PlanPhase) =>
-    phaseSteps(p, entries).some((v) => v.state.state !== 'pending');
+    phaseSteps(p, entries).some((v) => isInPlace(v.state) || v.state.state === 'inDoubt' || v.state.state === 'rollbackInDoubt');
   for (const p of [...plan.phases].reverse()) if (inPlace(p)) return p;
   return null;
 }
@@ -66,6 +66,6 @@ export function laterInPlace(plan: Plan, phase: PlanPhase, namespace: string, en
   const idx = plan.phases.findIndex((p) => p.id === phase.id);
   return plan.phases
     .slice(idx + 1)
-    .filter((p) => phaseSteps(p, entries, [namespace]).some((v) => v.state.state !== 'pending'))
+    .filter((p) => phaseSteps(p, entries, [namespace]).some((v) => isInPlace(v.state) || v.state.state === 'inDoubt' || v.state.state === 'rollbackInDoubt'))
     .map((p) => p.id);
 }
