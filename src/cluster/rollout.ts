@@ -123,8 +123,13 @@ async function assess(client: KubeClient, base: string, ref: WorkloadRef, o: Obj
 
 async function failedCreateEvents(client: KubeClient, ref: WorkloadRef, uid: string): Promise<string[]> {
   const q = { fieldSelector: `involvedObject.uid=${uid},reason=FailedCreate` };
-  const items = (await client.get<{ items?: { message?: string }[] }>(`/api/v1/namespaces/${encodeURIComponent(ref.namespace)}/events`, q)).body.items ?? [];
-  return items.map((e) => e.message ?? '');
+  try {
+    const items = (await client.get<{ items?: { message?: string }[] }>(`/api/v1/namespaces/${encodeURIComponent(ref.namespace)}/events`, q)).body.items ?? [];
+    return items.map((e) => e.message ?? '');
+  } catch (err) {
+    if (err instanceof CancelledError) throw err;
+    return []; // events not readable (RBAC): the status checks still apply
+  }
 }
 
 type PodStatus = { containerStatuses?: ContainerStatus[]; initContainerStatuses?: ContainerStatus[] };
