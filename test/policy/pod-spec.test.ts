@@ -52,4 +52,35 @@ describe('validatePodSpecShape', () => {
     ]);
     expect(validatePodSpecShape({})).toEqual(['spec.containers: required']);
   });
+
+  it('names wrongly typed fields that would otherwise hide a violation', () => {
+    const got = validatePodSpecShape(
+      {
+        containers: [
+          {
+            name: 'c',
+            securityContext: { capabilities: { add: ['NET_RAW', 7] }, seccompProfile: 'Unconfined' },
+            livenessProbe: { httpGet: { host: 10, port: 80 } },
+          },
+        ],
+        volumes: [{ name: 'data', hostPath: '/data' }, { name: 'ok', emptyDir: null }],
+        securityContext: { sysctls: ['kernel.msgmax', { name: 'net.ipv4.tcp_syncookies', value: 1 }] },
+        os: { name: 1 },
+      },
+      'spec.template.spec',
+    );
+    expect(got).toEqual([
+      'spec.template.spec.containers[0].securityContext.seccompProfile: expected a mapping, got string',
+      'spec.template.spec.containers[0].securityContext.capabilities.add[1]: expected a string, got integer',
+      'spec.template.spec.containers[0].livenessProbe.httpGet.host: expected a string, got integer',
+      'spec.template.spec.volumes[0].hostPath: expected a mapping, got string',
+      'spec.template.spec.securityContext.sysctls[0]: expected a mapping, got string',
+      'spec.template.spec.securityContext.sysctls[1].value: expected a string, got integer',
+      'spec.template.spec.os.name: expected a string, got integer',
+    ]);
+  });
+
+  it('reports a spec that is not a mapping', () => {
+    expect(validatePodSpecShape(['x'])).toEqual(['spec: expected a mapping, got list']);
+  });
 });
