@@ -5,7 +5,7 @@ import { obj } from './access.js';
 import type { PodContext } from './check.js';
 import { visitedContainers } from './defaults.js';
 import { checksFor } from './registry.js';
-import type { EvaluateOptions, Evaluation, Level, PodLike, Violation } from './types.js';
+import type { CheckResult, EvaluateOptions, Evaluation, Level, PodLike, Violation } from './types.js';
 import { effectiveMinor } from './version.js';
 
 const NO_ANNOTATIONS: Readonly<Record<string, unknown>> = Object.freeze({});
@@ -61,6 +61,21 @@ export function evaluatePod(pod: PodLike, level: Level, version: string, opts: E
     violations,
     message: aggregateMessage(violations),
   };
+}
+
+/**
+ * Every check that runs at `level` and `version`, passing ones included, in upstream order (for
+ * reports that show what was checked). `evaluatePod` is the fast path for verdicts.
+ */
+export function checkResults(pod: PodLike, level: Level, version: string, opts: EvaluateOptions = {}): CheckResult[] {
+  if (level === 'privileged') return [];
+  const ctx = podContext(pod, opts.isPod === true);
+  return checksFor(level, effectiveMinor(version, opts.newestMinor)).map((check) => {
+    const failure = check.checkPod(ctx);
+    return failure === undefined
+      ? { check: check.id, allowed: true, reason: '', detail: '' }
+      : { check: check.id, allowed: false, reason: failure.reason, detail: failure.detail };
+  });
 }
 
 /** The strictest level the pod passes at `version`. */

@@ -1,8 +1,8 @@
 // Public API of the pure Pod Security Standards engine.
 
-export type { CheckId, EvaluateOptions, Evaluation, Level, PodLike, Violation } from './types.js';
+export type { CheckId, CheckResult, EvaluateOptions, Evaluation, Level, PodLike, Violation } from './types.js';
 export { LEVELS } from './types.js';
-export { aggregateMessage, aggregateReasons, evaluatePod, strictestLevel } from './evaluate.js';
+export { aggregateMessage, aggregateReasons, checkResults, evaluatePod, strictestLevel } from './evaluate.js';
 export { CHECK_IDS, NEWEST_MINOR, checksFor } from './registry.js';
 export { effectiveMinor, parsePolicyVersion } from './version.js';
 export { extractPodTemplate, WORKLOAD_KINDS, type ExtractedTemplate } from './pod-spec.js';

@@ -38,6 +38,14 @@ export interface Violation {
   detail: string;
 }
 
+/** One check's outcome (upstream CheckResult): reason and detail are '' when allowed. */
+export interface CheckResult {
+  check: CheckId;
+  allowed: boolean;
+  reason: string;
+  detail: string;
+}
+
 export interface Evaluation {
   level: Level;
   /** The version as requested/labelled (`latest` stays `latest`). */

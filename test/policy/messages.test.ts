@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   aggregateReasons,
+  checkResults,
   evaluatePod,
   forbiddenPodMessage,
   NEWEST_MINOR,
@@ -43,5 +44,22 @@ describe('policy versions', () => {
   it('allows anything at privileged', () => {
     const p = pod((s) => Object.assign(s, { hostPID: true, containers: 'x' }));
     expect(evaluatePod(p, 'privileged', 'latest')).toMatchObject({ allowed: true, violations: [], message: '' });
+  });
+});
+
+describe('checkResults', () => {
+  it('lists every active check with its outcome, in the same order as the violations', () => {
+    const p = pod((s) => (s['hostPID'] = true));
+    const results = checkResults(p, 'restricted', 'v1.22');
+    // v1.22 restricted: 11 baseline checks (capabilities_baseline overridden, hostPathVolumes dropped,
+    // no hostProbesAndHostLifecycle yet) then allowPrivilegeEscalation, capabilities_restricted,
+    // restrictedVolumes, runAsNonRoot, seccompProfile_restricted.
+    expect(results.map((r) => r.check)).toEqual([
+      'appArmorProfile', 'hostNamespaces', 'hostPorts', 'privileged', 'procMount', 'seLinuxOptions', 'sysctls', 'windowsHostProcess',
+      'allowPrivilegeEscalation', 'capabilities_restricted', 'restrictedVolumes', 'runAsNonRoot', 'seccompProfile_restricted',
+    ]);
+    expect(results.filter((r) => !r.allowed)).toEqual([{ check: 'hostNamespaces', allowed: false, reason: 'host namespaces', detail: 'hostPID=true' }]);
+    expect(results.find((r) => r.check === 'privileged')).toEqual({ check: 'privileged', allowed: true, reason: '', detail: '' });
+    expect(checkResults(p, 'privileged', 'latest')).toEqual([]);
   });
 });
