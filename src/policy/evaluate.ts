@@ -3,7 +3,7 @@
 
 import { obj } from './access.js';
 import type { PodContext } from './check.js';
-import { visitedContainers } from './defaults.js';
+import { visitedContainers } from './visit.js';
 import { checksFor } from './registry.js';
 import type { CheckResult, EvaluateOptions, Evaluation, Level, PodLike, Violation } from './types.js';
 import { effectiveMinor } from './version.js';

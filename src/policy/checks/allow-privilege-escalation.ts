@@ -1,5 +1,5 @@
 /**
- * allowPrivilegeEscalation (restricted, v1.8+; Windows pods exempt from v1.25). Privilege
+ * Pure check: allowPrivilegeEscalation (restricted, v1.8+; Windows pods exempt from v1.25). Privilege
  * escalation (such as via set-user-ID or set-group-ID file mode) should not be allowed.
  * Restricted fields: containers[*].securityContext.allowPrivilegeEscalation. Allowed: false
  * (explicitly). Mirrors check_allowPrivilegeEscalation.go.

@@ -1,5 +1,5 @@
 /**
- * appArmorProfile (baseline, v1.0+). On supported hosts the RuntimeDefault AppArmor profile is
+ * Pure check: appArmorProfile (baseline, v1.0+). On supported hosts the RuntimeDefault AppArmor profile is
  * applied by default; overriding or disabling it is not allowed.
  * Restricted fields: spec.securityContext.appArmorProfile.type, containers[*].securityContext.
  * appArmorProfile.type, annotations container.apparmor.security.beta.kubernetes.io/*.

@@ -1,5 +1,5 @@
 /**
- * capabilities_baseline (baseline, v1.0+; replaced at restricted >= v1.22). Adding capabilities
+ * Pure check: capabilities_baseline (baseline, v1.0+; replaced at restricted >= v1.22). Adding capabilities
  * beyond the default set is not allowed.
  * Restricted fields: containers[*].securityContext.capabilities.add.
  * Allowed values: AUDIT_WRITE CHOWN DAC_OVERRIDE FOWNER FSETID KILL MKNOD NET_BIND_SERVICE SETFCAP

@@ -1,5 +1,5 @@
 /**
- * capabilities_restricted (restricted, v1.22+; Windows pods exempt from v1.25; replaces
+ * Pure check: capabilities_restricted (restricted, v1.22+; Windows pods exempt from v1.25; replaces
  * capabilities_baseline). Containers must drop ALL capabilities and may only add back
  * NET_BIND_SERVICE. Restricted fields: containers[*].securityContext.capabilities.drop/.add.
  * Mirrors check_capabilities_restricted.go.

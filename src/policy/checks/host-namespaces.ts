@@ -1,5 +1,5 @@
 /**
- * hostNamespaces (baseline, v1.0+). Sharing the host namespaces must be disallowed.
+ * Pure check: hostNamespaces (baseline, v1.0+). Sharing the host namespaces must be disallowed.
  * Restricted fields: spec.hostNetwork, spec.hostPID, spec.hostIPC. Allowed values: false, unset.
  * Mirrors check_hostNamespaces.go.
  */

@@ -1,5 +1,5 @@
 /**
- * hostPathVolumes (baseline, v1.0+; replaced at restricted by restrictedVolumes). HostPath
+ * Pure check: hostPathVolumes (baseline, v1.0+; replaced at restricted by restrictedVolumes). HostPath
  * volumes are forbidden. Restricted fields: spec.volumes[*].hostPath. Allowed: absent.
  * Mirrors check_hostPathVolumes.go.
  */

@@ -1,5 +1,5 @@
 /**
- * hostPorts (baseline, v1.0+). HostPorts should be disallowed entirely.
+ * Pure check: hostPorts (baseline, v1.0+). HostPorts should be disallowed entirely.
  * Restricted fields: containers[*].ports[*].hostPort. Allowed values: 0 or unset.
  * Mirrors check_hostPorts.go (ports listed as sorted decimal strings, not quoted).
  */

@@ -1,5 +1,5 @@
 /**
- * hostProbesAndHostLifecycle (baseline, v1.34+). Probes and lifecycle handlers must not target
+ * Pure check: hostProbesAndHostLifecycle (baseline, v1.34+). Probes and lifecycle handlers must not target
  * another host. Restricted fields: containers[*].{liveness,readiness,startup}Probe and
  * lifecycle.{postStart,preStop}: .httpGet.host and .tcpSocket.host. Allowed: empty or unset.
  * The only check whose container list is sorted. Mirrors check_hostProbesAndhostLifecycle.go.

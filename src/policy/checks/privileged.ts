@@ -1,5 +1,5 @@
 /**
- * privileged (baseline, v1.0+). Privileged pods disable most security mechanisms.
+ * Pure check: privileged (baseline, v1.0+). Privileged pods disable most security mechanisms.
  * Restricted fields: containers[*].securityContext.privileged. Allowed values: false, unset.
  * Mirrors check_privileged.go.
  */

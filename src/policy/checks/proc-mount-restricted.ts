@@ -1,5 +1,5 @@
 /**
- * procMount_restricted (restricted, v1.35+; replaces procMount). Same rule as procMount with no
+ * Pure check: procMount_restricted (restricted, v1.35+; replaces procMount). Same rule as procMount with no
  * user-namespace exception. Mirrors check_procMount_restricted.go.
  */
 import type { Check } from '../check.js';

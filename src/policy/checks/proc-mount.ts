@@ -1,5 +1,5 @@
 /**
- * procMount (baseline, v1.0+; from v1.35 skipped for pods with spec.hostUsers=false; replaced at
+ * Pure check: procMount (baseline, v1.0+; from v1.35 skipped for pods with spec.hostUsers=false; replaced at
  * restricted >= v1.35 by procMount_restricted). The default /proc masks must stay.
  * Restricted fields: containers[*].securityContext.procMount. Allowed values: unset, "Default".
  * Mirrors check_procMount_baseline.go and check_procMount_restricted.go.

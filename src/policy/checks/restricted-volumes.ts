@@ -1,5 +1,5 @@
 /**
- * restrictedVolumes (restricted, v1.0+; replaces hostPathVolumes). Only core, non-host volume
+ * Pure check: restrictedVolumes (restricted, v1.0+; replaces hostPathVolumes). Only core, non-host volume
  * types are allowed. Restricted fields: spec.volumes[*]. Allowed: configMap, csi, downwardAPI,
  * emptyDir, ephemeral, image, persistentVolumeClaim, projected, secret.
  * Mirrors check_restrictedVolumes.go.

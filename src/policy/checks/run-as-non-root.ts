@@ -1,5 +1,5 @@
 /**
- * runAsNonRoot (restricted, v1.0+; from v1.35 skipped for pods with spec.hostUsers=false).
+ * Pure check: runAsNonRoot (restricted, v1.0+; from v1.35 skipped for pods with spec.hostUsers=false).
  * Containers must be required to run as non-root users.
  * Restricted fields: spec.securityContext.runAsNonRoot, containers[*].securityContext.runAsNonRoot.
  * Allowed: true at pod level (containers unset or true), or true on every container; never false.

@@ -1,5 +1,5 @@
 /**
- * runAsUser (restricted, v1.23+; from v1.35 skipped for pods with spec.hostUsers=false).
+ * Pure check: runAsUser (restricted, v1.23+; from v1.35 skipped for pods with spec.hostUsers=false).
  * Containers must not set runAsUser to 0. Restricted fields: spec.securityContext.runAsUser,
  * containers[*].securityContext.runAsUser. Allowed: non-zero or unset. Mirrors check_runAsUser.go.
  */

@@ -1,5 +1,5 @@
 /**
- * seLinuxOptions (baseline, v1.0+; container_engine_t allowed from v1.31). Setting a custom
+ * Pure check: seLinuxOptions (baseline, v1.0+; container_engine_t allowed from v1.31). Setting a custom
  * SELinux user or role, or an unusual type, is forbidden.
  * Restricted fields: spec.securityContext.seLinuxOptions, containers[*].securityContext.
  * seLinuxOptions: .type, .user, .role. Allowed: type "", container_t, container_init_t,

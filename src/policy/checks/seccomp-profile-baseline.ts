@@ -1,5 +1,5 @@
 /**
- * seccompProfile_baseline (baseline; replaced at restricted >= v1.19). The seccomp profile must
+ * Pure check: seccompProfile_baseline (baseline; replaced at restricted >= v1.19). The seccomp profile must
  * not be explicitly set to Unconfined.
  * v1.0-v1.18: annotations seccomp.security.alpha.kubernetes.io/pod and
  * container.seccomp.security.alpha.kubernetes.io/<name>: runtime/default, docker/default,

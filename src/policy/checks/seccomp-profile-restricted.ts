@@ -1,5 +1,5 @@
 /**
- * seccompProfile_restricted (restricted, v1.19+; Windows pods exempt from v1.25; replaces
+ * Pure check: seccompProfile_restricted (restricted, v1.19+; Windows pods exempt from v1.25; replaces
  * seccompProfile_baseline). Seccomp must be explicitly set to RuntimeDefault or Localhost.
  * Restricted fields: spec.securityContext.seccompProfile.type, containers[*].securityContext.
  * seccompProfile.type. Mirrors check_seccompProfile_restricted.go.

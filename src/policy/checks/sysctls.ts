@@ -1,5 +1,5 @@
 /**
- * sysctls (baseline, v1.0+; the allowed list grows at v1.27, v1.29, v1.32, v1.37). Sysctls can
+ * Pure check: sysctls (baseline, v1.0+; the allowed list grows at v1.27, v1.29, v1.32, v1.37). Sysctls can
  * disable security mechanisms or affect all containers on a host; only a safe subset is allowed.
  * Restricted fields: spec.securityContext.sysctls[*].name. Allowed values: the list below (exact).
  * Mirrors check_sysctls.go.

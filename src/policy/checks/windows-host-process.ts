@@ -1,5 +1,5 @@
 /**
- * windowsHostProcess (baseline, v1.0+). Windows pods offer the ability to run HostProcess
+ * Pure check: windowsHostProcess (baseline, v1.0+). Windows pods offer the ability to run HostProcess
  * containers, which enables privileged access to the host; this is forbidden.
  * Restricted fields: spec.securityContext.windowsOptions.hostProcess, containers[*].
  * securityContext.windowsOptions.hostProcess. Allowed: false, unset. Mirrors check_windowsHostProcess.go.
