@@ -4,8 +4,10 @@
 // outside mounted volumes. Containers without a shell are skipped and say so. Never throws for a
 // pod, container or log that cannot be read: that becomes a note.
 
+import * as http from 'node:http';
+import * as https from 'node:https';
 import { PassThrough } from 'node:stream';
-import { CoreV1Api, Exec, type V1Status } from '@kubernetes/client-node';
+import { Exec, type KubeConfig, type V1Status } from '@kubernetes/client-node';
 import type { ClusterSession } from './connect.js';
 import { mapLimit } from './list.js';
 import { analyzeLogs, mergeContainerEvidence, parseProbeOutput, type ContainerEvidence, type Evidence } from '../fix/evidence.js';
@@ -66,34 +68,76 @@ export function isUnhealthy(w: Workload): boolean {
 
 type LogResult = { text: string } | { status: number; message: string };
 
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const t = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} timed out`)), ms)));
-  return Promise.race([p, t]).finally(() => clearTimeout(timer));
-}
-
-function apiError(e: unknown): { status: number; message: string } {
-  const err = e as { code?: unknown; body?: unknown; message?: unknown };
-  const status = typeof err.code === 'number' ? err.code : 0;
-  let message = typeof err.message === 'string' ? err.message : String(e);
-  const body = typeof err.body === 'string' ? err.body : '';
+/**
+ * GET of a text endpoint (pods/log) with the kubeconfig's TLS and credentials. Raw, because an
+ * empty log (a pod that never started) comes back as 200 with no Content-Type, which the
+ * generated client rejects. Reads at most `limitBytes` (+ a little) whatever the server sends.
+ */
+async function getText(kc: KubeConfig, path: string, timeoutMs: number, limitBytes: number): Promise<LogResult> {
+  const server = (kc.getCurrentCluster()?.server ?? '').replace(/\/+$/, '');
+  const o: https.RequestOptions = { headers: {} };
   try {
-    const s = JSON.parse(body) as { message?: unknown };
-    if (typeof s.message === 'string') message = s.message;
-  } catch {
-    if (body.trim() !== '') message = body.trim();
-  }
-  return { status, message: message.split('\n')[0]?.slice(0, 200) ?? '' };
-}
-
-async function readLog(core: CoreV1Api, ns: string, pod: string, container: string, previous: boolean, opts: EvidenceOptions): Promise<LogResult> {
-  const req = { name: pod, namespace: ns, container, previous, tailLines: opts.tailLines ?? 200, limitBytes: opts.limitBytes ?? 256 * 1024 };
-  try {
-    const text = await withTimeout(core.readNamespacedPodLog(req), opts.timeoutMs ?? 15_000, `reading the log of pod ${pod}`);
-    return { text: typeof text === 'string' ? text : '' };
+    await kc.applyToHTTPSOptions(o);
   } catch (e) {
-    return apiError(e);
+    return { status: 0, message: firstLine(e instanceof Error ? e.message : String(e)) };
   }
+  const url = new URL(server + path);
+  const mod = url.protocol === 'http:' ? http : https;
+  return new Promise((resolve) => {
+    const req = mod.request(url, { ...o, method: 'GET', headers: { ...o.headers, Accept: 'text/plain, application/json', 'User-Agent': 'podsec' } }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        if (size > limitBytes + 4096) return;
+        chunks.push(c);
+        size += c.length;
+      });
+      res.on('error', (e) => resolve({ status: 0, message: firstLine(e.message) }));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const status = res.statusCode ?? 0;
+        if (status >= 200 && status < 300) return resolve({ text });
+        let message = text.trim();
+        try {
+          const st = JSON.parse(text) as { message?: unknown };
+          if (typeof st.message === 'string') message = st.message;
+        } catch {
+          // not a Status object: keep the text
+        }
+        resolve({ status, message: `HTTP ${status}${message !== '' ? `: ${firstLine(message)}` : ''}` });
+      });
+    });
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`timed out after ${Math.round(timeoutMs / 1000)}s`)));
+    req.on('error', (e) => resolve({ status: 0, message: firstLine(e.message) }));
+    req.end();
+  });
+}
+
+const firstLine = (t: string): string => (t.split('\n')[0] ?? '').slice(0, 200);
+
+/** A readable text for whatever an exec rejects with (Error, ws ErrorEvent, Status, string). */
+function describe(e: unknown): string {
+  if (typeof e === 'string') return e;
+  if (e instanceof Error) return e.message;
+  if (e !== null && typeof e === 'object') {
+    const o = e as { message?: unknown; error?: unknown; reason?: unknown };
+    if (typeof o.message === 'string' && o.message !== '') return o.message;
+    if (o.error !== undefined && o.error !== e) return describe(o.error);
+    if (typeof o.reason === 'string') return o.reason;
+    try {
+      return JSON.stringify(e);
+    } catch {
+      return 'failed';
+    }
+  }
+  return String(e);
+}
+
+async function readLog(kc: KubeConfig, ns: string, pod: string, container: string, previous: boolean, opts: EvidenceOptions): Promise<LogResult> {
+  const limitBytes = opts.limitBytes ?? 256 * 1024;
+  const q = new URLSearchParams({ container, previous: String(previous), tailLines: String(opts.tailLines ?? 200), limitBytes: String(limitBytes) });
+  const path = `/api/v1/namespaces/${encodeURIComponent(ns)}/pods/${encodeURIComponent(pod)}/log?${q.toString()}`;
+  return getText(kc, path, opts.timeoutMs ?? 15_000, limitBytes);
 }
 
 async function execProbe(session: ClusterSession, ns: string, pod: string, container: string, timeoutMs: number): Promise<{ out: string } | { error: string }> {
@@ -111,10 +155,10 @@ async function execProbe(session: ClusterSession, ns: string, pod: string, conta
     };
     new Exec(session.kc)
       .exec(ns, pod, container, ['sh', '-c', PROBE_SCRIPT], stdout, stderr, null, false, done)
-      .then((ws) => ws.on('error', (e: Error) => done({ status: 'Failure', message: e.message })))
+      .then((ws) => ws.on('error', (e: unknown) => done({ status: 'Failure', message: firstLine(describe(e)) })))
       .catch((e: unknown) => {
         clearTimeout(timer);
-        resolve({ error: (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? 'failed' });
+        resolve({ error: firstLine(describe(e)) || 'failed' });
       });
   });
 }
@@ -141,10 +185,9 @@ export async function gatherWorkloadEvidence(session: ClusterSession, w: Workloa
     evidence.notes.push(`${w.kind} ${w.namespace}/${w.name} has no pods: no evidence`);
     return { evidence, pod: undefined, problem: { kind: 'noPods', detail: `${w.kind} ${w.name} has no pods` } };
   }
-  const core = session.kc.makeApiClient(CoreV1Api);
   const all: LogResult[] = [];
   for (const name of containerNames(w)) {
-    const logs = await Promise.all([readLog(core, w.namespace, pod.name, name, true, opts), readLog(core, w.namespace, pod.name, name, false, opts)]);
+    const logs = await Promise.all([readLog(session.kc, w.namespace, pod.name, name, true, opts), readLog(session.kc, w.namespace, pod.name, name, false, opts)]);
     all.push(...logs);
     const text = logs.map((l) => ('text' in l ? l.text : '')).join('\n');
     const parts: Partial<ContainerEvidence>[] = [analyzeLogs(text)];
