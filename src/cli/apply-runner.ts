@@ -79,16 +79,31 @@ export async function openApplySession(args: string[], f: ApplyFlags, ctx: Comma
   } else if (!plan.cluster) {
     ctx.io.err(`note: the plan was made from ${plan.origin === 'demo' ? 'the demo inventory' : 'manifest files'}; applying it to context "${session.context}"\n`);
   }
-  let writes = 0;
   const exitAfter = Number(ctx.env['PODSEC_TEST_EXIT_AFTER_WRITES'] ?? '0');
+  const ports = await makeApplyPorts(dir, session, ctx, { timeoutMs: f.timeoutSeconds * 1000, wait: f.wait, exitAfterWrites: exitAfter });
+  return { dir, plan, session, ports, confirm: makeConfirm(ctx, f, command) };
+}
+
+/**
+ * The shell ports for applying the plan in `dir` through a connected session (the wizard uses
+ * this too). `exitAfterWrites` is a test hook: the process dies like a crash (SIGKILL: no
+ * cleanup, no journal result) right after that many real writes.
+ */
+export async function makeApplyPorts(
+  dir: string,
+  session: ClusterSession,
+  ctx: Pick<CommandContext, 'now' | 'signal'>,
+  opts: { timeoutMs: number; wait: 'ready' | 'admitted'; exitAfterWrites?: number },
+): Promise<ApplyPorts> {
+  let writes = 0;
+  const exitAfter = opts.exitAfterWrites ?? 0;
   const cluster = applyCluster(session.client, session.kc, {
-    rollout: { timeoutMs: f.timeoutSeconds * 1000, wait: f.wait, signal: ctx.signal },
-    // Test hook: die like a crash (no cleanup, no journal result) right after the N-th write.
+    rollout: { timeoutMs: opts.timeoutMs, wait: opts.wait, signal: ctx.signal },
     afterWrite: () => {
       if (exitAfter > 0 && ++writes >= exitAfter) process.kill(process.pid, 'SIGKILL');
     },
   });
-  const ports: ApplyPorts = {
+  return {
     cluster,
     journal: fileJournal(dir),
     readPlanFile: async (rel) => parse(await readFile(join(dir, rel), 'utf8')) as unknown,
@@ -97,7 +112,6 @@ export async function openApplySession(args: string[], f: ApplyFlags, ctx: Comma
     user: await whoAmI(session),
     runId: `${ctx.now().toISOString()}-${randomUUID().slice(0, 8)}`,
   };
-  return { dir, plan, session, ports, confirm: makeConfirm(ctx, f, command) };
 }
 
 /** The user name as the API server sees it (SelfSubjectReview), else the kubeconfig user. */

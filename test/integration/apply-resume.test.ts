@@ -2,7 +2,7 @@
 // result reaches the journal) and run again: every step is applied exactly once, the step that
 // was in flight is found applied from the live state, and the journal stays consistent.
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,5 +69,22 @@ describe('podsec apply: killed mid-phase, then resumed', () => {
       }
     }
     expect(journalProblems(journal())).toEqual([]);
+  });
+
+  it('refuses a plan made for another cluster, naming both contexts, unless --force', async () => {
+    const other = join(mkdtempSync(join(tmpdir(), 'podsec-other-')), 'plan');
+    cpSync(dir, other, { recursive: true });
+    const planFile = join(other, 'plan.json');
+    const plan = JSON.parse(readFileSync(planFile, 'utf8')) as { cluster: { context: string } };
+    plan.cluster.context = 'prod-eu';
+    writeFileSync(planFile, JSON.stringify(plan));
+    const r = await podsec(['apply', other, '--yes', '--dry-run'], kubeconfigPath());
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: the plan was made for context "prod-eu" \(https:\/\/127\.0\.0\.1:\d+\), but the current one is "[^"]+"/);
+    expect(r.stderr).toContain('--force');
+    const forced = await podsec(['apply', other, '--dry-run', '--force'], kubeconfigPath());
+    expect(forced.stderr).toContain('(continuing: --force)');
+    expect(forced.code, forced.stdout + forced.stderr).toBe(0);
+    expect(forced.stdout).toContain('(dry run: nothing was written)');
   });
 });
