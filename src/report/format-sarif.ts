@@ -12,6 +12,13 @@ interface SarifOptions {
   version: string;
 }
 
+/** A file name as a SARIF URI: relative paths stay relative (to the working directory), absolute become file://. */
+export function artifactUri(file: string): string {
+  const path = file.split('\\').join('/');
+  if (/^[A-Za-z]:\//.test(path)) return `file:///${encodeURI(path)}`;
+  return path.startsWith('/') ? `file://${encodeURI(path)}` : encodeURI(path);
+}
+
 /** Baseline checks are errors (privileged workloads); restricted-only checks are warnings. */
 function ruleLevel(check: CheckId): 'error' | 'warning' {
   return EXPLANATIONS.find((e) => e.id === check)?.level === 'baseline' ? 'error' : 'warning';
@@ -47,7 +54,7 @@ export function toSarif(report: ScanReport, opts: SarifOptions): object {
         'file' in w.source
           ? {
               physicalLocation: {
-                artifactLocation: { uri: w.source.file.split('\\').join('/') },
+                artifactLocation: { uri: artifactUri(w.source.file) },
                 region: { startLine: Math.max(1, w.source.line ?? 1) },
               },
               logicalLocations: [{ name: w.name, fullyQualifiedName: `${w.namespace}/${w.kind}/${w.name}`, kind: 'resource' }],
@@ -68,7 +75,7 @@ export function toSarif(report: ScanReport, opts: SarifOptions): object {
     message: { text: e.message },
     ...(e.file === undefined
       ? {}
-      : { locations: [{ physicalLocation: { artifactLocation: { uri: e.file }, ...(e.line === undefined ? {} : { region: { startLine: e.line } }) } }] }),
+      : { locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(e.file) }, ...(e.line === undefined ? {} : { region: { startLine: e.line } }) } }] }),
   }));
   return {
     $schema: SARIF_SCHEMA,

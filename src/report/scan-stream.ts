@@ -4,7 +4,7 @@
 
 import { namespaceInfo, type ParsedManifests } from '../inventory/manifests.js';
 import type { InputError, NamespaceInfo, PodTemplate, Workload } from '../inventory/types.js';
-import { namespaceReport, namespaceVersion, scanWorkload, summarize, type ScanReport, type ScanReportOptions, type WorkloadReport } from './scan-report.js';
+import { namespaceReport, namespaceVersion, scanWorkload, summarize, type ScanReport, type LevelResult, type ScanReportOptions, type WorkloadReport } from './scan-report.js';
 
 interface Row {
   report: WorkloadReport;
@@ -20,6 +20,8 @@ export class ScanReportBuilder {
   private readonly infos = new Map<string, NamespaceInfo>();
   private readonly errors: InputError[] = [];
   private skipped = 0;
+  /** One copy of each distinct level result: large estates repeat the same violations. */
+  private readonly results = new Map<string, LevelResult>();
 
   constructor(
     private readonly opts: ScanReportOptions,
@@ -46,8 +48,21 @@ export class ScanReportBuilder {
   /** Evaluates a workload now, with what is known of its namespace so far. */
   addWorkload(w: Workload): void {
     const { version } = namespaceVersion(this.info(w.namespace), this.opts.version);
-    const report = scanWorkload(w, version, this.opts);
+    const report = this.intern(scanWorkload(w, version, this.opts));
     this.rows.push({ report, version, template: this.opts.version === undefined ? JSON.stringify(w.template) : null });
+  }
+
+  /** Identical level results (same version and violations) become one shared, read-only object. */
+  private intern(r: WorkloadReport): WorkloadReport {
+    for (const level of ['baseline', 'restricted'] as const) {
+      const res = r.results[level];
+      if (!res) continue;
+      const key = `${res.version}\u0000${res.allowed}\u0000${res.violations.map((v) => `${v.check}\u0001${v.reason}\u0001${v.detail}`).join('\u0002')}`;
+      const known = this.results.get(key);
+      if (known) r.results[level] = known;
+      else if (this.results.size < 100_000) this.results.set(key, res);
+    }
+    return r;
   }
 
   /** Records an input that could not be read. */

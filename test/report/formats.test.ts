@@ -106,3 +106,12 @@ describe('scanExitCode', () => {
     expect(scanExitCode(report, false)).toBe(3);
   });
 });
+
+describe('artifactUri', () => {
+  it('keeps relative paths relative and turns absolute ones into file URIs', async () => {
+    const { artifactUri } = await import('../../src/report/format-sarif.js');
+    expect(artifactUri('k8s/app one.yaml')).toBe('k8s/app%20one.yaml');
+    expect(artifactUri('/srv/k8s/a.yaml')).toBe('file:///srv/k8s/a.yaml');
+    expect(artifactUri('C:\\k8s\\a.yaml')).toBe('file:///C:/k8s/a.yaml');
+  });
+});
