@@ -70,6 +70,10 @@ export async function applyWorkloadStep(run: Run, view: StepView): Promise<{ out
       }
       return follow(run, view, st.last.before, live, 'resumed');
     }
+    if (st.state !== 'inDoubt') {
+      const ok = await proceedDespite(run, `${step.kind} ${step.namespace}/${step.name}: the pod template was changed after podsec patched it; patch again?`, ['the live template differs from the one recorded after the patch']);
+      if (!ok) return done(outcome(view, 'skipped', 'the pod template was changed after podsec patched it (roll the phase back, or --force)'));
+    }
   }
 
   const workload = run.plan.workloads.find((w) => w.namespace === step.namespace && w.kind === step.kind && w.name === step.name);
