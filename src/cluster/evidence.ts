@@ -87,14 +87,8 @@ async function getText(kc: KubeConfig, path: string, timeoutMs: number, limitByt
     const req = mod.request(url, { ...o, method: 'GET', headers: { ...o.headers, Accept: 'text/plain, application/json', 'User-Agent': 'podsec' } }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
-      res.on('data', (c: Buffer) => {
-        if (size > limitBytes + 4096) return;
-        chunks.push(c);
-        size += c.length;
-      });
-      res.on('error', (e) => resolve({ status: 0, message: firstLine(e.message) }));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
+      const finish = (): void => {
+        const text = Buffer.concat(chunks).subarray(0, limitBytes).toString('utf8');
         const status = res.statusCode ?? 0;
         if (status >= 200 && status < 300) return resolve({ text });
         let message = text.trim();
@@ -105,7 +99,19 @@ async function getText(kc: KubeConfig, path: string, timeoutMs: number, limitByt
           // not a Status object: keep the text
         }
         resolve({ status, message: `HTTP ${status}${message !== '' ? `: ${firstLine(message)}` : ''}` });
+      };
+      res.on('data', (c: Buffer) => {
+        chunks.push(c);
+        size += c.length;
+        if (size >= limitBytes) {
+          // A server that ignores limitBytes: stop reading, keep the first limitBytes.
+          res.removeAllListeners('data');
+          req.destroy();
+          finish();
+        }
       });
+      res.on('error', (e) => resolve({ status: 0, message: firstLine(e.message) }));
+      res.on('end', finish);
     });
     req.setTimeout(timeoutMs, () => req.destroy(new Error(`timed out after ${Math.round(timeoutMs / 1000)}s`)));
     req.on('error', (e) => resolve({ status: 0, message: firstLine(e.message) }));
