@@ -195,3 +195,39 @@ describe('podsec plan --evidence against a server that answers pods/log', () => 
     expect(q.workloads.find((w) => w.name === 'vote')?.patch).toBeNull();
   }, 60_000);
 });
+
+describe('podsec plan --probe asks first', () => {
+  it('lists the pods it would exec into and, when declined, reads logs only', async () => {
+    const seen: Seen[] = [];
+    const kube = await startKube(seen);
+    close = kube.close;
+    const cwd = tmp();
+    writeFileSync(join(cwd, 'kubeconfig'), kubeconfigYaml(kube.url, 'token', 'fake'));
+    // A terminal for the question: util-linux `script` runs the CLI on a pseudo-terminal.
+    const cmd = `node ${join(ROOT, 'bin/podsec.js')} plan --probe --out p`;
+    const p = spawn('script', ['-qfec', cmd, '/dev/null'], { cwd, env: { ...process.env, NO_COLOR: '1', CI: '', KUBECONFIG: join(cwd, 'kubeconfig'), TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let answered = false;
+    p.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (!answered && out.includes('Run the probe in these pods?')) {
+        answered = true;
+        p.stdin.write('n');
+        setTimeout(() => p.stdin.write('\r'), 200);
+      }
+    });
+    const status = await new Promise<number | null>((resolve) => p.on('close', resolve));
+    const text = out.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+    expect(status, text).toBe(0);
+    expect(answered, text).toBe(true);
+    expect(text).toContain('--probe will run `id -u`, `id -g` and a `find` for written files in 2 pod(s):');
+    expect(text).toContain('shop/vote-5f-b (Deployment vote)');
+    expect(text).toContain('locked/api-9d-a (Deployment api)');
+    expect(text).toContain('probe skipped; reading logs only');
+    // No exec was attempted; the logs were still read and used.
+    expect(seen.some((s) => s.path.endsWith('/exec'))).toBe(false);
+    expect(seen.some((s) => s.path === '/api/v1/namespaces/shop/pods/vote-5f-b/log')).toBe(true);
+    const plan = JSON.parse(readFileSync(join(cwd, 'p/plan.json'), 'utf8')) as { workloads: { name: string; patch: string | null }[] };
+    expect(plan.workloads.find((w) => w.name === 'vote')?.patch).not.toBeNull();
+  }, 60_000);
+});
