@@ -5,7 +5,7 @@
 //   <screen>
 //   ↑/k move up · ↓/j move down · enter select · ...
 import { Box, Text, useApp, useInput, type Key } from 'ink';
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { WizardPorts } from '../wizard/ports.js';
 import type { WizardState } from '../wizard/state.js';
 import { HelpOverlay } from './components/help-overlay.js';
@@ -85,17 +85,27 @@ export function App({ start, ports, title, color, signal, onEnd }: AppProps) {
     return false;
   };
 
-  useInput((input, key) => {
+  // The handler reads refs only, so a key arriving before Ink re-subscribes a new handler after a
+  // render is still handled against the latest state.
+  const helpOpen = useRef(help);
+  helpOpen.current = help;
+  const handler = useCallback((input: string, key: Key) => {
+    const now = current();
+    const isTyping = (now.step === 'overview' && now.filtering) || (now.step === 'namespace' && now.editing !== null);
     // Keys typed faster than a frame arrive as one chunk ("jj\r"): handle them one by one,
     // unless a text input has the keyboard (it takes the whole chunk).
-    const chunk = input.length > 1 && !key.ctrl && !key.meta && !typing ? [...input] : [input];
-    let open = help;
+    const chunk = input.length > 1 && !key.ctrl && !key.meta && !isTyping ? [...input] : [input];
+    let open = helpOpen.current;
     for (const c of chunk) {
       const k = chunk.length > 1 ? { ...key, return: c === '\r' } : key;
       open = onKey(c === '\r' && chunk.length > 1 ? '' : c, k, open);
     }
-    if (open !== help) setHelp(open);
-  });
+    if (open !== helpOpen.current) {
+      helpOpen.current = open;
+      setHelp(open);
+    }
+  }, []);
+  useInput(handler);
 
   const height = Math.max(8, rows - 8);
   const screen = (() => {

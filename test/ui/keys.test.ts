@@ -1,0 +1,41 @@
+// The keymap drives actions, hints and help from one table; the theme drops colour when off.
+import { describe, expect, it } from 'vitest';
+import { actionFor, bindingsFor, hintLine, KEYMAP, type KeyPress } from '../../src/ui/keys.js';
+import { makePaint, statusRole } from '../../src/ui/theme.js';
+
+const none: KeyPress = { upArrow: false, downArrow: false, return: false, escape: false, ctrl: false };
+
+describe('keys', () => {
+  it('maps arrows and j/k, enter, space, /, esc, q and ctrl-c per step', () => {
+    expect(actionFor('overview', 'j', none)).toEqual({ type: 'move', delta: 1 });
+    expect(actionFor('overview', '', { ...none, upArrow: true })).toEqual({ type: 'move', delta: -1 });
+    expect(actionFor('overview', '/', none)).toEqual({ type: 'startFilter' });
+    expect(actionFor('namespace', ' ', none)).toEqual({ type: 'accept' });
+    expect(actionFor('namespace', '', { ...none, return: true })).toEqual({ type: 'accept' });
+    expect(actionFor('overview', '', { ...none, return: true })).toEqual({ type: 'select' });
+    expect(actionFor('plan', '', { ...none, escape: true })).toEqual({ type: 'back' });
+    expect(actionFor('plan', 'q', none)).toEqual({ type: 'quit' });
+    expect(actionFor('scanning', 'c', { ...none, ctrl: true })).toEqual({ type: 'cancel' });
+    expect(actionFor('plan', '/', none)).toBeNull();
+    expect(actionFor('overview', '?', none)).toBe('help');
+  });
+
+  it('every binding shows in the help of the steps it applies to, and hints come from the same table', () => {
+    for (const b of KEYMAP) {
+      const steps = b.steps === 'all' ? (['overview'] as const) : b.steps;
+      for (const step of steps) expect(bindingsFor(step)).toContain(b);
+    }
+    expect(hintLine('overview')).toContain('/ filter namespaces');
+    expect(hintLine('overview')).not.toContain('ctrl-c');
+    expect(hintLine('namespace')).toContain('u edit the UID');
+  });
+});
+
+describe('theme', () => {
+  it('drops every colour when colour is off', () => {
+    expect(makePaint(false)('bad')).toEqual({});
+    expect(makePaint(true)('bad')).toEqual({ color: 'red' });
+    expect(statusRole('blocked')).toBe('bad');
+    expect(statusRole('review')).toBe('warn');
+  });
+});
