@@ -1,5 +1,6 @@
 // `podsec plan`: reads files (-f) or a live cluster, builds the staged migration plan and writes
-// it atomically to --out DIR (plan.json, PLAN.md, phase folders). Shell; results on stdout.
+// it atomically to --out DIR (plan.json, PLAN.md, phase folders). With --evidence/--probe it reads
+// live logs (and, once confirmed, probes pods) to inform fixes; --version pins. Shell; results on stdout.
 
 import type { ClusterSession } from '../../cluster/connect.js';
 import { CancelledError, UsageError, UserError } from '../../errors.js';
