@@ -26,7 +26,7 @@ describe('App', () => {
   it('picks a context with the current one preselected, then shows scan results', async () => {
     // Given a kubeconfig with two contexts, prod current
     const { inst } = mount({ live: true });
-    const f = await waitFor(inst.lastFrame ? inst : inst, (x) => x.includes('prod'));
+    const f = await waitFor(inst, (x) => x.includes('prod'));
     expect(f).toMatch(/> prod +https:\/\/prod:6443 +\(current\)/);
     await tick();
     // When the operator moves up and selects dev
