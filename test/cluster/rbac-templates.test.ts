@@ -27,4 +27,15 @@ describe('templates/rbac', () => {
     }
     expect(grants(rules('podsec-evidence.yaml'))).toEqual(['pods/log']);
   });
+
+  it('podsec-applier patches namespaces and workloads, and may only list events besides', () => {
+    const r = rules('podsec-applier.yaml');
+    for (const rule of r) {
+      const verbs = [...rule.verbs].sort();
+      if (rule.resources.includes('events')) expect([rule.resources, verbs]).toEqual([['events'], ['list']]);
+      else expect(verbs).toEqual(['get', 'patch']);
+    }
+    expect(grants(r)).toContain('namespaces');
+    expect(grants(r)).toContain('deployments.apps');
+  });
 });
