@@ -28,7 +28,9 @@ type Quittable = ConfirmQuitState['previous'];
 /** Quit: asks first when there are decisions not yet written to a plan. */
 function quit(state: Quittable): Transition {
   const dirty = 'session' in state && state.session.dirty;
-  return dirty ? stay({ step: 'confirmQuit', previous: state }) : done(0);
+  if (dirty) return stay({ step: 'confirmQuit', previous: state });
+  const end = done(0);
+  return state.step === 'scanning' ? { state: end.state, effects: [{ type: 'cancelScan' }, ...end.effects] } : end;
 }
 
 function overview(session: Session, cursor = 0): OverviewState {

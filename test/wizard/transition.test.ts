@@ -65,6 +65,7 @@ describe('transition: cluster and scan', () => {
   it('cancels from any step with exit 130, aborting a running scan', () => {
     const scanning = initialState({ live: false, context: 'demo', outDir: 'd' });
     expect(run(scanning, [{ type: 'cancel' }]).effects).toEqual([{ type: 'cancelScan' }, { type: 'exit', code: 130 }]);
+    expect(run(scanning, [{ type: 'quit' }]).effects).toEqual([{ type: 'cancelScan' }, { type: 'exit', code: 0 }]);
     for (const s of [overview, { ...overview, filtering: true }]) {
       const r = run(s, [{ type: 'cancel' }]);
       expect(r.state).toMatchObject({ step: 'done', exitCode: 130 });
