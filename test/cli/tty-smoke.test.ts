@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TMUX = '/usr/bin/tmux';
@@ -33,6 +33,10 @@ async function keys(...k: string[]): Promise<void> {
   }
 }
 
+afterEach(() => {
+  if (hasTmux) spawnSync(TMUX, ['-S', socket, 'kill-session', '-t', session]);
+});
+
 afterAll(() => {
   if (hasTmux) spawnSync(TMUX, ['-S', socket, 'kill-server']);
 });
@@ -46,7 +50,13 @@ describe.skipIf(!hasTmux)('podsec demo in a real terminal (tmux)', () => {
     const overview = await waitPane((p) => p.includes('NAMESPACE') && p.includes('payments'));
     expect(overview).toContain('[Overview]');
     expect(overview.split('\n').every((l) => l.length <= 80)).toBe(true);
-    // When the operator opens the help, closes it, goes to the plan and writes it
+    // When the terminal is resized, the layout follows (wider table, no line beyond the width)
+    tmux('resize-window', '-t', session, '-x', '60', '-y', '20');
+    const narrow = await waitPane((p) => p.includes('NAMESPACE') && p.split('\n').every((l) => l.length <= 60));
+    expect(narrow).toContain('> batch');
+    tmux('resize-window', '-t', session, '-x', '80', '-y', '24');
+    await waitPane((p) => p.includes('NAMESPACE'));
+    // And the operator opens the help, closes it, goes to the plan and writes it
     await keys('?');
     await waitPane((p) => p.includes('Keys (? or esc closes this help)'));
     await keys('?');
