@@ -15,7 +15,7 @@ export function overviewText(s: Session): string {
   const lines = [`${pad('NAMESPACE', w)}${pad('LABELS', 28)}${pad('PASSES', 12)}${pad('TARGET', 12)}BLOCKERS`];
   for (const r of rows) {
     const name = `${r.name}${r.system ? ' *' : ''}`;
-    lines.push(`${pad(name, w)}${pad(r.labels, 28)}${pad(r.strictest, 12)}${pad(r.recommended, 12)}${r.blockers.join(', ') || '-'}`);
+    lines.push(`${pad(name, w)}${pad(r.labels, 28)}${pad(r.strictest, 12)}${pad(r.exempted ? 'exempt' : r.recommended, 12)}${r.blockers.join(', ') || '-'}`);
   }
   if (rows.some((r) => r.system)) lines.push('* system namespace (recorded, never relabelled)');
   return `${lines.join('\n')}\n`;
