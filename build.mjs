@@ -1,12 +1,19 @@
-// Bundles src/cli.tsx into one ESM file, dist/cli.js (settings proven in shared docs/stack.md).
+// Bundles src/cli.tsx into dist/cli.js (settings proven in shared docs/stack.md). Code splitting
+// keeps each lazily imported command in its own chunk, so `podsec --help` parses a small entry
+// file instead of the whole program (Ink, the Kubernetes client, zod, ...).
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
 const stub = fileURLToPath(new URL('./src/ui/devtools-stub.ts', import.meta.url));
 
+rmSync('dist', { recursive: true, force: true });
+
 await build({
   entryPoints: ['src/cli.tsx'],
-  outfile: 'dist/cli.js',
+  outdir: 'dist',
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   platform: 'node',
   format: 'esm',
