@@ -7,6 +7,7 @@ import { workloadKey, type Inventory, type Workload } from '../inventory/types.j
 import type { PlanBundle } from '../plan/index.js';
 import type { ContextInfo, PlanPreview, ScanProgress, ScanResult, WizardPorts } from '../wizard/ports.js';
 import type { CommandContext, SourceFlags } from './context.js';
+import { liveApplyPort } from './wizard-apply-port.js';
 
 /** How evidence for one workload is found (demo: recorded; live: gathered from pods). */
 type EvidenceSource = (w: Workload) => Promise<Evidence | undefined>;
@@ -104,7 +105,8 @@ export function fileSource(ctx: CommandContext, paths: string[]): OfflineSource 
 }
 
 /** Ports over an offline inventory (the demo estate or files): recorded evidence, a scan with progress. */
-export function offlinePorts(ctx: CommandContext, source: OfflineSource, opts: { answers: Answers; force: boolean }): WizardPorts {
+/** `answers` may be a loader: the demo reads its bundled decisions during the scan, after the first frame. */
+export function offlinePorts(ctx: CommandContext, source: OfflineSource, opts: { answers: Answers | (() => Promise<Answers>); force: boolean }): WizardPorts {
   const deps: PlanDeps = { ctx, force: opts.force, catalogue: cachedCatalogue(ctx), evidence: new Map() };
   let recorded: ((w: Workload) => Evidence | undefined) | undefined;
   return {
@@ -112,6 +114,7 @@ export function offlinePorts(ctx: CommandContext, source: OfflineSource, opts: {
     listContexts: async () => [{ name: source.label, cluster: source.label, server: '(none)', current: true }],
     async scan(_context, onProgress, signal): Promise<ScanResult> {
       const started = ctx.now().getTime();
+      const answers = typeof opts.answers === 'function' ? await opts.answers() : opts.answers;
       const estate = await source.load();
       recorded = estate.evidenceFor;
       const seen: ScanProgress = { namespaces: [], kinds: [], workloads: 0, elapsedMs: 0 };
@@ -134,7 +137,7 @@ export function offlinePorts(ctx: CommandContext, source: OfflineSource, opts: {
         }
       }
       const { planPolicyVersion } = await import('../files/generate-plan.js');
-      return { inventory, proposals: await proposals(deps, inventory, opts.answers, keys), target: opts.answers.target ?? 'restricted', version: planPolicyVersion(inventory), answers: opts.answers, evidence: keys.sort() };
+      return { inventory, proposals: await proposals(deps, inventory, answers, keys), target: answers.target ?? 'restricted', version: planPolicyVersion(inventory), answers, evidence: keys.sort() };
     },
   };
 }
@@ -155,6 +158,7 @@ export function livePorts(ctx: CommandContext, opts: { answers: Answers; force: 
         session.client.close();
       }
     }),
+    apply: liveApplyPort(ctx, { kubeconfig: opts.source.kubeconfig, context: () => chosen }),
     async listContexts(): Promise<ContextInfo[]> {
       const { loadKubeconfig } = await import('../cluster/kubeconfig.js');
       const { kc } = loadKubeconfig({ kubeconfig: opts.source.kubeconfig, env: ctx.env });

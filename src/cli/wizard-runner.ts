@@ -22,6 +22,9 @@ export function initialEffects(state: WizardState): WizardEffect[] {
   return [];
 }
 
+/** Per session (keyed by its abort controller): the answer a running phase waits for. */
+const pendingAnswers = new WeakMap<AbortController, (yes: boolean) => void>();
+
 /**
  * Performs one effect; every outcome is emitted as an event. `exit` is the driver's business and
  * `cancelScan` aborts `scanAbort`.
@@ -64,6 +67,14 @@ export async function performEffect(effect: WizardEffect, ports: WizardPorts, em
           emit({ type: 'planFailed', message: f.hint !== null ? `${f.message} (${f.hint})` : f.message });
         }
         return;
+      case 'loadApply':
+      case 'runPhase':
+        await performApply(effect, ports, emit, scanAbort);
+        return;
+      case 'answerApply':
+        pendingAnswers.get(scanAbort)?.(effect.yes);
+        pendingAnswers.delete(scanAbort);
+        return;
       case 'exit':
         return;
     }
@@ -72,6 +83,28 @@ export async function performEffect(effect: WizardEffect, ports: WizardPorts, em
     const f = failureText(err);
     if (effect.type === 'loadContexts') emit({ type: 'contextsFailed', message: f.message });
     else emit({ type: 'scanFailed', message: f.message, hint: f.hint });
+  }
+}
+
+/** Loads the phases or runs one; a question from the phase waits for an `answerApply` effect. */
+async function performApply(effect: Extract<WizardEffect, { type: 'loadApply' | 'runPhase' }>, ports: WizardPorts, emit: (e: WizardEvent) => void, session: AbortController): Promise<void> {
+  try {
+    if (ports.apply === undefined) throw new UserError('this session has no cluster to apply to', 'run podsec apply DIR against your cluster');
+    if (effect.type === 'loadApply') {
+      emit({ type: 'applyLoaded', overview: await ports.apply.overview(effect.dir) });
+      return;
+    }
+    const confirm = (question: { message: string; details: readonly string[]; default: boolean }) =>
+      new Promise<boolean>((resolve) => {
+        pendingAnswers.set(session, resolve);
+        emit({ type: 'applyQuestion', question });
+      });
+    const report = await ports.apply.runPhase(effect.dir, { phase: effect.phase, namespaces: effect.namespaces, dryRun: effect.dryRun }, (line) => emit({ type: 'applyProgress', line }), confirm);
+    emit({ type: 'phaseRan', report });
+  } catch (err) {
+    if (err instanceof InternalError) throw err;
+    const f = failureText(err);
+    emit({ type: 'applyFailed', message: err instanceof CancelledError ? `cancelled: ${f.message}` : f.hint !== null ? `${f.message} (${f.hint})` : f.message });
   }
 }
 
@@ -91,11 +124,32 @@ export async function driveLoop(start: WizardState, ports: WizardPorts, decide: 
     queue.push(...t.effects);
     onState(state);
   };
+  let deferred: unknown = null;
+  // A running phase reports progress and asks questions before its effect ends: those are applied
+  // at once, and a question is answered by the decider right away (its answer effect performed).
+  const emit = (e: WizardEvent) => {
+    if (e.type === 'applyProgress') return apply(e);
+    if (e.type !== 'applyQuestion') return void events.push(e);
+    apply(e);
+    void (async () => {
+      try {
+        apply((await decide(state)) ?? { type: 'confirm', yes: false });
+      } catch (err) {
+        deferred ??= err;
+        apply({ type: 'confirm', yes: false });
+      }
+      for (let i = queue.findIndex((x) => x.type === 'answerApply'); i >= 0; i = queue.findIndex((x) => x.type === 'answerApply')) {
+        const [answer] = queue.splice(i, 1);
+        if (answer !== undefined) await performEffect(answer, ports, emit, scanAbort);
+      }
+    })();
+  };
   while (state.step !== 'done') {
+    if (deferred !== null) throw deferred;
     if (signal.aborted) apply({ type: 'cancel' });
     const effect = queue.shift();
     if (effect !== undefined) {
-      await performEffect(effect, ports, (e) => events.push(e), scanAbort);
+      await performEffect(effect, ports, emit, scanAbort);
       while (events.length > 0) apply(events.shift() as WizardEvent);
       continue;
     }
@@ -125,6 +179,9 @@ export const headlessDecider: Decider = (state) => {
       return { type: 'writePlan' };
     case 'written':
       return { type: 'select' };
+    case 'apply':
+      // Headless sessions never open the Apply step (`podsec apply --yes` is the headless way).
+      return state.question !== null ? { type: 'confirm', yes: false } : { type: 'quit' };
     case 'failed':
       throw new UserError(state.message, state.hint ?? undefined);
     case 'confirmQuit':

@@ -10,6 +10,7 @@ import type { WizardEvent } from '../wizard/events.js';
 import type { WizardPorts } from '../wizard/ports.js';
 import { namespaceRows, workloadsIn } from '../wizard/session.js';
 import type { WizardState } from '../wizard/state.js';
+import { applyDecision } from './apply-line.js';
 import { namespaceText, overviewText, planText } from './text.js';
 
 /** Inquirer's cancellation (Ctrl-C) becomes a `cancel` event. */
@@ -91,9 +92,15 @@ export function lineDecider(print: (text: string) => void): Decider {
         if (yes === null) return cancel;
         return yes ? { type: 'writePlan' } : { type: 'back' };
       }
-      case 'written':
+      case 'written': {
         print(state.result.report);
-        return { type: 'select' };
+        if (state.session.inventory.origin !== 'cluster') return { type: 'select' };
+        const now = await ask(() => confirm({ message: 'Apply the plan now (server-side dry run first)?', default: false }));
+        if (now === null) return cancel;
+        return now ? { type: 'showApply' } : { type: 'select' };
+      }
+      case 'apply':
+        return applyDecision(state, print, pending);
       case 'confirmQuit': {
         const yes = await ask(() => confirm({ message: 'Quit without writing a plan? Your decisions will be lost.', default: false }));
         return yes === null ? cancel : { type: 'confirm', yes };
@@ -110,8 +117,13 @@ export function lineDecider(print: (text: string) => void): Decider {
 /** Runs the session in line mode; returns the exit code. */
 export async function runLine(start: WizardState, ports: WizardPorts, ctx: CommandContext, title: string): Promise<number> {
   ctx.io.out(`${title}\n`);
+  let shown: readonly string[] = [];
   const end = await driveLoop(start, ports, lineDecider((t) => ctx.io.out(t)), ctx.signal, (s) => {
     if (s.step === 'scanning' && s.progress.workloads === 0) ctx.io.err('scanning...\n');
+    if (s.step === 'apply' && s.progress.length > 0 && s.progress !== shown) {
+      ctx.io.err(`  ${s.progress[s.progress.length - 1] ?? ''}\n`);
+      shown = s.progress;
+    }
   });
   if (end.step === 'done' && end.exitCode === 130) throw new CancelledError();
   return end.step === 'done' ? end.exitCode : 1;

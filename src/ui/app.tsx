@@ -14,6 +14,7 @@ import { Rail } from './components/rail.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useWizard } from './hooks/use-wizard.js';
 import { actionFor } from './keys.js';
+import { ApplyScreen } from './screens/apply.js';
 import { ClusterScreen } from './screens/cluster.js';
 import { ConfirmQuitScreen } from './screens/confirm-quit.js';
 import { FailedScreen } from './screens/failed.js';
@@ -122,6 +123,8 @@ export function App({ start, ports, title, color, signal, onEnd }: AppProps) {
         return <PlanScreen state={state} paint={paint} />;
       case 'written':
         return <WrittenScreen state={state} paint={paint} height={height} />;
+      case 'apply':
+        return <ApplyScreen state={state} paint={paint} height={height} />;
       case 'confirmQuit':
         return <ConfirmQuitScreen state={state} paint={paint} />;
       case 'failed':

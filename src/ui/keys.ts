@@ -27,12 +27,13 @@ export interface Binding {
 }
 
 const ch = (c: string) => (input: string, key: KeyPress) => input === c && !key.ctrl;
-const LISTS: StepName[] = ['cluster', 'overview', 'namespace'];
+const LISTS: StepName[] = ['cluster', 'overview', 'namespace', 'apply'];
 
 export const KEYMAP: readonly Binding[] = [
   { keys: '↑/k', does: 'move up', steps: LISTS, hint: true, match: (i, k) => k.upArrow || ch('k')(i, k), event: { type: 'move', delta: -1 } },
   { keys: '↓/j', does: 'move down', steps: LISTS, hint: true, match: (i, k) => k.downArrow || ch('j')(i, k), event: { type: 'move', delta: 1 } },
-  { keys: 'enter', does: 'select / open / write', steps: ['cluster', 'overview', 'plan', 'written', 'failed'], hint: true, match: (_i, k) => k.return, event: { type: 'select' } },
+  { keys: 'enter', does: 'select / open / write', steps: ['cluster', 'overview', 'plan', 'written', 'apply', 'failed'], hint: true, match: (_i, k) => k.return, event: { type: 'select' } },
+  { keys: 'space', does: 'toggle the namespace', steps: ['apply'], hint: true, match: (i) => i === ' ', event: { type: 'toggle' } },
   { keys: 'enter/space', does: 'accept the selected fix', steps: ['namespace'], hint: true, match: (i, k) => k.return || i === ' ', event: { type: 'accept' } },
   { keys: 'A', does: 'accept every fix in this namespace', steps: ['namespace'], hint: false, match: ch('A'), event: { type: 'acceptAll' } },
   { keys: 's', does: 'skip the workload (leave it out of the fix phase)', steps: ['namespace'], hint: true, match: ch('s'), event: { type: 'skip' } },
@@ -45,8 +46,10 @@ export const KEYMAP: readonly Binding[] = [
   { keys: '/', does: 'filter namespaces', steps: ['overview'], hint: true, match: ch('/'), event: { type: 'startFilter' } },
   { keys: 'o', does: 'change the sort order', steps: ['overview'], hint: true, match: ch('o'), event: { type: 'cycleSort' } },
   { keys: 'p', does: 'go to the plan', steps: ['overview', 'namespace'], hint: true, match: ch('p'), event: { type: 'openPlan' } },
-  { keys: 'a', does: 'show how to apply the plan', steps: ['written'], hint: true, match: ch('a'), event: { type: 'showApply' } },
+  { keys: 'a', does: 'apply the plan (live cluster) or show how', steps: ['written'], hint: true, match: ch('a'), event: { type: 'showApply' } },
   { keys: 'y', does: 'yes, quit', steps: ['confirmQuit'], hint: true, match: (i) => i === 'y' || i === 'Y', event: { type: 'confirm', yes: true } },
+  { keys: 'y', does: 'yes (answer the question)', steps: ['apply'], hint: true, match: (i) => i === 'y' || i === 'Y', event: { type: 'confirm', yes: true } },
+  { keys: 'n', does: 'no', steps: ['apply'], hint: true, match: (i) => i === 'n' || i === 'N', event: { type: 'confirm', yes: false } },
   { keys: 'n', does: 'no, go back', steps: ['confirmQuit'], hint: true, match: (i) => i === 'n' || i === 'N', event: { type: 'confirm', yes: false } },
   { keys: 'esc', does: 'back', steps: 'all', hint: true, match: (_i, k) => k.escape, event: { type: 'back' } },
   { keys: '?', does: 'this help', steps: 'all', hint: true, match: ch('?'), event: 'help' },

@@ -12,6 +12,9 @@ export type WizardEffect =
   | { type: 'gatherEvidence'; inventory: Inventory; key: string; answers: Answers; evidence: string[] }
   | { type: 'previewPlan'; inventory: Inventory; answers: Answers; evidence: string[] }
   | { type: 'writePlan'; inventory: Inventory; answers: Answers; evidence: string[]; outDir: string }
+  | { type: 'loadApply'; dir: string }
+  | { type: 'runPhase'; dir: string; phase: string; namespaces: string[]; dryRun: boolean }
+  | { type: 'answerApply'; yes: boolean }
   | { type: 'exit'; code: number };
 
 export type WizardEffectType = WizardEffect['type'];

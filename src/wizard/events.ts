@@ -2,7 +2,7 @@
 // (past tense). Pure data.
 
 import type { FixProposal } from '../fix/index.js';
-import type { ContextInfo, EvidenceResult, PlanPreview, PlanResult, ScanProgress, ScanResult } from './ports.js';
+import type { ApplyOverview, ApplyQuestion, ContextInfo, EvidenceResult, PlanPreview, PhaseRun, PlanResult, ScanProgress, ScanResult } from './ports.js';
 import type { EditField } from './session.js';
 
 export type WizardEvent =
@@ -25,6 +25,8 @@ export type WizardEvent =
   | { type: 'gatherEvidence' }
   | { type: 'writePlan' }
   | { type: 'showApply' }
+  | { type: 'toggle' }
+  | { type: 'setNamespaces'; namespaces: string[] }
   // effect results
   | { type: 'contextsLoaded'; contexts: ContextInfo[] }
   | { type: 'contextsFailed'; message: string }
@@ -36,6 +38,11 @@ export type WizardEvent =
   | { type: 'evidenceFailed'; key: string; message: string }
   | { type: 'planPreviewed'; preview: PlanPreview }
   | { type: 'planWritten'; result: PlanResult }
-  | { type: 'planFailed'; message: string };
+  | { type: 'planFailed'; message: string }
+  | { type: 'applyLoaded'; overview: ApplyOverview }
+  | { type: 'applyProgress'; line: string }
+  | { type: 'applyQuestion'; question: ApplyQuestion }
+  | { type: 'phaseRan'; report: PhaseRun }
+  | { type: 'applyFailed'; message: string };
 
 export type WizardEventType = WizardEvent['type'];

@@ -1,6 +1,7 @@
 // The interfaces the shell implements for the wizard (kubeconfig, scan, fix proposals, evidence,
 // plan preview and writing). Pure: types only; src/cli/wizard-runner.ts binds them to adapters.
 
+import type { StepOutcome } from '../apply/index.js';
 import type { Answers, FixProposal } from '../fix/index.js';
 import type { Inventory } from '../inventory/types.js';
 import type { Level } from '../policy/index.js';
@@ -64,6 +65,50 @@ export interface EvidenceResult {
   note: string;
 }
 
+/** One phase of a written plan as the Apply step offers it. */
+export interface ApplyPhaseInfo {
+  id: string;
+  title: string;
+  namespaces: string[];
+  /** Every step of the phase is done (journal). */
+  done: boolean;
+  /** Journal entries already recorded for this phase (> 0 and not done: an interrupted phase). */
+  journalEntries: number;
+}
+
+/** The phases of a written plan and the next one to apply (null: all applied). */
+export interface ApplyOverview {
+  dir: string;
+  phases: ApplyPhaseInfo[];
+  next: string | null;
+}
+
+/** A yes/no question asked while a phase runs (the phase itself, drift, violating pods). */
+export interface ApplyQuestion {
+  message: string;
+  details: readonly string[];
+  default: boolean;
+}
+
+/** The result of a dry run or a real run of one phase. */
+export interface PhaseRun {
+  phase: string;
+  dryRun: boolean;
+  outcomes: StepOutcome[];
+  stoppedAt: string | null;
+}
+
+/** Applying a written plan on the live cluster (absent for the demo and manifest files). */
+export interface ApplyPort {
+  overview(dir: string): Promise<ApplyOverview>;
+  runPhase(
+    dir: string,
+    run: { phase: string; namespaces: readonly string[]; dryRun: boolean },
+    progress: (line: string) => void,
+    confirm: (q: ApplyQuestion) => Promise<boolean>,
+  ): Promise<PhaseRun>;
+}
+
 /** Everything the wizard asks of the outside world. Implementations never throw for user errors: the runner turns rejections into events. */
 export interface WizardPorts {
   listContexts(): Promise<ContextInfo[]>;
@@ -72,4 +117,6 @@ export interface WizardPorts {
   gatherEvidence(inventory: Inventory, key: string): Promise<EvidenceResult>;
   previewPlan(inventory: Inventory, answers: Answers, evidence: readonly string[]): Promise<PlanPreview>;
   writePlan(inventory: Inventory, answers: Answers, evidence: readonly string[], outDir: string): Promise<PlanResult>;
+  /** Present only for a live cluster: the Apply step runs phases through it. */
+  apply?: ApplyPort;
 }

@@ -1,7 +1,7 @@
 // The wizard's state: one discriminated union on `step`, each variant holding only what is known
 // by then (shared docs/style.md 5.6). Pure data.
 
-import type { ContextInfo, PlanPreview, PlanResult, ScanProgress } from './ports.js';
+import type { ApplyOverview, ApplyQuestion, ContextInfo, PhaseRun, PlanPreview, PlanResult, ScanProgress } from './ports.js';
 import type { EditField, Session, SortKey } from './session.js';
 
 /** 1. Pick a kubeconfig context (contexts null while loading). */
@@ -66,6 +66,29 @@ export interface WrittenState {
   showApply: boolean;
 }
 
+/** Where the Apply step is: picking, dry-running, reviewing, applying, showing the result. */
+export type ApplyStage = 'loading' | 'phase' | 'namespaces' | 'dryRun' | 'reviewed' | 'applying' | 'applied';
+
+/** 6. Applying the written plan on the live cluster, phase by phase. */
+export interface ApplyState {
+  step: 'apply';
+  session: Session;
+  result: PlanResult;
+  stage: ApplyStage;
+  overview: ApplyOverview | null;
+  cursor: number;
+  /** The phase picked (set from the namespaces stage on). */
+  phase: string | null;
+  /** Namespaces of the phase to apply (all preselected). */
+  namespaces: string[];
+  report: PhaseRun | null;
+  /** Progress lines of the running phase (the last ones). */
+  progress: string[];
+  /** A confirmation the running phase waits for. */
+  question: ApplyQuestion | null;
+  error: string | null;
+}
+
 /** Asking whether to quit with unsaved decisions. */
 export interface ConfirmQuitState {
   step: 'confirmQuit';
@@ -93,6 +116,7 @@ export type WizardState =
   | NamespaceState
   | PlanState
   | WrittenState
+  | ApplyState
   | ConfirmQuitState
   | DoneState
   | FailedState;

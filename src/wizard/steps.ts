@@ -29,6 +29,7 @@ export function stepOf(state: WizardState): StepId | null {
     case 'plan':
       return 'plan';
     case 'written':
+    case 'apply':
       return 'apply';
     case 'confirmQuit':
       return stepOf(state.previous);
@@ -56,6 +57,8 @@ export function summary(state: WizardState): string {
     }
     case 'written':
       return `plan written to ${state.result.dir} (${state.result.files} files)`;
+    case 'apply':
+      return state.phase === null ? `plan ${state.result.dir}` : `phase ${state.phase}: ${state.namespaces.length} namespace(s), ${state.stage}`;
     case 'confirmQuit':
       return summary(state.previous);
     case 'done':

@@ -28,7 +28,7 @@ export function WrittenScreen({ state, paint, height }: { state: WrittenState; p
           {demo ? <Text {...paint('warn')}>! the demo estate has no cluster: run these against your own cluster's plan</Text> : null}
         </Box>
       ) : (
-        <Text {...paint('accent')}>a shows how to apply · enter or q quits</Text>
+        <Text {...paint('accent')}>{state.session.inventory.origin === 'cluster' ? 'a applies it now (server-side dry run first)' : 'a shows how to apply'} · enter or q quits</Text>
       )}
     </Box>
   );

@@ -1,0 +1,91 @@
+// The Apply step of the state machine: live vs offline, phase and namespace picking, dry run,
+// questions from the running phase, the real run and the next phase. Pure tables.
+import { describe, expect, it } from 'vitest';
+import type { WizardEffect } from '../../src/wizard/effects.js';
+import type { WizardEvent } from '../../src/wizard/events.js';
+import type { ApplyOverview, PhaseRun } from '../../src/wizard/ports.js';
+import type { WizardState } from '../../src/wizard/state.js';
+import { transition } from '../../src/wizard/transition.js';
+import { reportLines } from '../../src/wizard/apply-flow.js';
+import { fixtureSession } from './fixture.js';
+
+function run(start: WizardState, events: WizardEvent[]): { state: WizardState; effects: WizardEffect[] } {
+  let state = start;
+  const effects: WizardEffect[] = [];
+  for (const e of events) {
+    const t = transition(state, e);
+    state = t.state;
+    effects.push(...t.effects);
+  }
+  return { state, effects };
+}
+
+const base = fixtureSession();
+const live = { ...base, inventory: { ...base.inventory, origin: 'cluster' as const } };
+const result = { dir: '/tmp/plan', files: 3, summary: {}, report: 'Wrote the plan to plan/\n' };
+const written = (s = live): WizardState => ({ step: 'written', session: s, result, showApply: false });
+const overview: ApplyOverview = {
+  dir: '/tmp/plan',
+  phases: [
+    { id: '1-observe', title: 'Observe', namespaces: ['a', 'b'], done: true, journalEntries: 4 },
+    { id: '2-fix', title: 'Fix', namespaces: ['a', 'b', 'c'], done: false, journalEntries: 2 },
+    { id: '3-enforce', title: 'Enforce', namespaces: ['a'], done: false, journalEntries: 0 },
+  ],
+  next: '2-fix',
+};
+const dry: PhaseRun = { phase: '2-fix', dryRun: true, outcomes: [{ step: 's1', namespace: 'a', target: 'Deployment a/web', outcome: 'wouldApply', message: 'patch', details: ['1 warning'] }], stoppedAt: null };
+
+describe('Apply step', () => {
+  it('offline (demo, files): a only explains the commands, no effect', () => {
+    const r = run(written(base), [{ type: 'showApply' }]);
+    expect(r.state).toMatchObject({ step: 'written', showApply: true });
+    expect(r.effects).toEqual([]);
+  });
+
+  it('live: loads the plan, preselects the next phase, all namespaces, dry run first, then the real run', () => {
+    let r = run(written(), [{ type: 'showApply' }]);
+    expect(r.state).toMatchObject({ step: 'apply', stage: 'loading' });
+    expect(r.effects).toEqual([{ type: 'loadApply', dir: '/tmp/plan' }]);
+    r = run(r.state, [{ type: 'applyLoaded', overview }, { type: 'select' }]);
+    expect(r.state).toMatchObject({ step: 'apply', stage: 'namespaces', phase: '2-fix', namespaces: ['a', 'b', 'c'] });
+    r = run(r.state, [{ type: 'move', delta: 1 }, { type: 'toggle' }, { type: 'select' }]);
+    expect(r.state).toMatchObject({ stage: 'dryRun', namespaces: ['a', 'c'] });
+    expect(r.effects).toEqual([{ type: 'runPhase', dir: '/tmp/plan', phase: '2-fix', namespaces: ['a', 'c'], dryRun: true }]);
+    r = run(r.state, [{ type: 'applyProgress', line: 'checking' }, { type: 'phaseRan', report: dry }]);
+    expect(r.state).toMatchObject({ stage: 'reviewed', report: dry, progress: ['checking'] });
+    r = run(r.state, [{ type: 'confirm', yes: true }]);
+    expect(r.effects).toEqual([{ type: 'runPhase', dir: '/tmp/plan', phase: '2-fix', namespaces: ['a', 'c'], dryRun: false }]);
+    expect(r.state).toMatchObject({ stage: 'applying', progress: [] });
+  });
+
+  it('a question from the running phase waits for y/n and answers through an effect; q does not quit mid-run', () => {
+    let r = run(written(), [{ type: 'showApply' }, { type: 'applyLoaded', overview }, { type: 'select' }, { type: 'select' }]);
+    expect(r.state).toMatchObject({ stage: 'dryRun' });
+    r = run(r.state, [{ type: 'applyQuestion', question: { message: 'Apply phase 2-fix?', details: ['x'], default: false } }, { type: 'quit' }, { type: 'select' }]);
+    expect(r.state).toMatchObject({ step: 'apply', stage: 'dryRun', question: { message: 'Apply phase 2-fix?' } });
+    expect(r.effects).toEqual([]);
+    const yes = run(r.state, [{ type: 'confirm', yes: true }]);
+    expect(yes.effects).toEqual([{ type: 'answerApply', yes: true }]);
+    expect(yes.state).toMatchObject({ question: null });
+    expect(run(r.state, [{ type: 'back' }]).effects).toEqual([{ type: 'answerApply', yes: false }]);
+  });
+
+  it('declining after the dry run goes back to the namespaces; no namespaces refuses to run', () => {
+    let r = run(written(), [{ type: 'showApply' }, { type: 'applyLoaded', overview }, { type: 'select' }, { type: 'select' }, { type: 'phaseRan', report: dry }, { type: 'confirm', yes: false }]);
+    expect(r.state).toMatchObject({ stage: 'namespaces' });
+    r = run(r.state, [{ type: 'setNamespaces', namespaces: [] }, { type: 'select' }]);
+    expect(r.effects).toEqual([]);
+    expect(r.state).toMatchObject({ stage: 'namespaces', error: expect.stringContaining('at least one') });
+  });
+
+  it('after the real run enter reloads (the next phase), a failure is shown at the phase list', () => {
+    let r = run(written(), [{ type: 'showApply' }, { type: 'applyLoaded', overview }, { type: 'select' }, { type: 'select' }, { type: 'phaseRan', report: dry }, { type: 'select' }]);
+    r = run(r.state, [{ type: 'phaseRan', report: { ...dry, dryRun: false, stoppedAt: 's1' } }]);
+    expect(r.state).toMatchObject({ stage: 'applied' });
+    if (r.state.step === 'apply' && r.state.report !== null) expect(reportLines(r.state.report).join('\n')).toContain('stopped at s1');
+    expect(run(r.state, [{ type: 'select' }]).effects).toEqual([{ type: 'loadApply', dir: '/tmp/plan' }]);
+    const failed = run(written(), [{ type: 'showApply' }, { type: 'applyLoaded', overview }, { type: 'select' }, { type: 'select' }, { type: 'applyFailed', message: 'cancelled: nothing was applied' }]);
+    expect(failed.state).toMatchObject({ stage: 'phase', error: 'cancelled: nothing was applied' });
+    expect(run(failed.state, [{ type: 'back' }]).state).toMatchObject({ step: 'written' });
+  });
+});
