@@ -1,7 +1,9 @@
 // `npm run bench` (figures, not a test): (1) policy engine evaluations per second on one core over
 // the PSA fixtures and the real-world corpus, both levels; (2) time and peak RSS of the built
 // `podsec scan -f` on a generated set of workloads next to the floor of reading and parsing the
-// same files with the same yaml library. Env: BENCH_FILES (1000), BENCH_DOCS (100), BENCH_RUNS (1).
+// same files with the same yaml library; (3) time to first frame of `podsec --help` and of the
+// guided session (test/bench/startup.ts). Env: BENCH_FILES (1000), BENCH_DOCS (100), BENCH_RUNS (1),
+// BENCH_STARTUP_RUNS (11).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +13,7 @@ import { evaluatePod, extractPodTemplate } from '../../src/policy/index.js';
 import type { PodLike } from '../../src/policy/index.js';
 import { sharedPath } from '../helpers/shared.js';
 import { generateManifests } from './generate.js';
+import { benchStartup } from './startup.js';
 
 const FILES = Number(process.env.BENCH_FILES ?? 1000);
 const DOCS = Number(process.env.BENCH_DOCS ?? 100);
@@ -106,6 +109,8 @@ try {
     );
   }
   out.push(`report size (-o json): ${(statSync(report).size / 1e6).toFixed(1)} MB; goal: scan within 1.5x of the parse floor`);
+  out.push('time to first frame (goal < 300 ms):');
+  for (const f of benchStartup()) out.push(`  ${f.what.padEnd(40)} median ${String(f.medianMs).padStart(5)} ms  min ${String(f.minMs).padStart(5)} ms  (${f.runs} runs)`);
   process.stdout.write(`${out.join('\n')}\n`);
 } finally {
   rmSync(root, { recursive: true, force: true });

@@ -72,6 +72,15 @@ describe('transition: cluster and scan', () => {
       expect(types(r.effects)).toEqual(['exit']);
     }
   });
+
+  it('esc during the scan aborts it and ends the session like q (exit 0, nothing decided yet)', () => {
+    const scanning = initialState({ live: true, context: 'prod', outDir: 'd' });
+    const r = run(scanning, [{ type: 'back' }]);
+    expect(r.state).toMatchObject({ step: 'done', exitCode: 0 });
+    expect(r.effects).toEqual([{ type: 'cancelScan' }, { type: 'exit', code: 0 }]);
+    // A scan result arriving after the abort changes nothing.
+    expect(transition(r.state, { type: 'scanFailed', message: 'aborted', hint: '' }).state).toBe(r.state);
+  });
 });
 
 describe('transition: overview', () => {

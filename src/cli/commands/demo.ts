@@ -14,10 +14,12 @@ const optString = (v: unknown): string | undefined => (typeof v === 'string' ? v
 
 /** Runs the demo session; returns the exit code. */
 export async function run(flags: Record<string, unknown>, _args: string[], ctx: CommandContext): Promise<number> {
-  const { loadAnswersFile } = await import('../../files/answers-file.js');
+  const load = async (file: string) => (await import('../../files/answers-file.js')).loadAnswersFile(file, ctx.cwd);
   const given = optString(flags['answers']);
-  // Without --answers the demo starts from its bundled decisions (templates/demo/answers.yaml).
-  const answers = await loadAnswersFile(given ?? join(ctx.templatesDir, DEMO_ANSWERS_FILE), ctx.cwd);
+  // A given --answers file is checked before the session starts (a bad file is a one-line error);
+  // without it the demo's bundled decisions (templates/demo/answers.yaml) are read during the scan,
+  // after the first frame (yaml and zod take about 80 ms to load).
+  const answers = given !== undefined ? await load(given) : () => load(join(ctx.templatesDir, DEMO_ANSWERS_FILE));
   const outDir = optString(flags['out']) ?? 'plans/demo';
   const ports = offlinePorts(ctx, demoSource(ctx), { answers, force: flags['force'] === true });
   const start = initialState({ live: false, context: 'demo', outDir });
