@@ -7,6 +7,7 @@ import { workloadKey, type Inventory, type Workload } from '../inventory/types.j
 import type { PlanBundle } from '../plan/index.js';
 import type { ContextInfo, PlanPreview, ScanProgress, ScanResult, WizardPorts } from '../wizard/ports.js';
 import type { CommandContext, SourceFlags } from './context.js';
+import { liveApplyPort } from './wizard-apply-port.js';
 
 /** How evidence for one workload is found (demo: recorded; live: gathered from pods). */
 type EvidenceSource = (w: Workload) => Promise<Evidence | undefined>;
@@ -157,6 +158,7 @@ export function livePorts(ctx: CommandContext, opts: { answers: Answers; force: 
         session.client.close();
       }
     }),
+    apply: liveApplyPort(ctx, { kubeconfig: opts.source.kubeconfig, context: () => chosen }),
     async listContexts(): Promise<ContextInfo[]> {
       const { loadKubeconfig } = await import('../cluster/kubeconfig.js');
       const { kc } = loadKubeconfig({ kubeconfig: opts.source.kubeconfig, env: ctx.env });

@@ -2,6 +2,7 @@
 // are handled here once for every step. Pure: no I/O, no clock.
 
 import { workloadKey } from '../inventory/types.js';
+import { applyBusy, onApply, openApply } from './apply-flow.js';
 import type { WizardEffect } from './effects.js';
 import type { WizardEvent } from './events.js';
 import { applyEdit, namespaceRows, SORT_KEYS, withSkip, workloadsIn, type Session } from './session.js';
@@ -163,7 +164,8 @@ export function transition(state: WizardState, e: WizardEvent): Transition {
     return go({ step: 'done', exitCode: 130, message: 'cancelled' }, ...effects, { type: 'exit', code: 130 });
   }
   const typing = (state.step === 'overview' && state.filtering) || (state.step === 'namespace' && state.editing !== null);
-  if (e.type === 'quit' && !typing && state.step !== 'confirmQuit' && state.step !== 'failed') return quit(state);
+  const applying = state.step === 'apply' && applyBusy(state);
+  if (e.type === 'quit' && !typing && !applying && state.step !== 'confirmQuit' && state.step !== 'failed') return quit(state);
   switch (state.step) {
     case 'cluster': {
       const list = state.contexts ?? [];
@@ -194,9 +196,12 @@ export function transition(state: WizardState, e: WizardEvent): Transition {
     case 'plan':
       return onPlan(state, e);
     case 'written':
-      if (e.type === 'showApply') return stay({ ...state, showApply: true });
+      // A live cluster applies here; the demo and manifest files only explain the commands.
+      if (e.type === 'showApply') return state.session.inventory.origin === 'cluster' ? openApply(state) : stay({ ...state, showApply: true });
       if (e.type === 'select' || e.type === 'back') return done(0);
       return stay(state);
+    case 'apply':
+      return onApply(state, e);
     case 'confirmQuit':
       if (e.type === 'confirm') return e.yes ? done(0, 'quit without writing a plan') : stay(state.previous);
       if (e.type === 'back') return stay(state.previous);
