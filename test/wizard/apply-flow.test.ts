@@ -8,6 +8,7 @@ import type { WizardState } from '../../src/wizard/state.js';
 import { transition } from '../../src/wizard/transition.js';
 import { reportLines } from '../../src/wizard/apply-flow.js';
 import { fixtureSession } from './fixture.js';
+import type { Session } from '../../src/wizard/session.js';
 
 function run(start: WizardState, events: WizardEvent[]): { state: WizardState; effects: WizardEffect[] } {
   let state = start;
@@ -23,7 +24,7 @@ function run(start: WizardState, events: WizardEvent[]): { state: WizardState; e
 const base = fixtureSession();
 const live = { ...base, inventory: { ...base.inventory, origin: 'cluster' as const } };
 const result = { dir: '/tmp/plan', files: 3, summary: {}, report: 'Wrote the plan to plan/\n' };
-const written = (s = live): WizardState => ({ step: 'written', session: s, result, showApply: false });
+const written = (s: Session = live): WizardState => ({ step: 'written', session: s, result, showApply: false });
 const overview: ApplyOverview = {
   dir: '/tmp/plan',
   phases: [
