@@ -35,6 +35,19 @@ export type OutcomeKind =
   | 'rolledBack'
   | 'wouldRollBack';
 
+/** How each outcome is named to the operator (CLI report and wizard). */
+export const OUTCOME_LABEL: Readonly<Record<OutcomeKind, string>> = {
+  applied: 'applied',
+  alreadyDone: 'done',
+  wouldApply: 'would apply',
+  skipped: 'skipped',
+  refused: 'refused',
+  failed: 'FAILED',
+  manual: 'manual',
+  rolledBack: 'rolled back',
+  wouldRollBack: 'would revert',
+};
+
 export interface StepOutcome {
   step: string;
   namespace: string;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { PhaseReport } from '../apply/apply-phase.js';
 import type { ApplyPorts, Confirm } from '../apply/ports.js';
-import type { OutcomeKind } from '../apply/run.js';
+import { OUTCOME_LABEL as LABEL } from '../apply/run.js';
 import { applyCluster } from '../cluster/apply-cluster.js';
 import { connect, type ClusterSession } from '../cluster/connect.js';
 import { CancelledError, UsageError, UserError } from '../errors.js';
@@ -147,17 +147,6 @@ function makeConfirm(ctx: CommandContext, f: ApplyFlags, command: string): Confi
   };
 }
 
-const LABEL: Record<OutcomeKind, string> = {
-  applied: 'applied',
-  alreadyDone: 'done',
-  wouldApply: 'would apply',
-  skipped: 'skipped',
-  refused: 'refused',
-  failed: 'FAILED',
-  manual: 'manual',
-  rolledBack: 'rolled back',
-  wouldRollBack: 'would revert',
-};
 
 /** The report as text for stdout. */
 export function formatReport(report: PhaseReport, verb: string): string {

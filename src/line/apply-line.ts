@@ -5,16 +5,8 @@ import { checkbox, confirm, select } from '@inquirer/prompts';
 import { isResuming, reportLines } from '../wizard/apply-flow.js';
 import type { WizardEvent } from '../wizard/events.js';
 import type { ApplyState } from '../wizard/state.js';
+import { ask } from './ask.js';
 
-/** Inquirer's cancellation (Ctrl-C) as null. */
-async function ask<T>(q: () => Promise<T>): Promise<T | null> {
-  try {
-    return await q();
-  } catch (err) {
-    if (err instanceof Error && err.name === 'ExitPromptError') return null;
-    throw err;
-  }
-}
 
 /** The operator's next event at the Apply step; `pending` receives follow-up events. */
 export async function applyDecision(state: ApplyState, print: (text: string) => void, pending: WizardEvent[]): Promise<WizardEvent | null> {

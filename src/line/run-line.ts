@@ -12,16 +12,8 @@ import { namespaceRows, workloadsIn } from '../wizard/session.js';
 import type { WizardState } from '../wizard/state.js';
 import { applyDecision } from './apply-line.js';
 import { namespaceText, overviewText, planText } from './text.js';
+import { ask } from './ask.js';
 
-/** Inquirer's cancellation (Ctrl-C) becomes a `cancel` event. */
-async function ask<T>(q: () => Promise<T>): Promise<T | null> {
-  try {
-    return await q();
-  } catch (err) {
-    if (err instanceof Error && err.name === 'ExitPromptError') return null;
-    throw err;
-  }
-}
 
 /** A decider that asks the operator with inquirer; `print` shows screens. */
 export function lineDecider(print: (text: string) => void): Decider {

@@ -2,6 +2,7 @@
 // its server-side dry run, confirm, apply with progress, see the result, go on with the next
 // phase. Questions asked by the running phase wait in `question`. Pure.
 
+import { OUTCOME_LABEL } from '../apply/run.js';
 import type { WizardEffect } from './effects.js';
 import type { WizardEvent } from './events.js';
 import type { ApplyPhaseInfo, PhaseRun } from './ports.js';
@@ -36,24 +37,13 @@ export function applyBusy(s: ApplyState): boolean {
   return s.stage === 'loading' || s.stage === 'dryRun' || s.stage === 'applying';
 }
 
-const OUTCOME_LABEL: Record<string, string> = {
-  applied: 'applied',
-  alreadyDone: 'done',
-  wouldApply: 'would apply',
-  skipped: 'skipped',
-  refused: 'refused',
-  failed: 'FAILED',
-  manual: 'manual',
-  rolledBack: 'rolled back',
-  wouldRollBack: 'would revert',
-};
 
 /** The report of a run as lines (one per step outcome, its details indented, the stop point). */
 export function reportLines(r: PhaseRun): string[] {
   const lines = [`${r.dryRun ? 'Dry run of' : 'Applied'} ${r.phase}${r.dryRun ? ' (server-side, nothing written)' : ''}:`];
   if (r.outcomes.length === 0) lines.push('  nothing to do');
   for (const o of r.outcomes) {
-    lines.push(`  ${(OUTCOME_LABEL[o.outcome] ?? o.outcome).padEnd(12)} ${o.target}: ${o.message}`);
+    lines.push(`  ${OUTCOME_LABEL[o.outcome].padEnd(12)} ${o.target}: ${o.message}`);
     for (const d of o.details) lines.push(`  ${''.padEnd(12)}   ${d}`);
   }
   if (r.stoppedAt !== null) lines.push(`  stopped at ${r.stoppedAt}: the phase did not finish (apply it again to resume)`);
