@@ -2,6 +2,7 @@
 
 import { NEWEST_MINOR } from './registry.js';
 
+const MINOR_CACHE = new Map<string, number>();
 const VERSION = /^v1\.([0-9]|[1-9][0-9]*)$/;
 
 /** The minor of `v1.N`, `'latest'`, or null when the string is not a valid policy version. */
@@ -19,7 +20,12 @@ export function parsePolicyVersion(v: string): number | 'latest' | null {
  * treated as latest, as PSA does for labels.
  */
 export function effectiveMinor(version: string, newest: number = NEWEST_MINOR): number {
+  // Called twice per evaluated pod with a handful of distinct strings: remember them.
+  const key = newest === NEWEST_MINOR ? version : `${version}@${newest}`;
+  const known = MINOR_CACHE.get(key);
+  if (known !== undefined) return known;
   const parsed = parsePolicyVersion(version);
-  if (parsed === null || parsed === 'latest') return newest;
-  return Math.min(parsed, newest);
+  const minor = parsed === null || parsed === 'latest' ? newest : Math.min(parsed, newest);
+  if (MINOR_CACHE.size < 1024) MINOR_CACHE.set(key, minor);
+  return minor;
 }
