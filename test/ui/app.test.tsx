@@ -40,6 +40,19 @@ describe('App', () => {
     expect(o).toContain('✓ Cluster › ✓ Scan › [Overview]');
   });
 
+  it('draws the first frame in ASCII only (same meaning), then the glyphs', async () => {
+    // Given the demo-like session starting at the scan
+    const { inst } = mount();
+    // Then the very first frame has no non-ASCII character, with done/current still in words
+    const first = frameOf(inst);
+    expect(first).toContain('podsec test');
+    expect(first).toMatch(/\+ Cluster > \[Scan\] > Overview/);
+    expect(first).toMatch(/^[\x00-\x7e]*$/);
+    // And the next frames use the usual glyphs
+    const later = await waitFor(inst, (x) => x.includes('›'));
+    expect(later).toContain('✓ Cluster ›');
+  });
+
   it('filters with / and sorts with o', async () => {
     const { inst } = mount();
     await waitFor(inst, (x) => x.includes('NAMESPACE'));

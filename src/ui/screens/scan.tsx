@@ -5,6 +5,7 @@ import { Box, Text } from 'ink';
 import { Spinner } from '@inkjs/ui';
 import type { ScanningState } from '../../wizard/state.js';
 import type { Paint } from '../theme.js';
+import { asciiOnly } from '../ascii.js';
 
 const list = (xs: string[], width: number) => {
   const text = xs.join(', ');
@@ -12,14 +13,16 @@ const list = (xs: string[], width: number) => {
 };
 
 /** Scan progress. */
-export function ScanScreen({ state, paint, columns }: { state: ScanningState; paint: Paint; columns: number }) {
+export function ScanScreen({ state, paint, columns, ascii = false }: { state: ScanningState; paint: Paint; columns: number; ascii?: boolean }) {
   const p = state.progress;
+  const label = `scanning ${state.context ?? ''}  ${(p.elapsedMs / 1000).toFixed(1)}s`;
+  const t = ascii ? asciiOnly : (x: string) => x;
   return (
     <Box flexDirection="column">
-      <Spinner label={`scanning ${state.context ?? ''}  ${(p.elapsedMs / 1000).toFixed(1)}s`} />
+      {ascii ? <Text>- {t(label)}</Text> : <Spinner label={label} />}
       {p.serverVersion !== undefined ? <Text>server version {p.serverVersion}</Text> : null}
-      <Text>namespaces ({p.namespaces.length}): {list(p.namespaces, columns - 20)}</Text>
-      <Text>kinds ({p.kinds.length}): {list(p.kinds, columns - 15)}</Text>
+      <Text>namespaces ({p.namespaces.length}): {t(list(p.namespaces, columns - 20))}</Text>
+      <Text>kinds ({p.kinds.length}): {t(list(p.kinds, columns - 15))}</Text>
       <Text>workloads: {p.workloads}</Text>
       <Text {...paint('muted')}>read-only: nothing is changed in the cluster</Text>
     </Box>
