@@ -1,8 +1,9 @@
 // Shell: writes a rendered plan directory atomically: every file goes into a temporary directory
 // next to DIR, which is then renamed into place. Refuses to overwrite an existing plan (and, without
-// --force, one with an apply journal); never writes outside DIR.
+// --force, one with an apply journal), unless it already holds exactly this plan (only createdAt
+// differs), which is left as it is; never writes outside DIR.
 
-import { chmod, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile as fsWriteFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile as fsWriteFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { UserError } from '../errors.js';
 import type { PlanFile } from '../plan/render-files.js';
@@ -44,13 +45,46 @@ export function safeJoin(root: string, rel: string): string {
   return abs;
 }
 
-/** Writes `files` as the directory `dir` (all or nothing). Returns the absolute directory. */
+/** plan.json without its timestamp, for comparing two renderings of the same plan. */
+function withoutCreatedAt(planJson: string): string {
+  try {
+    const parsed = JSON.parse(planJson) as Record<string, unknown>;
+    delete parsed['createdAt'];
+    return JSON.stringify(parsed);
+  } catch {
+    return planJson;
+  }
+}
+
+/** True when `dir` holds exactly `files` (same paths and contents; plan.json's createdAt aside). */
+async function holdsSamePlan(dir: string, files: readonly PlanFile[]): Promise<boolean> {
+  const present = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
+  if (present.length !== files.length) return false;
+  for (const f of files) {
+    let text: string;
+    try {
+      text = await readFile(safeJoin(dir, f.path), 'utf8');
+    } catch {
+      return false;
+    }
+    const same = f.path === 'plan.json' ? withoutCreatedAt(text) === withoutCreatedAt(f.contents) : text === f.contents;
+    if (!same) return false;
+  }
+  return true;
+}
+
+/**
+ * Writes `files` as the directory `dir` (all or nothing). Returns the absolute directory. A
+ * directory that already holds this very plan (no journal; only createdAt differs) is left as it
+ * is, so re-running the same session is not an error.
+ */
 export async function writePlan(dir: string, files: readonly PlanFile[], opts: WritePlanOptions = {}): Promise<string> {
   const target = resolve(dir);
   const state = await existing(target);
   if (state === 'journal' && opts.force !== true) {
     throw new UserError(`${dir} holds a plan that is being applied (${JOURNAL_FILE} exists); not overwriting it`, 'write the new plan to another --out directory, or roll back first; --force replaces it anyway');
   }
+  if (state === 'plan' && opts.force !== true && (await holdsSamePlan(target, files))) return target;
   if (state === 'plan' && opts.force !== true) throw new UserError(`${dir} already holds a plan; not overwriting it`, 'choose another --out directory, or pass --force to replace it');
   if (state === 'other') throw new UserError(`${dir} exists and is not a podsec plan; not touching it`, 'choose another --out directory');
   await mkdir(dirname(target), { recursive: true });

@@ -2,7 +2,7 @@
 // writes the same plan as the committed plans/demo, refuses to overwrite, and a headless wizard
 // without --out is a usage error (exit 2) naming the flag.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,13 +48,20 @@ describe('podsec demo --non-interactive', () => {
     for (const [path, text] of golden) expect(withoutTime(written.get(path) ?? ''), path).toBe(withoutTime(text));
   });
 
-  it('refuses to overwrite the plan without --force (exit 1, what to do next), and replaces it with --force', () => {
+  it('leaves the same plan as it is on a re-run, refuses to overwrite an edited plan without --force, and replaces it with --force', () => {
+    const planMd = join(cwd, 'plans/demo/PLAN.md');
+    const before = readFileSync(planMd, 'utf8');
+    expect(cli(cwd, ['demo', '--non-interactive']).status).toBe(0);
+    expect(readFileSync(planMd, 'utf8')).toBe(before);
+    writeFileSync(planMd, `${before}\nreviewed by alice\n`);
     const again = cli(cwd, ['demo', '--non-interactive']);
     expect(again.status).toBe(1);
     expect(again.stderr).toContain('already holds a plan');
     expect(again.stderr).toContain('--force');
     expect(again.stderr).not.toMatch(/\n\s+at /);
+    expect(readFileSync(planMd, 'utf8')).toContain('reviewed by alice');
     expect(cli(cwd, ['demo', '--non-interactive', '--force']).status).toBe(0);
+    expect(readFileSync(planMd, 'utf8')).toBe(before);
   });
 
   it('runs headless without the flag when stdout is not a terminal, and under CI, with --out and --answers', () => {

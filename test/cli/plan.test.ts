@@ -42,10 +42,11 @@ describe('podsec plan -f', () => {
     expect(a.get('2-fix/shop/deployment-vote.yaml')).toContain('runAsUser: 1000');
   });
 
-  it('refuses to overwrite a plan (exit 1), and --force replaces it', () => {
+  it('accepts the same plan again unchanged, refuses to overwrite a different plan (exit 1), and --force replaces it', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'podsec-plan-cli-'));
     expect(cli(cwd, 'plan', '-f', ESTATE, '--out', 'p').status).toBe(0);
-    const again = cli(cwd, 'plan', '-f', ESTATE, '--out', 'p');
+    expect(cli(cwd, 'plan', '-f', ESTATE, '--out', 'p').status).toBe(0);
+    const again = cli(cwd, 'plan', '-f', ESTATE, '--out', 'p', '--target', 'baseline');
     expect(again.status).toBe(1);
     expect(again.stderr).toMatch(/already holds a plan/);
     expect(again.stderr).not.toMatch(/\n\s+at /);

@@ -52,10 +52,20 @@ describe('writePlan', () => {
     expect(readdirSync(root)).toEqual(['out']);
   });
 
-  it('refuses to overwrite an existing plan unless --force', async () => {
+  it('leaves a directory that holds the same plan as it is (only createdAt may differ)', async () => {
+    const dir = join(scratch(), 'out');
+    const stamped = (t: string): PlanFile[] => [{ path: 'plan.json', contents: `{"kind":"Plan","createdAt":"${t}"}\n` }, ...FILES.slice(1)];
+    await writePlan(dir, stamped('2026-01-01T00:00:00Z'));
+    await writePlan(dir, stamped('2026-02-02T00:00:00Z'));
+    expect(readFileSync(join(dir, 'plan.json'), 'utf8')).toContain('2026-01-01');
+    await expect(writePlan(dir, [...stamped('x'), { path: 'extra.yaml', contents: 'a: 1\n' }])).rejects.toThrow(/already holds a plan/);
+    await expect(writePlan(dir, stamped('x').map((f) => (f.path === 'PLAN.md' ? { ...f, contents: '# edited\n' } : f)))).rejects.toThrow(/already holds a plan/);
+  });
+
+  it('refuses to overwrite an existing, different plan unless --force', async () => {
     const dir = join(scratch(), 'out');
     await writePlan(dir, FILES);
-    await expect(writePlan(dir, FILES)).rejects.toThrow(/already holds a plan/);
+    await expect(writePlan(dir, [{ path: 'plan.json', contents: 'v2' }])).rejects.toThrow(/already holds a plan/);
     await writePlan(dir, [{ path: 'plan.json', contents: 'v2' }], { force: true });
     expect(readdirSync(dir)).toEqual(['plan.json']);
   });
