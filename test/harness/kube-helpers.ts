@@ -10,6 +10,7 @@ import {
   setHeaderOptions,
 } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
+import { parseWarningHeader } from '../../src/inventory/psa-warnings.js';
 
 export function loadKubeConfig(file: string): KubeConfig {
   const kc = new KubeConfig();
@@ -94,21 +95,6 @@ export function psaLabels(
   return Object.fromEntries(Object.entries(modes).map(([k, v]) => [`pod-security.kubernetes.io/${k}`, v as string]));
 }
 
-const WARNING_RE = /\d{3}\s+\S+\s+"((?:[^"\\]|\\.)*)"/g;
-
-/**
- * Texts of HTTP Warning headers (RFC 7234 `299 - "text"`). Node and client-node join
- * repeated headers with ", ", and texts contain commas, so the quoted strings are matched
- * instead of splitting on commas.
- */
-export function parseWarningHeaders(value: string | readonly string[] | undefined | null): string[] {
-  if (value === undefined || value === null) return [];
-  const joined = typeof value === 'string' ? value : value.join(', ');
-  const out: string[] = [];
-  for (const m of joined.matchAll(WARNING_RE)) out.push((m[1] ?? '').replace(/\\(.)/g, '$1'));
-  return out;
-}
-
 /** Dry-run merge patch of namespace labels (null removes a label); returns the warnings. */
 export async function dryRunRelabel(kc: KubeConfig, namespace: string, labels: Record<string, string | null>): Promise<string[]> {
   return (await dryRunRelabelRaw(kc, namespace, labels)).warnings;
@@ -126,7 +112,7 @@ export async function dryRunRelabelRaw(
     setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
   );
   const rawHeader = res.headers['warning'];
-  return { warnings: parseWarningHeaders(rawHeader), rawHeader };
+  return { warnings: parseWarningHeader(rawHeader), rawHeader };
 }
 
 /**
@@ -156,56 +142,3 @@ export async function pollDryRunRelabel(
   }
 }
 
-export interface ExistingPodsViolation {
-  /** Lexically first pod with this set of violations. */
-  pod: string;
-  /** How many other pods share exactly this set ("(and N other pods)"). */
-  others: number;
-  /** Short reasons, e.g. ["allowPrivilegeEscalation != false", "seccompProfile"]. */
-  reasons: string[];
-}
-
-export interface ExistingPodsWarnings {
-  namespace: string;
-  /** "restricted:latest" */
-  policy: string;
-  violations: ExistingPodsViolation[];
-  /** Set when PodSecurity only checked some pods: `only checked against the first N of M`. */
-  checked?: { first: number; of: number };
-  /** Warnings that are none of the above. */
-  other: string[];
-}
-
-const EXISTING_RE = /^existing pods in namespace "([^"]+)" violate the new PodSecurity enforce level "([^"]+)"$/;
-const POD_LINE_RE = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)(?: \(and (\d+) other pods?\))?: (.+)$/;
-const LIMIT_RE = /^new PodSecurity enforce level only checked against the first (\d+) of (\d+) existing pods$/;
-
-/**
- * Structure the warnings of a namespace relabel that tightens enforce. Reasons are split on
- * ", " — PodSecurity's short reasons contain no ", " themselves (unlike their details).
- */
-export function parseExistingPodsWarnings(warnings: readonly string[]): ExistingPodsWarnings | undefined {
-  let head: RegExpExecArray | null = null;
-  const result: ExistingPodsWarnings = { namespace: '', policy: '', violations: [], other: [] };
-  for (const w of warnings) {
-    const h = EXISTING_RE.exec(w);
-    if (h) {
-      head = h;
-      result.namespace = h[1] ?? '';
-      result.policy = h[2] ?? '';
-      continue;
-    }
-    const lim = LIMIT_RE.exec(w);
-    if (lim) {
-      result.checked = { first: Number(lim[1]), of: Number(lim[2]) };
-      continue;
-    }
-    const p = POD_LINE_RE.exec(w);
-    if (p) {
-      result.violations.push({ pod: p[1] ?? '', others: p[3] ? Number(p[3]) : 0, reasons: (p[4] ?? '').split(', ') });
-      continue;
-    }
-    result.other.push(w);
-  }
-  return head ? result : undefined;
-}

@@ -24,12 +24,11 @@ import {
   kubeVersion,
   kubectlPath,
   kubeconfigPath,
-  parseExistingPodsWarnings,
-  parseWarningHeaders,
   pollDryRunRelabel,
   pollUntil,
   psaLabels,
 } from '../harness/env.js';
+import { parsePsaWarnings, parseWarningHeader } from '../../src/inventory/psa-warnings.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -199,13 +198,13 @@ describe('PodSecurity admission', () => {
 
     const labels = psaLabels({ enforce: 'restricted' });
     const warnings = await pollDryRunRelabel(kc, namespace, labels, (w) => {
-      const p = parseExistingPodsWarnings(w);
-      return !!p && p.violations.reduce((n, v) => n + 1 + v.others, 0) === 4;
+      const p = parsePsaWarnings(w);
+      return p.namespace !== undefined && p.lines.reduce((n, v) => n + 1 + v.others, 0) === 4;
     });
-    const parsed = parseExistingPodsWarnings(warnings);
-    expect(parsed?.namespace).toBe(namespace);
-    expect(parsed?.policy).toBe('restricted:latest');
-    expect(parsed?.other).toEqual([]);
+    const parsed = parsePsaWarnings(warnings);
+    expect(parsed.namespace).toBe(namespace);
+    expect(parsed.policy).toBe('restricted:latest');
+    expect(parsed.other).toEqual([]);
 
     // Map each reported pod (and the folded count) to its owning workload.
     const podByName = new Map(pods.map((p) => [p.metadata!.name!, p]));
@@ -217,10 +216,10 @@ describe('PodSecurity admission', () => {
       return `${dep?.kind}/${dep?.name}`;
     };
     const byWorkload: Record<string, { pods: number; reasons: string[] }> = {};
-    for (const v of parsed!.violations) {
+    for (const v of parsed.lines) {
       const p = podByName.get(v.pod);
       expect(p, `reported pod ${v.pod} exists`).toBeDefined();
-      byWorkload[await rsOwner(p!)] = { pods: 1 + v.others, reasons: v.reasons };
+      byWorkload[await rsOwner(p!)] = { pods: 1 + v.others, reasons: v.reasons.split(', ') };
     }
     expect(byWorkload).toEqual({
       'Deployment/web': {
@@ -246,7 +245,7 @@ describe('PodSecurity admission', () => {
     // splitting the raw header on commas would give far more pieces than warnings.
     const { rawHeader } = await dryRunRelabelRaw(kc, namespace, labels);
     expect(rawHeader).toContain('", 299 - "');
-    expect(parseWarningHeaders(rawHeader)).toEqual(warnings);
+    expect(parseWarningHeader(rawHeader)).toEqual(warnings);
     expect(rawHeader!.split(',').length).toBeGreaterThan(warnings.length);
 
     // Changing only warn never re-checks existing pods.
