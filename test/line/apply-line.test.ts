@@ -6,20 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { applyDecision } from '../../src/line/apply-line.js';
 import { onApply } from '../../src/wizard/apply-flow.js';
 import type { WizardEvent } from '../../src/wizard/events.js';
-import type { ApplyOverview, PhaseRun } from '../../src/wizard/ports.js';
 import type { ApplyState } from '../../src/wizard/state.js';
-import { fixtureSession } from '../wizard/fixture.js';
+import { dry, fixtureSession, overview } from '../wizard/fixture.js';
 
-const overview: ApplyOverview = {
-  dir: '/tmp/plan',
-  phases: [
-    { id: '1-observe', title: 'Observe', namespaces: ['a', 'b'], done: true, journalEntries: 4 },
-    { id: '2-fix', title: 'Fix', namespaces: ['a', 'b', 'c'], done: false, journalEntries: 2 },
-    { id: '3-enforce', title: 'Enforce', namespaces: ['a'], done: false, journalEntries: 0 },
-  ],
-  next: '2-fix',
-};
-const dry: PhaseRun = { phase: '2-fix', dryRun: true, outcomes: [{ step: 's1', namespace: 'a', target: 'Deployment a/web', outcome: 'wouldApply', message: 'patch', details: ['1 warning'] }], stoppedAt: null };
 
 function applyState(over: Partial<ApplyState> = {}): ApplyState {
   const result = { dir: '/tmp/plan', files: 3, summary: {}, report: 'Wrote the plan to plan/\n' };

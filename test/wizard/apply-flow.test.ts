@@ -1,40 +1,15 @@
 // The Apply step of the state machine: live vs offline, phase and namespace picking, dry run,
 // questions from the running phase, the real run and the next phase. Pure tables.
 import { describe, expect, it } from 'vitest';
-import type { WizardEffect } from '../../src/wizard/effects.js';
-import type { WizardEvent } from '../../src/wizard/events.js';
-import type { ApplyOverview, PhaseRun } from '../../src/wizard/ports.js';
 import type { WizardState } from '../../src/wizard/state.js';
-import { transition } from '../../src/wizard/transition.js';
 import { reportLines } from '../../src/wizard/apply-flow.js';
-import { fixtureSession } from './fixture.js';
+import { dry, fixtureSession, overview, run } from './fixture.js';
 import type { Session } from '../../src/wizard/session.js';
-
-function run(start: WizardState, events: WizardEvent[]): { state: WizardState; effects: WizardEffect[] } {
-  let state = start;
-  const effects: WizardEffect[] = [];
-  for (const e of events) {
-    const t = transition(state, e);
-    state = t.state;
-    effects.push(...t.effects);
-  }
-  return { state, effects };
-}
 
 const base = fixtureSession();
 const live = { ...base, inventory: { ...base.inventory, origin: 'cluster' as const } };
 const result = { dir: '/tmp/plan', files: 3, summary: {}, report: 'Wrote the plan to plan/\n' };
 const written = (s: Session = live): WizardState => ({ step: 'written', session: s, result, showApply: false });
-const overview: ApplyOverview = {
-  dir: '/tmp/plan',
-  phases: [
-    { id: '1-observe', title: 'Observe', namespaces: ['a', 'b'], done: true, journalEntries: 4 },
-    { id: '2-fix', title: 'Fix', namespaces: ['a', 'b', 'c'], done: false, journalEntries: 2 },
-    { id: '3-enforce', title: 'Enforce', namespaces: ['a'], done: false, journalEntries: 0 },
-  ],
-  next: '2-fix',
-};
-const dry: PhaseRun = { phase: '2-fix', dryRun: true, outcomes: [{ step: 's1', namespace: 'a', target: 'Deployment a/web', outcome: 'wouldApply', message: 'patch', details: ['1 warning'] }], stoppedAt: null };
 
 describe('Apply step', () => {
   it('offline (demo, files): a only explains the commands, no effect', () => {

@@ -3,7 +3,12 @@
 import { EMPTY_ANSWERS, proposeFixes, type Answers } from '../../src/fix/index.js';
 import { inventoryFromTexts } from '../../src/inventory/manifests.js';
 import type { Inventory } from '../../src/inventory/types.js';
+import type { WizardEffect } from '../../src/wizard/effects.js';
+import type { WizardEvent } from '../../src/wizard/events.js';
+import type { ApplyOverview, PhaseRun } from '../../src/wizard/ports.js';
 import type { Session } from '../../src/wizard/session.js';
+import type { WizardState } from '../../src/wizard/state.js';
+import { transition } from '../../src/wizard/transition.js';
 
 export const FIXTURE_YAML = `
 apiVersion: v1
@@ -82,3 +87,28 @@ export function fixtureSession(answers: Answers = EMPTY_ANSWERS): Session {
     dirty: false,
   };
 }
+
+/** Runs events from a state; returns the final state and every effect emitted. */
+export function run(start: WizardState, events: WizardEvent[]): { state: WizardState; effects: WizardEffect[] } {
+  let state = start;
+  const effects: WizardEffect[] = [];
+  for (const e of events) {
+    const t = transition(state, e);
+    state = t.state;
+    effects.push(...t.effects);
+  }
+  return { state, effects };
+}
+
+/** An applied plan's phases as the Apply step sees them: 1 done, 2 interrupted (next), 3 untouched. */
+export const overview: ApplyOverview = {
+  dir: '/tmp/plan',
+  phases: [
+    { id: '1-observe', title: 'Observe', namespaces: ['a', 'b'], done: true, journalEntries: 4 },
+    { id: '2-fix', title: 'Fix', namespaces: ['a', 'b', 'c'], done: false, journalEntries: 2 },
+    { id: '3-enforce', title: 'Enforce', namespaces: ['a'], done: false, journalEntries: 0 },
+  ],
+  next: '2-fix',
+};
+/** The dry run of phase 2-fix: one patch that would be applied, with a warning. */
+export const dry: PhaseRun = { phase: '2-fix', dryRun: true, outcomes: [{ step: 's1', namespace: 'a', target: 'Deployment a/web', outcome: 'wouldApply', message: 'patch', details: ['1 warning'] }], stoppedAt: null };

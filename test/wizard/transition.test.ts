@@ -1,23 +1,10 @@
 // The wizard state machine: event sequences in, states and effects out. No React, no timers.
 import { describe, expect, it } from 'vitest';
 import type { WizardEffect } from '../../src/wizard/effects.js';
-import type { WizardEvent } from '../../src/wizard/events.js';
 import { initialState, type WizardState } from '../../src/wizard/state.js';
 import { selectedKey, transition } from '../../src/wizard/transition.js';
-import { fixtureInventory, fixtureSession, VERSION } from './fixture.js';
+import { fixtureInventory, fixtureSession, run, VERSION } from './fixture.js';
 import { EMPTY_ANSWERS } from '../../src/fix/index.js';
-
-/** Runs events from a state; returns the final state and every effect emitted. */
-function run(start: WizardState, events: WizardEvent[]): { state: WizardState; effects: WizardEffect[] } {
-  let state = start;
-  const effects: WizardEffect[] = [];
-  for (const e of events) {
-    const t = transition(state, e);
-    state = t.state;
-    effects.push(...t.effects);
-  }
-  return { state, effects };
-}
 
 const session = fixtureSession();
 const overview: WizardState = { step: 'overview', session, cursor: 0, sort: 'name', filter: '', filtering: false };
