@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Build etcd, kube-apiserver, kube-controller-manager and kubectl from the Go module
+# Build etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubelet and kubectl
+# from the Go module
 # in this folder, once per machine, into a cache outside the work tree.
 #
 #   bash test/kube/build.sh          # prints the bin dir as the LAST line of stdout
@@ -20,7 +21,7 @@ GO=${GO:-$(command -v go || echo /usr/local/go/bin/go)}
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS="-mod=readonly -buildvcs=false"
 
 # Bump when the recipe (flags, package list) changes so old cache entries are not reused.
-recipe=2
+recipe=3
 k8s_version=$(grep -oE '^(require)?[[:space:]]*k8s.io/kubernetes v[0-9]+\.[0-9]+\.[0-9]+' go.mod | awk '{print $NF}' | head -n1)
 if [[ ! $k8s_version =~ ^v([0-9]+)\.([0-9]+)\.[0-9]+$ ]]; then
   echo "build.sh: cannot read the k8s.io/kubernetes version from go.mod" >&2
@@ -32,7 +33,7 @@ minor=${BASH_REMATCH[2]}
 key=$( { cat go.sum go.mod; echo "recipe=$recipe"; } | sha256sum | cut -c1-16)
 cache_root=${PODSEC_KUBE_CACHE:-${HOME:-/tmp}/.cache/podsec-kube}
 final="$cache_root/$key"
-bins=(etcd kube-apiserver kube-controller-manager kubectl)
+bins=(etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kubectl)
 
 is_complete() {
   local b
@@ -70,13 +71,24 @@ vpkg=k8s.io/component-base/version
 ldflags="-s -w -X $vpkg.gitVersion=$k8s_version -X $vpkg.gitMajor=$major -X $vpkg.gitMinor=$minor -X $vpkg.gitTreeState=clean -X $vpkg.buildDate=1970-01-01T00:00:00Z"
 
 start=$(date +%s)
-# One `go build` for all four packages so shared packages compile once.
+# A cold build takes 10-50 minutes on a loaded 2-core machine: say what is going on every 30 s.
+(
+  while sleep 30; do
+    echo "build.sh: still building (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, kubectl): $(( $(date +%s) - start ))s elapsed" >&2
+  done
+) &
+progress=$!
+trap 'kill $progress 2>/dev/null; rm -rf "$tmp"' EXIT
+# One `go build` for all six packages so shared packages compile once.
 # etcd's main package is the root of go.etcd.io/etcd/server/v3; go names that binary `server`.
 "$GO" build -trimpath -ldflags "$ldflags" -o "$tmp/bin/" \
   go.etcd.io/etcd/server/v3 \
   k8s.io/kubernetes/cmd/kube-apiserver \
   k8s.io/kubernetes/cmd/kube-controller-manager \
+  k8s.io/kubernetes/cmd/kube-scheduler \
+  k8s.io/kubernetes/cmd/kubelet \
   k8s.io/kubernetes/cmd/kubectl >&2
+kill $progress 2>/dev/null || true
 mv "$tmp/bin/server" "$tmp/bin/etcd"
 end=$(date +%s)
 
@@ -95,5 +107,6 @@ fi
 rm -rf "$final"
 mv "$tmp" "$final"
 trap - EXIT
+kill $progress 2>/dev/null || true
 echo "build.sh: built in $((end - start))s" >&2
 echo "$final/bin"
