@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const PURE = ['policy', 'fix', 'plan', 'wizard', 'report', 'inventory', 'apply'];
+const PURE = ['policy', 'fix', 'plan', 'wizard', 'report', 'inventory', 'apply', 'sources'];
 const FORBIDDEN_MODULES = [/^ink/, /^react/, /^@inquirer\//, /^node:/, /^(fs|child_process|os|path|http|https|net)$/];
 const FORBIDDEN_CALLS = [/\bprocess\./, /\bDate\.now\(/, /\bnew Date\(\)/, /\bMath\.random\(/, /\bconsole\./];
 

@@ -109,6 +109,11 @@ export function buildProgram(
     .option('--evidence', 'read container logs of failing or crashing workloads to inform fixes (live clusters; needs get pods/log)', false)
     .option('--probe', 'also run id -u, id -g and a find in their pods (asks first; implies --evidence; needs pods/exec)', false)
     .option('--yes', 'run --probe without asking', false)
+    .option('--chart <dir>', 'plan a Helm chart: render it, fix the workloads, and find the chart values that realise the fixes (values-podsec.yaml)')
+    .option('--values <file>', 'with --chart: your values file (repeatable, in helm order)', collect, [])
+    .option('--release <name>', 'with --chart: the release name to render with (default: the chart name)')
+    .option('--edit-sources', 'with -f: also write each fix into the manifest files themselves (comments and layout kept) and show the diff', false)
+    .option('--dry-run', 'with --edit-sources: show the diffs, write no source file', false)
     .option('--non-interactive', 'never prompt (--probe then needs --yes)')
     .action(run('plan'));
 

@@ -22,6 +22,8 @@ export interface GeneratePlanOptions {
   evidenceFor?: (w: Workload) => Evidence | undefined;
   /** `v1.N` to pin labels to and evaluate at (`plan --version`); default planPolicyVersion(inventory). */
   policyVersion?: string;
+  /** Adds to the plan before its files are rendered (`--chart` values, `--edit-sources` diffs). */
+  augment?: (bundle: PlanBundle) => Promise<void>;
 }
 
 /** SHA-256 hex of a text. */
@@ -49,5 +51,6 @@ export async function generatePlan(inventory: Inventory, opts: GeneratePlanOptio
     createdAt: opts.createdAt,
     hash: sha256,
   });
+  if (opts.augment !== undefined) await opts.augment(bundle);
   return { bundle, files: renderPlanFiles(bundle, templates) };
 }

@@ -3,6 +3,7 @@
 
 import { z } from 'zod';
 import { answersSchema } from '../fix/answers.js';
+import { planSourcesSchema } from './sources.js';
 
 export const PLAN_API_VERSION = 'podsec.dev/v1alpha1';
 export const PLAN_SCHEMA_VERSION = 1;
@@ -155,6 +156,8 @@ export const planSchema = z
     namespaces: z.array(planNamespaceSchema),
     workloads: z.array(planWorkloadSchema),
     summary: z.record(z.string(), z.number().int()),
+    /** Where fixes go instead of live patches: Helm values, edited source files (optional). */
+    sources: planSourcesSchema.optional(),
   })
   .strict();
 

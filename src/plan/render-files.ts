@@ -6,6 +6,7 @@ import { stringify } from 'yaml';
 import type { PlanBundle } from './build-plan.js';
 import { renderPlanMarkdown } from './render-markdown.js';
 import { commentText, renderApplyScript, renderRollbackScript } from './render-scripts.js';
+import { renderSourceFiles } from './sources.js';
 import type { PlanTemplates } from './template.js';
 
 /** A file of the plan directory; `path` is relative to DIR and uses `/`. */
@@ -28,6 +29,7 @@ export function renderPlanFiles(bundle: PlanBundle, templates: PlanTemplates): P
     { path: 'PLAN.md', contents: renderPlanMarkdown(plan, templates) },
   ];
   for (const [path, doc] of documents) files.push({ path, contents: yamlDoc(doc.header, doc.data) });
+  files.push(...renderSourceFiles(plan.sources));
   for (const phase of plan.phases) {
     files.push({ path: phase.apply, contents: renderApplyScript(phase, templates), mode: 0o755 });
     files.push({ path: phase.rollback, contents: renderRollbackScript(phase, templates), mode: 0o755 });

@@ -6,6 +6,7 @@ import { compareLevels } from '../policy/index.js';
 import { commentText } from './render-scripts.js';
 import { shQuote } from './names.js';
 import type { Plan, PlanPhase, PlanStep } from './plan-schema.js';
+import { renderSourcesMarkdown } from './sources.js';
 import { fillTemplate, type PlanTemplates } from './template.js';
 
 /** Text safe in a Markdown table cell or sentence: no line breaks, no table or markup syntax. */
@@ -128,7 +129,8 @@ export function renderPlanMarkdown(plan: Plan, templates: PlanTemplates): string
     '- the server-side dry-run of the enforce label prints no "violate the new PodSecurity enforce level" warning;',
     '- `podsec scan` of the namespace shows every workload at its planned level.',
   ];
-  return fillTemplate(templates['PLAN.md.tmpl'], {
+  const sources = renderSourcesMarkdown(plan.sources, mdText);
+  const body = fillTemplate(templates['PLAN.md.tmpl'], {
     target: plan.target,
     source: sourceText(plan),
     policyVersion: plan.policyVersion,
@@ -140,4 +142,5 @@ export function renderPlanMarkdown(plan: Plan, templates: PlanTemplates): string
     risks: risks(plan).join('\n'),
     decisions: decisions(plan).join('\n'),
   });
+  return sources === '' ? body : `${body.trimEnd()}\n\n${sources}`;
 }

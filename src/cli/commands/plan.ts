@@ -147,6 +147,8 @@ function reportErrors(inventory: Inventory, ctx: CommandContext): void {
 
 /** Runs `podsec plan`; returns the exit code (3 when some inputs could not be read). */
 export async function run(flags: Record<string, unknown>, _args: string[], ctx: CommandContext): Promise<number> {
+  const { sourceFlags, readChart, sourceAugmenter } = await import('./plan-sources.js');
+  const sf = sourceFlags(flags);
   const evidenceFlags = checkEvidenceFlags(flags, ctx);
   const pinned = await versionOf(flags['version']);
   const { loadAnswersFile } = await import('../../files/answers-file.js');
@@ -154,7 +156,8 @@ export async function run(flags: Record<string, unknown>, _args: string[], ctx: 
   const target = targetOf(flags['target'], answers.target);
   const exempt = strings(flags['exempt']);
   const out = optString(flags['out']) ?? 'plans/podsec';
-  const { inventory, session } = await readInventory(flags, exempt, ctx);
+  const chart = sf.chart !== undefined ? await readChart({ ...sf, chart: sf.chart }, ctx) : undefined;
+  const { inventory, session } = chart !== undefined ? { inventory: chart.inventory, session: undefined } : await readInventory(flags, exempt, ctx);
   try {
     const empty = inventory.workloads.length === 0 && inventory.namespaces.length === 0;
     if (empty && inventory.errors.length === 0) throw new UserError('found no namespaces or workloads to plan', 'check the -f paths, or -n/--context for a live cluster');
@@ -168,7 +171,9 @@ export async function run(flags: Record<string, unknown>, _args: string[], ctx: 
     const evidenceFor =
       session !== undefined && evidenceFlags.evidence ? await liveEvidence(session, inventory, { flags: evidenceFlags, target, answers, policyVersion }, ctx) : undefined;
     const { writePlan } = await import('../../files/write-plan.js');
+    const sources = await sourceAugmenter(sf, inventory, chart, ctx);
     const { bundle, files } = await generatePlan(inventory, {
+      augment: sources.augment,
       target,
       answers,
       exempt,
@@ -181,6 +186,7 @@ export async function run(flags: Record<string, unknown>, _args: string[], ctx: 
     const { resolve } = await import('node:path');
     await writePlan(resolve(ctx.cwd, out), files, { force: flags['force'] === true });
     ctx.io.out(planSummaryText(bundle.plan, out.replace(/\/+$/, '')));
+    await sources.afterWrite();
     if (inventory.errors.length > 0) {
       reportErrors(inventory, ctx);
       ctx.io.err(`podsec: ${inventory.errors.length} input(s) could not be read or parsed; the plan covers the rest (exit 3)\n`);
