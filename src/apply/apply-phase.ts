@@ -8,7 +8,8 @@ import type { Plan } from '../plan/plan-schema.js';
 import { journalProblems } from './journal-model.js';
 import { applyLabelStep } from './label-step.js';
 import type { ApplyPorts } from './ports.js';
-import { outcome, targetOf, type Run, type RunOptions, type StepOutcome } from './run.js';
+import { checkAccess, liveVsJournal, recordReverted } from './live-check.js';
+import { lockRun, outcome, targetOf, type Run, type RunOptions, type StepOutcome } from './run.js';
 import { gateBlockers, isAutomatic, phaseSteps, type StepView } from './steps.js';
 import { applyWorkloadStep, rollbackWorkloadStep } from './workload-step.js';
 
@@ -37,6 +38,15 @@ export function phaseSummary(views: readonly StepView[]): string[] {
 export async function applyPhase(plan: Plan, phaseId: string, opts: RunOptions, ports: ApplyPorts): Promise<PhaseReport> {
   const phase = plan.phases.find((p) => p.id === phaseId);
   if (!phase) throw new UserError(`the plan has no phase "${phaseId}"`, `phases: ${plan.phases.map((p) => p.id).join(', ')}`);
+  const release = lockRun(ports, opts, `podsec apply --phase ${phase.id}`);
+  try {
+    return await applyLocked(plan, phase, opts, ports);
+  } finally {
+    release();
+  }
+}
+
+async function applyLocked(plan: Plan, phase: Plan['phases'][number], opts: RunOptions, ports: ApplyPorts): Promise<PhaseReport> {
   const entries = await ports.journal.read();
   const problems = journalProblems(entries);
   if (problems.length > 0 && !opts.force) {
@@ -48,6 +58,7 @@ export async function applyPhase(plan: Plan, phaseId: string, opts: RunOptions, 
   if (views.length === 0) return report;
 
   const todo: StepView[] = [];
+  const reverted = new Set<string>();
   for (const v of views) {
     if (!isAutomatic(v.step)) {
       const s = v.step;
@@ -55,8 +66,24 @@ export async function applyPhase(plan: Plan, phaseId: string, opts: RunOptions, 
       continue;
     }
     if (v.state.state === 'verified') {
-      report.outcomes.push(outcome(v, 'alreadyDone', 'already applied (journal)'));
-      continue;
+      // Trust the journal only once the live object agrees with it.
+      const live = await liveVsJournal(run, v);
+      if (live === 'inPlace') {
+        report.outcomes.push(outcome(v, 'alreadyDone', 'already applied (journal and live object agree)'));
+        continue;
+      }
+      if (live === 'missing') {
+        report.outcomes.push(outcome(v, 'failed', `${targetOf(v)} does not exist`));
+        continue;
+      }
+      if (live === 'changed' && !opts.force) {
+        report.outcomes.push(outcome(v, 'skipped', 'the live object differs from what podsec applied (changed outside podsec): inspect it, roll the phase back, or --force to apply again'));
+        continue;
+      }
+      if (live === 'reverted') {
+        opts.progress(`${phase.id}: ${targetOf(v)} was found reverted outside podsec; applying it again`);
+        reverted.add(v.id);
+      }
     }
     const blockers = gateBlockers(plan, phase, v.step.namespace, entries);
     if (blockers.length > 0 && !opts.force) {
@@ -66,13 +93,15 @@ export async function applyPhase(plan: Plan, phaseId: string, opts: RunOptions, 
     todo.push(v);
   }
   if (todo.length === 0) return report;
+  await checkAccess(run, todo, `apply phase ${phase.id}`);
 
   if (!opts.dryRun && !opts.assumeYes) {
     const ok = await opts.confirm({ message: `Apply phase ${phase.id} (${todo.length} change${todo.length === 1 ? '' : 's'})?`, details: phaseSummary(todo), default: false });
     if (!ok) throw new CancelledError('nothing was applied');
   }
 
-  for (const v of todo) {
+  for (const planned of todo) {
+    const v = reverted.has(planned.id) ? await recordReverted(run, planned) : planned;
     opts.progress(`${phase.id}: ${targetOf(v)}`);
     if (v.step.type === 'labels') {
       report.outcomes.push(await applyLabelStep(run, v));

@@ -40,6 +40,13 @@ export interface JournalEntry {
   user: string;
   /** Why it failed, or a note such as "found applied after an interruption". */
   message?: string;
+  /**
+   * A result that records what a read found, not a write (no intent precedes it): e.g. labels
+   * found already as before when rolling back, or a verified change found reverted outside podsec.
+   */
+  observed?: true;
+  /** An intent made while the step's change is in place (a deliberate re-apply, e.g. --force). */
+  again?: true;
 }
 
 /**
@@ -101,6 +108,25 @@ export function isDone(s: StepState): boolean {
   return s.state === 'applied' || s.state === 'verified';
 }
 
+/**
+ * The state the step's change started from: the `before` of the first apply intent since the
+ * step was last rolled back (a re-apply over an intermediate state keeps the original), or null.
+ */
+export function changeBase(entries: readonly JournalEntry[], step: string): ObjectState | null {
+  let base: ObjectState | null = null;
+  for (const e of [...entries].sort((a, b) => a.seq - b.seq)) {
+    if (e.step !== step) continue;
+    if (e.action === 'rollback' && e.status === 'rolledBack') base = null;
+    else if (e.action === 'apply' && e.status === 'intended' && base === null) base = e.before;
+  }
+  return base;
+}
+
+/** True for a result entry that records a read rather than a write (also in journals of older versions). */
+export function isObservation(e: JournalEntry): boolean {
+  return e.observed === true || (e.action === 'rollback' && e.status === 'rolledBack' && e.message === 'found as before');
+}
+
 /** The next sequence number. */
 export function nextSeq(entries: readonly JournalEntry[]): number {
   return entries.reduce((m, e) => Math.max(m, e.seq), 0) + 1;
@@ -120,13 +146,13 @@ export function journalProblems(entries: readonly JournalEntry[]): string[] {
     seqs.add(e.seq);
     const key = `${e.step}/${e.action}`;
     if (e.status === 'intended') {
-      if (e.action === 'apply' && inPlace.has(e.step)) problems.push(`seq ${e.seq}: ${e.step} applied again without a rollback`);
+      if (e.action === 'apply' && inPlace.has(e.step) && e.again !== true) problems.push(`seq ${e.seq}: ${e.step} applied again without a rollback`);
       open.set(key, e);
       continue;
     }
     const intent = open.get(key);
     const isVerifyAfterApply = e.status === 'verified' || (e.status === 'failed' && inPlace.has(e.step));
-    if (!intent && !isVerifyAfterApply) problems.push(`seq ${e.seq}: ${e.status} ${e.step} without an intent`);
+    if (!intent && !isVerifyAfterApply && !isObservation(e)) problems.push(`seq ${e.seq}: ${e.status} ${e.step} without an intent`);
     open.delete(key);
     if (e.action === 'apply' && (e.status === 'applied' || e.status === 'verified')) inPlace.add(e.step);
     if (e.action === 'apply' && e.status === 'failed' && e.after !== null) inPlace.add(e.step);

@@ -4,7 +4,7 @@
 
 import type { PlanStep } from '../plan/plan-schema.js';
 import { describeLabelDifferences, enforceGate, labelDifferences, psaMergePatch, psaOnly, sameLabels } from './checks.js';
-import type { JournalEntry } from './journal-model.js';
+import { changeBase, type JournalEntry } from './journal-model.js';
 import type { LiveNamespace } from './ports.js';
 import { outcome, proceedDespite, record, type Run, type StepOutcome } from './run.js';
 import type { StepView } from './steps.js';
@@ -31,7 +31,7 @@ export async function applyLabelStep(run: Run, view: StepView): Promise<StepOutc
       if (run.opts.dryRun) return outcome(view, 'alreadyDone', 'labels are already as planned');
       const note = view.state.state === 'inDoubt' ? 'found applied after an interruption' : 'found as planned';
       const intent = view.state.state === 'inDoubt' ? view.state.last : undefined;
-      await record(run, { view, action: 'apply', status: 'verified', before: intent?.before ?? labelsState(step.before), after: labelsState(live.labels), resourceVersionAfter: live.resourceVersion, message: note });
+      await record(run, { view, action: 'apply', status: 'verified', before: intent?.before ?? labelsState(step.before), after: labelsState(live.labels), resourceVersionAfter: live.resourceVersion, message: note, observed: intent === undefined });
       return outcome(view, 'alreadyDone', note);
     }
   }
@@ -62,14 +62,18 @@ export async function applyLabelStep(run: Run, view: StepView): Promise<StepOutc
   }
   if (run.opts.dryRun) return outcome(view, 'wouldApply', `would set ${describePatch(patch)}`, details);
 
-  await record(run, { view, action: 'apply', status: 'intended', before: labelsState(live.labels), after: labelsState(step.after), resourceVersionBefore: live.resourceVersion });
-  const res = await writeLabels(run, step.namespace, patch, live, step.after, step.before);
+  // A re-apply over a change in place keeps the state the change started from, so a rollback
+  // restores that and not an intermediate one.
+  const base = changeBase(run.entries, view.id);
+  const before = base?.type === 'labels' ? base : labelsState(live.labels);
+  await record(run, { view, action: 'apply', status: 'intended', before, after: labelsState(step.after), resourceVersionBefore: live.resourceVersion });
+  const res = await writeLabels(run, step.namespace, patch, live, step.after, live.labels);
   if (res.kind !== 'written') {
     const message = res.kind === 'changed' ? res.message : `write failed: ${errorText(res.error)}`;
-    await record(run, { view, action: 'apply', status: 'failed', before: labelsState(live.labels), after: null, message });
+    await record(run, { view, action: 'apply', status: 'failed', before, after: null, message });
     return outcome(view, 'failed', message);
   }
-  return verifyLabels(run, view, labelsState(live.labels), step.after, 'apply', res.note);
+  return verifyLabels(run, view, before, step.after, 'apply', res.note);
 }
 
 /** Patches labels; a lost response or conflict is settled by reading the namespace again. */
@@ -79,9 +83,9 @@ function writeLabels(run: Run, ns: string, patch: Record<string, string | null>,
     write: async (rv) => (await run.ports.cluster.patchNamespaceLabels(ns, patch, rv, false)).value,
     standing: async () => {
       const now = await run.ports.cluster.readNamespace(ns);
-      if (!now) return { standing: 'missing', resourceVersion: '' };
+      if (!now) return { standing: 'missing', resourceVersion: '', value: null };
       const standing = sameLabels(now.labels, to) ? 'after' : sameLabels(now.labels, from) ? 'before' : 'other';
-      return { standing, resourceVersion: now.resourceVersion };
+      return { standing, resourceVersion: now.resourceVersion, value: now };
     },
   });
 }
@@ -99,8 +103,11 @@ async function verifyLabels(
   const after = back ? labelsState(back.labels) : null;
   const rvAfter = back?.resourceVersion;
   if (!back || !sameLabels(back.labels, expected)) {
+    // The labels were written (the write was settled by reading) and changed again since: record
+    // what podsec wrote, never the intermediate state, so a rollback compares against it and
+    // restores the state the change started from.
     const message = `read-back shows other labels than written${back ? `: ${describePatch(psaOnly(back.labels))}` : ''}`;
-    await record(run, { view, action, status: 'failed', before, after, resourceVersionAfter: rvAfter, message });
+    await record(run, { view, action, status: 'failed', before, after: labelsState(expected), resourceVersionAfter: rvAfter, message });
     return outcome(view, 'failed', message);
   }
   const status = action === 'apply' ? 'verified' : 'rolledBack';
@@ -117,7 +124,7 @@ export async function rollbackLabelStep(run: Run, view: StepView, applied: Journ
   if (!live) return outcome(view, 'failed', `namespace ${step.namespace} does not exist`);
   if (sameLabels(live.labels, before)) {
     if (run.opts.dryRun) return outcome(view, 'alreadyDone', 'labels are already as before the phase');
-    await record(run, { view, action: 'rollback', status: 'rolledBack', before: labelsState(live.labels), after: labelsState(live.labels), message: 'found as before' });
+    await record(run, { view, action: 'rollback', status: 'rolledBack', before: labelsState(live.labels), after: labelsState(live.labels), message: 'found as before', observed: true });
     return outcome(view, 'alreadyDone', 'labels were already as before the phase');
   }
   const changed = labelDifferences(after, live.labels);

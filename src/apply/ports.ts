@@ -54,12 +54,26 @@ export interface ApplyCluster {
   ownerOfPod(namespace: string, pod: string): Promise<string | null>;
   /** Follows the rollout of a patched workload until done, failed, or the timeout. */
   followRollout(ref: WorkloadRef, patched: LiveObject, progress: (line: string) => void): Promise<RolloutResult>;
+  /**
+   * Asks the API server once whether this user may patch these objects (and dry-run patches,
+   * which are authorized alike); returns one line per missing permission, empty when allowed or
+   * when the server cannot tell.
+   */
+  missingAccess?(targets: readonly AccessTarget[]): Promise<string[]>;
 }
 
-/** The append-only journal of a plan directory. `append` returns once the entry is on disk. */
+/** An object a phase writes: a namespace (its labels) or a workload. */
+export type AccessTarget = { kind: 'Namespace'; name: string } | WorkloadRef;
+
+/**
+ * The append-only journal of a plan directory. `append` returns once the entry is durably on
+ * disk and throws (stopping the run) when it cannot be. `lock` takes the exclusive lock for one
+ * writing run and returns its release; it throws naming the holder when another run has it.
+ */
 export interface JournalPort {
   read(): Promise<JournalEntry[]>;
   append(entry: JournalEntry): Promise<void>;
+  lock?(command: string): () => void;
 }
 
 /** A yes/no question; `details` are shown before it. Resolves false when declined. */

@@ -4,10 +4,11 @@
 
 import { CancelledError, UserError } from '../errors.js';
 import type { Plan } from '../plan/plan-schema.js';
-import { isInPlace, journalProblems, type JournalEntry } from './journal-model.js';
+import { changeBase, isInPlace, journalProblems, type JournalEntry } from './journal-model.js';
+import { checkAccess } from './live-check.js';
 import { rollbackLabelStep } from './label-step.js';
 import type { ApplyPorts } from './ports.js';
-import { outcome, targetOf, type Run, type RunOptions, type StepOutcome } from './run.js';
+import { lockRun, outcome, targetOf, type Run, type RunOptions, type StepOutcome } from './run.js';
 import { laterInPlace, phaseSteps, type StepView } from './steps.js';
 import { rollbackWorkloadStep } from './workload-step.js';
 import type { PhaseReport } from './apply-phase.js';
@@ -22,7 +23,10 @@ export function rollbackOrder(views: readonly StepView[], entries: readonly Jour
   const out: { view: StepView; applied: JournalEntry }[] = [];
   for (const v of views) {
     const inPlace = isInPlace(v.state) || v.state.state === 'inDoubt' || v.state.state === 'rollbackInDoubt';
-    const applied = appliedEntry(entries, v.id) ?? (v.state.state === 'inDoubt' ? v.state.last : undefined);
+    const found = appliedEntry(entries, v.id) ?? (v.state.state === 'inDoubt' ? v.state.last : undefined);
+    // Restore the state the change started from, even when it was re-applied over a later one.
+    const base = changeBase(entries, v.id);
+    const applied = found && base ? { ...found, before: base } : found;
     if (inPlace && applied) out.push({ view: v, applied });
   }
   return out.sort((a, b) => b.applied.seq - a.applied.seq);
@@ -32,6 +36,15 @@ export function rollbackOrder(views: readonly StepView[], entries: readonly Jour
 export async function rollbackPhase(plan: Plan, phaseId: string, opts: RunOptions, ports: ApplyPorts): Promise<PhaseReport> {
   const phase = plan.phases.find((p) => p.id === phaseId);
   if (!phase) throw new UserError(`the plan has no phase "${phaseId}"`, `phases: ${plan.phases.map((p) => p.id).join(', ')}`);
+  const release = lockRun(ports, opts, `podsec rollback --phase ${phase.id}`);
+  try {
+    return await rollbackLocked(plan, phase, opts, ports);
+  } finally {
+    release();
+  }
+}
+
+async function rollbackLocked(plan: Plan, phase: Plan['phases'][number], opts: RunOptions, ports: ApplyPorts): Promise<PhaseReport> {
   const entries = await ports.journal.read();
   const problems = journalProblems(entries);
   if (problems.length > 0 && !opts.force) {
@@ -50,6 +63,7 @@ export async function rollbackPhase(plan: Plan, phaseId: string, opts: RunOption
     todo.push(item);
   }
   if (todo.length === 0) return report;
+  await checkAccess(run, todo.map((t) => t.view), `roll back phase ${phase.id}`);
   if (!opts.dryRun && !opts.assumeYes) {
     const details = todo.map((t) => `${targetOf(t.view)}: restore the state recorded at ${t.applied.time}`);
     const ok = await opts.confirm({ message: `Roll back phase ${phase.id} (${todo.length} change${todo.length === 1 ? '' : 's'})?`, details, default: false });

@@ -3,7 +3,7 @@
 
 import { InternalError } from '../errors.js';
 import type { Plan } from '../plan/plan-schema.js';
-import { nextSeq, type EntryStatus, type JournalAction, type JournalEntry, type ObjectState } from './journal-model.js';
+import { isInPlace, nextSeq, stepState, type EntryStatus, type JournalAction, type JournalEntry, type ObjectState } from './journal-model.js';
 import type { ApplyPorts, Confirm } from './ports.js';
 import type { StepView } from './steps.js';
 
@@ -76,6 +76,8 @@ export interface EntryInput {
   resourceVersionBefore?: string | undefined;
   resourceVersionAfter?: string | undefined;
   message?: string;
+  /** The entry records a read, not a write. */
+  observed?: boolean;
 }
 
 /** Appends one entry (on disk before this resolves) and keeps it in `run.entries`. */
@@ -102,9 +104,17 @@ export async function record(run: Run, input: EntryInput): Promise<JournalEntry>
   if (input.resourceVersionBefore !== undefined) entry.resourceVersionBefore = input.resourceVersionBefore;
   if (input.resourceVersionAfter !== undefined) entry.resourceVersionAfter = input.resourceVersionAfter;
   if (input.message !== undefined) entry.message = input.message;
+  if (input.observed) entry.observed = true;
+  if (input.status === 'intended' && input.action === 'apply' && isInPlace(stepState(run.entries, input.view.id))) entry.again = true;
   await run.ports.journal.append(entry);
   run.entries.push(entry);
   return entry;
+}
+
+/** Takes the journal lock for a writing run (none for a dry run); returns its release. */
+export function lockRun(ports: ApplyPorts, opts: RunOptions, command: string): () => void {
+  if (opts.dryRun || !ports.journal.lock) return () => {};
+  return ports.journal.lock(command);
 }
 
 /** `namespace shop` or `Deployment shop/vote`. */

@@ -43,9 +43,9 @@ export function nextPhase(plan: Plan, entries: readonly JournalEntry[], namespac
 }
 
 /** The phase whose changes were applied most recently and are still in place (rollback default). */
-export function lastAppliedPhase(plan: Plan, entries: readonly JournalEntry[]): PlanPhase | null {
+export function lastAppliedPhase(plan: Plan, entries: readonly JournalEntry[], namespaces?: readonly string[]): PlanPhase | null {
   const inPlace = (p: PlanPhase) =>
-    phaseSteps(p, entries).some((v) => isInPlace(v.state) || v.state.state === 'inDoubt' || v.state.state === 'rollbackInDoubt');
+    phaseSteps(p, entries, namespaces).some((v) => isInPlace(v.state) || v.state.state === 'inDoubt' || v.state.state === 'rollbackInDoubt');
   for (const p of [...plan.phases].reverse()) if (inPlace(p)) return p;
   return null;
 }

@@ -6,7 +6,7 @@
 import { compareLevels, evaluatePod, extractPodTemplate, type Level } from '../policy/index.js';
 import type { PlanStep, PlanWorkload } from '../plan/plan-schema.js';
 import { podSecurityWarnings } from './checks.js';
-import type { JournalEntry, ObjectState } from './journal-model.js';
+import { changeBase, type JournalEntry, type ObjectState } from './journal-model.js';
 import type { LiveObject, RolloutResult, WorkloadRef } from './ports.js';
 import { outcome, proceedDespite, record, sameJson, valueAt, type Run, type StepOutcome } from './run.js';
 import type { StepView } from './steps.js';
@@ -105,11 +105,13 @@ export async function applyWorkloadStep(run: Run, view: StepView): Promise<{ out
   const expected = templateOf(dry.value.object)?.raw;
   if (run.opts.dryRun) return done(outcome(view, 'wouldApply', `would patch (${step.file}); the server-side dry-run drew no PodSecurity warning at ${level}`));
 
-  const before = templateState(t.raw);
+  // A re-apply over a change in place keeps the template the change started from.
+  const base = changeBase(run.entries, view.id);
+  const before = base?.type === 'template' ? base : templateState(t.raw);
   await record(run, { view, action: 'apply', status: 'intended', before, after: templateState(expected), resourceVersionBefore: live.resourceVersion });
   const res = await checkedWrite({
     resourceVersion: live.resourceVersion,
-    write: async (rv) => (await run.ports.cluster.patchWorkload(ref, patch, rv, false)).value,
+    write: (rv) => run.ports.cluster.patchWorkload(ref, patch, rv, false),
     standing: () => standing(run, ref, expected, t.raw),
   });
   if (res.kind !== 'written') {
@@ -117,21 +119,19 @@ export async function applyWorkloadStep(run: Run, view: StepView): Promise<{ out
     await record(run, { view, action: 'apply', status: 'failed', before, after: null, message });
     return done(outcome(view, 'failed', message));
   }
-  const written = res.value ?? (await run.ports.cluster.readWorkload(ref));
-  if (!written) {
-    await record(run, { view, action: 'apply', status: 'failed', before, after: null, message: 'the object disappeared after the write' });
-    return done(outcome(view, 'failed', 'the object disappeared after the write'));
-  }
+  // The object as read back after the write (never the response body, which may be lost or wrong).
+  const written = res.value;
   const after = templateOf(written.object)?.raw;
   await record(run, { view, action: 'apply', status: 'applied', before, after: templateState(after), resourceVersionBefore: live.resourceVersion, resourceVersionAfter: written.resourceVersion, ...(res.note ? { message: res.note } : {}) });
   return follow(run, view, before, written, res.note);
 }
 
-async function standing(run: Run, ref: WorkloadRef, after: unknown, before: unknown) {
+/** Where the live workload stands between the template `before` a write and the one `after` it. */
+export async function standing(run: Run, ref: WorkloadRef, after: unknown, before: unknown) {
   const now = await run.ports.cluster.readWorkload(ref);
-  if (!now) return { standing: 'missing' as const, resourceVersion: '' };
+  if (!now) return { standing: 'missing' as const, resourceVersion: '', value: null };
   const raw = templateOf(now.object)?.raw;
-  return { standing: sameJson(raw, after) ? ('after' as const) : sameJson(raw, before) ? ('before' as const) : ('other' as const), resourceVersion: now.resourceVersion };
+  return { standing: sameJson(raw, after) ? ('after' as const) : sameJson(raw, before) ? ('before' as const) : ('other' as const), resourceVersion: now.resourceVersion, value: now };
 }
 
 /** Follows the rollout and records verified or failed. */
@@ -161,7 +161,7 @@ export async function rollbackWorkloadStep(run: Run, view: StepView, applied: Jo
   if (!t) return outcome(view, 'failed', 'the object has no pod template');
   if (sameJson(t.raw, before)) {
     if (run.opts.dryRun) return outcome(view, 'alreadyDone', 'the template is already as before the phase');
-    await record(run, { view, action: 'rollback', status: 'rolledBack', before: templateState(t.raw), after: templateState(t.raw), message: 'found as before' });
+    await record(run, { view, action: 'rollback', status: 'rolledBack', before: templateState(t.raw), after: templateState(t.raw), message: 'found as before', observed: true });
     return outcome(view, 'alreadyDone', 'the template was already as before the phase');
   }
   if (!sameJson(t.raw, after)) {
@@ -178,7 +178,7 @@ export async function rollbackWorkloadStep(run: Run, view: StepView, applied: Jo
   await record(run, { view, action: 'rollback', status: 'intended', before: cur, after: templateState(before), resourceVersionBefore: live.resourceVersion });
   const res = await checkedWrite({
     resourceVersion: live.resourceVersion,
-    write: async () => (await run.ports.cluster.replaceTemplate(ref, t.path, t.raw, before, false)).value,
+    write: () => run.ports.cluster.replaceTemplate(ref, t.path, t.raw, before, false),
     standing: () => standing(run, ref, before, t.raw),
   });
   if (res.kind !== 'written') {
@@ -186,13 +186,9 @@ export async function rollbackWorkloadStep(run: Run, view: StepView, applied: Jo
     await record(run, { view, action: 'rollback', status: 'failed', before: cur, after: null, message });
     return outcome(view, 'failed', message);
   }
-  const back = res.value ?? (await run.ports.cluster.readWorkload(ref));
-  const now = back ? templateOf(back.object)?.raw : undefined;
-  if (!sameJson(now, before)) {
-    await record(run, { view, action: 'rollback', status: 'failed', before: cur, after: templateState(now), message: 'read-back differs from the recorded template' });
-    return outcome(view, 'failed', 'read-back differs from the recorded template');
-  }
-  await record(run, { view, action: 'rollback', status: 'rolledBack', before: cur, after: templateState(now), resourceVersionAfter: back?.resourceVersion });
-  const r = back ? await run.ports.cluster.followRollout(ref, back, run.opts.progress) : undefined;
-  return outcome(view, 'rolledBack', `restored the previous pod template${r ? `; ${r.message}` : ''}`);
+  const back = res.value;
+  const now = templateOf(back.object)?.raw;
+  await record(run, { view, action: 'rollback', status: 'rolledBack', before: cur, after: templateState(now), resourceVersionAfter: back.resourceVersion, ...(res.note ? { message: res.note } : {}) });
+  const r = await run.ports.cluster.followRollout(ref, back, run.opts.progress);
+  return outcome(view, 'rolledBack', `restored the previous pod template; ${r.message}${res.note ? ` (${res.note})` : ''}`);
 }

@@ -68,7 +68,14 @@ export async function openApplySession(args: string[], f: ApplyFlags, ctx: Comma
   const dir = args[0];
   if (!dir) throw new UsageError(`podsec ${command} needs the plan directory`, `podsec ${command} plans/podsec`);
   const plan = await readPlan(dir);
-  const session = await connect({ ...(f.kubeconfig !== undefined ? { kubeconfig: f.kubeconfig } : {}), ...(f.context !== undefined ? { context: f.context } : {}), newestPolicyMinor: NEWEST_MINOR }, ctx);
+  const requestMs = Number(ctx.env['PODSEC_TEST_REQUEST_TIMEOUT_MS'] ?? '0');
+  const client = {
+    // Retries are progress: an API server restarting shows as retries, not as a silent pause.
+    onRetry: (r: { method: string; path: string; attempt: number; delayMs: number; reason: string }) =>
+      ctx.io.err(`API server: ${r.method} ${r.path.split('?')[0]} failed (${r.reason}); retry ${r.attempt} in ${(r.delayMs / 1000).toFixed(1)} s\n`),
+    ...(requestMs > 0 ? { timeoutMs: requestMs } : {}),
+  };
+  const session = await connect({ ...(f.kubeconfig !== undefined ? { kubeconfig: f.kubeconfig } : {}), ...(f.context !== undefined ? { context: f.context } : {}), client, newestPolicyMinor: NEWEST_MINOR }, ctx);
   if (plan.cluster && (plan.cluster.server !== session.server || plan.cluster.context !== session.context)) {
     const what = `the plan was made for context "${plan.cluster.context}" (${plan.cluster.server}), but the current one is "${session.context}" (${session.server})`;
     if (!f.force) {

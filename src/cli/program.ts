@@ -137,6 +137,7 @@ export function buildProgram(
     .description("undo a phase from the plan's journal, newest change first")
     .argument('<dir>', 'plan directory')
     .option('--phase <id>', 'phase to roll back (default: the last applied)')
+    .option('--namespace <ns>', 'limit to these namespaces (repeatable)', collect, [])
     .option('--kubeconfig <path>', 'kubeconfig file')
     .option('--context <name>', 'kubeconfig context')
     .option('--yes', 'do not ask for confirmation', false)

@@ -3,7 +3,7 @@
 // concurrent change is a 409 conflict rather than a lost update; every write can be a dry run.
 
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { ApplyCluster, LiveNamespace, LiveObject, WorkloadRef } from '../apply/ports.js';
+import type { AccessTarget, ApplyCluster, LiveNamespace, LiveObject, WorkloadRef } from '../apply/ports.js';
 import { parseWarningHeader } from '../inventory/psa-warnings.js';
 import { CancelledError } from '../errors.js';
 import type { KubeClient } from './client.js';
@@ -120,5 +120,51 @@ export function applyCluster(client: KubeClient, kc: KubeConfig, opts: ApplyClus
     followRollout(ref, patched, progress) {
       return followRollout(client, kc, ref, patched, opts.rollout, progress);
     },
+    missingAccess(targets) {
+      return missingAccess(client, targets);
+    },
   };
+}
+
+interface ResourceAttributes {
+  verb: string;
+  group: string;
+  resource: string;
+  namespace?: string;
+  name?: string;
+}
+
+/** The get and patch a write of each target needs, one SelfSubjectAccessReview each (deduplicated). */
+export async function missingAccess(client: KubeClient, targets: readonly AccessTarget[]): Promise<string[]> {
+  const checks = new Map<string, ResourceAttributes>();
+  for (const t of targets) {
+    for (const verb of ['get', 'patch']) {
+      let a: ResourceAttributes;
+      if (t.kind === 'Namespace') a = { verb, group: '', resource: 'namespaces', name: t.name };
+      else {
+        const ref = t as WorkloadRef;
+        const r = WORKLOAD_KINDS.find((k) => k.kind === ref.kind && k.apiVersion === ref.apiVersion) ?? WORKLOAD_KINDS.find((k) => k.kind === ref.kind);
+        if (!r) continue;
+        a = { verb, group: r.apiVersion.includes('/') ? r.apiVersion.split('/')[0]! : '', resource: r.plural, namespace: ref.namespace };
+      }
+      checks.set(JSON.stringify(a), a);
+    }
+  }
+  const missing: string[] = [];
+  for (const a of checks.values()) {
+    try {
+      const res = await client.post<{ status?: { allowed?: boolean } }>('/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SelfSubjectAccessReview',
+        spec: { resourceAttributes: a },
+      });
+      if (res.body.status?.allowed === true) continue;
+      const what = `${a.verb} ${a.resource}${a.group ? `.${a.group}` : ''}`;
+      missing.push(a.name !== undefined ? `${what} "${a.name}"` : `${what} in namespace "${a.namespace}"`);
+    } catch (err) {
+      if (err instanceof CancelledError) throw err;
+      return []; // the server cannot tell (old server, or no review API): the writes will say
+    }
+  }
+  return missing;
 }

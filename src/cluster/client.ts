@@ -8,7 +8,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { CancelledError } from '../errors.js';
-import { ApiResponseError, RequestTimeoutError, isRetryable } from './errors.js';
+import { ApiResponseError, RequestTimeoutError, isConnectionLoss, isRetryable, networkCode } from './errors.js';
 
 export interface KubeClientOptions {
   /** Per-request timeout (default 30 s). */
@@ -18,6 +18,12 @@ export interface KubeClientOptions {
   /** First backoff delay (default 250 ms), doubled per attempt up to maxDelayMs (default 8 s). */
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /**
+   * Once the server has answered at least once, how long a refused or lost connection (an API
+   * server restarting) is retried with backoff before the request fails (default 60 s). Before
+   * the first answer a refused connection fails at once: the address is likely wrong.
+   */
+  outageMs?: number;
   /** Parallel connections (default 8). */
   maxSockets?: number;
   signal?: AbortSignal;
@@ -45,6 +51,9 @@ export class KubeClient {
   private readonly retries: number;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
+  private readonly outageMs: number;
+  /** The server has answered (any status): a refused connection now means it is restarting. */
+  private reached = false;
 
   private constructor(
     private readonly kc: KubeConfig,
@@ -56,6 +65,7 @@ export class KubeClient {
     this.retries = opts.retries ?? 5;
     this.baseDelayMs = opts.baseDelayMs ?? 250;
     this.maxDelayMs = opts.maxDelayMs ?? 8_000;
+    this.outageMs = opts.outageMs ?? 60_000;
   }
 
   /** Builds the TLS agent once from the kubeconfig (CA, client cert, skip-verify, proxy). */
@@ -111,6 +121,7 @@ export class KubeClient {
     const fullPath = qs ? `${path}?${qs}` : path;
     const payload = body === undefined ? undefined : JSON.stringify(body);
     let refreshedAuth = false;
+    let lostSince: number | undefined;
     for (let attempt = 0; ; attempt++) {
       this.throwIfAborted();
       try {
@@ -123,11 +134,15 @@ export class KubeClient {
           await this.refreshHeaders(true);
           continue;
         }
-        if (!isRetryable(err) || attempt >= this.retries) throw err;
+        if (this.reached && isConnectionLoss(err)) {
+          // The server answered before: it is restarting or a proxy lost it. Bounded by time.
+          lostSince ??= Date.now();
+          if (Date.now() - lostSince >= this.outageMs) throw err;
+        } else if (!isRetryable(err) || attempt >= this.retries) throw err;
         const retryAfter = err instanceof ApiResponseError ? err.retryAfterSeconds : undefined;
         const backoff = Math.min(this.baseDelayMs * 2 ** attempt, this.maxDelayMs);
         const delayMs = retryAfter !== undefined ? Math.min(retryAfter * 1000, this.maxDelayMs * 4) : backoff * (0.5 + Math.random() / 2);
-        const reason = err instanceof ApiResponseError ? String(err.status) : err instanceof Error ? err.name : 'error';
+        const reason = err instanceof ApiResponseError ? String(err.status) : (networkCode(err) ?? (err instanceof Error ? err.name : 'error'));
         this.opts.onRetry?.({ method, path: fullPath, attempt: attempt + 1, delayMs, reason });
         await this.sleep(delayMs);
       }
@@ -181,6 +196,7 @@ export class KubeClient {
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);
         res.on('end', () => {
+          this.reached = true;
           const status = res.statusCode ?? 0;
           const text = Buffer.concat(chunks).toString('utf8');
           if (status >= 200 && status < 300) {

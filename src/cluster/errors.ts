@@ -48,6 +48,12 @@ export function networkCode(err: unknown): string | undefined {
   return undefined;
 }
 
+/** A connection refused or lost: the API server restarting, or a load balancer in front of it. */
+export function isConnectionLoss(err: unknown): boolean {
+  const code = networkCode(err);
+  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EPIPE';
+}
+
 /** True for failures worth retrying: throttling, server errors, dropped connections, timeouts. */
 export function isRetryable(err: unknown): boolean {
   if (err instanceof ApiResponseError) return err.status === 429 || (err.status >= 500 && err.status !== 501);
@@ -84,6 +90,8 @@ export function toClusterError(err: unknown, server: string, what: string): Clus
   return new ClusterError('unreachable', `request to ${server} failed: ${msg}`, 'check the kubeconfig and that the cluster is reachable');
 }
 
+const WRITES = new Set(['PATCH', 'PUT', 'DELETE', 'POST']);
+
 function fromStatus(err: ApiResponseError, server: string, what: string): ClusterError {
   const kind: ClusterErrorKind =
     err.status === 401
@@ -106,7 +114,14 @@ function fromStatus(err: ApiResponseError, server: string, what: string): Cluste
     case 'unauthorized':
       return new ClusterError(kind, `the API server at ${server} rejected the credentials (401 Unauthorized)`, 'log in again or refresh the token (e.g. re-run your cloud CLI login), then retry', 401);
     case 'forbidden':
-      return new ClusterError(kind, `not allowed to ${what} (403 Forbidden)`, `ask for RBAC that allows it: kubectl apply -f templates/rbac/podsec-reader.yaml`, 403);
+      return new ClusterError(
+        kind,
+        `not allowed to ${what} (403 Forbidden)`,
+        WRITES.has(err.method)
+          ? 'ask for RBAC that allows it: kubectl apply -f templates/rbac/podsec-reader.yaml -f templates/rbac/podsec-applier.yaml, and bind podsec-applier with podsec-reader'
+          : 'ask for RBAC that allows it: kubectl apply -f templates/rbac/podsec-reader.yaml',
+        403,
+      );
     case 'tooManyRequests':
       return new ClusterError(kind, `the API server kept throttling requests (${what})`, 'retry later, or scan fewer namespaces with -n', 429);
     case 'timeout':

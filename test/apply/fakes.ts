@@ -8,7 +8,7 @@ import type { Plan, PlanPhase } from '../../src/plan/plan-schema.js';
 
 const P = 'pod-security.kubernetes.io/';
 
-export type Fault = 'lostResponse' | 'conflictBeforeWrite' | 'serverErrorBeforeWrite';
+export type Fault = 'lostResponse' | 'conflictBeforeWrite' | 'serverErrorBeforeWrite' | 'fakeSuccess';
 
 export class FakeCluster implements ApplyCluster {
   rv = 1;
@@ -17,6 +17,8 @@ export class FakeCluster implements ApplyCluster {
   writes: string[] = [];
   dryRuns: string[] = [];
   faults: Fault[] = [];
+  /** Called after each real write (tests change the object behind podsec's back). */
+  afterWrite?: (name: string) => void;
   /** Warnings the next enforce dry-run returns, per namespace. */
   warnings = new Map<string, string[]>();
 
@@ -41,6 +43,7 @@ export class FakeCluster implements ApplyCluster {
     }
     if (fault === 'serverErrorBeforeWrite') throw new ClusterError('server', 'internal error');
     if (ns.resourceVersion !== resourceVersion) throw new ClusterError('conflict', 'the object has been modified');
+    const before = ns.labels;
     const labels = { ...ns.labels };
     for (const [k, v] of Object.entries(patch)) {
       if (v === null) delete labels[k];
@@ -49,7 +52,14 @@ export class FakeCluster implements ApplyCluster {
     ns.labels = labels;
     ns.resourceVersion = String(this.rv++);
     this.writes.push(name);
+    this.afterWrite?.(name);
     if (fault === 'lostResponse') throw new ClusterError('unreachable', 'connection reset');
+    if (fault === 'fakeSuccess') {
+      // A 200 that never reached the server: undo the write.
+      ns.labels = before;
+      this.writes.pop();
+      return { value: { labels: { ...labels }, resourceVersion: ns.resourceVersion }, warnings: [] };
+    }
     return { value: { labels: { ...labels }, resourceVersion: ns.resourceVersion }, warnings: [] };
   }
   async readWorkload() {

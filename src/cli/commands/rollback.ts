@@ -1,4 +1,4 @@
-// Shell: `podsec rollback DIR [--phase ID] [--yes] [--dry-run] [--force]`: restores the state a
+// Shell: `podsec rollback DIR [--phase ID] [--namespace NS] [--yes] [--dry-run] [--force]`: restores the state a
 // phase recorded in the journal, newest change first (src/apply/rollback-phase.ts).
 
 import { rollbackPhase } from '../../apply/rollback-phase.js';
@@ -13,7 +13,7 @@ export async function run(flags: Record<string, unknown>, args: string[], ctx: C
   const s = await openApplySession(args, f, ctx, 'rollback');
   try {
     const entries = await s.ports.journal.read();
-    const phase = f.phase ?? lastAppliedPhase(s.plan, entries)?.id;
+    const phase = f.phase ?? lastAppliedPhase(s.plan, entries, f.namespace)?.id;
     if (!phase) {
       ctx.io.out('nothing to roll back: the journal records no applied change\n');
       return EXIT.ok;
