@@ -1,7 +1,8 @@
 // Bundles src/cli.tsx into dist/cli.js (settings proven in shared docs/stack.md). Code splitting
 // keeps each lazily imported command in its own chunk, so `podsec --help` parses a small entry
 // file instead of the whole program (Ink, the Kubernetes client, zod, ...).
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
@@ -22,11 +23,12 @@ const yogaWithoutFetch = {
   },
 };
 
-rmSync('dist', { recursive: true, force: true });
+const outdir = resolve('dist');
 
-await build({
+const result = await build({
+  write: false,
   entryPoints: ['src/cli.tsx'],
-  outdir: 'dist',
+  outdir,
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
@@ -45,3 +47,26 @@ await build({
   plugins: [yogaWithoutFetch],
   logLevel: 'warning',
 });
+
+// dist/ is never deleted or half-written, so `npm test` can rebuild it while other processes (a
+// concurrent test run, a running `podsec`) use it: each file is written to a temp name beside it
+// and renamed into place (atomic), chunks before the entry that imports them; files the new build
+// no longer produces are removed last. Leftover temp files of a crashed build are removed once
+// they are a minute old.
+const TMP = `.tmp-${process.pid}-`;
+const written = new Set();
+const files = [...result.outputFiles].sort((a, b) => Number(a.path.includes('/chunks/') === false) - Number(b.path.includes('/chunks/') === false));
+for (const f of files) {
+  mkdirSync(dirname(f.path), { recursive: true });
+  const tmp = join(dirname(f.path), `${TMP}${f.path.split('/').pop()}`);
+  writeFileSync(tmp, f.contents);
+  renameSync(tmp, f.path);
+  written.add(f.path);
+}
+const walk = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+for (const p of walk(outdir)) {
+  if (written.has(p)) continue;
+  const name = relative(outdir, p);
+  if (/(^|\/)\.tmp-\d+-/.test(name) && Date.now() - statSync(p, { throwIfNoEntry: false })?.mtimeMs < 60_000) continue; // another build's
+  rmSync(p, { force: true });
+}

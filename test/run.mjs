@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: builds (or reuses) the kube binaries, runs every vitest project, and ends with the
 // plain summary line `N passed, N failed[, N skipped]` that CI reads.
-// PODSEC_SKIP_INTEGRATION=1 runs the unit project only (no Go build, no control plane).
+// PODSEC_SKIP_INTEGRATION=1 runs the unit project only (no kube build, no control plane; the
+// small oracle build still runs).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 
@@ -14,6 +15,19 @@ const bundle = spawnSync('node', ['build.mjs'], { stdio: 'inherit' });
 if (bundle.status !== 0) {
   console.log('0 passed, 1 failed');
   process.exit(1);
+}
+
+// The differential oracle (upstream PodSecurity in Go, test/kube/oracle): unit tests compare the
+// engine with it. Built from Go modules once per machine, cached like the kube binaries.
+if (!env.PODSEC_ORACLE_BIN) {
+  const oracle = spawnSync('bash', ['test/kube/build.sh', 'oracle'], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  if (oracle.status !== 0) {
+    process.stderr.write(oracle.stdout ?? '');
+    process.stderr.write('podsec test: building the oracle failed (see above; it needs Go and the Go module proxy, test/kube/BUILD.md)\n');
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+  env.PODSEC_ORACLE_BIN = `${oracle.stdout.trim().split('\n').pop()}/oracle`;
 }
 
 if (!unitOnly && !env.PODSEC_KUBE_BIN) {

@@ -17,7 +17,7 @@ function podContext(pod: PodLike, isPod: boolean): PodContext {
     annotations,
     spec,
     podSC: obj(spec['securityContext']),
-    containers: visitedContainers(spec, isPod),
+    containers: visitedContainers(spec, isPod, annotations),
     windows: obj(spec['os'])?.['name'] === 'windows',
     hostUsersFalse: spec['hostUsers'] === false,
   };

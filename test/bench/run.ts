@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { evaluatePod, extractPodTemplate } from '../../src/policy/index.js';
 import type { PodLike } from '../../src/policy/index.js';
-import { sharedPath } from '../helpers/shared.js';
+import { psaFixturesDir, REALWORLD_DIR } from '../helpers/corpora.js';
 import { generateManifests } from './generate.js';
 import { benchStartup } from './startup.js';
 
@@ -32,7 +32,7 @@ function walk(dir: string, out: string[] = []): string[] {
 // (1) Engine throughput.
 function corpus(): { pod: PodLike; isPod: boolean }[] {
   const out: { pod: PodLike; isPod: boolean }[] = [];
-  for (const f of [...walk(sharedPath('conformance', 'pss-fixtures')), ...walk(sharedPath('realworld'))]) {
+  for (const f of [...walk(psaFixturesDir()), ...walk(REALWORLD_DIR)]) {
     for (const d of parseAllDocuments(readFileSync(f, 'utf8'))) {
       if (!('toJS' in d)) continue;
       const t = extractPodTemplate(d.toJS());

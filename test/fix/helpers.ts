@@ -7,7 +7,7 @@ import { parseImageCatalogue, type ImageCatalogue } from '../../src/fix/catalogu
 import type { Workload } from '../../src/inventory/types.js';
 import { extractPodTemplate } from '../../src/policy/index.js';
 
-export const REALWORLD = '/work/shared/realworld';
+export { REALWORLD_DIR as REALWORLD } from '../helpers/corpora.js';
 
 export function loadCatalogue(): ImageCatalogue {
   return parseImageCatalogue(readFileSync(join(import.meta.dirname, '../../templates/images.yaml'), 'utf8'));

@@ -7,8 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { proposeFix } from '../../src/fix/propose.js';
 import { evaluatePod, type Level } from '../../src/policy/index.js';
 import { loadCatalogue, REALWORLD, workloadsFromFile, workloadsFromText } from './helpers.js';
+import { psaFixturesDir } from '../helpers/corpora.js';
 
-const FIXTURES = '/work/shared/conformance/pss-fixtures';
+const FIXTURES = psaFixturesDir();
 const catalogue = loadCatalogue();
 
 describe('proposals over the upstream PSA fixtures', () => {

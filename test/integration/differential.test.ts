@@ -1,7 +1,7 @@
 // Differential test: podsec's policy engine against the real kube-apiserver's PodSecurity
-// admission. For every fail fixture of the newest policy version in
-// ../shared/conformance/pss-fixtures (both levels) and every pod template of the
-// ../shared/realworld manifests (both levels), the server's 403 message must equal
+// admission. For every fail fixture of the newest policy version among the upstream fixtures
+// (from the Go module k8s.io/pod-security-admission, both levels) and every pod template of the
+// test/fixtures/realworld manifests (both levels), the server's 403 message must equal
 // `pods "<name>" is forbidden: violates PodSecurity "<level>:latest": <engine message>`
 // byte for byte, and allowed/denied must agree.
 //
@@ -12,18 +12,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { ApiException, CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { evaluatePod } from '../../src/policy/index.js';
 import { createTestNamespace, deleteNamespace, kubeConfigFor, psaLabels } from '../harness/env.js';
+import { psaFixturesDir, REALWORLD_DIR } from '../helpers/corpora.js';
 
 type Level = 'baseline' | 'restricted';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const sharedDir = process.env['PODSEC_SHARED_DIR'] ?? path.resolve(repoRoot, '..', 'shared');
-const fixturesDir = path.join(sharedDir, 'conformance', 'pss-fixtures');
-const realworldDir = path.join(sharedDir, 'realworld');
+const fixturesDir = psaFixturesDir();
+const realworldDir = REALWORLD_DIR;
 const CONCURRENCY = 6;
 
 interface Case {
@@ -234,7 +232,7 @@ describe('differential: podsec engine vs kube-apiserver PodSecurity', () => {
     expect(mismatches).toEqual([]);
     expect(compared).toBeGreaterThan(100);
     // Only the procMount fixtures are expected to fail API validation (Unmasked needs
-    // hostUsers: false; see conformance/README.md); anything else is a harness problem.
+    // hostUsers: false); anything else is a harness problem.
     expect(skipped.filter((s) => !/\/fail\/procmount\d+\.yaml: rejected before PodSecurity \(422\)/.test(s))).toEqual([]);
   });
 });

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Build etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubelet and kubectl
-# from the Go module
-# in this folder, once per machine, into a cache outside the work tree.
+# from the Go module in this folder, once per machine, into a cache outside the work tree.
+# `build.sh oracle` builds the differential oracle (./oracle, test-only) from the same module
+# and pins instead.
 #
 #   bash test/kube/build.sh          # prints the bin dir as the LAST line of stdout
+#   bash test/kube/build.sh oracle   # the same for the oracle (bin/oracle)
 #
 # Cache: ${PODSEC_KUBE_CACHE:-$HOME/.cache/podsec-kube}/<key>/bin, where <key> is a hash of
-# go.sum, go.mod and the build recipe below. A cached run returns in well under a second.
+# go.sum, go.mod and the build recipe below (for the oracle also its sources). A cached run
+# returns in well under a second.
 # The build goes to a temp dir that is renamed into place only when complete, under a
 # lock, so an interrupted or concurrent run never leaves a half-built cache entry.
 #
@@ -30,10 +33,29 @@ fi
 major=${BASH_REMATCH[1]}
 minor=${BASH_REMATCH[2]}
 
-key=$( { cat go.sum go.mod; echo "recipe=$recipe"; } | sha256sum | cut -c1-16)
+target=${1:-kube}
+case $target in
+  kube)
+    key=$( { cat go.sum go.mod; echo "recipe=$recipe"; } | sha256sum | cut -c1-16)
+    bins=(etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kubectl)
+    # etcd's main package is the root of go.etcd.io/etcd/server/v3; go names that binary `server`.
+    pkgs=(go.etcd.io/etcd/server/v3 k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager
+      k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kubectl)
+    what="Kubernetes $k8s_version binaries"
+    ;;
+  oracle)
+    key=oracle-$( { cat go.sum go.mod; echo "recipe=$recipe"; cat oracle/*.go; } | sha256sum | cut -c1-16)
+    bins=(oracle)
+    pkgs=(./oracle)
+    what="the PodSecurity oracle (k8s.io/pod-security-admission of Kubernetes $k8s_version)"
+    ;;
+  *)
+    echo "build.sh: unknown target '$target' (expected: kube or oracle)" >&2
+    exit 2
+    ;;
+esac
 cache_root=${PODSEC_KUBE_CACHE:-${HOME:-/tmp}/.cache/podsec-kube}
 final="$cache_root/$key"
-bins=(etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kubectl)
 
 is_complete() {
   local b
@@ -65,7 +87,7 @@ if ! "$GO" version >/dev/null 2>&1; then
   echo "build.sh: no Go toolchain found (set GO=/path/to/go)" >&2
   exit 1
 fi
-echo "build.sh: building Kubernetes $k8s_version binaries with $("$GO" version | awk '{print $3}') into $final (cold build: see BUILD.md for the expected time)" >&2
+echo "build.sh: building $what with $("$GO" version | awk '{print $3}') into $final (cold build: see BUILD.md for the expected time)" >&2
 
 vpkg=k8s.io/component-base/version
 ldflags="-s -w -X $vpkg.gitVersion=$k8s_version -X $vpkg.gitMajor=$major -X $vpkg.gitMinor=$minor -X $vpkg.gitTreeState=clean -X $vpkg.buildDate=1970-01-01T00:00:00Z"
@@ -74,22 +96,15 @@ start=$(date +%s)
 # A cold build takes 10-50 minutes on a loaded 2-core machine: say what is going on every 30 s.
 (
   while sleep 30; do
-    echo "build.sh: still building (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, kubectl): $(( $(date +%s) - start ))s elapsed" >&2
+    echo "build.sh: still building (${bins[*]}): $(( $(date +%s) - start ))s elapsed" >&2
   done
 ) &
 progress=$!
 trap 'kill $progress 2>/dev/null; rm -rf "$tmp"' EXIT
-# One `go build` for all six packages so shared packages compile once.
-# etcd's main package is the root of go.etcd.io/etcd/server/v3; go names that binary `server`.
-"$GO" build -trimpath -ldflags "$ldflags" -o "$tmp/bin/" \
-  go.etcd.io/etcd/server/v3 \
-  k8s.io/kubernetes/cmd/kube-apiserver \
-  k8s.io/kubernetes/cmd/kube-controller-manager \
-  k8s.io/kubernetes/cmd/kube-scheduler \
-  k8s.io/kubernetes/cmd/kubelet \
-  k8s.io/kubernetes/cmd/kubectl >&2
+# One `go build` for all packages so shared packages compile once.
+"$GO" build -trimpath -ldflags "$ldflags" -o "$tmp/bin/" "${pkgs[@]}" >&2
 kill $progress 2>/dev/null || true
-mv "$tmp/bin/server" "$tmp/bin/etcd"
+if [[ $target == kube ]]; then mv "$tmp/bin/server" "$tmp/bin/etcd"; fi
 end=$(date +%s)
 
 {

@@ -94,7 +94,7 @@ describe('buildPlan on the demo estate', () => {
   });
 });
 
-describe('buildPlan on shared/realworld', () => {
+describe('buildPlan on test/fixtures/realworld', () => {
   it('patches pass restricted and their inverses restore every object', async () => {
     const inv = await realworldInventory();
     expect(checkPatches(plan(inv), inv)).toBeGreaterThan(5);

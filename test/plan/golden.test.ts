@@ -23,7 +23,7 @@ describe('golden plans', () => {
     await compare(join(ROOT, 'plans/demo'), await demoPlan(demoAnswers()));
   });
 
-  it('test/fixtures/plans/realworld is what shared/realworld gives today', async () => {
+  it('test/fixtures/plans/realworld is what test/fixtures/realworld gives today', async () => {
     await compare(join(ROOT, 'test/fixtures/plans/realworld'), await realworldPlan());
   });
 });

@@ -9,10 +9,11 @@ import { readFileInventory } from '../../src/files/read-manifests.js';
 import { EMPTY_ANSWERS, type Answers } from '../../src/fix/index.js';
 import type { Inventory } from '../../src/inventory/types.js';
 import type { PlanBundle, PlanFile } from '../../src/plan/index.js';
+import { FIXTURES_DIR, REALWORLD_DIR } from '../helpers/corpora.js';
 
 export const ROOT = join(import.meta.dirname, '../..');
 export const TEMPLATES = join(ROOT, 'templates');
-export const REALWORLD = '/work/shared/realworld';
+export const REALWORLD = REALWORLD_DIR;
 export const FIXED_TIME = '2026-01-01T00:00:00.000Z';
 
 export interface Generated {
@@ -31,7 +32,7 @@ export function demoAnswers(): Answers {
 }
 
 export async function realworldInventory(): Promise<Inventory> {
-  return readFileInventory([REALWORLD], { cwd: '/work/shared' });
+  return readFileInventory([REALWORLD], { cwd: FIXTURES_DIR });
 }
 
 export async function realworldPlan(): Promise<Generated> {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inventoryFromTexts } from '../../src/inventory/manifests.js';
 import { buildScanReport, namespaceVersion } from '../../src/report/index.js';
-import { sharedPath } from '../helpers/shared.js';
+import { REALWORLD_DIR } from '../helpers/corpora.js';
 
 const fixture = (name: string) => ({ file: name, text: readFileSync(new URL(`../fixtures/manifests/${name}`, import.meta.url), 'utf8') });
 
@@ -77,7 +77,7 @@ describe('buildScanReport', () => {
 });
 
 describe('real-world manifests', () => {
-  const dir = sharedPath('realworld');
+  const dir = REALWORLD_DIR;
   const files = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
   const r = buildScanReport(inventoryFromTexts(files.map((f) => ({ file: f, text: readFileSync(join(dir, f), 'utf8') }))));
   const level = (file: string, name: string) => r.workloads.find((w) => 'file' in w.source && w.source.file === file && w.name === name);

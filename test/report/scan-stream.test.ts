@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { inventoryFromTexts, parseManifests } from '../../src/inventory/manifests.js';
 import { buildScanReport, type ScanReportOptions } from '../../src/report/index.js';
 import { ScanReportBuilder } from '../../src/report/scan-stream.js';
-import { sharedPath } from '../helpers/shared.js';
+import { REALWORLD_DIR } from '../helpers/corpora.js';
 
 const fixture = (name: string) => ({ file: name, text: readFileSync(new URL(`../fixtures/manifests/${name}`, import.meta.url), 'utf8') });
 
@@ -38,7 +38,7 @@ describe('ScanReportBuilder', () => {
   });
 
   it('agrees on the real-world corpus', () => {
-    const dir = sharedPath('realworld');
+    const dir = REALWORLD_DIR;
     const rw = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().map((f) => ({ file: f, text: readFileSync(join(dir, f), 'utf8') }));
     expect(streamed(rw)).toEqual(buildScanReport(inventoryFromTexts(rw)));
   });
