@@ -53,8 +53,9 @@ export function evidenceFor(ctx: FixContext, name: string): ContainerEvidence | 
 }
 
 /**
- * Resolves the UID a container should run as. Order (issue 5): the workload itself, the image
- * catalogue, live evidence, the operator's answer. Undefined uid means unknown: callers ask.
+ * Resolves the UID a container should run as. Order (issue 12): the operator's explicit answer
+ * wins over everything; then the workload itself, the image catalogue, live evidence. Undefined
+ * uid means unknown: callers ask.
  */
 export function resolveIdentity(ctx: FixContext, ref: ContainerRef): Identity {
   const c = containerObj(ctx, ref);
@@ -66,6 +67,14 @@ export function resolveIdentity(ctx: FixContext, ref: ContainerRef): Identity {
   const base = { imageRunsAsRoot, ...(entry ? { entry } : {}) };
   const gidAnswer = answerFor(ctx.answers.gids, ctx.key, ref.name);
   const own = num(sc['runAsUser']) ?? num(podSc['runAsUser']);
+  const answered = answerFor(ctx.answers.uids, ctx.key, ref.name);
+  if (answered !== undefined) {
+    const key = ctx.answers.uids[`${ctx.key}/${ref.name}`] !== undefined ? `${ctx.key}/${ref.name}` : ctx.key;
+    const gid = gidAnswer ?? answered;
+    // The workload already runs as exactly this UID: nothing to add.
+    const fromWorkload = own === answered;
+    return { ...base, uid: answered, gid, confidence: 'high', fromWorkload, source: answerSource(ctx, key) };
+  }
   if (own !== undefined && own !== 0) {
     return { ...base, uid: own, confidence: 'high', fromWorkload: true, source: { kind: 'workload', detail: 'runAsUser already set' } };
   }
@@ -77,13 +86,12 @@ export function resolveIdentity(ctx: FixContext, ref: ContainerRef): Identity {
     const gid = gidAnswer ?? ev.gid;
     return { ...base, uid: ev.uid, ...(gid !== undefined ? { gid } : {}), confidence: 'high', fromWorkload: false, source: { kind: 'evidence', detail: `id -u in container "${ref.name}"` } };
   }
-  const answered = answerFor(ctx.answers.uids, ctx.key, ref.name);
-  if (answered !== undefined) {
-    const key = ctx.answers.uids[`${ctx.key}/${ref.name}`] !== undefined ? `${ctx.key}/${ref.name}` : ctx.key;
-    const gid = gidAnswer ?? answered;
-    return { ...base, uid: answered, gid, confidence: 'high', fromWorkload: false, source: { kind: 'answer', key } };
-  }
   return { ...base, confidence: 'low', fromWorkload: false };
+}
+
+/** The source of an answered value: the operator's answer, or a bundled example's prefilled value. */
+export function answerSource(ctx: FixContext, key: string): ValueSource {
+  return ctx.answers.prefilled.includes(key) ? { kind: 'answer', key, prefilled: true } : { kind: 'answer', key };
 }
 
 const HOST_PATH_PREFIXES = ['/proc', '/sys', '/dev', '/var/run', '/run', '/var/lib/kubelet', '/var/lib/docker', '/var/lib/containerd', '/etc/cni', '/opt/cni', '/lib/modules', '/etc/kubernetes', '/var/log'];

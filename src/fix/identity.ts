@@ -1,7 +1,8 @@
 // Moving a container to a known non-root user: sets runAsUser/runAsGroup from the identity the
 // context resolves, or asks when nobody knows (never a silent guess). Pure.
 
-import { containerObj, resolveIdentity, type FixContext } from './context.js';
+import { answerFor } from './answers.js';
+import { answerSource, containerObj, resolveIdentity, type FixContext } from './context.js';
 import type { ContainerRef } from './draft.js';
 import { isObj } from './draft.js';
 import { containerSc, meta, podSc, q, scPath } from './fixers/shared.js';
@@ -48,6 +49,35 @@ export function ensureIdentity(ctx: FixContext, ref: ContainerRef, check: CheckI
   }
 }
 
+/**
+ * An explicit UID (and GID) answer wins everywhere (issue 12): also for containers no failing
+ * check touched, and over a runAsUser the workload or the catalogue would give. Runs after the
+ * fixers; a no-op where the answer is already in effect.
+ */
+export function applyAnsweredIdentities(ctx: FixContext): void {
+  const os = ctx.draft.spec['os'];
+  if (isObj(os) && os['name'] === 'windows') return;
+  const pod = podSc(ctx);
+  for (const ref of ctx.draft.containers()) {
+    if (ref.list === 'ephemeralContainers') continue;
+    const uid = answerFor(ctx.answers.uids, ctx.key, ref.name);
+    if (uid === undefined) continue;
+    const sc = containerSc(ctx, ref);
+    const key = ctx.answers.uids[`${ctx.key}/${ref.name}`] !== undefined ? `${ctx.key}/${ref.name}` : ctx.key;
+    const source = answerSource(ctx, key);
+    const from = describeSource(source);
+    if ((sc['runAsUser'] ?? pod['runAsUser']) !== uid) {
+      ctx.draft.set(scPath(ref, 'runAsUser'), uid, meta('runAsUser', `run ${q(ref)} as UID ${uid} (${from})`, { confidence: 'high', source }));
+    }
+    const gid = answerFor(ctx.answers.gids, ctx.key, ref.name);
+    if (gid !== undefined && (sc['runAsGroup'] ?? pod['runAsGroup']) !== gid) {
+      const gkey = ctx.answers.gids[`${ctx.key}/${ref.name}`] !== undefined ? `${ctx.key}/${ref.name}` : ctx.key;
+      const gsource = answerSource(ctx, gkey);
+      ctx.draft.set(scPath(ref, 'runAsGroup'), gid, meta('runAsUser', `primary group ${gid} for ${q(ref)} (${describeSource(gsource)})`, { confidence: 'high', source: gsource }));
+    }
+  }
+}
+
 /** Human wording of a value source. */
 export function describeSource(source: import('./types.js').ValueSource | undefined): string {
   if (source === undefined) return 'unknown source';
@@ -59,7 +89,7 @@ export function describeSource(source: import('./types.js').ValueSource | undefi
     case 'evidence':
       return `observed: ${source.detail}`;
     case 'answer':
-      return `operator's answer for ${source.key}`;
+      return source.prefilled === true ? `the demo's prefilled value for ${source.key}` : `operator's answer for ${source.key}`;
     case 'default':
       return source.detail;
   }

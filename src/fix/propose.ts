@@ -9,6 +9,7 @@ import { detectNodeAgent, keyOf, type FixContext } from './context.js';
 import { FixDraft } from './draft.js';
 import type { Evidence } from './evidence.js';
 import { FIXERS } from './fixers/index.js';
+import { applyAnsweredIdentities } from './identity.js';
 import { ownershipInitContainer } from './ownership.js';
 import { patchedObject, toJsonPatch, toStrategicPatch } from './patches.js';
 import { applyHardening } from './writable.js';
@@ -62,6 +63,7 @@ export function proposeFix(workload: Workload, opts: ProposeOptions): FixProposa
     switchedToNonRoot: new Map(),
   };
   for (const v of before.violations) FIXERS[v.check](ctx, v);
+  if (ctx.draft.blockers.size === 0) applyAnsweredIdentities(ctx);
   const proposal: Pick<FixProposal, 'ownershipInit'> = {};
   if (ctx.draft.blockers.size === 0) {
     applyConsequences(ctx, proposal);

@@ -12,7 +12,8 @@ export type ValueSource =
   | { kind: 'workload'; detail: string }
   | { kind: 'catalogue'; image: string }
   | { kind: 'evidence'; detail: string }
-  | { kind: 'answer'; key: string }
+  /** `prefilled`: a bundled example's value (the demo's answers.yaml), not the operator's answer. */
+  | { kind: 'answer'; key: string; prefilled?: true }
   | { kind: 'default'; detail: string };
 
 export interface FixChange {

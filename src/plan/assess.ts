@@ -16,6 +16,11 @@ export interface Assessment {
   proposal: FixProposal;
   /** Why it is left out of the fix phase, or null. */
   skipped: string | null;
+  /**
+   * The open questions that hold its patch back (issue 12): a patch with an unanswered question is
+   * not applied until answered, and the workload stays at the level it has today. Null when none.
+   */
+  held: string | null;
   reachable: Level;
   /** Strategic-merge patch of the fix phase and its inverse; null when nothing is patched. */
   fix: { patch: Patch; inverse: Patch } | null;
@@ -50,6 +55,11 @@ function toPatch(from: Record<string, unknown>, to: Record<string, unknown>): Pa
   return toStrategicPatch(from, to) ?? {};
 }
 
+/** Why an unanswered patch is held back: its open questions, each named. */
+export function heldReason(p: FixProposal): string {
+  return `open question${p.questions.length > 1 ? 's' : ''} (the patch is not applied until answered): ${p.questions.map((q) => `${q.key}: ${q.prompt}`).join(' ')}`;
+}
+
 /** Assesses one workload: proposal, reachable level, patches and fingerprints. */
 export function assessWorkload(workload: Workload, opts: AssessOptions): Assessment {
   const isPod = workload.kind === 'Pod';
@@ -68,6 +78,7 @@ export function assessWorkload(workload: Workload, opts: AssessOptions): Assessm
     key,
     proposal,
     skipped: opts.skipped,
+    held: null,
     reachable: strictestLevel(workload.template, opts.version, { isPod }),
     fix: null,
     removeInit: null,
@@ -75,6 +86,7 @@ export function assessWorkload(workload: Workload, opts: AssessOptions): Assessm
     fingerprintAfter: fingerprint,
   };
   if (opts.skipped !== null || proposal.status === 'blocked' || proposal.strategicPatch === null) return base;
+  if (proposal.questions.length > 0) return { ...base, held: heldReason(proposal) };
 
   const init = proposal.ownershipInit?.initContainer;
   const afterTemplate = init !== undefined ? withInit(proposal.patchedTemplate, init) : proposal.patchedTemplate;

@@ -97,7 +97,7 @@ export function buildPlan(inventory: Inventory, opts: BuildPlanOptions): PlanBun
     const planned: Level = exemptReason !== null ? current : reachable;
     const reasons = assessed
       .filter((a) => blockers.includes(a.key))
-      .map((a) => `${a.key}: ${a.skipped ?? a.proposal.blockedReason ?? `passes ${a.reachable} only`}`);
+      .map((a) => `${a.key}: ${a.skipped ?? a.proposal.blockedReason ?? a.held ?? `passes ${a.reachable} only`}`);
     const exemption =
       exemptReason !== null
         ? { level: planned, reason: exemptReason, workloads: blockers }
@@ -105,7 +105,15 @@ export function buildPlan(inventory: Inventory, opts: BuildPlanOptions): PlanBun
           ? { level: planned, reason: reasons.join('\n'), workloads: blockers }
           : null;
     const currentLabels = podSecurityLabels(info?.labels ?? {});
-    const labelPhases = exemptReason !== null || info === undefined ? [] : labelsByPhase(currentLabels, info.psa, planned, opts.policyVersion);
+    // warn/audit follow the target even where enforce is held lower or exempt (issue 12): the
+    // violations stay visible while the namespace waits. System and unreadable namespaces are
+    // never relabelled; an exempt namespace only gets the observe step.
+    const labelPhases =
+      system || unreadable !== null || info === undefined
+        ? []
+        : exemptReason !== null
+          ? labelsByPhase(currentLabels, info.psa, planned, opts.policyVersion, target).filter((lp) => lp.id === '1-observe')
+          : labelsByPhase(currentLabels, info.psa, planned, opts.policyVersion, target);
 
     for (const a of assessed) {
       const w = a.workload;
@@ -135,8 +143,9 @@ export function buildPlan(inventory: Inventory, opts: BuildPlanOptions): PlanBun
       const p = a.proposal;
       workloads.push({
         namespace: name, kind: w.kind, name: w.name, apiVersion: w.apiVersion, source: w.source,
-        status: p.status, patch: fixFile, rollbackPatch: fixBack, blockers: p.blockers, blockedReason: p.blockedReason ?? null,
-        failing: p.failing, changes: a.fix ? p.changes : [], questions: a.fix ? p.questions : [], skipped: a.skipped, reachable: a.reachable,
+        // A workload left out (system or exempt namespace, answers skip) is `skipped`, never `fixed`.
+        status: a.skipped !== null && (p.status === 'fixed' || p.status === 'review') ? 'skipped' : p.status, patch: fixFile, rollbackPatch: fixBack, blockers: p.blockers, blockedReason: p.blockedReason ?? null,
+        failing: p.failing, changes: a.fix ? p.changes : [], questions: a.fix || a.held !== null ? p.questions : [], skipped: a.skipped, held: a.held, reachable: a.reachable,
         managedBy: w.managedBy.map((m) => ({ ...m })),
         applyMethod: a.fix ? method : null,
         ownershipInit: a.removeInit && removePatch !== null ? { container: a.removeInit.container, paths: a.removeInit.paths, removePatch } : null,

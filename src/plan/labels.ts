@@ -26,11 +26,12 @@ function minLevel(a: Level, b: Level): Level {
 
 /**
  * Labels after each phase for a namespace that ends at `planned`, pinned to `version`:
- * observe sets warn+audit to `planned`; enforce-baseline sets enforce to min(baseline, planned)
+ * observe sets warn+audit to `observe` (the namespace's target: a namespace held at baseline or
+ * exempt keeps its restricted violations visible while it waits; defaults to `planned`); enforce-baseline sets enforce to min(baseline, planned)
  * unless the namespace already enforces that or stricter; enforce-restricted sets
  * enforce=restricted when planned. A phase that would change nothing is left out.
  */
-export function labelsByPhase(current: Labels, psa: NamespaceLabels, planned: Level, version: string): { id: PhaseId; before: Labels; after: Labels }[] {
+export function labelsByPhase(current: Labels, psa: NamespaceLabels, planned: Level, version: string, observe: Level = planned): { id: PhaseId; before: Labels; after: Labels }[] {
   const out: { id: PhaseId; before: Labels; after: Labels }[] = [];
   const currentEnforce: Level = psa.enforce?.level ?? 'privileged';
   let labels = podSecurityLabels(current);
@@ -38,7 +39,7 @@ export function labelsByPhase(current: Labels, psa: NamespaceLabels, planned: Le
     if (stableStringify(next) !== stableStringify(labels)) out.push({ id, before: labels, after: next });
     labels = next;
   };
-  if (planned !== 'privileged') step('1-observe', withMode(withMode(labels, 'audit', planned, version), 'warn', planned, version));
+  if (observe !== 'privileged') step('1-observe', withMode(withMode(labels, 'audit', observe, version), 'warn', observe, version));
   const baselineStep = minLevel('baseline', planned);
   if (compareLevels(currentEnforce, baselineStep) < 0 || (planned === 'privileged' && psa.enforce === undefined)) {
     step('3-enforce-baseline', withMode(labels, 'enforce', baselineStep, version));

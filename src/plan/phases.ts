@@ -14,9 +14,9 @@ const PHASES: readonly PhaseText[] = [
   {
     id: '1-observe',
     title: 'Observe',
-    description: 'Set warn and audit to the planned level, pinned to the policy version. Nothing is rejected; kubectl and the audit log show what would be.',
+    description: 'Set warn and audit to the target level, pinned to the policy version (also where enforce stays lower or exempt, so those violations stay visible). Nothing is rejected; kubectl and the audit log show what would be.',
     exitCriteria: (_t, soak) => [
-      'kubectl apply and rollouts in these namespaces print no PodSecurity warnings',
+      'kubectl apply and rollouts in these namespaces print no PodSecurity warnings beyond the workloads PLAN.md lists as held, blocked or exempt',
       `no pod-security.kubernetes.io/audit-violations annotations in the audit log for ${soak}`,
     ],
   },
@@ -33,7 +33,7 @@ const PHASES: readonly PhaseText[] = [
   {
     id: '3-enforce-baseline',
     title: 'Enforce baseline',
-    description: 'enforce=baseline (or the level an exemption allows); warn and audit stay at the planned level. Gated: the server-side dry-run must report no violating pods.',
+    description: 'enforce=baseline (or the level an exemption allows); warn and audit stay at the target level. Gated: the server-side dry-run must report no violating pods.',
     exitCriteria: (_t, soak) => [
       'the dry-run of the label change reported no violating pods',
       `no rejected pod creations (events "violates PodSecurity") for ${soak}`,

@@ -116,7 +116,8 @@ export const planWorkloadSchema = z
     name: z.string(),
     apiVersion: z.string(),
     source,
-    status: z.enum(['compliant', 'fixed', 'review', 'blocked']),
+    /** `skipped`: a fix exists but the workload is left out (system/exempt namespace, answers skip). */
+    status: z.enum(['compliant', 'fixed', 'review', 'blocked', 'skipped']),
     patch: relPath.nullable(),
     rollbackPatch: relPath.nullable(),
     blockers: z.array(z.string()),
@@ -126,6 +127,8 @@ export const planWorkloadSchema = z
     questions: z.array(z.object({ key: z.string(), kind: z.string(), prompt: z.string(), suggestion: z.unknown().optional() }).strict()),
     /** Why the workload is left out of the fix phase (system/exempt namespace, answers skip). */
     skipped: z.string().nullable(),
+    /** The open questions holding its patch back (no patch is scheduled until answered). */
+    held: z.string().nullable().default(null),
     /** Strictest level the workload passes after its patch (before, when it has none). */
     reachable: level,
     managedBy: z.array(z.object({ tool: z.string(), name: z.string(), detail: z.string().optional() }).strict()),

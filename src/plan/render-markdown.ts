@@ -56,7 +56,9 @@ function risks(plan: Plan): string[] {
   const out: string[] = [];
   const review = plan.workloads.filter((w) => w.status === 'review' && w.patch !== null);
   if (review.length > 0) out.push(`- ${review.length} patch(es) change behaviour or need an answer and must be reviewed by the workload owner: ${review.map((w) => mdText(`${w.namespace}/${w.kind}/${w.name}`)).join(', ')}.`);
-  for (const n of plan.namespaces.filter((x) => x.exemption !== null && !x.system)) out.push(`- Namespace ${mdText(n.name)} stays at ${n.planned}: ${mdText(n.exemption?.reason ?? '')}.`);
+  const held = plan.workloads.filter((w) => w.held !== null);
+  if (held.length > 0) out.push(`- ${held.length} patch(es) wait for an answer and are not applied (not by apply.sh, podsec apply or the kustomize components); their namespaces stay at the level they have: ${held.map((w) => mdText(`${w.namespace}/${w.kind}/${w.name}`)).join(', ')}. Answer with \`--answers FILE\` (\`uids:\`) or in the wizard, then plan again.`);
+  for (const n of plan.namespaces.filter((x) => x.exemption !== null && !x.system)) out.push(`- Namespace ${mdText(n.name)} stays at ${n.planned} (warn and audit at ${n.target}): ${mdText((n.exemption?.reason ?? '').replace(/\.$/, ''))}.`);
   const managed = plan.workloads.filter((w) => w.patch !== null && w.managedBy.some((m) => m.tool !== 'fieldManager'));
   if (managed.length > 0) out.push(`- Managed by GitOps or Helm (change the source of truth, or the controller reverts the patch): ${managed.map((w) => mdText(`${w.namespace}/${w.kind}/${w.name}`)).join(', ')}.`);
   const init = plan.workloads.filter((w) => w.ownershipInit !== null);
@@ -72,9 +74,10 @@ function decisions(plan: Plan): string[] {
   const a = plan.decisions.answers;
   const out = [`- Target: ${plan.target}; policy version \`${plan.policyVersion}\`; soak period ${mdText(plan.soak)}; hardening beyond the level: ${plan.decisions.harden ? 'yes' : 'no'}.`];
   for (const [ns, t] of Object.entries(a.targets)) out.push(`- Namespace ${mdText(ns)}: target ${t}.`);
-  for (const n of plan.namespaces.filter((x) => x.exemption !== null)) out.push(`- Namespace ${mdText(n.name)} exempt at ${n.exemption?.level}: ${mdText(n.exemption?.reason ?? '')}.`);
-  for (const [k, v] of Object.entries(a.uids)) out.push(`- UID for ${mdText(k)}: ${v}.`);
-  for (const [k, v] of Object.entries(a.gids)) out.push(`- GID for ${mdText(k)}: ${v}.`);
+  for (const n of plan.namespaces.filter((x) => x.exemption !== null)) out.push(`- Namespace ${mdText(n.name)} exempt at ${n.exemption?.level}: ${mdText((n.exemption?.reason ?? '').replace(/\.$/, ''))}.`);
+  const by = (k: string) => (a.prefilled.includes(k) ? ' (prefilled by the demo, not an operator answer)' : '');
+  for (const [k, v] of Object.entries(a.uids)) out.push(`- UID for ${mdText(k)}: ${v}${by(k)}.`);
+  for (const [k, v] of Object.entries(a.gids)) out.push(`- GID for ${mdText(k)}: ${v}${by(k)}.`);
   for (const [k, v] of Object.entries(a.writablePaths)) out.push(`- Writable paths for ${mdText(k)}: ${v.map(mdText).join(', ')}.`);
   for (const k of a.skip) out.push(`- Skipped: ${mdText(k)}.`);
   out.push('', 'Give the same answers with `--answers FILE` to reproduce this plan byte for byte (apart from `createdAt` in plan.json).');
@@ -91,6 +94,7 @@ export function renderPlanMarkdown(plan: Plan, templates: PlanTemplates): string
   const nsRows = plan.namespaces.map((n) => {
     const held = (key: string) => {
       const w = plan.workloads.find((x) => `${x.namespace}/${x.kind}/${x.name}` === key);
+      if (w !== undefined && w.held !== null) return `${key} (${w.held})`;
       return w !== undefined && w.blockers.length > 0 ? `${key} (${w.blockers.join(', ')})` : key;
     };
     const note = n.system

@@ -79,7 +79,7 @@ export function sourceText(s: ValueSource | undefined): string {
     case 'evidence':
       return `evidence: ${s.detail}`;
     case 'answer':
-      return `your answer (${s.key})`;
+      return s.prefilled === true ? `prefilled by the demo (${s.key})` : `your answer (${s.key})`;
     case 'default':
       return `default: ${s.detail}`;
   }

@@ -117,12 +117,13 @@ export function applyEdit(a: Answers, field: EditField, key: string, namespace: 
   switch (field) {
     case 'uid': {
       if (!/^\d+$/.test(v) || Number(v) < 1) return 'a UID is a whole number of 1 or more (0 is root)';
-      return { ...a, uids: { ...a.uids, [key]: Number(v) } };
+      // The operator's own answer: no longer a prefilled (demo) value.
+      return { ...a, uids: { ...a.uids, [key]: Number(v) }, prefilled: a.prefilled.filter((k) => k !== key) };
     }
     case 'writablePaths': {
       const paths = v.split(/[\s,]+/).filter((p) => p !== '');
       if (paths.length === 0 || paths.some((p) => !p.startsWith('/'))) return 'writable paths are absolute, separated by spaces or commas (e.g. /tmp /var/cache)';
-      return { ...a, harden: true, writablePaths: { ...a.writablePaths, [key]: paths } };
+      return { ...a, harden: true, writablePaths: { ...a.writablePaths, [key]: paths }, prefilled: a.prefilled.filter((k) => k !== key) };
     }
     case 'exemption': {
       if (v === '') return 'an exemption needs a reason (it is recorded in the plan)';

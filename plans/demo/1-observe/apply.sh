@@ -46,6 +46,10 @@ kube 'patch' 'namespace' 'batch' '--type' 'merge' '--patch-file' '1-observe/batc
 dry_run 0 'patch' 'namespace' 'legacy' '--type' 'merge' '--patch-file' '1-observe/legacy/namespace.yaml'
 kube 'patch' 'namespace' 'legacy' '--type' 'merge' '--patch-file' '1-observe/legacy/namespace.yaml'
 
+# namespace monitoring: Pod Security labels
+dry_run 0 'patch' 'namespace' 'monitoring' '--type' 'merge' '--patch-file' '1-observe/monitoring/namespace.yaml'
+kube 'patch' 'namespace' 'monitoring' '--type' 'merge' '--patch-file' '1-observe/monitoring/namespace.yaml'
+
 # namespace payments: Pod Security labels
 dry_run 0 'patch' 'namespace' 'payments' '--type' 'merge' '--patch-file' '1-observe/payments/namespace.yaml'
 kube 'patch' 'namespace' 'payments' '--type' 'merge' '--patch-file' '1-observe/payments/namespace.yaml'

@@ -41,6 +41,10 @@ kube 'patch' 'namespace' 'shop' '--type' 'merge' '--patch-file' '1-observe/shop/
 dry_run 'patch' 'namespace' 'payments' '--type' 'merge' '--patch-file' '1-observe/payments/rollback/namespace.yaml'
 kube 'patch' 'namespace' 'payments' '--type' 'merge' '--patch-file' '1-observe/payments/rollback/namespace.yaml'
 
+# namespace monitoring: Pod Security labels
+dry_run 'patch' 'namespace' 'monitoring' '--type' 'merge' '--patch-file' '1-observe/monitoring/rollback/namespace.yaml'
+kube 'patch' 'namespace' 'monitoring' '--type' 'merge' '--patch-file' '1-observe/monitoring/rollback/namespace.yaml'
+
 # namespace legacy: Pod Security labels
 dry_run 'patch' 'namespace' 'legacy' '--type' 'merge' '--patch-file' '1-observe/legacy/rollback/namespace.yaml'
 kube 'patch' 'namespace' 'legacy' '--type' 'merge' '--patch-file' '1-observe/legacy/rollback/namespace.yaml'

@@ -42,10 +42,6 @@ dry_run() {
 dry_run 0 'patch' 'cronjob' 'nightly-report' '-n' 'batch' '--type' 'strategic' '--patch-file' '2-fix/batch/cronjob-nightly-report.yaml'
 kube 'patch' 'cronjob' 'nightly-report' '-n' 'batch' '--type' 'strategic' '--patch-file' '2-fix/batch/cronjob-nightly-report.yaml'
 
-# Deployment inventory in namespace legacy
-dry_run 0 'patch' 'deployment' 'inventory' '-n' 'legacy' '--type' 'strategic' '--patch-file' '2-fix/legacy/deployment-inventory.yaml'
-kube 'patch' 'deployment' 'inventory' '-n' 'legacy' '--type' 'strategic' '--patch-file' '2-fix/legacy/deployment-inventory.yaml'
-
 # Deployment redis in namespace shop
 dry_run 0 'patch' 'deployment' 'redis' '-n' 'shop' '--type' 'strategic' '--patch-file' '2-fix/shop/deployment-redis.yaml'
 kube 'patch' 'deployment' 'redis' '-n' 'shop' '--type' 'strategic' '--patch-file' '2-fix/shop/deployment-redis.yaml'

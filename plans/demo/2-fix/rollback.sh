@@ -57,10 +57,6 @@ kube 'patch' 'deployment' 'result' '-n' 'shop' '--type' 'strategic' '--patch-fil
 dry_run 'patch' 'deployment' 'redis' '-n' 'shop' '--type' 'strategic' '--patch-file' '2-fix/shop/rollback/deployment-redis.yaml'
 kube 'patch' 'deployment' 'redis' '-n' 'shop' '--type' 'strategic' '--patch-file' '2-fix/shop/rollback/deployment-redis.yaml'
 
-# Deployment inventory in namespace legacy
-dry_run 'patch' 'deployment' 'inventory' '-n' 'legacy' '--type' 'strategic' '--patch-file' '2-fix/legacy/rollback/deployment-inventory.yaml'
-kube 'patch' 'deployment' 'inventory' '-n' 'legacy' '--type' 'strategic' '--patch-file' '2-fix/legacy/rollback/deployment-inventory.yaml'
-
 # CronJob nightly-report in namespace batch
 dry_run 'patch' 'cronjob' 'nightly-report' '-n' 'batch' '--type' 'strategic' '--patch-file' '2-fix/batch/rollback/cronjob-nightly-report.yaml'
 kube 'patch' 'cronjob' 'nightly-report' '-n' 'batch' '--type' 'strategic' '--patch-file' '2-fix/batch/rollback/cronjob-nightly-report.yaml'

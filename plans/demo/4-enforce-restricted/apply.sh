@@ -42,10 +42,6 @@ dry_run() {
 dry_run 1 'patch' 'namespace' 'batch' '--type' 'merge' '--patch-file' '4-enforce-restricted/batch/namespace.yaml'
 kube 'patch' 'namespace' 'batch' '--type' 'merge' '--patch-file' '4-enforce-restricted/batch/namespace.yaml'
 
-# namespace legacy: Pod Security labels
-dry_run 1 'patch' 'namespace' 'legacy' '--type' 'merge' '--patch-file' '4-enforce-restricted/legacy/namespace.yaml'
-kube 'patch' 'namespace' 'legacy' '--type' 'merge' '--patch-file' '4-enforce-restricted/legacy/namespace.yaml'
-
 # namespace payments: Pod Security labels
 dry_run 1 'patch' 'namespace' 'payments' '--type' 'merge' '--patch-file' '4-enforce-restricted/payments/namespace.yaml'
 kube 'patch' 'namespace' 'payments' '--type' 'merge' '--patch-file' '4-enforce-restricted/payments/namespace.yaml'

@@ -41,10 +41,6 @@ kube 'patch' 'namespace' 'shop' '--type' 'merge' '--patch-file' '4-enforce-restr
 dry_run 'patch' 'namespace' 'payments' '--type' 'merge' '--patch-file' '4-enforce-restricted/payments/rollback/namespace.yaml'
 kube 'patch' 'namespace' 'payments' '--type' 'merge' '--patch-file' '4-enforce-restricted/payments/rollback/namespace.yaml'
 
-# namespace legacy: Pod Security labels
-dry_run 'patch' 'namespace' 'legacy' '--type' 'merge' '--patch-file' '4-enforce-restricted/legacy/rollback/namespace.yaml'
-kube 'patch' 'namespace' 'legacy' '--type' 'merge' '--patch-file' '4-enforce-restricted/legacy/rollback/namespace.yaml'
-
 # namespace batch: Pod Security labels
 dry_run 'patch' 'namespace' 'batch' '--type' 'merge' '--patch-file' '4-enforce-restricted/batch/rollback/namespace.yaml'
 kube 'patch' 'namespace' 'batch' '--type' 'merge' '--patch-file' '4-enforce-restricted/batch/rollback/namespace.yaml'
