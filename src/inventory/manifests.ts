@@ -1,8 +1,12 @@
 // Pure: manifest text -> workloads, namespace labels and input errors. Multi-document YAML and
 // JSON (same parser, with line numbers), `kind: List` items, Namespace objects; no I/O here.
+// Text is read document by document (ManifestParser takes it in chunks), and each document is
+// decoded as kubectl decodes it (go-yaml.ts), so a huge multi-document file never lives in memory
+// as one syntax tree.
 
-import { LineCounter, parseAllDocuments, isMap, isSeq, type Document, type Node } from 'yaml';
-import { extractPodTemplate, parseNamespaceLabels, validatePodSpecShape, WORKLOAD_KINDS } from '../policy/index.js';
+import { Composer, isMap, isSeq, Parser, type Document, type Node } from 'yaml';
+import { decodePodSpec, decodeStringMap, extractPodTemplate, parseNamespaceLabels, WORKLOAD_KINDS } from '../policy/index.js';
+import { decodeYamlDocument, YamlDecodeError } from './go-yaml.js';
 import { detectManagers } from './managers.js';
 import type { InputError, Inventory, NamespaceInfo, Workload } from './types.js';
 
@@ -22,42 +26,145 @@ export interface ParsedManifests {
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function lineOf(node: Node | null | undefined, lc: LineCounter): number | undefined {
-  const start = node?.range?.[0];
-  return start === undefined ? undefined : lc.linePos(start).line;
+/** Line starts of the part of a file still being read (earlier ones are dropped, only counted). */
+class LineIndex {
+  private starts: number[] = [];
+  private dropped = 0;
+  readonly add = (offset: number): void => {
+    this.starts.push(offset);
+  };
+  /** 1-based line of an absolute offset at or after the last trim. */
+  line(offset: number): number {
+    const s = this.starts;
+    let lo = 0;
+    let hi = s.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (s[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.dropped + lo + 1;
+  }
+  /** Forgets line starts before `offset` (nothing later asks about them). */
+  trim(offset: number): void {
+    if (this.starts.length < 4096) return;
+    let i = 0;
+    while (i + 1 < this.starts.length && this.starts[i + 1]! <= offset) i++;
+    if (i === 0) return;
+    this.starts = this.starts.slice(i);
+    this.dropped += i;
+  }
 }
 
-function stringMap(v: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (isObj(v)) for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
-  return out;
+const emptyParsed = (): ParsedManifests => ({ workloads: [], namespaces: new Map(), errors: [], skipped: 0 });
+
+// A line `---` (followed by a space or line end) starts a new document; text is handed to the
+// YAML parser up to the last such line seen, so the parser never waits inside a document.
+const DOC_START = /\n---(?=[ \t\r\n])/g;
+
+/**
+ * Reads one file's manifests incrementally: push() text as it arrives, end() once; each returns
+ * what the documents completed so far contribute. Document numbers and lines count from the
+ * start of the file, as if it had been parsed whole.
+ */
+export class ManifestParser {
+  private readonly lines = new LineIndex();
+  private readonly parser = new Parser(this.lines.add);
+  private readonly composer = new Composer({ schema: 'failsafe', uniqueKeys: false, prettyErrors: false, strict: false });
+  private pending = '';
+  private searched = 0;
+  private document = 0;
+
+  constructor(private readonly file: string) {}
+
+  /** Adds the next piece of the file's text. */
+  push(text: string): ParsedManifests {
+    const out = emptyParsed();
+    this.pending += text;
+    // The last document start seen in the new text (a boundary may straddle two pushes).
+    DOC_START.lastIndex = Math.max(0, this.searched - 4);
+    let cut = -1;
+    for (let m = DOC_START.exec(this.pending); m !== null; m = DOC_START.exec(this.pending)) cut = m.index + 1;
+    this.searched = this.pending.length;
+    if (cut > 0) {
+      const ready = this.pending.slice(0, cut);
+      this.pending = this.pending.slice(cut);
+      this.searched = this.pending.length;
+      this.feed(out, ready, true);
+    }
+    return out;
+  }
+
+  /** The end of the file. */
+  end(): ParsedManifests {
+    const out = emptyParsed();
+    const rest = this.pending;
+    this.pending = '';
+    this.feed(out, rest, false);
+    for (const doc of this.composer.end()) this.addDocument(out, doc);
+    return out;
+  }
+
+  private feed(out: ParsedManifests, text: string, incomplete: boolean): void {
+    for (const token of this.parser.parse(text, incomplete)) {
+      for (const doc of this.composer.next(token)) this.addDocument(out, doc);
+    }
+  }
+
+  private lineOf(node: Node | null | undefined): number | undefined {
+    const start = node?.range?.[0];
+    return start === undefined ? undefined : this.lines.line(start);
+  }
+
+  private addDocument(out: ParsedManifests, doc: Document.Parsed): void {
+    const index = this.document++;
+    try {
+      addDocument(out, this.file, index, doc, (n) => this.lineOf(n), (o) => this.lines.line(o));
+    } finally {
+      this.lines.trim(doc.range[2]);
+    }
+  }
 }
 
 /** Parses one file's text (YAML or JSON) into workloads, Namespace labels and errors. */
 export function parseManifests(file: string, text: string): ParsedManifests {
-  const out: ParsedManifests = { workloads: [], namespaces: new Map(), errors: [], skipped: 0 };
-  const lc = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lc, uniqueKeys: false, prettyErrors: false });
-  if (!Array.isArray(docs)) {
-    // An empty stream (parseAllDocuments returns an EmptyStream): nothing to scan.
-    return out;
-  }
-  docs.forEach((doc, index) => addDocument(out, file, index, doc, lc));
+  const p = new ManifestParser(file);
+  const out = p.push(text);
+  const rest = p.end();
+  out.workloads.push(...rest.workloads);
+  for (const [k, v] of rest.namespaces) out.namespaces.set(k, { ...out.namespaces.get(k), ...v });
+  out.errors.push(...rest.errors);
+  out.skipped += rest.skipped;
   return out;
 }
 
-function addDocument(out: ParsedManifests, file: string, document: number, doc: Document.Parsed, lc: LineCounter): void {
+function addDocument(
+  out: ParsedManifests,
+  file: string,
+  document: number,
+  doc: Document.Parsed,
+  lineOf: (n: Node | null | undefined) => number | undefined,
+  lineAt: (offset: number) => number,
+): void {
   const firstError = doc.errors[0];
   if (firstError) {
-    const line = firstError.pos[0] >= 0 ? lc.linePos(firstError.pos[0]).line : lineOf(doc.contents, lc);
+    const line = firstError.pos[0] >= 0 ? lineAt(firstError.pos[0]) : lineOf(doc.contents);
     const message = `invalid YAML: ${firstError.message.split('\n')[0] ?? firstError.code}`;
     out.errors.push(line === undefined ? { file, document, message } : { file, document, line, message });
     return;
   }
   if (doc.contents === null) return; // an empty document (e.g. a trailing `---`)
-  const value: unknown = doc.toJS({ maxAliasCount: 1000 });
-  const line = lineOf(doc.contents, lc);
+  const line = lineOf(doc.contents);
   const at = line === undefined ? { file, document } : { file, document, line };
+  let value: unknown;
+  try {
+    value = decodeYamlDocument(doc);
+  } catch (err) {
+    if (!(err instanceof YamlDecodeError)) throw err;
+    const errLine = err.offset === undefined ? line : lineAt(err.offset);
+    out.errors.push({ file, document, ...(errLine === undefined ? {} : { line: errLine }), message: `invalid YAML: ${err.message}` });
+    return;
+  }
   if (value === null || value === undefined) return;
   if (!isObj(value)) {
     out.errors.push({ ...at, message: `expected a Kubernetes object (a mapping), got ${Array.isArray(value) ? 'a list' : typeof value}` });
@@ -72,7 +179,7 @@ function addDocument(out: ParsedManifests, file: string, document: number, doc: 
     const itemNodes = isMap(doc.contents) ? doc.contents.get('items', true) : undefined;
     items.forEach((item: unknown, i: number) => {
       const node = isSeq(itemNodes) ? (itemNodes.items[i] as Node | undefined) : undefined;
-      const itemLine = lineOf(node, lc) ?? line;
+      const itemLine = lineOf(node) ?? line;
       const src = itemLine === undefined ? { file, document, item: i } : { file, document, item: i, line: itemLine };
       if (!isObj(item)) {
         out.errors.push({ file, document, ...(itemLine === undefined ? {} : { line: itemLine }), message: `List item ${i}: expected a Kubernetes object (a mapping)` });
@@ -87,17 +194,33 @@ function addDocument(out: ParsedManifests, file: string, document: number, doc: 
 
 type FileSource = { file: string; document: number; item?: number; line?: number };
 
+/** Go-decodes an ObjectMeta in place (string fields, string maps); its errors, prefixed with `path`. */
+function decodeMeta(meta: Obj, path: string, errors: string[]): void {
+  for (const k of ['name', 'generateName', 'namespace']) {
+    if (meta[k] === null) meta[k] = '';
+    else if (meta[k] !== undefined && typeof meta[k] !== 'string') errors.push(`${path}.${k}: expected a string, got ${Array.isArray(meta[k]) ? 'list' : typeof meta[k]}`);
+  }
+  decodeStringMap(meta, 'labels', `${path}.labels`, errors);
+  decodeStringMap(meta, 'annotations', `${path}.annotations`, errors);
+}
+
 function addObject(out: ParsedManifests, o: Obj, source: FileSource): void {
   const kind = typeof o['kind'] === 'string' ? o['kind'] : '';
   const meta = isObj(o['metadata']) ? o['metadata'] : {};
+  const errAt = { file: source.file, document: source.document, ...(source.line === undefined ? {} : { line: source.line }) };
+  const label = `${kind || 'object'} ${typeof meta['name'] === 'string' ? meta['name'] : ''}`.trim();
+  const decodeErrors: string[] = [];
+  decodeMeta(meta, 'metadata', decodeErrors);
   if (kind === 'Namespace' && typeof meta['name'] === 'string') {
-    out.namespaces.set(meta['name'], stringMap(meta['labels']));
+    if (decodeErrors.length > 0) {
+      out.errors.push({ ...errAt, message: `${label}: ${decodeErrors.join('; ')}` });
+      return;
+    }
+    out.namespaces.set(meta['name'], (meta['labels'] as Record<string, string> | undefined) ?? {});
     out.skipped++;
     return;
   }
   const extracted = extractPodTemplate(o);
-  const errAt = { file: source.file, document: source.document, ...(source.line === undefined ? {} : { line: source.line }) };
-  const label = `${kind || 'object'} ${typeof meta['name'] === 'string' ? meta['name'] : ''}`.trim();
   if (extracted === null) {
     if (WORKLOAD_KINDS.includes(kind)) {
       out.errors.push({ ...errAt, message: `${label}: no pod template (expected ${kind === 'Pod' ? 'spec' : kind === 'CronJob' ? 'spec.jobTemplate.spec.template.spec' : 'spec.template.spec'} to be a mapping)` });
@@ -106,8 +229,14 @@ function addObject(out: ParsedManifests, o: Obj, source: FileSource): void {
     }
     return;
   }
+  if (extracted.templatePath.length > 0) {
+    let t: unknown = o;
+    for (const k of extracted.templatePath) t = (t as Obj)[k];
+    const tmeta = (t as Obj)['metadata'];
+    if (isObj(tmeta)) decodeMeta(tmeta, `${extracted.templatePath.join('.')}.metadata`, decodeErrors);
+  }
   const specPath = [...extracted.templatePath, 'spec'].join('.');
-  const shape = validatePodSpecShape(extracted.template.spec, specPath);
+  const shape = [...decodeErrors, ...decodePodSpec(extracted.template.spec, specPath)];
   if (shape.length > 0) {
     out.errors.push({ ...errAt, message: `${label}: ${shape.join('; ')}` });
     return;

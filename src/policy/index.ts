@@ -7,7 +7,7 @@ export { CHECK_IDS, NEWEST_MINOR, checksFor } from './registry.js';
 export { effectiveMinor, parsePolicyVersion } from './version.js';
 export { extractPodTemplate, WORKLOAD_KINDS, type ExtractedTemplate } from './pod-spec.js';
 export { compareLevels, LABEL_PREFIX, parseNamespaceLabels } from './namespace-labels.js';
-export { validatePodSpecShape } from './shape.js';
+export { decodePodSpec, decodeStringMap, validatePodSpecShape } from './shape.js';
 export { goQuote } from './go-quote.js';
 export { forbiddenPodMessage, levelVersion, wouldViolateMessage } from './messages.js';
 export { allowedSysctls } from './checks/sysctls.js';

@@ -105,16 +105,17 @@ export function scanWorkload(w: Workload, version: string, opts: ScanReportOptio
   const evalOpts = { isPod: w.kind === 'Pod', newestMinor: newest };
   const results: WorkloadReport['results'] = {};
   const restricted = evaluatePod(w.template, 'restricted', v, evalOpts);
-  // Restricted includes every baseline check: a workload that passes it passes baseline too.
-  const baseline = restricted.allowed && opts.level !== 'baseline' ? null : evaluatePod(w.template, 'baseline', v, evalOpts);
-  const strictest: Level = restricted.allowed ? 'restricted' : baseline?.allowed ? 'baseline' : 'privileged';
+  // Each level is evaluated: passing restricted does not imply passing baseline (a volume with
+  // both hostPath and configMap; a Windows pod with seccompProfile or capabilities.add from v1.25).
+  const baseline = evaluatePod(w.template, 'baseline', v, evalOpts);
+  const strictest: Level = restricted.allowed ? 'restricted' : baseline.allowed ? 'baseline' : 'privileged';
   const toResult = (e: typeof restricted): LevelResult => ({
     version: v,
     allowed: e.allowed,
     violations: e.violations.map((x) => ({ check: x.check, reason: x.reason, detail: x.detail })),
     message: e.message,
   });
-  if (opts.level !== 'restricted') results.baseline = baseline ? toResult(baseline) : { version: v, allowed: true, violations: [], message: '' };
+  if (opts.level !== 'restricted') results.baseline = toResult(baseline);
   if (opts.level !== 'baseline') results.restricted = toResult(restricted);
   return { kind: w.kind, apiVersion: w.apiVersion, namespace: w.namespace, name: w.name, source: w.source, strictestLevel: strictest, results };
 }
