@@ -16,7 +16,8 @@ export interface ApplyTarget {
 /** The Apply port over the cluster of the session (a new connection per run, closed after it). */
 export function liveApplyPort(ctx: CommandContext, target: ApplyTarget): ApplyPort {
   return {
-    async overview(dir): Promise<ApplyOverview> {
+    async overview(dir, signal): Promise<ApplyOverview> {
+      signal.throwIfAborted();
       const [{ readPlan }, { fileJournal }, { nextPhase, phaseDone }] = await Promise.all([import('../files/read-plan.js'), import('../files/journal.js'), import('../apply/index.js')]);
       const plan = await readPlan(dir);
       const entries = await fileJournal(dir).read();
@@ -26,7 +27,8 @@ export function liveApplyPort(ctx: CommandContext, target: ApplyTarget): ApplyPo
         next: nextPhase(plan, entries)?.id ?? null,
       };
     },
-    async runPhase(dir, run, progress, confirm) {
+    async runPhase(dir, run, progress, confirm, signal) {
+      const rctx = { ...ctx, signal: AbortSignal.any([ctx.signal, signal]) };
       const [{ readPlan }, { applyPhase }, { connect }, { makeApplyPorts }, { NEWEST_MINOR }] = await Promise.all([
         import('../files/read-plan.js'),
         import('../apply/index.js'),
@@ -36,9 +38,9 @@ export function liveApplyPort(ctx: CommandContext, target: ApplyTarget): ApplyPo
       ]);
       const plan = await readPlan(dir);
       const context = target.context();
-      const session = await connect({ ...(target.kubeconfig !== undefined ? { kubeconfig: target.kubeconfig } : {}), ...(context !== undefined ? { context } : {}), newestPolicyMinor: NEWEST_MINOR }, ctx);
+      const session = await connect({ ...(target.kubeconfig !== undefined ? { kubeconfig: target.kubeconfig } : {}), ...(context !== undefined ? { context } : {}), newestPolicyMinor: NEWEST_MINOR }, rctx);
       try {
-        const ports = await makeApplyPorts(dir, session, ctx, { timeoutMs: target.timeoutMs ?? 300_000, wait: 'ready' });
+        const ports = await makeApplyPorts(dir, session, rctx, { timeoutMs: target.timeoutMs ?? 300_000, wait: 'ready' });
         const report = await applyPhase(plan, run.phase, { confirm, progress, dryRun: run.dryRun, force: false, assumeYes: false, namespaces: run.namespaces }, ports);
         return { phase: report.phase, dryRun: report.dryRun, outcomes: report.outcomes, stoppedAt: report.stoppedAt };
       } finally {

@@ -10,7 +10,7 @@ import type { CommandContext, SourceFlags } from './context.js';
 import { liveApplyPort } from './wizard-apply-port.js';
 
 /** How evidence for one workload is found (demo: recorded; live: gathered from pods). */
-type EvidenceSource = (w: Workload) => Promise<Evidence | undefined>;
+type EvidenceSource = (w: Workload, signal: AbortSignal) => Promise<Evidence | undefined>;
 
 interface PlanDeps {
   ctx: CommandContext;
@@ -19,9 +19,13 @@ interface PlanDeps {
   evidence: Map<string, Evidence>;
 }
 
-async function proposals(deps: PlanDeps, inv: Inventory, answers: Answers, keys: readonly string[]): Promise<FixProposal[]> {
+/** The session's signal joined with a request's: a live call stops when either aborts. */
+const withSignal = (ctx: CommandContext, signal: AbortSignal): CommandContext => ({ ...ctx, signal: AbortSignal.any([ctx.signal, signal]) });
+
+async function proposals(deps: PlanDeps, inv: Inventory, answers: Answers, keys: readonly string[], signal: AbortSignal): Promise<FixProposal[]> {
   const { proposeFixes } = await import('../fix/index.js');
   const { planPolicyVersion } = await import('../files/generate-plan.js');
+  signal.throwIfAborted();
   return proposeFixes(inv, {
     target: answers.target ?? 'restricted',
     version: planPolicyVersion(inv),
@@ -59,23 +63,34 @@ export function previewOf(bundle: PlanBundle): PlanPreview {
 
 function commonPorts(deps: PlanDeps, findEvidence: EvidenceSource): Omit<WizardPorts, 'listContexts' | 'scan'> {
   return {
-    propose: (inv, answers, keys) => proposals(deps, inv, answers, keys),
-    async gatherEvidence(inv, key) {
+    propose: (inv, answers, keys, signal) => proposals(deps, inv, answers, keys, signal),
+    async gatherEvidence(inv, key, signal) {
       const w = inv.workloads.find((x) => workloadKey(x) === key);
       if (w === undefined) return { found: false, note: `no workload ${key}` };
-      const ev = await findEvidence(w);
+      const ev = await findEvidence(w, signal);
       if (ev === undefined) return { found: false, note: `no evidence for ${key} (no pods, logs or probe results)` };
       deps.evidence.set(key, ev);
       const findings = Object.values(ev.containers).reduce((n, c) => n + c.findings.length, 0);
       return { found: true, note: `evidence for ${key}: ${findings} finding(s)${ev.notes.length > 0 ? `; ${ev.notes.join('; ')}` : ''}` };
     },
-    previewPlan: async (inv, answers, keys) => previewOf((await bundleOf(deps, inv, answers, keys)).bundle),
-    async writePlan(inv, answers, keys, outDir) {
-      const { writePlan } = await import('../files/write-plan.js');
+    async previewPlan(inv, answers, keys, signal) {
+      signal.throwIfAborted();
+      return previewOf((await bundleOf(deps, inv, answers, keys)).bundle);
+    },
+    async writePlan(inv, answers, keys, outDir, opts) {
+      const { writePlan, PlanDirInUse, freeSibling } = await import('../files/write-plan.js');
       const { bundle, files } = await bundleOf(deps, inv, answers, keys);
-      const dir = await writePlan(resolve(deps.ctx.cwd, outDir), files, { force: deps.force });
+      opts.signal.throwIfAborted();
+      let dir: string;
+      try {
+        dir = await writePlan(resolve(deps.ctx.cwd, outDir), files, { force: deps.force || opts.overwrite });
+      } catch (err) {
+        if (!(err instanceof PlanDirInUse)) throw err;
+        const conflict = { dir: outDir, suggestion: await freeSibling(deps.ctx.cwd, outDir), canOverwrite: err.holds === 'plan' };
+        return { conflict, message: err.message };
+      }
       const { planSummaryText } = await import('./commands/plan.js');
-      return { dir, files: files.length, summary: bundle.plan.summary, report: planSummaryText(bundle.plan, outDir.replace(/\/+$/, '')) };
+      return { written: { dir, files: files.length, summary: bundle.plan.summary, report: planSummaryText(bundle.plan, outDir.replace(/\/+$/, '')) } };
     },
   };
 }
@@ -119,7 +134,7 @@ export function offlinePorts(ctx: CommandContext, source: OfflineSource, opts: {
       recorded = estate.evidenceFor;
       const seen: ScanProgress = { namespaces: [], kinds: [], workloads: 0, elapsedMs: 0 };
       for (const w of estate.inventory.workloads) {
-        if (signal.aborted) break;
+        signal.throwIfAborted();
         if (!seen.namespaces.includes(w.namespace)) seen.namespaces = [...seen.namespaces, w.namespace];
         if (!seen.kinds.includes(w.kind)) seen.kinds = [...seen.kinds, w.kind];
         seen.workloads += 1;
@@ -137,7 +152,7 @@ export function offlinePorts(ctx: CommandContext, source: OfflineSource, opts: {
         }
       }
       const { planPolicyVersion } = await import('../files/generate-plan.js');
-      return { inventory, proposals: await proposals(deps, inventory, answers, keys), target: answers.target ?? 'restricted', version: planPolicyVersion(inventory), answers, evidence: keys.sort() };
+      return { inventory, proposals: await proposals(deps, inventory, answers, keys, signal), target: answers.target ?? 'restricted', version: planPolicyVersion(inventory), answers, evidence: keys.sort() };
     },
   };
 }
@@ -147,11 +162,11 @@ export function livePorts(ctx: CommandContext, opts: { answers: Answers; force: 
   const deps: PlanDeps = { ctx, force: opts.force, catalogue: cachedCatalogue(ctx), evidence: new Map() };
   let chosen: string | undefined = opts.source.context;
   return {
-    ...commonPorts(deps, async (w) => {
+    ...commonPorts(deps, async (w, signal) => {
       const { connect } = await import('../cluster/connect.js');
       const { gatherEvidence } = await import('../cluster/evidence.js');
       const { NEWEST_MINOR } = await import('../policy/index.js');
-      const session = await connect({ kubeconfig: opts.source.kubeconfig, ...(chosen !== undefined ? { context: chosen } : {}), newestPolicyMinor: NEWEST_MINOR }, ctx);
+      const session = await connect({ kubeconfig: opts.source.kubeconfig, ...(chosen !== undefined ? { context: chosen } : {}), newestPolicyMinor: NEWEST_MINOR }, withSignal(ctx, signal));
       try {
         return await gatherEvidence(session, w, { probe: false });
       } finally {
@@ -165,7 +180,7 @@ export function livePorts(ctx: CommandContext, opts: { answers: Answers; force: 
       const current = kc.getCurrentContext();
       return kc.getContexts().map((c) => ({ name: c.name, cluster: c.cluster, server: kc.getCluster(c.cluster)?.server ?? '', current: c.name === current }));
     },
-    async scan(context, onProgress): Promise<ScanResult> {
+    async scan(context, onProgress, signal): Promise<ScanResult> {
       if (context !== null) chosen = context;
       const started = ctx.now().getTime();
       const { readClusterInventory } = await import('../cluster/inventory.js');
@@ -174,19 +189,18 @@ export function livePorts(ctx: CommandContext, opts: { answers: Answers; force: 
         {
           ...opts.source,
           ...(chosen !== undefined ? { context: chosen } : {}),
-          progress: (line) => {
-            const kind = /^listing (\S+)/.exec(line)?.[1];
-            if (kind !== undefined && !seen.kinds.includes(kind)) seen.kinds = [...seen.kinds, kind];
-            const read = /^read (\d+) (\S+) \(/.exec(line);
-            if (read !== null && read[2] !== 'pods' && read[2] !== 'namespaces') seen.workloads += Number(read[1]);
+          onRead: (p) => {
+            if (p.type === 'namespaces') seen.namespaces = p.names;
+            else if (!seen.kinds.includes(p.kind)) seen.kinds = [...seen.kinds, p.kind];
+            if (p.type === 'read' && p.kind !== 'Pod') seen.workloads += p.count;
             onProgress({ ...seen, elapsedMs: ctx.now().getTime() - started });
           },
         },
-        ctx,
+        withSignal(ctx, signal),
       );
       onProgress({ namespaces: inventory.namespaces.map((n) => n.name), kinds: [...new Set(inventory.workloads.map((w) => w.kind))], workloads: inventory.workloads.length, elapsedMs: ctx.now().getTime() - started, ...(inventory.serverVersion !== undefined ? { serverVersion: inventory.serverVersion } : {}) });
       const { planPolicyVersion } = await import('../files/generate-plan.js');
-      return { inventory, proposals: await proposals(deps, inventory, opts.answers, []), target: opts.answers.target ?? 'restricted', version: planPolicyVersion(inventory), answers: opts.answers, evidence: [] };
+      return { inventory, proposals: await proposals(deps, inventory, opts.answers, [], signal), target: opts.answers.target ?? 'restricted', version: planPolicyVersion(inventory), answers: opts.answers, evidence: [] };
     },
   };
 }

@@ -13,9 +13,14 @@ import { listAll, mapLimit, NAMESPACES, WORKLOAD_KINDS, collectionPath, type Res
 import { buildWorkloads, namespaceInfo, slimPod, type LivePod } from './workloads.js';
 import type { KubeClientOptions } from './client.js';
 
+/** Structured progress of a live read (the wizard's scan screen; no parsing of the log lines). */
+export type ReadProgress = { type: 'namespaces'; names: string[] } | { type: 'listing'; kind: string } | { type: 'read'; kind: string; count: number };
+
 export interface ClusterReadOptions extends SourceFlags {
   /** Report progress lines (stderr) while listing. */
   progress?: (line: string) => void;
+  /** The same progress as data. */
+  onRead?: (p: ReadProgress) => void;
   /** Client tuning (tests use short timeouts and record requests). */
   client?: KubeClientOptions;
   /** Lists in flight at once (default 6). */
@@ -64,6 +69,7 @@ async function readWith(
   const { client } = session;
   const errors: Inventory['errors'] = [];
   const namespaces = await readNamespaces(session, opts, errors);
+  opts.onRead?.({ type: 'namespaces', names: namespaces.map((n) => n.name) });
   const selected = new Set(namespaces.map((n) => n.name));
   const byName = new Map(namespaces.map((n) => [n.name, n]));
   const clusterWide = opts.namespace.length === 0;
@@ -97,6 +103,7 @@ async function readWith(
 
   const readKind = async (r: ResourceKind): Promise<KubeObject[]> => {
     if (selected.size === 0) return [];
+    opts.onRead?.({ type: 'listing', kind: r.kind });
     progress(`listing ${r.resource}${clusterWide ? ' in all namespaces' : ` in ${selected.size} namespace(s)`} (${elapsed()})`);
     let items: KubeObject[];
     if (clusterWide) {
@@ -118,6 +125,7 @@ async function readWith(
     }
     const kept = items.filter((o) => selected.has(o.metadata?.namespace ?? ''));
     progress(`read ${kept.length} ${r.plural} (${elapsed()})`);
+    opts.onRead?.({ type: 'read', kind: r.kind, count: kept.length });
     return kept;
   };
 

@@ -34,6 +34,27 @@ async function existing(dir: string): Promise<'none' | 'empty' | 'plan' | 'journ
   return entries.includes('plan.json') ? 'plan' : 'other';
 }
 
+/** The output directory is in the way (a different plan, one being applied, or not a plan). */
+export class PlanDirInUse extends UserError {
+  override name = 'PlanDirInUse';
+  constructor(
+    message: string,
+    hint: string,
+    readonly holds: 'plan' | 'journal' | 'other',
+  ) {
+    super(message, hint);
+  }
+}
+
+/** The first of `dir-2`, `dir-3`, ... that does not exist yet (a place for a new plan next to `dir`). */
+export async function freeSibling(cwd: string, dir: string): Promise<string> {
+  const base = dir.replace(/\/+$/, '').replace(/-\d+$/, '');
+  for (let n = 2; ; n++) {
+    const candidate = `${base}-${n}`;
+    if ((await existing(resolve(cwd, candidate))) === 'none') return candidate;
+  }
+}
+
 /** A plan file path inside `root`, or an error: no absolute paths, no `..`, no backslashes. */
 export function safeJoin(root: string, rel: string): string {
   const parts = rel.split('/');
@@ -82,11 +103,11 @@ export async function writePlan(dir: string, files: readonly PlanFile[], opts: W
   const target = resolve(dir);
   const state = await existing(target);
   if (state === 'journal' && opts.force !== true) {
-    throw new UserError(`${dir} holds a plan that is being applied (${JOURNAL_FILE} exists); not overwriting it`, 'write the new plan to another --out directory, or roll back first; --force replaces it anyway');
+    throw new PlanDirInUse(`${dir} holds a plan that is being applied (${JOURNAL_FILE} exists); not overwriting it`, 'write the new plan to another --out directory, or roll back first; --force replaces it anyway', 'journal');
   }
   if (state === 'plan' && opts.force !== true && (await holdsSamePlan(target, files))) return target;
-  if (state === 'plan' && opts.force !== true) throw new UserError(`${dir} already holds a plan; not overwriting it`, 'choose another --out directory, or pass --force to replace it');
-  if (state === 'other') throw new UserError(`${dir} exists and is not a podsec plan; not touching it`, 'choose another --out directory');
+  if (state === 'plan' && opts.force !== true) throw new PlanDirInUse(`${dir} already holds a plan; not overwriting it`, 'choose another --out directory, or pass --force to replace it', 'plan');
+  if (state === 'other') throw new PlanDirInUse(`${dir} exists and is not a podsec plan; not touching it`, 'choose another --out directory', 'other');
   await mkdir(dirname(target), { recursive: true });
   const tmp = await mkdtemp(join(dirname(target), `.${basename(target)}.tmp-`));
   const write = opts.writeFile ?? defaultWrite;

@@ -3,14 +3,14 @@
 
 import { checkbox, confirm, select } from '@inquirer/prompts';
 import { isResuming, reportLines } from '../wizard/apply-flow.js';
-import type { WizardEvent } from '../wizard/events.js';
+import type { IntentEvent } from '../wizard/events.js';
 import type { ApplyState } from '../wizard/state.js';
 import { ask } from './ask.js';
 
 
 /** The operator's next event at the Apply step; `pending` receives follow-up events. */
-export async function applyDecision(state: ApplyState, print: (text: string) => void, pending: WizardEvent[]): Promise<WizardEvent | null> {
-  const cancel: WizardEvent = { type: 'cancel' };
+export async function applyDecision(state: ApplyState, print: (text: string) => void, pending: IntentEvent[]): Promise<IntentEvent | null> {
+  const cancel: IntentEvent = { type: 'cancel' };
   if (state.question !== null) {
     const q = state.question;
     for (const d of q.details) print(`  ${d}\n`);
@@ -29,8 +29,7 @@ export async function applyDecision(state: ApplyState, print: (text: string) => 
       );
       if (choice === null) return cancel;
       if (choice === '\u0000quit') return { type: 'quit' };
-      pending.push({ type: 'select' });
-      return { type: 'move', delta: phases.findIndex((p) => p.id === choice) - state.cursor };
+      return { type: 'pickPhase', id: choice };
     }
     case 'namespaces': {
       const all = state.overview?.phases.find((p) => p.id === state.phase)?.namespaces ?? [];

@@ -5,9 +5,9 @@ import { confirm, input, select } from '@inquirer/prompts';
 import { CancelledError, UserError } from '../errors.js';
 import { workloadKey } from '../inventory/types.js';
 import type { CommandContext } from '../cli/context.js';
-import { driveLoop, type Decider } from '../cli/wizard-runner.js';
-import type { WizardEvent } from '../wizard/events.js';
-import type { WizardPorts } from '../wizard/ports.js';
+import type { IntentEvent } from '../wizard/events.js';
+import { driveSession, SessionRunner, type Decider } from '../wizard/runner.js';
+import type { WizardPorts, WriteConflict } from '../wizard/ports.js';
 import { namespaceRows, workloadsIn } from '../wizard/session.js';
 import type { WizardState } from '../wizard/state.js';
 import { applyDecision } from './apply-line.js';
@@ -17,19 +17,17 @@ import { ask } from './ask.js';
 
 /** A decider that asks the operator with inquirer; `print` shows screens. */
 export function lineDecider(print: (text: string) => void): Decider {
-  const pending: WizardEvent[] = [];
-  return async (state: WizardState): Promise<WizardEvent | null> => {
+  const pending: IntentEvent[] = [];
+  return async (state: WizardState): Promise<IntentEvent | null> => {
     const queued = pending.shift();
     if (queued !== undefined) return queued;
-    const cancel: WizardEvent = { type: 'cancel' };
+    const cancel: IntentEvent = { type: 'cancel' };
     switch (state.step) {
       case 'cluster': {
         const list = state.contexts ?? [];
         const current = list.find((c) => c.current)?.name;
         const name = await ask(() => select({ message: 'Kubeconfig context', choices: list.map((c) => ({ name: `${c.name}  ${c.server}`, value: c.name })), ...(current !== undefined ? { default: current } : {}) }));
-        if (name === null) return cancel;
-        pending.push({ type: 'select' });
-        return { type: 'move', delta: list.findIndex((c) => c.name === name) - state.cursor };
+        return name === null ? cancel : { type: 'pickContext', name };
       }
       case 'overview': {
         print(overviewText(state.session));
@@ -40,11 +38,14 @@ export function lineDecider(print: (text: string) => void): Decider {
         if (choice === null) return cancel;
         if (choice === '\u0000plan') return { type: 'openPlan' };
         if (choice === '\u0000quit') return { type: 'quit' };
-        pending.push({ type: 'select' });
-        return { type: 'move', delta: rows.findIndex((r) => r.name === choice) - state.cursor };
+        return { type: 'openNamespace', name: choice };
       }
       case 'namespace': {
         if (state.notice !== null) print(`${state.notice}\n`);
+        if (state.confirmingAll) {
+          const yes = await ask(() => confirm({ message: `Some fixes in ${state.namespace} need review. Accept them all anyway?`, default: false }));
+          return yes === null ? cancel : { type: 'confirm', yes };
+        }
         print(namespaceText(state.session, state.namespace));
         const ws = workloadsIn(state.session.inventory, state.namespace);
         const choice = await ask(() =>
@@ -64,21 +65,22 @@ export function lineDecider(print: (text: string) => void): Decider {
         const action = await ask(() =>
           select({ message: `${w?.kind ?? ''} ${w?.name ?? ''}`, choices: [{ name: 'accept the fix', value: 'accept' }, { name: 'skip it (leave out of the fix phase)', value: 'skip' }, { name: 'set the UID', value: 'uid' }, { name: 'set writable paths', value: 'writablePaths' }, { name: 'gather evidence and re-propose', value: 'evidence' }] }),
         );
-        if (action === null) return cancel;
-        const move: WizardEvent = { type: 'move', delta: idx - state.cursor };
+        if (action === null || w === undefined) return cancel;
+        const pick: IntentEvent = { type: 'pickWorkload', key: workloadKey(w) };
         if (action === 'accept') pending.push({ type: 'accept' });
         else if (action === 'skip') pending.push({ type: 'skip' });
         else if (action === 'evidence') pending.push({ type: 'gatherEvidence' });
         else {
           const field = action === 'uid' ? 'uid' : 'writablePaths';
-          const value = await ask(() => input({ message: field === 'uid' ? `UID for ${w === undefined ? '' : workloadKey(w)}` : 'Paths the program writes (space separated)' }));
+          const value = await ask(() => input({ message: field === 'uid' ? `UID for ${workloadKey(w)}` : 'Paths the program writes (space separated)' }));
           if (value === null) return cancel;
           pending.push({ type: 'startEdit', field }, { type: 'submitEdit', value });
         }
-        return move;
+        return pick;
       }
       case 'plan': {
         if (state.error !== null) print(`podsec: ${state.error}\n`);
+        if (state.conflict !== null) return planConflict(state.conflict, pending);
         if (state.preview !== null) print(planText(state.preview, state.session.outDir));
         const yes = await ask(() => confirm({ message: `Write the plan to ${state.session.outDir}?`, default: true }));
         if (yes === null) return cancel;
@@ -106,17 +108,38 @@ export function lineDecider(print: (text: string) => void): Decider {
   };
 }
 
+/** The output directory is in the way: overwrite it, write to a new one, or go back. */
+async function planConflict(c: WriteConflict, pending: IntentEvent[]): Promise<IntentEvent> {
+  const choices = [
+    { name: `write to ${c.suggestion} (new directory)`, value: 'new' },
+    { name: 'write to another directory...', value: 'other' },
+    ...(c.canOverwrite ? [{ name: `overwrite the plan in ${c.dir}`, value: 'overwrite' }] : []),
+    { name: 'back to the overview', value: 'back' },
+  ];
+  const choice = await ask(() => select({ message: `${c.dir} is in the way`, choices }));
+  if (choice === null) return { type: 'cancel' };
+  if (choice === 'overwrite') return { type: 'overwritePlan' };
+  if (choice === 'back') return { type: 'back' };
+  const dir = choice === 'new' ? c.suggestion : await ask(() => input({ message: 'Directory for the plan', default: c.suggestion }));
+  if (dir === null) return { type: 'cancel' };
+  pending.push({ type: 'submitEdit', value: dir });
+  return { type: 'changeOutDir' };
+}
+
 /** Runs the session in line mode; returns the exit code. */
 export async function runLine(start: WizardState, ports: WizardPorts, ctx: CommandContext, title: string): Promise<number> {
   ctx.io.out(`${title}\n`);
   let shown: readonly string[] = [];
-  const end = await driveLoop(start, ports, lineDecider((t) => ctx.io.out(t)), ctx.signal, (s) => {
-    if (s.step === 'scanning' && s.progress.workloads === 0) ctx.io.err('scanning...\n');
-    if (s.step === 'apply' && s.progress.length > 0 && s.progress !== shown) {
-      ctx.io.err(`  ${s.progress[s.progress.length - 1] ?? ''}\n`);
-      shown = s.progress;
-    }
+  if (start.step === 'scanning') ctx.io.err('scanning...\n');
+  const runner = new SessionRunner(start, ports, {
+    onState: (s) => {
+      if (s.step === 'apply' && s.progress.length > 0 && s.progress !== shown) {
+        ctx.io.err(`  ${s.progress[s.progress.length - 1] ?? ''}\n`);
+        shown = s.progress;
+      }
+    },
   });
+  const end = await driveSession(runner, lineDecider((t) => ctx.io.out(t)), ctx.signal);
   if (end.step === 'done' && end.exitCode === 130) throw new CancelledError();
   return end.step === 'done' ? end.exitCode : 1;
 }

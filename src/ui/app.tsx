@@ -13,7 +13,7 @@ import { KeyHints } from './components/key-hints.js';
 import { Rail } from './components/rail.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useWizard } from './hooks/use-wizard.js';
-import { actionFor } from './keys.js';
+import { actionFor, typedText, typingAction } from './keys.js';
 import { ApplyScreen } from './screens/apply.js';
 import { ClusterScreen } from './screens/cluster.js';
 import { ConfirmQuitScreen } from './screens/confirm-quit.js';
@@ -50,7 +50,6 @@ export function App({ start, ports, title, color, signal, onEnd }: AppProps) {
     const t = setTimeout(() => setAscii(false), 0);
     return () => clearTimeout(t);
   }, []);
-  const typing = (state.step === 'overview' && state.filtering) || (state.step === 'namespace' && state.editing !== null);
 
   useEffect(() => {
     if (state.step === 'done') {
@@ -78,9 +77,9 @@ export function App({ start, ports, title, color, signal, onEnd }: AppProps) {
       dispatch({ type: 'cancel' });
       return helpOpen;
     }
-    const isTyping = (now.step === 'overview' && now.filtering) || (now.step === 'namespace' && now.editing !== null);
-    if (isTyping) {
-      if (key.escape) dispatch({ type: 'back' });
+    if (typedText(now) !== null) {
+      const typed = typingAction(now, input, key);
+      if (typed !== null) dispatch(typed);
       return helpOpen;
     }
     if (helpOpen) return !(key.escape || input === '?' || input === 'q');
@@ -93,19 +92,20 @@ export function App({ start, ports, title, color, signal, onEnd }: AppProps) {
   };
 
   // The handler reads refs only, so a key arriving before Ink re-subscribes a new handler after a
-  // render is still handled against the latest state.
+  // render is still handled against the latest state. Text inputs are part of the wizard state and
+  // of this one handler (no input component with its own late-attaching handler): a key typed
+  // right after `u` opens the UID input lands in it.
   const helpOpen = useRef(help);
   helpOpen.current = help;
   const handler = useCallback((input: string, key: Key) => {
-    const now = current();
-    const isTyping = (now.step === 'overview' && now.filtering) || (now.step === 'namespace' && now.editing !== null);
-    // Keys typed faster than a frame arrive as one chunk ("jj\r"): handle them one by one,
-    // unless a text input has the keyboard (it takes the whole chunk).
-    const chunk = input.length > 1 && !key.ctrl && !key.meta && !isTyping ? [...input] : [input];
+    // Keys typed faster than a frame arrive as one chunk ("jj\r", "u10001\r"): handle them one
+    // by one against the latest state (an escape sequence is one key).
+    const chunk = input.length > 1 && !key.ctrl && !key.meta && !input.startsWith('\u001B') ? [...input] : [input];
     let open = helpOpen.current;
     for (const c of chunk) {
-      const k = chunk.length > 1 ? { ...key, return: c === '\r' } : key;
-      open = onKey(c === '\r' && chunk.length > 1 ? '' : c, k, open);
+      const special = c === '\r' || c === '\x7f' || c === '\b';
+      const k = chunk.length > 1 ? { ...key, return: c === '\r', backspace: c === '\x7f' || c === '\b' } : key;
+      open = onKey(chunk.length > 1 && special ? '' : c, k, open);
     }
     if (open !== helpOpen.current) {
       helpOpen.current = open;
@@ -122,9 +122,9 @@ export function App({ start, ports, title, color, signal, onEnd }: AppProps) {
       case 'scanning':
         return <ScanScreen state={state} paint={paint} columns={columns} ascii={ascii} />;
       case 'overview':
-        return <OverviewScreen state={state} paint={paint} height={height} onFilter={(text) => dispatch({ type: 'changeFilter', text })} onSubmitFilter={() => dispatch({ type: 'select' })} />;
+        return <OverviewScreen state={state} paint={paint} height={height} />;
       case 'namespace':
-        return <NamespaceScreen state={state} paint={paint} height={height} columns={columns} scroll={scroll} onSubmitEdit={(value) => dispatch({ type: 'submitEdit', value })} />;
+        return <NamespaceScreen state={state} paint={paint} height={height} columns={columns} scroll={scroll} />;
       case 'plan':
         return <PlanScreen state={state} paint={paint} />;
       case 'written':

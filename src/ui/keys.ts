@@ -1,8 +1,8 @@
 // The one keymap of the TUI: it maps keys to wizard events per step, and is also the source of
 // the on-screen hints and the `?` help overlay. Shell (UI), but free of Ink imports.
 
-import type { WizardEvent } from '../wizard/events.js';
-import type { StepName } from '../wizard/state.js';
+import type { IntentEvent } from '../wizard/events.js';
+import type { StepName, WizardState } from '../wizard/state.js';
 
 /** The parts of Ink's key object the keymap reads. */
 export interface KeyPress {
@@ -11,6 +11,9 @@ export interface KeyPress {
   return: boolean;
   escape: boolean;
   ctrl: boolean;
+  meta?: boolean;
+  backspace?: boolean;
+  delete?: boolean;
   pageUp?: boolean;
   pageDown?: boolean;
 }
@@ -23,7 +26,7 @@ export interface Binding {
   /** Shown in the bottom hint line (the rest only in the `?` overlay). */
   hint: boolean;
   match: (input: string, key: KeyPress) => boolean;
-  event: WizardEvent | 'help' | 'scrollUp' | 'scrollDown';
+  event: IntentEvent | 'help' | 'scrollUp' | 'scrollDown';
 }
 
 const ch = (c: string) => (input: string, key: KeyPress) => input === c && !key.ctrl;
@@ -46,6 +49,8 @@ export const KEYMAP: readonly Binding[] = [
   { keys: '/', does: 'filter namespaces', steps: ['overview'], hint: true, match: ch('/'), event: { type: 'startFilter' } },
   { keys: 'o', does: 'change the sort order', steps: ['overview'], hint: true, match: ch('o'), event: { type: 'cycleSort' } },
   { keys: 'p', does: 'go to the plan', steps: ['overview', 'namespace'], hint: true, match: ch('p'), event: { type: 'openPlan' } },
+  { keys: 'o', does: 'overwrite the plan in the way', steps: ['plan'], hint: true, match: ch('o'), event: { type: 'overwritePlan' } },
+  { keys: 'd', does: 'choose the output directory', steps: ['plan'], hint: true, match: ch('d'), event: { type: 'changeOutDir' } },
   { keys: 'a', does: 'apply the plan (live cluster) or show how', steps: ['written'], hint: true, match: ch('a'), event: { type: 'showApply' } },
   { keys: 'y', does: 'yes, quit', steps: ['confirmQuit'], hint: true, match: (i) => i === 'y' || i === 'Y', event: { type: 'confirm', yes: true } },
   { keys: 'y', does: 'yes (answer the question)', steps: ['apply'], hint: true, match: (i) => i === 'y' || i === 'Y', event: { type: 'confirm', yes: true } },
@@ -75,4 +80,28 @@ export function hintLine(step: StepName): string {
 /** The action a key press means at a step, or null. */
 export function actionFor(step: StepName, input: string, key: KeyPress): Binding['event'] | null {
   return KEYMAP.find((b) => applies(b, step) && b.match(input, key))?.event ?? null;
+}
+
+/** The text an open input holds (the filter, an edit, the plan directory), or null when none is open. */
+export function typedText(state: WizardState): string | null {
+  if (state.step === 'overview' && state.filtering) return state.filter;
+  if (state.step === 'namespace' && state.editing !== null) return state.draft;
+  if (state.step === 'plan' && state.dirDraft !== null) return state.dirDraft;
+  return null;
+}
+
+/**
+ * A key while an input is open: text goes into the wizard state at once (the root's one handler
+ * owns the input, so keys typed right after the input opens are never lost); enter submits, esc
+ * leaves. Null when the key does nothing.
+ */
+export function typingAction(state: WizardState, input: string, key: KeyPress): IntentEvent | null {
+  const text = typedText(state);
+  if (text === null) return null;
+  const change = (t: string): IntentEvent => (state.step === 'overview' ? { type: 'changeFilter', text: t } : { type: 'changeEdit', text: t });
+  if (key.escape) return { type: 'back' };
+  if (key.return) return state.step === 'overview' ? { type: 'select' } : { type: 'submitEdit', value: text };
+  if (key.backspace === true || key.delete === true) return text === '' ? null : change(text.slice(0, -1));
+  if (input === '' || key.ctrl || key.meta === true || key.upArrow || key.downArrow || /[\u0000-\u001f]/.test(input)) return null;
+  return change(text + input);
 }

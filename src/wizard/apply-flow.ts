@@ -4,7 +4,7 @@
 
 import { OUTCOME_LABEL } from '../apply/run.js';
 import type { WizardEffect } from './effects.js';
-import type { WizardEvent } from './events.js';
+import type { OwnEvent } from './protocol.js';
 import type { ApplyPhaseInfo, PhaseRun } from './ports.js';
 import type { ApplyState, WrittenState } from './state.js';
 
@@ -57,31 +57,45 @@ const run = (s: ApplyState, dryRun: boolean): ApplyTransition => ({
 
 const reload = (s: ApplyState): ApplyTransition => ({ state: { ...s, stage: 'loading', phase: null, namespaces: [], question: null }, effects: [{ type: 'loadApply', dir: s.result.dir }] });
 
+function pick(s: ApplyState, id: string): ApplyTransition {
+  const p = (s.overview?.phases ?? []).find((x) => x.id === id);
+  if (p === undefined) return { state: { ...s, error: `the plan has no phase ${id}` }, effects: [] };
+  return { state: { ...s, stage: 'namespaces', phase: p.id, namespaces: [...p.namespaces], cursor: 0, report: null, error: null }, effects: [] };
+}
+
 /** The Apply step's transitions (back from the phase list returns to the written plan). */
-export function onApply(s: ApplyState, e: WizardEvent): ApplyTransition {
+export function onApply(s: ApplyState, e: OwnEvent<'apply'>): ApplyTransition {
   const stay = (state: ApplyState | WrittenState = s): ApplyTransition => ({ state, effects: [] });
-  if (e.type === 'applyProgress') return stay({ ...s, progress: [...s.progress, e.line].slice(-MAX_PROGRESS) });
-  if (e.type === 'applyQuestion') return stay({ ...s, question: e.question });
-  if (s.question !== null) {
-    if (e.type === 'confirm' || e.type === 'back') return { state: { ...s, question: null }, effects: [{ type: 'answerApply', yes: e.type === 'confirm' && e.yes }] };
-    return stay();
-  }
-  if (e.type === 'applyFailed') return stay({ ...s, stage: s.overview === null ? 'loading' : 'phase', phase: null, error: e.message });
-  if (e.type === 'applyLoaded') {
-    const next = e.overview.phases.findIndex((p) => p.id === e.overview.next);
-    return stay({ ...s, overview: e.overview, stage: 'phase', cursor: Math.max(0, next), phase: null, namespaces: [] });
-  }
-  if (e.type === 'phaseRan') return stay({ ...s, report: e.report, stage: e.report.dryRun ? 'reviewed' : 'applied' });
   const phases = s.overview?.phases ?? [];
+  // Results and the running phase's questions, whatever the stage.
+  switch (e.type) {
+    case 'applyProgress':
+      return stay({ ...s, progress: [...s.progress, e.line].slice(-MAX_PROGRESS) });
+    case 'applyQuestion':
+      return stay({ ...s, question: e.question });
+    case 'applyFailed':
+      return stay({ ...s, stage: s.overview === null ? 'loading' : 'phase', phase: null, error: e.message, question: null });
+    case 'applyLoaded': {
+      const next = e.overview.phases.findIndex((p) => p.id === e.overview.next);
+      return stay({ ...s, overview: e.overview, stage: 'phase', cursor: Math.max(0, next), phase: null, namespaces: [], error: null });
+    }
+    case 'phaseRan':
+      return stay({ ...s, report: e.report, stage: e.report.dryRun ? 'reviewed' : 'applied' });
+    default:
+      if (s.question !== null) {
+        if (e.type === 'confirm' || e.type === 'back') return { state: { ...s, question: null }, effects: [{ type: 'answerApply', yes: e.type === 'confirm' && e.yes }] };
+        return stay();
+      }
+  }
   switch (s.stage) {
     case 'loading':
       return e.type === 'back' && s.error !== null ? stay({ step: 'written', session: s.session, result: s.result, showApply: true }) : stay();
     case 'phase': {
       if (e.type === 'move') return stay({ ...s, cursor: Math.max(0, Math.min(phases.length - 1, s.cursor + e.delta)) });
       if (e.type === 'back') return stay({ step: 'written', session: s.session, result: s.result, showApply: false });
+      if (e.type === 'pickPhase') return pick(s, e.id);
       const p = phases[s.cursor];
-      if (e.type === 'select' && p !== undefined) return stay({ ...s, stage: 'namespaces', phase: p.id, namespaces: [...p.namespaces], cursor: 0, report: null, error: null });
-      return stay();
+      return e.type === 'select' && p !== undefined ? pick(s, p.id) : stay();
     }
     case 'namespaces': {
       const all = currentPhase(s)?.namespaces ?? [];

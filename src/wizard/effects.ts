@@ -1,5 +1,6 @@
-// Side effects the wizard asks for, as data; src/cli/wizard-runner.ts executes them against the
-// ports and feeds the results back as events. Pure data.
+// Side effects the wizard asks for, as data; the session runner (runner.ts) performs them through
+// the ports and feeds the results back as events. Which events each effect may produce is declared
+// in protocol.ts. Pure data.
 
 import type { Answers } from '../fix/index.js';
 import type { Inventory } from '../inventory/types.js';
@@ -7,14 +8,12 @@ import type { Inventory } from '../inventory/types.js';
 export type WizardEffect =
   | { type: 'loadContexts' }
   | { type: 'scan'; context: string | null }
-  | { type: 'cancelScan' }
   | { type: 'propose'; inventory: Inventory; answers: Answers; evidence: string[] }
   | { type: 'gatherEvidence'; inventory: Inventory; key: string; answers: Answers; evidence: string[] }
   | { type: 'previewPlan'; inventory: Inventory; answers: Answers; evidence: string[] }
-  | { type: 'writePlan'; inventory: Inventory; answers: Answers; evidence: string[]; outDir: string }
+  | { type: 'writePlan'; inventory: Inventory; answers: Answers; evidence: string[]; outDir: string; overwrite: boolean }
   | { type: 'loadApply'; dir: string }
   | { type: 'runPhase'; dir: string; phase: string; namespaces: string[]; dryRun: boolean }
-  | { type: 'answerApply'; yes: boolean }
-  | { type: 'exit'; code: number };
+  | { type: 'answerApply'; yes: boolean };
 
 export type WizardEffectType = WizardEffect['type'];

@@ -1,5 +1,6 @@
 // The interfaces the shell implements for the wizard (kubeconfig, scan, fix proposals, evidence,
-// plan preview and writing). Pure: types only; src/cli/wizard-runner.ts binds them to adapters.
+// plan preview and writing). Pure: types only; src/cli/wizard-ports.ts binds them to adapters and
+// runner.ts calls them.
 
 import type { StepOutcome } from '../apply/index.js';
 import type { Answers, FixProposal } from '../fix/index.js';
@@ -100,23 +101,39 @@ export interface PhaseRun {
 
 /** Applying a written plan on the live cluster (absent for the demo and manifest files). */
 export interface ApplyPort {
-  overview(dir: string): Promise<ApplyOverview>;
+  overview(dir: string, signal: AbortSignal): Promise<ApplyOverview>;
   runPhase(
     dir: string,
     run: { phase: string; namespaces: readonly string[]; dryRun: boolean },
     progress: (line: string) => void,
     confirm: (q: ApplyQuestion) => Promise<boolean>,
+    signal: AbortSignal,
   ): Promise<PhaseRun>;
 }
 
-/** Everything the wizard asks of the outside world. Implementations never throw for user errors: the runner turns rejections into events. */
+/** The output directory is in the way: what is there, and a free directory to offer instead. */
+export interface WriteConflict {
+  dir: string;
+  /** A directory next to it that does not exist yet (e.g. plans/demo-2). */
+  suggestion: string;
+  /** False when the directory holds a plan being applied (a journal) or something that is not a plan. */
+  canOverwrite: boolean;
+}
+
+/** What a write produced: the plan, or the directory in the way (nothing written). */
+export type WriteOutcome = { written: PlanResult } | { conflict: WriteConflict; message: string };
+
+/**
+ * Everything the wizard asks of the outside world. Every call takes the request's AbortSignal and
+ * stops when it is aborted (the session moved on or ended). Rejections become failure events.
+ */
 export interface WizardPorts {
-  listContexts(): Promise<ContextInfo[]>;
+  listContexts(signal: AbortSignal): Promise<ContextInfo[]>;
   scan(context: string | null, onProgress: (p: ScanProgress) => void, signal: AbortSignal): Promise<ScanResult>;
-  propose(inventory: Inventory, answers: Answers, evidence: readonly string[]): Promise<FixProposal[]>;
-  gatherEvidence(inventory: Inventory, key: string): Promise<EvidenceResult>;
-  previewPlan(inventory: Inventory, answers: Answers, evidence: readonly string[]): Promise<PlanPreview>;
-  writePlan(inventory: Inventory, answers: Answers, evidence: readonly string[], outDir: string): Promise<PlanResult>;
+  propose(inventory: Inventory, answers: Answers, evidence: readonly string[], signal: AbortSignal): Promise<FixProposal[]>;
+  gatherEvidence(inventory: Inventory, key: string, signal: AbortSignal): Promise<EvidenceResult>;
+  previewPlan(inventory: Inventory, answers: Answers, evidence: readonly string[], signal: AbortSignal): Promise<PlanPreview>;
+  writePlan(inventory: Inventory, answers: Answers, evidence: readonly string[], outDir: string, opts: { overwrite: boolean; signal: AbortSignal }): Promise<WriteOutcome>;
   /** Present only for a live cluster: the Apply step runs phases through it. */
   apply?: ApplyPort;
 }

@@ -1,7 +1,7 @@
 // The wizard's state: one discriminated union on `step`, each variant holding only what is known
 // by then (shared docs/style.md 5.6). Pure data.
 
-import type { ApplyOverview, ApplyQuestion, ContextInfo, PhaseRun, PlanPreview, PlanResult, ScanProgress } from './ports.js';
+import type { ApplyOverview, ApplyQuestion, ContextInfo, PhaseRun, PlanPreview, PlanResult, ScanProgress, WriteConflict } from './ports.js';
 import type { EditField, Session, SortKey } from './session.js';
 
 /** 1. Pick a kubeconfig context (contexts null while loading). */
@@ -20,6 +20,8 @@ export interface ScanningState {
   context: string | null;
   progress: ScanProgress;
   outDir: string;
+  /** A live cluster (esc after a failed scan returns to the context picker). */
+  live: boolean;
 }
 
 /** 3. The namespace table. */
@@ -41,6 +43,10 @@ export interface NamespaceState {
   cursor: number;
   /** The edit input that has the keyboard, if any. */
   editing: EditField | null;
+  /** The text typed into that input so far. */
+  draft: string;
+  /** `A` with review items among them: waiting for y/n before accepting them all. */
+  confirmingAll: boolean;
   /** Work in progress (gathering evidence, re-proposing). */
   busy: string | null;
   notice: string | null;
@@ -55,6 +61,10 @@ export interface PlanState {
   preview: PlanPreview | null;
   writing: boolean;
   error: string | null;
+  /** The output directory is in the way: overwrite it (when allowed) or choose another. */
+  conflict: WriteConflict | null;
+  /** The directory being typed (null when not choosing one). */
+  dirDraft: string | null;
 }
 
 /** 6. The plan is written: apply now (shown as the commands to run) or later. */
@@ -107,6 +117,9 @@ export interface FailedState {
   step: 'failed';
   message: string;
   hint: string | null;
+  outDir: string;
+  /** Esc returns to the context picker (a live cluster that could not be read). */
+  canPick: boolean;
 }
 
 export type WizardState =
@@ -129,5 +142,5 @@ export const NO_PROGRESS: ScanProgress = { namespaces: [], kinds: [], workloads:
 /** The first state: the context picker for a live cluster, or straight to the scan (demo, files). */
 export function initialState(opts: { live: boolean; context: string | null; outDir: string }): WizardState {
   if (opts.live && opts.context === null) return { step: 'cluster', contexts: null, cursor: 0, error: null, outDir: opts.outDir };
-  return { step: 'scanning', context: opts.context, progress: NO_PROGRESS, outDir: opts.outDir };
+  return { step: 'scanning', context: opts.context, progress: NO_PROGRESS, outDir: opts.outDir, live: opts.live };
 }

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandContext } from '../../src/cli/context.js';
-import { driveLoop, type Decider } from '../../src/cli/wizard-runner.js';
+import { driveSession, SessionRunner, type Decider } from '../../src/wizard/runner.js';
 import { livePorts } from '../../src/cli/wizard-ports.js';
 import { EMPTY_ANSWERS } from '../../src/fix/index.js';
 import type { ApplyQuestion, PhaseRun } from '../../src/wizard/ports.js';
@@ -54,7 +54,7 @@ describe('wizard Apply step on a live cluster', () => {
     const decide: Decider = (s) => {
       switch (s.step) {
         case 'cluster':
-          return { type: 'select' };
+          return { type: 'pickContext', name: s.contexts?.find((c) => c.current)?.name ?? '' };
         case 'overview':
         case 'namespace':
           return { type: 'openPlan' };
@@ -93,7 +93,7 @@ describe('wizard Apply step on a live cluster', () => {
           return null;
       }
     };
-    const end = await driveLoop(initialState({ live: true, context: null, outDir: 'plan' }), ports, decide, ctx.signal);
+    const end = await driveSession(new SessionRunner(initialState({ live: true, context: null, outDir: 'plan' }), ports), decide, ctx.signal);
     expect(end).toMatchObject({ step: 'done', exitCode: 0 });
 
     const dir = join(cwd, 'plan');

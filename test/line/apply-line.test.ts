@@ -5,7 +5,8 @@ import { screen } from '@inquirer/testing/vitest';
 import { describe, expect, it } from 'vitest';
 import { applyDecision } from '../../src/line/apply-line.js';
 import { onApply } from '../../src/wizard/apply-flow.js';
-import type { WizardEvent } from '../../src/wizard/events.js';
+import type { IntentEvent, WizardEvent } from '../../src/wizard/events.js';
+import type { OwnEvent } from '../../src/wizard/protocol.js';
 import type { ApplyState } from '../../src/wizard/state.js';
 import { dry, fixtureSession, overview } from '../wizard/fixture.js';
 
@@ -19,7 +20,7 @@ function applyState(over: Partial<ApplyState> = {}): ApplyState {
 /** Starts the decision; returns the promise, the printed text and the follow-up events. */
 function decide(state: ApplyState): { done: Promise<WizardEvent | null>; printed: string[]; pending: WizardEvent[] } {
   const printed: string[] = [];
-  const pending: WizardEvent[] = [];
+  const pending: IntentEvent[] = [];
   return { done: applyDecision(state, (t) => printed.push(t), pending), printed, pending };
 }
 
@@ -35,14 +36,14 @@ function feed(state: ApplyState, events: WizardEvent[]): ReturnType<typeof onApp
   let t: ReturnType<typeof onApply> = { state, effects: [] };
   for (const e of events) {
     if (t.state.step !== 'apply') break;
-    const next = onApply(t.state, e);
+    const next = onApply(t.state, e as OwnEvent<'apply'>);
     t = { state: next.state, effects: [...t.effects, ...next.effects] };
   }
   return t;
 }
 
 describe('line mode Apply step', () => {
-  it('phase select: tags applied/resuming phases, preselects the next one, picking another moves the cursor then selects it', async () => {
+  it('phase select: tags applied/resuming phases, preselects the next one, picking another names it (pickPhase)', async () => {
     const s = applyState();
     const { done, pending } = decide(s);
     const shown = await waitScreen('Apply which phase?');
@@ -52,8 +53,8 @@ describe('line mode Apply step', () => {
     screen.keypress('down');
     screen.keypress('enter');
     const e = await done;
-    expect(e).toEqual({ type: 'move', delta: 1 });
-    expect(pending).toEqual([{ type: 'select' }]);
+    expect(e).toEqual({ type: 'pickPhase', id: '3-enforce' });
+    expect(pending).toEqual([]);
     expect(feed(s, [e as WizardEvent, ...pending]).state).toMatchObject({ stage: 'namespaces', phase: '3-enforce', namespaces: ['a'] });
   });
 
@@ -63,7 +64,7 @@ describe('line mode Apply step', () => {
     await waitScreen('Apply which phase?');
     screen.keypress('enter');
     const e = await first.done;
-    expect(e).toEqual({ type: 'move', delta: 0 });
+    expect(e).toEqual({ type: 'pickPhase', id: '2-fix' });
     expect(feed(s, [e as WizardEvent, ...first.pending]).state).toMatchObject({ stage: 'namespaces', phase: '2-fix', namespaces: ['a', 'b', 'c'] });
 
     const second = decide(s);

@@ -2,13 +2,13 @@
 // (imported first so the prompts use its I/O), over the fake-port container.
 import { screen } from '@inquirer/testing/vitest';
 import { describe, expect, it } from 'vitest';
-import { driveLoop } from '../../src/cli/wizard-runner.js';
+import { driveSession, SessionRunner } from '../../src/wizard/runner.js';
 import { lineDecider } from '../../src/line/run-line.js';
 import { initialState, type WizardState } from '../../src/wizard/state.js';
 import { fakePorts, type Recorded } from '../ui/fake-ports.js';
 
 function start(rec: Recorded, printed: string[]): Promise<WizardState> {
-  return driveLoop(initialState({ live: true, context: null, outDir: 'plans/line' }), fakePorts(rec), lineDecider((t) => printed.push(t)), new AbortController().signal);
+  return driveSession(new SessionRunner(initialState({ live: true, context: null, outDir: 'plans/line' }), fakePorts(rec)), lineDecider((t) => printed.push(t)), new AbortController().signal);
 }
 
 async function waitScreen(text: string): Promise<string> {

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { App } from '../../src/ui/app.js';
 import { initialState, type WizardState } from '../../src/wizard/state.js';
 import { fakePorts, type Recorded } from './fake-ports.js';
-import { KEYS, frameOf, press, tick, typeFirst, waitFor } from './helpers.js';
+import { KEYS, frameOf, press, tick, waitFor } from './helpers.js';
 
 afterEach(() => cleanup());
 
@@ -58,9 +58,11 @@ describe('App', () => {
     await waitFor(inst, (x) => x.includes('NAMESPACE'));
     await tick();
     await press(inst, 'o', (x) => x.includes('sorted by strictest'));
-    await press(inst, '/', (x) => x.includes('/ '));
-    await typeFirst(inst, 'o', (x) => x.includes('filter "o"'));
-    await press(inst, 'k', (x) => x.includes('filter "ok"'));
+    // Typed right after / opens the filter, with no wait: no key is lost.
+    inst.stdin.write('/');
+    inst.stdin.write('o');
+    inst.stdin.write('k');
+    await waitFor(inst, (x) => x.includes('filter "ok"'));
     const f = frameOf(inst);
     expect(f).toContain('> ok');
     expect(f).not.toContain('  app ');
@@ -79,17 +81,14 @@ describe('App', () => {
     expect(f).toContain('+       allowPrivilegeEscalation: false');
     // When the operator edits the UID with a bad value, then a good one
     await press(inst, 'u', (x) => x.includes('UID (a number of 1 or more):'));
-    await typeFirst(inst, '0', (x) => x.includes('UID (a number of 1 or more): 0'));
-    await tick();
+    inst.stdin.write('0');
+    await waitFor(inst, (x) => x.includes('UID (a number of 1 or more): 0'));
     await press(inst, KEYS.enter, (x) => x.includes('0 is root'));
     await press(inst, KEYS.esc, (x) => !x.includes('UID (a number'));
-    await press(inst, 'u', (x) => x.includes('UID (a number'));
-    await typeFirst(inst, '1', (x) => x.includes('more): 1'));
-    inst.stdin.write('0001');
-    await waitFor(inst, (x) => x.includes(': 10001'));
-    await tick(); // the input's handler re-subscribes after the frame; Enter must see the whole value
+    // When the operator types fast: u, the UID and enter, each key as it comes, no wait for a frame
+    for (const k of ['u', '1', '0', '0', '0', '1', KEYS.enter]) inst.stdin.write(k);
     // Then the proposal is re-made with the answer: the open question is gone (review -> fixed)
-    f = await press(inst, KEYS.enter, (x) => /> \+ fixed +Deployment web +edited/.test(x));
+    f = await waitFor(inst, (x) => /> \+ fixed +Deployment web +edited/.test(x));
     // And the details scroll to the value with its source
     for (let i = 0; i < 6 && !frameOf(inst).includes('runAsUser = 10001'); i++) await press(inst, ']');
     f = frameOf(inst);

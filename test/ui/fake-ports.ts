@@ -1,7 +1,7 @@
 // A fake-port container over the wizard fixture: the real fix engine proposes, the plan preview
 // and the write are recorded instead of touching disk (the full demo walk uses the real ports).
 import { proposeFixes, type Answers } from '../../src/fix/index.js';
-import type { PlanResult, WizardPorts } from '../../src/wizard/ports.js';
+import type { PlanResult, WizardPorts, WriteOutcome } from '../../src/wizard/ports.js';
 import { fixtureInventory, VERSION } from '../wizard/fixture.js';
 
 export interface Recorded {
@@ -28,9 +28,10 @@ export function fakePorts(rec: Recorded = { written: [], evidence: [] }): Wizard
       return { found: true, note: `evidence for ${key}: 1 finding(s)` };
     },
     previewPlan: async () => ({ phases: [{ id: '1-observe', title: 'Observe', namespaces: [{ name: 'app', steps: 1 }] }, { id: '2-fix', title: 'Fix workloads', namespaces: [{ name: 'app', steps: 1 }] }], summary: { workloads: 3, compliant: 1, fixed: 0, review: 1, blocked: 1, skipped: 0 } }),
-    writePlan: async (_inv, answers, _ev, outDir): Promise<PlanResult> => {
+    writePlan: async (_inv, answers, _ev, outDir): Promise<WriteOutcome> => {
       rec.written.push({ answers, outDir });
-      return { dir: `/abs/${outDir}`, files: 9, summary: {}, report: `Wrote the plan to ${outDir}/\nNext: review it\n` };
+      const written: PlanResult = { dir: `/abs/${outDir}`, files: 9, summary: {}, report: `Wrote the plan to ${outDir}/\nNext: review it\n` };
+      return { written };
     },
   };
 }

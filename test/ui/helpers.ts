@@ -28,20 +28,3 @@ export async function press(inst: { stdin: { write: (s: string) => void }; lastF
   inst.stdin.write(key);
   return waitFor(inst, until ?? ((f) => f !== before));
 }
-
-/**
- * The first key into a text input that just appeared: its key handler attaches in an effect after
- * the frame is drawn, and a key before that is ignored (the root leaves keys to a focused input),
- * so the key is sent again until the frame shows it took effect.
- */
-export async function typeFirst(inst: { stdin: { write: (s: string) => void }; lastFrame: () => string | undefined }, key: string, until: (frame: string) => boolean): Promise<string> {
-  for (let attempt = 0; attempt < 40; attempt++) {
-    inst.stdin.write(key);
-    try {
-      return await waitFor(inst, until, 250);
-    } catch {
-      // not attached yet; try again
-    }
-  }
-  return waitFor(inst, until, 1);
-}

@@ -43,30 +43,44 @@ describe('transition: cluster and scan', () => {
   it('turns a failed scan into a failure that exits 1', () => {
     const start = initialState({ live: true, context: 'prod', outDir: 'd' });
     const failed = run(start, [{ type: 'scanFailed', message: 'cannot reach https://prod', hint: 'check the VPN' }]);
-    expect(failed.state).toEqual({ step: 'failed', message: 'cannot reach https://prod', hint: 'check the VPN' });
+    expect(failed.state).toMatchObject({ step: 'failed', message: 'cannot reach https://prod', hint: 'check the VPN', canPick: true });
     const end = run(failed.state, [{ type: 'quit' }]);
     expect(end.state).toMatchObject({ step: 'done', exitCode: 1 });
-    expect(end.effects).toEqual([{ type: 'exit', code: 1 }]);
+    expect(run(failed.state, [{ type: 'select' }]).state).toMatchObject({ step: 'done', exitCode: 1 });
   });
 
-  it('cancels from any step with exit 130, aborting a running scan', () => {
+  it('esc after an unreachable context goes back to the context picker (contexts reloaded)', () => {
+    const picked = run(initialState({ live: true, context: null, outDir: 'd' }), [{ type: 'contextsLoaded', contexts }, { type: 'pickContext', name: 'dev' }]).state;
+    const back = run(picked, [{ type: 'scanFailed', message: 'cannot reach https://dev', hint: null }, { type: 'back' }]);
+    expect(back.state).toMatchObject({ step: 'cluster', contexts: null, outDir: 'd' });
+    expect(back.effects).toEqual([{ type: 'loadContexts' }]);
+    // The demo (no picker) ends instead, exit 1.
+    const demo = run(initialState({ live: false, context: 'demo', outDir: 'd' }), [{ type: 'scanFailed', message: 'x', hint: null }, { type: 'back' }]);
+    expect(demo.state).toMatchObject({ step: 'done', exitCode: 1 });
+  });
+
+  it('picks a context by name (line and headless modes), refusing an unknown one', () => {
+    const start = run(initialState({ live: true, context: null, outDir: 'd' }), [{ type: 'contextsLoaded', contexts }]).state;
+    expect(run(start, [{ type: 'pickContext', name: 'dev' }]).effects).toEqual([{ type: 'scan', context: 'dev' }]);
+    expect(run(start, [{ type: 'pickContext', name: 'nope' }])).toMatchObject({ state: { step: 'cluster', error: expect.stringContaining('nope') }, effects: [] });
+  });
+
+  it('cancels from any step with exit 130 (the runner aborts what was running)', () => {
     const scanning = initialState({ live: false, context: 'demo', outDir: 'd' });
-    expect(run(scanning, [{ type: 'cancel' }]).effects).toEqual([{ type: 'cancelScan' }, { type: 'exit', code: 130 }]);
-    expect(run(scanning, [{ type: 'quit' }]).effects).toEqual([{ type: 'cancelScan' }, { type: 'exit', code: 0 }]);
+    expect(run(scanning, [{ type: 'cancel' }])).toEqual({ state: { step: 'done', exitCode: 130, message: 'cancelled' }, effects: [] });
+    expect(run(scanning, [{ type: 'quit' }]).state).toMatchObject({ step: 'done', exitCode: 0 });
     for (const s of [overview, { ...overview, filtering: true }]) {
       const r = run(s, [{ type: 'cancel' }]);
       expect(r.state).toMatchObject({ step: 'done', exitCode: 130 });
-      expect(types(r.effects)).toEqual(['exit']);
+      expect(r.effects).toEqual([]);
     }
   });
 
-  it('esc during the scan aborts it and ends the session like q (exit 0, nothing decided yet)', () => {
+  it('esc during the scan ends the session like q (exit 0, nothing decided yet); a late result is an error, never silently taken', () => {
     const scanning = initialState({ live: true, context: 'prod', outDir: 'd' });
     const r = run(scanning, [{ type: 'back' }]);
     expect(r.state).toMatchObject({ step: 'done', exitCode: 0 });
-    expect(r.effects).toEqual([{ type: 'cancelScan' }, { type: 'exit', code: 0 }]);
-    // A scan result arriving after the abort changes nothing.
-    expect(transition(r.state, { type: 'scanFailed', message: 'aborted', hint: '' }).state).toBe(r.state);
+    expect(() => transition(r.state, { type: 'scanFailed', message: 'aborted', hint: '' })).toThrow(/done step was sent scanFailed/);
   });
 });
 
@@ -111,7 +125,7 @@ describe('transition: namespace decisions', () => {
     const asked = run(state, [{ type: 'quit' }]).state;
     expect(asked).toMatchObject({ step: 'confirmQuit' });
     expect(run(asked, [{ type: 'confirm', yes: false }]).state).toEqual(state);
-    expect(run(asked, [{ type: 'confirm', yes: true }])).toMatchObject({ state: { step: 'done', exitCode: 0 }, effects: [{ type: 'exit', code: 0 }] });
+    expect(run(asked, [{ type: 'confirm', yes: true }])).toMatchObject({ state: { step: 'done', exitCode: 0 }, effects: [] });
   });
 
   it('skipping records the workload in answers.skip and re-proposes; accepting undoes it', () => {
@@ -154,9 +168,27 @@ describe('transition: namespace decisions', () => {
     expect(failed).toMatchObject({ busy: null, notice: expect.stringContaining('forbidden'), session: { evidence: [] } });
   });
 
-  it('accept-all decides every workload of the namespace', () => {
-    const { state } = run(app, [{ type: 'acceptAll' }]);
-    expect(state).toMatchObject({ session: { decisions: { 'app/DaemonSet/agent': 'accepted', 'app/Deployment/web': 'accepted' } } });
+  it('accept-all asks first when review items are among them, then decides every workload', () => {
+    const asked = run(app, [{ type: 'acceptAll' }]).state;
+    expect(asked).toMatchObject({ confirmingAll: true, session: { decisions: {} } });
+    expect(run(asked, [{ type: 'confirm', yes: false }]).state).toMatchObject({ confirmingAll: false, session: { decisions: {} } });
+    expect(run(asked, [{ type: 'back' }]).state).toMatchObject({ step: 'namespace', confirmingAll: false });
+    // While asked, other keys do nothing.
+    expect(run(asked, [{ type: 'skip' }]).state).toBe(asked);
+    const { state } = run(asked, [{ type: 'confirm', yes: true }]);
+    expect(state).toMatchObject({ confirmingAll: false, session: { decisions: { 'app/DaemonSet/agent': 'accepted', 'app/Deployment/web': 'accepted' } } });
+  });
+
+  it('picks a workload by key (line mode) instead of moving a cursor', () => {
+    expect(run(app, [{ type: 'pickWorkload', key: 'app/Deployment/web' }]).state).toMatchObject({ cursor: 1 });
+    expect(run(app, [{ type: 'pickWorkload', key: 'app/Deployment/nope' }]).state).toMatchObject({ cursor: 0, notice: expect.stringContaining('nope') });
+  });
+
+  it('a failed re-proposal clears the spinner and says so; the decision is kept', () => {
+    const skipped = run(app, [{ type: 'move', delta: 1 }, { type: 'skip' }]).state;
+    expect(skipped).toMatchObject({ busy: 're-proposing' });
+    const failed = run(skipped, [{ type: 'proposeFailed', message: 'boom' }]).state;
+    expect(failed).toMatchObject({ busy: null, notice: expect.stringContaining('boom'), session: { decisions: { 'app/Deployment/web': 'skipped' } } });
   });
 });
 
@@ -170,7 +202,7 @@ describe('transition: plan and written', () => {
     expect(writing.state).toMatchObject({ step: 'plan', preview, writing: true });
     expect(writing.effects.at(-1)).toMatchObject({ type: 'writePlan', outDir: 'plans/test' });
     expect(run(writing.state, [{ type: 'select' }, { type: 'back' }]).effects).toEqual([]);
-    const failed = run(writing.state, [{ type: 'planFailed', message: 'plans/test already holds a plan' }]).state;
+    const failed = run(writing.state, [{ type: 'planFailed', message: 'plans/test already holds a plan', conflict: null }]).state;
     expect(failed).toMatchObject({ step: 'plan', writing: false, error: 'plans/test already holds a plan' });
     const result = { dir: '/abs/plans/test', files: 12, summary: {}, report: 'Wrote the plan' };
     const written = run(writing.state, [{ type: 'planWritten', result }]).state;
@@ -184,9 +216,39 @@ describe('transition: plan and written', () => {
     expect(s).toMatchObject({ step: 'overview', session: { dirty: true } });
   });
 
-  it('ignores everything once done', () => {
+  it('a failed preview does not leave the spinner: the error shows, enter builds it again', () => {
+    const plan = run(overview, [{ type: 'openPlan' }]).state;
+    const failed = run(plan, [{ type: 'planPreviewFailed', message: 'templates missing' }]).state;
+    expect(failed).toMatchObject({ step: 'plan', preview: null, error: expect.stringContaining('templates missing') });
+    expect(types(run(failed, [{ type: 'select' }]).effects)).toEqual(['previewPlan']);
+  });
+
+  it('an output directory in the way: choose another (a free one offered) or overwrite', () => {
+    const preview = { phases: [], summary: {} };
+    const conflict = { dir: 'plans/test', suggestion: 'plans/test-2', canOverwrite: true };
+    const blocked = run(overview, [{ type: 'openPlan' }, { type: 'planPreviewed', preview }, { type: 'writePlan' }, { type: 'planFailed', message: 'plans/test already holds a plan', conflict }]).state;
+    expect(blocked).toMatchObject({ step: 'plan', writing: false, conflict });
+    const over = run(blocked, [{ type: 'overwritePlan' }]);
+    expect(over.effects).toMatchObject([{ type: 'writePlan', outDir: 'plans/test', overwrite: true }]);
+    const choosing = run(blocked, [{ type: 'changeOutDir' }]).state;
+    expect(choosing).toMatchObject({ dirDraft: 'plans/test-2' });
+    const typed = run(choosing, [{ type: 'changeEdit', text: 'plans/mine/' }, { type: 'submitEdit', value: 'plans/mine/' }]);
+    expect(typed.effects).toMatchObject([{ type: 'writePlan', outDir: 'plans/mine', overwrite: false }]);
+    expect(typed.state).toMatchObject({ writing: true, session: { outDir: 'plans/mine' } });
+    expect(run(choosing, [{ type: 'back' }]).state).toMatchObject({ step: 'plan', dirDraft: null });
+    // Not a plan (or one being applied): no overwrite.
+    const journal = run(overview, [{ type: 'openPlan' }, { type: 'planPreviewed', preview }, { type: 'writePlan' }, { type: 'planFailed', message: 'in use', conflict: { ...conflict, canOverwrite: false } }]).state;
+    expect(run(journal, [{ type: 'overwritePlan' }]).effects).toEqual([]);
+  });
+
+  it('done takes no event: the runner stops feeding it, a driver bug is loud', () => {
     const done = run(overview, [{ type: 'quit' }]).state;
-    expect(run(done, [{ type: 'select' }, { type: 'cancel' }])).toEqual({ state: done, effects: [] });
+    expect(() => transition(done, { type: 'select' })).toThrow(/done step was sent select/);
+  });
+
+  it('an event a step does not take is an internal error, not a silent stay', () => {
+    expect(() => transition(overview, { type: 'toggle' })).toThrow(/overview step was sent toggle/);
+    expect(() => transition(overview, { type: 'planPreviewed', preview: { phases: [], summary: {} } })).toThrow(/does not take/);
   });
 });
 

@@ -1,42 +1,40 @@
-// The TUI's driver: holds the wizard state, applies events through the pure transition and runs
-// the effects it returns through the shared effect runner (results come back as events).
+// The TUI's driver: the session runner (src/wizard/runner.ts) behind React state. Events go in
+// through dispatch; every new state re-renders; a bug (InternalError) becomes `crash`.
 
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { initialEffects, performEffect } from '../../cli/wizard-runner.js';
-import type { WizardEvent } from '../../wizard/events.js';
+import type { IntentEvent } from '../../wizard/events.js';
 import type { WizardPorts } from '../../wizard/ports.js';
+import { SessionRunner } from '../../wizard/runner.js';
 import type { WizardState } from '../../wizard/state.js';
-import { transition } from '../../wizard/transition.js';
 
 export interface UseWizard {
   state: WizardState;
-  dispatch: (e: WizardEvent) => void;
+  dispatch: (e: IntentEvent) => void;
   /** The latest state, also between renders (for several keys arriving in one chunk). */
   current: () => WizardState;
-  /** A bug in an effect (InternalError): the root shows it and exits 70. */
+  /** A bug (InternalError): the root shows it and exits 70. */
   crash: unknown;
 }
 
-/** State + dispatch over `transition`, with effects run against `ports`. */
+/** State + dispatch over the session runner; the runner's requests are aborted on unmount. */
 export function useWizard(start: WizardState, ports: WizardPorts): UseWizard {
   const [state, setState] = useState(start);
   const [crash, setCrash] = useState<unknown>(null);
-  const current = useRef(start);
-  const scanAbort = useRef(new AbortController());
-  const dispatch = useCallback(
-    (e: WizardEvent) => {
-      const t = transition(current.current, e);
-      current.current = t.state;
-      setState(t.state);
-      for (const effect of t.effects) performEffect(effect, ports, dispatch, scanAbort.current).catch(setCrash);
-    },
-    [ports],
-  );
+  const runner = useRef<SessionRunner | null>(null);
+  runner.current ??= new SessionRunner(start, ports, { onState: setState, onCrash: setCrash });
+  const dispatch = useCallback((e: IntentEvent) => {
+    try {
+      runner.current?.dispatch(e);
+    } catch (err) {
+      setCrash(err);
+    }
+  }, []);
   useEffect(() => {
-    for (const effect of initialEffects(start)) performEffect(effect, ports, dispatch, scanAbort.current).catch(setCrash);
-    return () => scanAbort.current.abort();
+    const r = runner.current;
+    r?.start();
+    return () => r?.stop();
     // Started once per mount: the start state and ports do not change during a session.
   }, []);
-  const latest = useCallback(() => current.current, []);
+  const latest = useCallback(() => runner.current?.state ?? start, []);
   return { state, dispatch, crash, current: latest };
 }

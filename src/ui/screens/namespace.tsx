@@ -6,13 +6,14 @@
 //   fails Privilege escalation: container "vote" must set ...
 //   + securityContext:
 import { Box, Text } from 'ink';
-import { Spinner, TextInput } from '@inkjs/ui';
+import { Spinner } from '@inkjs/ui';
 import { workloadKey } from '../../inventory/types.js';
 import { changeLines, failingChecks, statusLabel, templateDiff } from '../../wizard/describe.js';
 import { proposalFor, workloadsIn } from '../../wizard/session.js';
 import type { NamespaceState } from '../../wizard/state.js';
 import { statusRole, type Paint } from '../theme.js';
 import { visibleWindow } from '../components/window.js';
+import { TypedInput } from '../components/typed-input.js';
 
 const EDIT_PROMPTS = {
   uid: 'UID (a number of 1 or more):',
@@ -40,7 +41,7 @@ function detailLines(state: NamespaceState): Line[] {
 }
 
 /** The namespace screen; `scroll` offsets the detail pane. */
-export function NamespaceScreen(props: { state: NamespaceState; paint: Paint; height: number; columns: number; scroll: number; onSubmitEdit: (v: string) => void }) {
+export function NamespaceScreen(props: { state: NamespaceState; paint: Paint; height: number; columns: number; scroll: number }) {
   const { state, paint, height, columns, scroll } = props;
   const ws = workloadsIn(state.session.inventory, state.namespace);
   const listHeight = Math.min(ws.length, Math.max(3, Math.floor((height - 4) / 3)));
@@ -78,10 +79,7 @@ export function NamespaceScreen(props: { state: NamespaceState; paint: Paint; he
       {state.busy !== null ? <Spinner label={state.busy} /> : null}
       {state.notice !== null ? <Text {...paint('accent')}>{state.notice}</Text> : null}
       {state.editing !== null ? (
-        <Box>
-          <Text>{EDIT_PROMPTS[state.editing]} </Text>
-          <TextInput placeholder="enter to save, esc to cancel" onSubmit={props.onSubmitEdit} />
-        </Box>
+        <TypedInput label={EDIT_PROMPTS[state.editing]} value={state.draft} placeholder="enter to save, esc to cancel" paint={paint} />
       ) : null}
     </Box>
   );

@@ -3,16 +3,16 @@
 //   NAMESPACE    LABELS            PASSES      TARGET      FIX  BLOCKERS
 //   > shop       none              privileged  restricted  5    -
 import { Box, Text } from 'ink';
-import { TextInput } from '@inkjs/ui';
 import type { OverviewState } from '../../wizard/state.js';
 import { namespaceRows } from '../../wizard/session.js';
 import type { Paint } from '../theme.js';
 import { visibleWindow } from '../components/window.js';
+import { TypedInput } from '../components/typed-input.js';
 
 const cell = (s: string, n: number) => (s.length > n - 1 ? `${s.slice(0, n - 2)}… ` : s.padEnd(n));
 
 /** The overview table. */
-export function OverviewScreen({ state, paint, height, onFilter, onSubmitFilter }: { state: OverviewState; paint: Paint; height: number; onFilter: (text: string) => void; onSubmitFilter: () => void }) {
+export function OverviewScreen({ state, paint, height }: { state: OverviewState; paint: Paint; height: number }) {
   const rows = namespaceRows(state.session, state.sort, state.filter);
   const { start, end } = visibleWindow(rows.length, state.cursor, height - 3);
   return (
@@ -46,10 +46,7 @@ export function OverviewScreen({ state, paint, height, onFilter, onSubmitFilter 
         {rows.some((r) => r.system) ? ' · * system namespace' : ''}
       </Text>
       {state.filtering ? (
-        <Box>
-          <Text>/ </Text>
-          <TextInput defaultValue={state.filter} placeholder="type to filter, enter to keep, esc to clear" onChange={onFilter} onSubmit={onSubmitFilter} />
-        </Box>
+        <TypedInput label="/" value={state.filter} placeholder="type to filter, enter to keep, esc to clear" paint={paint} />
       ) : null}
     </Box>
   );

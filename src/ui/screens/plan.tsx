@@ -1,15 +1,18 @@
-// Step 5: the plan before writing: phases with the namespaces and step counts, where it goes.
+// Step 5: the plan before writing: phases with the namespaces and step counts, where it goes; when
+// that directory is in the way, the choice of another one (a free one offered) or overwriting.
 //   1-observe  Observe: batch (1), shop (1), ...
-//   enter writes the plan to plans/demo
+//   ! plans/demo already holds a plan: d writes elsewhere (plans/demo-2) · o overwrites it
 import { Box, Text } from 'ink';
 import { Spinner } from '@inkjs/ui';
 import type { PlanState } from '../../wizard/state.js';
 import type { Paint } from '../theme.js';
+import { TypedInput } from '../components/typed-input.js';
 
 /** The plan preview. */
 export function PlanScreen({ state, paint }: { state: PlanState; paint: Paint }) {
   if (state.preview === null) return state.error !== null ? <Text {...paint('bad')}>x {state.error}</Text> : <Spinner label="building the plan" />;
   const s = state.preview.summary;
+  const c = state.conflict;
   return (
     <Box flexDirection="column">
       <Text bold>The plan</Text>
@@ -25,8 +28,18 @@ export function PlanScreen({ state, paint }: { state: PlanState; paint: Paint })
       <Text>
         Output directory: <Text bold>{state.session.outDir}</Text>
       </Text>
-      {state.writing ? <Spinner label="writing the plan" /> : <Text {...paint('accent')}>enter writes the plan · esc goes back to the namespaces</Text>}
-      {state.error !== null ? <Text {...paint('bad')}>x {state.error}</Text> : null}
+      {state.dirDraft !== null ? (
+        <TypedInput label="write the plan to:" value={state.dirDraft} placeholder="a directory (enter writes, esc cancels)" paint={paint} />
+      ) : state.writing ? (
+        <Spinner label="writing the plan" />
+      ) : c !== null ? (
+        <Text {...paint('warn')}>
+          ! {state.error} · d writes it elsewhere ({c.suggestion}){c.canOverwrite ? ` · o overwrites ${c.dir}` : ''} · esc goes back
+        </Text>
+      ) : (
+        <Text {...paint('accent')}>enter writes the plan · d chooses another directory · esc goes back to the namespaces</Text>
+      )}
+      {state.error !== null && c === null ? <Text {...paint('bad')}>x {state.error}</Text> : null}
     </Box>
   );
 }
