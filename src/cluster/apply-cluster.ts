@@ -10,6 +10,7 @@ import type { KubeClient } from './client.js';
 import { ApiResponseError, toClusterError } from './errors.js';
 import { WORKLOAD_KINDS, collectionPath } from './list.js';
 import { followRollout, type RolloutOptions } from './rollout.js';
+import { pathSegment } from '../inventory/object-names.js';
 
 export const FIELD_MANAGER = 'podsec';
 
@@ -26,7 +27,7 @@ export interface ApplyClusterOptions {
 export function workloadPath(ref: WorkloadRef): string {
   const r = WORKLOAD_KINDS.find((k) => k.kind === ref.kind && k.apiVersion === ref.apiVersion) ?? WORKLOAD_KINDS.find((k) => k.kind === ref.kind);
   if (!r) throw toClusterError(new Error(`unsupported kind ${ref.kind}`), '', `patch ${ref.kind}`);
-  return `${collectionPath(r, ref.namespace)}/${encodeURIComponent(ref.name)}`;
+  return `${collectionPath(r, ref.namespace)}/${pathSegment(ref.kind, ref.name)}`;
 }
 
 /** JSON Pointer of an object path. */
@@ -58,12 +59,12 @@ export function applyCluster(client: KubeClient, kc: KubeConfig, opts: ApplyClus
 
   return {
     async readNamespace(name) {
-      const o = await read(`/api/v1/namespaces/${encodeURIComponent(name)}`, `read namespace "${name}"`);
+      const o = await read(`/api/v1/namespaces/${pathSegment('Namespace', name)}`, `read namespace "${name}"`);
       return o ? asNamespace(o) : null;
     },
     async patchNamespaceLabels(name, labels, resourceVersion, dryRun) {
       try {
-        const res = await client.mergePatch<KObj>(`/api/v1/namespaces/${encodeURIComponent(name)}`, { metadata: { labels, resourceVersion } }, query(dryRun));
+        const res = await client.mergePatch<KObj>(`/api/v1/namespaces/${pathSegment('Namespace', name)}`, { metadata: { labels, resourceVersion } }, query(dryRun));
         wrote(dryRun);
         return { value: asNamespace(res.body), warnings: parseWarningHeader(res.headers.warning) };
       } catch (err) {
@@ -100,7 +101,7 @@ export function applyCluster(client: KubeClient, kc: KubeConfig, opts: ApplyClus
     },
     async ownerOfPod(namespace, pod) {
       try {
-        let o = await read(`/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}`, `read pod ${namespace}/${pod}`);
+        let o = await read(`/api/v1/namespaces/${pathSegment('Namespace', namespace)}/pods/${pathSegment('Pod', pod)}`, `read pod ${namespace}/${pod}`);
         let kind = 'Pod';
         for (let i = 0; o && i < 3; i++) {
           const owner = o.metadata?.ownerReferences?.find((r) => r.controller);
@@ -108,7 +109,7 @@ export function applyCluster(client: KubeClient, kc: KubeConfig, opts: ApplyClus
           const r = WORKLOAD_KINDS.find((k) => k.kind === owner.kind);
           kind = owner.kind;
           const name = owner.name;
-          o = r ? await read(`${collectionPath(r, namespace)}/${encodeURIComponent(name)}`, `read ${owner.kind} ${namespace}/${name}`) : null;
+          o = r ? await read(`${collectionPath(r, namespace)}/${pathSegment(r.kind, name)}`, `read ${owner.kind} ${namespace}/${name}`) : null;
           if (!o) return `${namespace}/${kind}/${name}`;
         }
         return o ? `${namespace}/${kind}/${o.metadata?.name ?? pod}` : null;

@@ -13,6 +13,7 @@ import { mapLimit } from './list.js';
 import { analyzeLogs, mergeContainerEvidence, parseProbeOutput, type ContainerEvidence, type Evidence } from '../fix/evidence.js';
 import { workloadKey, type Workload } from '../inventory/types.js';
 import { CancelledError } from '../errors.js';
+import { pathSegment } from '../inventory/object-names.js';
 
 export interface EvidenceOptions {
   /** Run the exec probe (the caller has asked the operator first). */
@@ -142,7 +143,7 @@ function describe(e: unknown): string {
 async function readLog(kc: KubeConfig, ns: string, pod: string, container: string, previous: boolean, opts: EvidenceOptions): Promise<LogResult> {
   const limitBytes = opts.limitBytes ?? 256 * 1024;
   const q = new URLSearchParams({ container, previous: String(previous), tailLines: String(opts.tailLines ?? 200), limitBytes: String(limitBytes) });
-  const path = `/api/v1/namespaces/${encodeURIComponent(ns)}/pods/${encodeURIComponent(pod)}/log?${q.toString()}`;
+  const path = `/api/v1/namespaces/${pathSegment('Namespace', ns)}/pods/${pathSegment('Pod', pod)}/log?${q.toString()}`;
   return getText(kc, path, opts.timeoutMs ?? 15_000, limitBytes);
 }
 
@@ -153,6 +154,9 @@ async function execProbe(session: ClusterSession, ns: string, pod: string, conta
   let err = '';
   stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
   stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
+  // The client builds the URL from ns and pod: check them as for our own paths.
+  pathSegment('Namespace', ns);
+  pathSegment('Pod', pod);
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve({ error: 'timed out' }), timeoutMs);
     const done = (status: V1Status): void => {

@@ -4,6 +4,7 @@
 
 import type { CommandContext, SourceFlags } from '../cli/context.js';
 import { ClusterError } from '../errors.js';
+import { namespaceNameProblem, objectNameProblem, pathSegment, quoteName } from '../inventory/object-names.js';
 import { NEWEST_MINOR } from '../policy/index.js';
 import type { Inventory, NamespaceInfo } from '../inventory/types.js';
 import { indexOwners, type KubeObject } from '../inventory/owners.js';
@@ -123,7 +124,7 @@ async function readWith(
     } else {
       items = await perNamespace(r);
     }
-    const kept = items.filter((o) => selected.has(o.metadata?.namespace ?? ''));
+    const kept = items.filter((o) => selected.has(o.metadata?.namespace ?? '') && validLiveName(o, r.kind, errors));
     progress(`read ${kept.length} ${r.plural} (${elapsed()})`);
     opts.onRead?.({ type: 'read', kind: r.kind, count: kept.length });
     return kept;
@@ -162,7 +163,10 @@ async function readNamespaces(session: ClusterSession, opts: ClusterReadOptions,
   if (opts.namespace.length === 0) {
     try {
       const { items } = await listAll(client, NAMESPACES, undefined, { limit: opts.pageSize ?? 500 });
-      return items.map((o) => namespaceInfo(o, SYSTEM_NAMESPACES)).sort((a, b) => (a.name < b.name ? -1 : 1));
+      return items
+        .filter((o) => validLiveName(o, 'Namespace', errors))
+        .map((o) => namespaceInfo(o, SYSTEM_NAMESPACES))
+        .sort((a, b) => (a.name < b.name ? -1 : 1));
     } catch (err) {
       const e = toClusterError(err, server, 'list namespaces');
       if (e.kind === 'forbidden') {
@@ -173,8 +177,13 @@ async function readNamespaces(session: ClusterSession, opts: ClusterReadOptions,
   }
   const names = [...new Set(opts.namespace)];
   const infos = await mapLimit(names, opts.concurrency ?? 6, async (name): Promise<NamespaceInfo | undefined> => {
+    const bad = namespaceNameProblem(name);
+    if (bad !== null) {
+      errors.push({ namespace: name, message: `-n ${quoteName(name)} is not a valid namespace name (${bad}); not read` });
+      return undefined;
+    }
     try {
-      const res = await client.get<KubeObject>(`/api/v1/namespaces/${encodeURIComponent(name)}`);
+      const res = await client.get<KubeObject>(`/api/v1/namespaces/${pathSegment('Namespace', name)}`);
       return namespaceInfo(res.body, SYSTEM_NAMESPACES);
     } catch (err) {
       if (err instanceof ApiResponseError && err.status === 404) {
@@ -190,4 +199,14 @@ async function readNamespaces(session: ClusterSession, opts: ClusterReadOptions,
     }
   });
   return infos.filter((n): n is NamespaceInfo => n !== undefined).sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+/** False (with an input error) for a listed object whose name the API server could never have accepted. */
+function validLiveName(o: KubeObject, kind: string, errors: Inventory['errors']): boolean {
+  const name = o.metadata?.name ?? '';
+  const ns = o.metadata?.namespace;
+  const bad = objectNameProblem(kind, name) ?? (kind === 'Namespace' || ns === undefined ? null : namespaceNameProblem(ns));
+  if (bad === null) return true;
+  errors.push({ ...(ns !== undefined ? { namespace: ns } : {}), message: `the API server listed a ${kind} named ${quoteName(ns !== undefined ? `${ns}/${name}` : name)}, which is not a valid name (${bad}); ignored` });
+  return false;
 }

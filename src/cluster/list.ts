@@ -5,6 +5,7 @@
 import type { KubeClient } from './client.js';
 import { ApiResponseError } from './errors.js';
 import type { KubeObject } from '../inventory/owners.js';
+import { pathSegment } from '../inventory/object-names.js';
 
 export interface ResourceKind {
   kind: string;
@@ -40,7 +41,7 @@ export const NAMESPACES: ResourceKind = core('Namespace', 'namespaces');
 /** The collection path, cluster-wide when `namespace` is undefined. */
 export function collectionPath(r: ResourceKind, namespace?: string): string {
   const base = r.apiVersion === 'v1' ? '/api/v1' : `/apis/${r.apiVersion}`;
-  return namespace === undefined ? `${base}/${r.plural}` : `${base}/namespaces/${encodeURIComponent(namespace)}/${r.plural}`;
+  return namespace === undefined ? `${base}/${r.plural}` : `${base}/namespaces/${pathSegment('Namespace', namespace)}/${r.plural}`;
 }
 
 export interface ListOptions {

@@ -8,6 +8,7 @@ import type { LiveObject, RolloutResult, WorkloadRef } from '../apply/ports.js';
 import { CancelledError } from '../errors.js';
 import type { KubeClient } from './client.js';
 import { toClusterError } from './errors.js';
+import { pathSegment } from '../inventory/object-names.js';
 
 export interface RolloutOptions {
   timeoutMs: number;
@@ -46,8 +47,8 @@ export async function followRollout(
   if (!['Deployment', 'StatefulSet', 'DaemonSet'].includes(ref.kind)) {
     return { status: 'notFollowed', message: `a ${ref.kind} does not roll its pods; existing pods keep the old template until recreated`, failures: [] };
   }
-  const base = `/apis/apps/v1/namespaces/${encodeURIComponent(ref.namespace)}`;
-  const path = `${base}/${ref.kind.toLowerCase()}s/${encodeURIComponent(ref.name)}`;
+  const base = `/apis/apps/v1/namespaces/${pathSegment('Namespace', ref.namespace)}`;
+  const path = `${base}/${ref.kind.toLowerCase()}s/${pathSegment(ref.kind, ref.name)}`;
   const deadline = Date.now() + opts.timeoutMs;
   let last = '';
   let p: Progress = { done: false, message: 'waiting for the controller' };
@@ -124,7 +125,7 @@ async function assess(client: KubeClient, base: string, ref: WorkloadRef, o: Obj
 async function failedCreateEvents(client: KubeClient, ref: WorkloadRef, uid: string): Promise<string[]> {
   const q = { fieldSelector: `involvedObject.uid=${uid},reason=FailedCreate` };
   try {
-    const items = (await client.get<{ items?: { message?: string }[] }>(`/api/v1/namespaces/${encodeURIComponent(ref.namespace)}/events`, q)).body.items ?? [];
+    const items = (await client.get<{ items?: { message?: string }[] }>(`/api/v1/namespaces/${pathSegment('Namespace', ref.namespace)}/events`, q)).body.items ?? [];
     return items.map((e) => e.message ?? '');
   } catch (err) {
     if (err instanceof CancelledError) throw err;
@@ -138,7 +139,7 @@ type ContainerStatus = { name: string; restartCount?: number; state?: { waiting?
 /** Pods (of the new revision) stuck in CrashLoopBackOff, image pull errors and the like. */
 async function podFailures(client: KubeClient, kc: KubeConfig, ns: string, select: ((p: Obj) => boolean) | undefined): Promise<RolloutResult['failures']> {
   if (!select) return [];
-  const pods = ((await client.get<{ items?: Obj[] }>(`/api/v1/namespaces/${encodeURIComponent(ns)}/pods`)).body.items ?? []).filter(select);
+  const pods = ((await client.get<{ items?: Obj[] }>(`/api/v1/namespaces/${pathSegment('Namespace', ns)}/pods`)).body.items ?? []).filter(select);
   const out: RolloutResult['failures'] = [];
   for (const pod of pods) {
     const status = (pod.status ?? {}) as PodStatus;
@@ -154,7 +155,7 @@ async function podFailures(client: KubeClient, kc: KubeConfig, ns: string, selec
 async function podEvents(client: KubeClient, ns: string, pod: string): Promise<string[]> {
   try {
     const q = { fieldSelector: `involvedObject.kind=Pod,involvedObject.name=${pod}` };
-    const items = (await client.get<{ items?: { type?: string; reason?: string; message?: string }[] }>(`/api/v1/namespaces/${encodeURIComponent(ns)}/events`, q)).body.items ?? [];
+    const items = (await client.get<{ items?: { type?: string; reason?: string; message?: string }[] }>(`/api/v1/namespaces/${pathSegment('Namespace', ns)}/events`, q)).body.items ?? [];
     return items.filter((e) => e.type === 'Warning').slice(-5).map((e) => `${e.reason ?? ''}: ${e.message ?? ''}`);
   } catch {
     return [];
@@ -165,6 +166,9 @@ async function podEvents(client: KubeClient, ns: string, pod: string): Promise<s
 async function lastLogLines(kc: KubeConfig, ns: string, pod: string, container: string): Promise<string[]> {
   const { CoreV1Api } = await import('@kubernetes/client-node');
   const api = kc.makeApiClient(CoreV1Api);
+  // The client builds the URL from ns and pod: check them as for our own paths.
+  pathSegment('Namespace', ns);
+  pathSegment('Pod', pod);
   for (const previous of [true, false]) {
     try {
       const text = await api.readNamespacedPodLog({ name: pod, namespace: ns, container, tailLines: 10, previous });

@@ -20,6 +20,7 @@ import type { ClusterSession } from './connect.js';
 import { ApiResponseError, toClusterError } from './errors.js';
 import type { LivePod } from './workloads.js';
 import { mapLimit } from './list.js';
+import { pathSegment } from '../inventory/object-names.js';
 
 export interface VerifyOptions {
   /** Target level (default restricted). */
@@ -130,7 +131,7 @@ async function verifyOne(
       let result: LevelVerification;
       for (let attempt = 0; ; attempt++) {
         const res = await session.client.mergePatch(
-          `/api/v1/namespaces/${encodeURIComponent(ns.name)}`,
+          `/api/v1/namespaces/${pathSegment('Namespace', ns.name)}`,
           { metadata: { labels: { [`${LABEL}enforce`]: level, [`${LABEL}enforce-version`]: sent } } },
           { dryRun: 'All', fieldManager: 'podsec' },
         );

@@ -3,10 +3,12 @@
 // --force, one with an apply journal), unless it already holds exactly this plan (only createdAt
 // differs), which is left as it is; never writes outside DIR.
 
-import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile as fsWriteFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { chmod, mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { UserError } from '../errors.js';
-import type { PlanFile } from '../plan/render-files.js';
+import { fileChunks, type PlanFile } from '../plan/render-files.js';
 
 /** Written by `podsec apply` inside a plan directory: its presence means the plan is in use. */
 export const JOURNAL_FILE = 'journal.jsonl';
@@ -15,10 +17,50 @@ export interface WritePlanOptions {
   /** Replace an existing plan directory (even one with an apply journal). */
   force?: boolean;
   /** File writer (tests inject failures to simulate a crash mid-write). */
-  writeFile?: (path: string, contents: string, mode: number) => Promise<void>;
+  writeFile?: (path: string, contents: Iterable<string>, mode: number) => Promise<void>;
 }
 
-const defaultWrite = (path: string, contents: string, mode: number) => fsWriteFile(path, contents, { mode, flag: 'wx' });
+const BATCH = 1 << 20;
+
+/** Joins small pieces into writes of about 1 MiB. */
+function* batched(chunks: Iterable<string>): Generator<string> {
+  let buf: string[] = [];
+  let size = 0;
+  for (const c of chunks) {
+    buf.push(c);
+    size += c.length;
+    if (size >= BATCH) {
+      yield buf.join('');
+      buf = [];
+      size = 0;
+    }
+  }
+  if (buf.length > 0) yield buf.join('');
+}
+
+/** Creates `path` (never overwrites), writes the pieces, and syncs it to disk before returning. */
+async function defaultWrite(path: string, contents: Iterable<string>, mode: number): Promise<void> {
+  const fh = await open(path, 'wx', mode);
+  try {
+    for (const piece of batched(contents)) await fh.write(piece, null, 'utf8');
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/** fsync of a directory, so renames and new entries survive a crash (best effort where unsupported). */
+async function syncDir(dir: string): Promise<void> {
+  let fh;
+  try {
+    fh = await open(dir, 'r');
+    await fh.sync();
+  } catch {
+    // some filesystems refuse fsync on a directory: the rename is still atomic
+  } finally {
+    await fh?.close();
+  }
+}
 
 async function existing(dir: string): Promise<'none' | 'empty' | 'plan' | 'journal' | 'other'> {
   let entries: string[];
@@ -66,15 +108,30 @@ export function safeJoin(root: string, rel: string): string {
   return abs;
 }
 
-/** plan.json without its timestamp, for comparing two renderings of the same plan. */
-function withoutCreatedAt(planJson: string): string {
-  try {
-    const parsed = JSON.parse(planJson) as Record<string, unknown>;
-    delete parsed['createdAt'];
-    return JSON.stringify(parsed);
-  } catch {
-    return planJson;
+const CREATED_AT = /"createdAt":\s*"(?:[^"\\]|\\.)*"/;
+
+/**
+ * SHA-256 of plan.json text with its first `"createdAt": "..."` masked (the top-level one comes
+ * before any workload), read line by line: any size.
+ */
+async function maskedDigest(pieces: AsyncIterable<string> | Iterable<string>): Promise<string> {
+  const h = createHash('sha256');
+  let rest = '';
+  let masked = false;
+  const line = (l: string) => {
+    if (!masked && CREATED_AT.test(l)) {
+      masked = true;
+      l = l.replace(CREATED_AT, '"createdAt":(masked)');
+    }
+    h.update(`${l}\n`);
+  };
+  for await (const piece of pieces) {
+    const lines = (rest + piece).split('\n');
+    rest = lines.pop() ?? '';
+    for (const l of lines) line(l);
   }
+  line(rest);
+  return h.digest('hex');
 }
 
 /** True when `dir` holds exactly `files` (same paths and contents; plan.json's createdAt aside). */
@@ -82,14 +139,15 @@ async function holdsSamePlan(dir: string, files: readonly PlanFile[]): Promise<b
   const present = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
   if (present.length !== files.length) return false;
   for (const f of files) {
-    let text: string;
     try {
-      text = await readFile(safeJoin(dir, f.path), 'utf8');
+      const abs = safeJoin(dir, f.path);
+      if (f.path === 'plan.json') {
+        const onDisk = await maskedDigest(createReadStream(abs, { encoding: 'utf8' }) as AsyncIterable<string>);
+        if (onDisk !== (await maskedDigest(fileChunks(f)))) return false;
+      } else if ((await readFile(abs, 'utf8')) !== f.contents) return false;
     } catch {
       return false;
     }
-    const same = f.path === 'plan.json' ? withoutCreatedAt(text) === withoutCreatedAt(f.contents) : text === f.contents;
-    if (!same) return false;
   }
   return true;
 }
@@ -115,7 +173,7 @@ export async function writePlan(dir: string, files: readonly PlanFile[], opts: W
     for (const f of files) {
       const abs = safeJoin(tmp, f.path);
       await mkdir(dirname(abs), { recursive: true });
-      await write(abs, f.contents, f.mode ?? 0o644);
+      await write(abs, fileChunks(f), f.mode ?? 0o644);
     }
     await chmod(tmp, 0o755);
     if (state === 'none') await rename(tmp, target);
@@ -125,6 +183,7 @@ export async function writePlan(dir: string, files: readonly PlanFile[], opts: W
       await rename(tmp, target);
       await rm(old, { recursive: true, force: true });
     }
+    await syncDir(dirname(target));
   } catch (err) {
     await rm(tmp, { recursive: true, force: true });
     throw err;

@@ -9,7 +9,7 @@ import { assessWorkload, type Assessment, type Patch } from './assess.js';
 import { labelMergePatch, labelsByPhase, podSecurityLabels } from './labels.js';
 import { NameAllocator } from './names.js';
 import { phaseSkeletons, summarize } from './phases.js';
-import { PLAN_API_VERSION, PLAN_SCHEMA_VERSION, type Plan, type PlanNamespace, type PlanStep, type PlanWorkload, type PhaseId } from './plan-schema.js';
+import { PLAN_API_VERSION, PLAN_SCHEMA_VERSION, type Plan, type PlanNamespace, type PlanStep, type PlanWorkload, type PhaseId, type StepKind } from './plan-schema.js';
 
 /** kube-system, kube-public, kube-node-lease: recorded, never relabelled or patched. */
 export const SYSTEM_NAMESPACES: readonly string[] = ['kube-node-lease', 'kube-public', 'kube-system'];
@@ -41,6 +41,8 @@ export interface PlanBundle {
   plan: Plan;
   /** Patch documents by path relative to the plan directory. */
   documents: Map<string, PlanDocument>;
+  /** The content hash of the options (SHA-256 hex): file digests in plan.json and the scripts. */
+  hash: (text: string) => string;
 }
 
 const byName = <T extends { namespace: string; kind: string; name: string }>(a: T, b: T): number =>
@@ -123,14 +125,14 @@ export function buildPlan(inventory: Inventory, opts: BuildPlanOptions): PlanBun
       const method = a.proposal.applyMethod ?? 'patch';
       const header = (what: string) => [
         `${what} for ${w.kind} ${w.name} in namespace ${w.namespace} (${a.proposal.status}).`,
-        `kubectl patch ${w.kind.toLowerCase()} ${w.name} -n ${w.namespace} --type strategic --patch-file <this file>`,
+        `kubectl patch --namespace=${w.namespace} --type=strategic --patch-file=<this file> -- ${w.kind.toLowerCase()}/${w.name}`,
         ...w.managedBy.filter((m) => m.tool !== 'fieldManager').map((m) => `NOTE: managed by ${m.tool} (${m.name}): change the source of truth too, or it will be reverted.`),
       ];
       const id = (p: Patch) => identified(w, p);
       if (a.fix && fixFile !== null && fixBack !== null) {
         documents.set(fixFile, { data: id(a.fix.patch), header: header('Fix patch') });
         documents.set(fixBack, { data: id(a.fix.inverse), header: header('Rollback of the fix patch') });
-        stepsOf('2-fix').push({ type: 'patch', purpose: 'fix', namespace: name, kind: w.kind, apiVersion: w.apiVersion, name: w.name, file: fixFile, rollbackFile: fixBack, method });
+        stepsOf('2-fix').push({ type: 'patch', purpose: 'fix', namespace: name, kind: w.kind as StepKind, apiVersion: w.apiVersion, name: w.name, file: fixFile, rollbackFile: fixBack, method });
       }
       let removePatch: string | null = null;
       if (a.removeInit) {
@@ -138,7 +140,7 @@ export function buildPlan(inventory: Inventory, opts: BuildPlanOptions): PlanBun
         const back = `4-enforce-restricted/${dir}/rollback/${base}.yaml`;
         documents.set(removePatch, { data: id(a.removeInit.patch), header: header('Removal of the temporary ownership init container') });
         documents.set(back, { data: id(a.removeInit.inverse), header: header('Rollback: add the ownership init container back') });
-        stepsOf('4-enforce-restricted').push({ type: 'patch', purpose: 'removeOwnershipInit', namespace: name, kind: w.kind, apiVersion: w.apiVersion, name: w.name, file: removePatch, rollbackFile: back, method });
+        stepsOf('4-enforce-restricted').push({ type: 'patch', purpose: 'removeOwnershipInit', namespace: name, kind: w.kind as StepKind, apiVersion: w.apiVersion, name: w.name, file: removePatch, rollbackFile: back, method });
       }
       const p = a.proposal;
       workloads.push({
@@ -178,5 +180,5 @@ export function buildPlan(inventory: Inventory, opts: BuildPlanOptions): PlanBun
     phases, namespaces, workloads,
     summary: summarize(namespaces, workloads),
   };
-  return { plan, documents };
+  return { plan, documents, hash: opts.hash };
 }

@@ -2,6 +2,8 @@
 // unicode), so every file and folder name is sanitised and made unique. Also the stable JSON
 // used for fingerprints, and a small FNV-1a hash for name suffixes. Pure.
 
+import { INVISIBLE_CHARS } from '../inventory/object-names.js';
+
 /** 32-bit FNV-1a of the UTF-8 bytes, as 8 hex digits (suffixes only; not for security). */
 export function fnv1a32(text: string): string {
   let h = 0x811c9dc5;
@@ -67,8 +69,23 @@ export function stableStringify(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** A shell word: single-quoted, with `'` written as `'\''`. Safe for any input text. */
+const INVISIBLE = INVISIBLE_CHARS;
+
+/**
+ * A shell word: single-quoted, with `'` written as `'\''`. Text holding control or bidi characters
+ * is written as a bash `$'...'` word with those characters as `\xNN`/`\uNNNN` escapes, so the
+ * script reads the same on screen as it runs. Safe for any input text.
+ */
 export function shQuote(text: string): string {
   // Bash cannot hold NUL bytes in a word; such a name cannot exist in Kubernetes anyway.
-  return `'${text.replace(/\0/g, '').replace(/'/g, `'\\''`)}'`;
+  const t = text.replace(/\0/g, '');
+  if (!INVISIBLE.test(t)) return `'${t.replace(/'/g, `'\\''`)}'`;
+  let out = '';
+  for (const ch of t) {
+    const cp = ch.codePointAt(0) ?? 0;
+    if (ch === '\\' || ch === "'") out += `\\${ch}`;
+    else if (INVISIBLE.test(ch)) out += cp < 0x80 ? `\\x${cp.toString(16).padStart(2, '0')}` : `\\u${cp.toString(16).padStart(4, '0')}`;
+    else out += ch;
+  }
+  return `$'${out}'`;
 }

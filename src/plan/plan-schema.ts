@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { answersSchema } from '../fix/answers.js';
 import { planSourcesSchema } from './sources.js';
+import { namespaceNameProblem, objectNameProblem } from '../inventory/object-names.js';
 
 export const PLAN_API_VERSION = 'podsec.dev/v1alpha1';
 export const PLAN_SCHEMA_VERSION = 1;
@@ -20,6 +21,36 @@ const relPath = z
   .string()
   .min(1)
   .refine((p) => !p.startsWith('/') && !p.split('/').includes('..') && !p.includes('\\'), 'must be a relative path inside the plan directory');
+
+/** A namespace name as the API server accepts it (DNS-1123 label): never a path or an option. */
+const namespaceName = z.string().superRefine((v, ctx) => {
+  const p = namespaceNameProblem(v);
+  if (p !== null) ctx.addIssue({ code: 'custom', message: `not a valid namespace name: ${p}` });
+});
+
+/** The kinds a patch step may name (the workload kinds podsec reads), with their current API versions. */
+export const STEP_KINDS = {
+  Pod: 'v1',
+  PodTemplate: 'v1',
+  ReplicationController: 'v1',
+  ReplicaSet: 'apps/v1',
+  Deployment: 'apps/v1',
+  StatefulSet: 'apps/v1',
+  DaemonSet: 'apps/v1',
+  Job: 'batch/v1',
+  CronJob: 'batch/v1',
+} as const;
+export type StepKind = keyof typeof STEP_KINDS;
+const stepKind = z.enum(Object.keys(STEP_KINDS) as [keyof typeof STEP_KINDS, ...(keyof typeof STEP_KINDS)[]]);
+
+/** Checks `name` against the kind's rule; a generateName prefix (trailing '-') only where `prefix`. */
+function checkName(o: { kind: string; name: string }, ctx: z.RefinementCtx, prefix: boolean): void {
+  const p = objectNameProblem(o.kind, o.name, { prefix });
+  if (p !== null) ctx.addIssue({ code: 'custom', path: ['name'], message: `not a valid ${o.kind} name: ${p}` });
+}
+
+/** A SHA-256 digest, lowercase hex. */
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 digest (64 lowercase hex digits)');
 
 const source = z.union([
   z.object({ file: z.string(), document: z.number().int().min(0), item: z.number().int().min(0).optional(), line: z.number().int().optional() }).strict(),
@@ -43,7 +74,7 @@ const change = z
 const labelStep = z
   .object({
     type: z.literal('labels'),
-    namespace: z.string(),
+    namespace: namespaceName,
     /** Merge patch applied with `kubectl patch namespace --type merge`. */
     file: relPath,
     rollbackFile: relPath,
@@ -58,8 +89,8 @@ const patchStep = z
   .object({
     type: z.literal('patch'),
     purpose: z.enum(['fix', 'removeOwnershipInit']),
-    namespace: z.string(),
-    kind: z.string(),
+    namespace: namespaceName,
+    kind: stepKind,
     apiVersion: z.string(),
     name: z.string(),
     /** Strategic-merge patch (`kubectl patch --type strategic --patch-file`). */
@@ -69,7 +100,11 @@ const patchStep = z
     /** `recreate`: the pod template is immutable (Pod, Job); the scripts do not touch it. */
     method: z.enum(['patch', 'recreate']),
   })
-  .strict();
+  .strict()
+  .superRefine((s, ctx) => {
+    // podsec sends requests only for `patch` steps; a `recreate` step may name a generateName prefix.
+    checkName(s, ctx, s.method === 'recreate');
+  });
 
 export const planStepSchema = z.discriminatedUnion('type', [labelStep, patchStep]);
 
@@ -79,7 +114,7 @@ export const planPhaseSchema = z
     dir: relPath,
     title: z.string(),
     description: z.string(),
-    namespaces: z.array(z.string()),
+    namespaces: z.array(namespaceName),
     steps: z.array(planStepSchema),
     exitCriteria: z.array(z.string()),
     apply: relPath,
@@ -89,7 +124,7 @@ export const planPhaseSchema = z
 
 export const planNamespaceSchema = z
   .object({
-    name: z.string(),
+    name: namespaceName,
     /** Folder name of the namespace inside each phase directory (sanitised, unique). */
     dir: z.string(),
     system: z.boolean(),
@@ -111,7 +146,7 @@ export const planNamespaceSchema = z
 
 export const planWorkloadSchema = z
   .object({
-    namespace: z.string(),
+    namespace: namespaceName,
     kind: z.string(),
     name: z.string(),
     apiVersion: z.string(),
@@ -139,7 +174,8 @@ export const planWorkloadSchema = z
     fingerprint: z.string(),
     fingerprintAfter: z.string(),
   })
-  .strict();
+  .strict()
+  .superRefine((w, ctx) => checkName(w, ctx, true));
 
 export const planSchema = z
   .object({
@@ -161,6 +197,12 @@ export const planSchema = z
     summary: z.record(z.string(), z.number().int()),
     /** Where fixes go instead of live patches: Helm values, edited source files (optional). */
     sources: planSourcesSchema.optional(),
+    /**
+     * SHA-256 of every other file of the plan directory, by path, as written by `podsec plan`.
+     * apply and rollback refuse a file that differs (or is missing, a symlink, or outside DIR).
+     * Absent only in plans written before podsec recorded digests.
+     */
+    files: z.record(relPath, sha256Hex).optional(),
   })
   .strict();
 

@@ -8,31 +8,62 @@ import { renderPlanMarkdown } from './render-markdown.js';
 import { commentText, renderApplyScript, renderRollbackScript } from './render-scripts.js';
 import { renderSourceFiles } from './sources.js';
 import type { PlanTemplates } from './template.js';
+import { jsonChunks } from './json-stream.js';
+import type { Plan } from './plan-schema.js';
 
 /** A file of the plan directory; `path` is relative to DIR and uses `/`. */
 export interface PlanFile {
   path: string;
-  contents: string;
+  /** The whole text. For plan.json it is joined from `chunks` on first use (tests, small plans). */
+  readonly contents: string;
+  /** The text in pieces: writers use this, so a huge plan.json is never one string. */
+  chunks?: () => Iterable<string>;
   /** Unix mode (0o755 for scripts); default 0o644. */
   mode?: number;
+}
+
+/** The pieces of a file's text. */
+export function fileChunks(f: PlanFile): Iterable<string> {
+  return f.chunks ? f.chunks() : [f.contents];
+}
+
+/** How deep plan.json is written piece by piece (top level, then each workload, step, ...). */
+const PLAN_JSON_DEPTH = 4;
+
+/** plan.json as a file whose text is produced in pieces: `JSON.stringify(plan, null, 2)` plus a newline. */
+export function planJsonFile(plan: Plan): PlanFile {
+  const chunks = function* (): Generator<string> {
+    yield* jsonChunks(plan, PLAN_JSON_DEPTH);
+    yield '\n';
+  };
+  let text: string | undefined;
+  return {
+    path: 'plan.json',
+    chunks,
+    get contents() {
+      text ??= [...chunks()].join('');
+      return text;
+    },
+  };
 }
 
 function yamlDoc(header: string[], data: unknown): string {
   return `${header.map((h) => `# ${commentText(h)}`).join('\n')}\n${stringify(data, { lineWidth: 0 })}`;
 }
 
-/** Every file of the plan directory, sorted by path. */
+/**
+ * Every file of the plan directory, sorted by path. plan.json records the SHA-256 of every other
+ * file (`files`), and each script checks the files it passes to kubectl.
+ */
 export function renderPlanFiles(bundle: PlanBundle, templates: PlanTemplates): PlanFile[] {
   const { plan, documents } = bundle;
-  const files: PlanFile[] = [
-    { path: 'plan.json', contents: `${JSON.stringify(plan, null, 2)}\n` },
-    { path: 'PLAN.md', contents: renderPlanMarkdown(plan, templates) },
-  ];
+  const files: PlanFile[] = [];
   for (const [path, doc] of documents) files.push({ path, contents: yamlDoc(doc.header, doc.data) });
   files.push(...renderSourceFiles(plan.sources));
+  const digests = new Map(files.map((f) => [f.path, bundle.hash(f.contents)]));
   for (const phase of plan.phases) {
-    files.push({ path: phase.apply, contents: renderApplyScript(phase, templates), mode: 0o755 });
-    files.push({ path: phase.rollback, contents: renderRollbackScript(phase, templates), mode: 0o755 });
+    files.push({ path: phase.apply, contents: renderApplyScript(phase, templates, digests), mode: 0o755 });
+    files.push({ path: phase.rollback, contents: renderRollbackScript(phase, templates, digests), mode: 0o755 });
     for (const ns of plan.namespaces) {
       const steps = phase.steps.filter((s) => s.namespace === ns.name);
       if (steps.length === 0) continue;
@@ -56,5 +87,11 @@ export function renderPlanFiles(bundle: PlanBundle, templates: PlanTemplates): P
       }
     }
   }
-  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  files.push({ path: 'PLAN.md', contents: renderPlanMarkdown(plan, templates) });
+  const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  files.sort(byPath);
+  const recorded: Record<string, string> = {};
+  for (const f of files) recorded[f.path] = digests.get(f.path) ?? bundle.hash(f.contents);
+  files.push(planJsonFile({ ...plan, files: recorded }));
+  return files.sort(byPath);
 }

@@ -3,9 +3,9 @@
 // verification, risks, decisions. Pure.
 
 import { compareLevels } from '../policy/index.js';
-import { commentText } from './render-scripts.js';
+import { commentText, kubectlArgs } from './render-scripts.js';
 import { shQuote } from './names.js';
-import type { Plan, PlanPhase, PlanStep } from './plan-schema.js';
+import type { Plan, PlanPhase } from './plan-schema.js';
 import { renderSourcesMarkdown } from './sources.js';
 import { fillTemplate, type PlanTemplates } from './template.js';
 
@@ -19,11 +19,6 @@ function cmd(args: string[]): string {
   return ['kubectl', ...args.map((a) => commentText(a)).map((a) => (/^[A-Za-z0-9._/=:@%+-]+$/.test(a) ? a : shQuote(a)))].join(' ');
 }
 
-function stepCommand(step: PlanStep): string[] {
-  if (step.type === 'labels') return ['patch', 'namespace', step.namespace, '--type', 'merge', '--patch-file', step.file];
-  return ['patch', step.kind.toLowerCase(), step.name, '-n', step.namespace, '--type', 'strategic', '--patch-file', step.file];
-}
-
 function renderPhase(plan: Plan, phase: PlanPhase, templates: PlanTemplates): string {
   const checklist: string[] = [];
   if (phase.steps.length === 0) checklist.push('Nothing to do in this phase: every namespace is already there or exempt.');
@@ -31,7 +26,7 @@ function renderPhase(plan: Plan, phase: PlanPhase, templates: PlanTemplates): st
     checklist.push(`Namespaces: ${phase.namespaces.map(mdText).join(', ')}.`, '');
     checklist.push(`- [ ] Review the files under \`${phase.dir}/\``);
     checklist.push(`- [ ] Run \`${phase.apply} --context NAME\` (or \`podsec apply DIR --phase ${phase.id}\`); it runs these, each with \`--dry-run=server\` first:`);
-    checklist.push('', '```sh', ...phase.steps.map((s) => (s.type === 'patch' && s.method === 'recreate' ? `# recreate (immutable pod template): ${s.file}` : cmd(stepCommand(s)))), '```');
+    checklist.push('', '```sh', ...phase.steps.map((s) => (s.type === 'patch' && s.method === 'recreate' ? `# recreate (immutable pod template): ${s.file}` : cmd(kubectlArgs(s, s.file)))), '```');
     checklist.push('', '- [ ] Check the exit criteria below before the next phase');
   }
   return fillTemplate(templates['phase.md.tmpl'], {

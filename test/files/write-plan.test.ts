@@ -31,7 +31,7 @@ describe('writePlan', () => {
     const root = scratch();
     const dir = join(root, 'out');
     let n = 0;
-    const failing = async (p: string, c: string, mode: number) => {
+    const failing = async (p: string, c: Iterable<string>, mode: number) => {
       if (++n === 3) throw new Error('disk full');
       await writeFile(p, c, { mode });
     };

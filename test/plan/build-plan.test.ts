@@ -94,7 +94,8 @@ describe('buildPlan on the demo estate', () => {
   it('is reproducible: a second run gives the same files except createdAt', async () => {
     const a = await demoPlan();
     const b = await demoPlan();
-    expect(b.files).toEqual(a.files);
+    const texts = (g: typeof a) => g.files.map((f) => [f.path, f.contents, f.mode]);
+    expect(texts(b)).toEqual(texts(a));
     const inv = inventoryFromTexts([{ file: 'x.yaml', text: deployment('a', 'b', plain) }]);
     const one = buildPlan(inv, { target: 'restricted', policyVersion: 'v1.37', answers: EMPTY_ANSWERS, exempt: [], harden: false, catalogue, createdAt: 'T1', hash: sha });
     const two = buildPlan(inv, { target: 'restricted', policyVersion: 'v1.37', answers: EMPTY_ANSWERS, exempt: [], harden: false, catalogue, createdAt: 'T2', hash: sha });

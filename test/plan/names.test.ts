@@ -48,10 +48,16 @@ describe('NameAllocator', () => {
 
 describe('shQuote', () => {
   it('survives bash unchanged for hostile text', () => {
-    const words = ["a;rm -rf /", "it's", '$(touch /tmp/pwned)', '`id`', 'a\nb', '"x"', '\\', 'Ünï 名前', "''", ''];
+    const words = ["a;rm -rf /", "it's", '$(touch /tmp/pwned)', '`id`', 'a\nb', '"x"', '\\', 'Ünï 名前', "''", '', 'vote\u202Eevil', "a\u2066'b\\c\u0007", '\u0085x'];
     const script = words.map((w) => `printf '%s\\0' ${shQuote(w)}`).join('\n');
     const out = execFileSync('bash', ['-c', script], { encoding: 'utf8' });
     expect(out.split('\0').slice(0, -1)).toEqual(words);
+  });
+
+  it('writes bidi and control characters as escapes, so the script shows what it runs', () => {
+    expect(shQuote('vote\u202Eevil')).toBe("$'vote\\u202eevil'");
+    expect(shQuote('a\nb')).toBe("$'a\\x0ab'");
+    expect(shQuote("it's")).toBe("'it'\\''s'");
   });
 });
 

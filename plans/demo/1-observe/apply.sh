@@ -20,13 +20,43 @@ while [ "$#" -gt 0 ]; do
 done
 cd "$(dirname "$0")/.."
 
+# check_files: every file this script passes to kubectl must be a regular file (not a symlink)
+# with the SHA-256 that podsec plan recorded; otherwise nothing is run.
+check_files() {
+  local sum want path got bad=0
+  if command -v sha256sum >/dev/null 2>&1; then sum=(sha256sum); elif command -v shasum >/dev/null 2>&1; then sum=(shasum -a 256); else
+    echo "neither sha256sum nor shasum is installed: cannot check the plan files; nothing was run" >&2; exit 1
+  fi
+  while read -r want path; do
+    [ -n "$path" ] || continue
+    if [ -L "$path" ] || [ ! -f "$path" ]; then echo "refusing: $path is missing, a symlink, or not a regular file" >&2; bad=1; continue; fi
+    got="$("${sum[@]}" < "$path")"; got="${got%% *}"
+    if [ "$got" != "$want" ]; then echo "refusing: $path changed since the plan was made (sha256 $got; the plan recorded $want)" >&2; bad=1; fi
+  done <<'PODSEC_DIGESTS'
+f604144ec5f42d7578d8d8105276baba9c986a7943457071ae6ef95262368568 1-observe/batch/namespace.yaml
+105ea6ba033be84c06c914dbf34901fe3b4b5e047b2f644335d18633abd3a0cd 1-observe/legacy/namespace.yaml
+b2c29c354e74eba35905ab961f87c2bc2c962dcb3def58e4f5bdfd6ffb670bd8 1-observe/monitoring/namespace.yaml
+aa5b6aa861a042a4016c6395bc37f32362578cdfa9ab83d84a6b95f06c76ced2 1-observe/payments/namespace.yaml
+07147cbaa35b0cb0f3764f8c0d1236c74bf413f4caddc7636857a35a115b958d 1-observe/shop/namespace.yaml
+50e66f7a7d2a3dd3451a088bec956e7f10f01a9966ca648a6a8198f78e83fe75 1-observe/web/namespace.yaml
+PODSEC_DIGESTS
+  if [ "$bad" != 0 ]; then
+    echo "nothing was run. Regenerate the plan with podsec plan; or review the change and pass --accept-modified-plan-files to podsec apply" >&2
+    exit 1
+  fi
+}
+check_files
+
 kube() { kubectl ${context[@]+"${context[@]}"} "$@"; }
 
-# dry_run GATED ARGS...: server-side dry-run; a gated step stops when existing pods would violate.
+# dry_run GATED VERB ARGS...: server-side dry-run; a gated step stops when existing pods would violate.
 dry_run() {
   local gated="$1" out
   shift
-  if ! out="$(kube "$@" --dry-run=server 2>&1)"; then
+  # --dry-run=server goes right after the verb: everything after `--` is a resource name.
+  local verb="$1"
+  shift
+  if ! out="$(kube "$verb" --dry-run=server "$@" 2>&1)"; then
     printf '%s\n' "$out" >&2
     echo "dry-run failed: this change was not made (earlier ones were)" >&2
     exit 1
@@ -39,27 +69,27 @@ dry_run() {
 }
 
 # namespace batch: Pod Security labels
-dry_run 0 'patch' 'namespace' 'batch' '--type' 'merge' '--patch-file' '1-observe/batch/namespace.yaml'
-kube 'patch' 'namespace' 'batch' '--type' 'merge' '--patch-file' '1-observe/batch/namespace.yaml'
+dry_run 0 'patch' '--type=merge' '--patch-file=1-observe/batch/namespace.yaml' '--' 'namespace/batch'
+kube 'patch' '--type=merge' '--patch-file=1-observe/batch/namespace.yaml' '--' 'namespace/batch'
 
 # namespace legacy: Pod Security labels
-dry_run 0 'patch' 'namespace' 'legacy' '--type' 'merge' '--patch-file' '1-observe/legacy/namespace.yaml'
-kube 'patch' 'namespace' 'legacy' '--type' 'merge' '--patch-file' '1-observe/legacy/namespace.yaml'
+dry_run 0 'patch' '--type=merge' '--patch-file=1-observe/legacy/namespace.yaml' '--' 'namespace/legacy'
+kube 'patch' '--type=merge' '--patch-file=1-observe/legacy/namespace.yaml' '--' 'namespace/legacy'
 
 # namespace monitoring: Pod Security labels
-dry_run 0 'patch' 'namespace' 'monitoring' '--type' 'merge' '--patch-file' '1-observe/monitoring/namespace.yaml'
-kube 'patch' 'namespace' 'monitoring' '--type' 'merge' '--patch-file' '1-observe/monitoring/namespace.yaml'
+dry_run 0 'patch' '--type=merge' '--patch-file=1-observe/monitoring/namespace.yaml' '--' 'namespace/monitoring'
+kube 'patch' '--type=merge' '--patch-file=1-observe/monitoring/namespace.yaml' '--' 'namespace/monitoring'
 
 # namespace payments: Pod Security labels
-dry_run 0 'patch' 'namespace' 'payments' '--type' 'merge' '--patch-file' '1-observe/payments/namespace.yaml'
-kube 'patch' 'namespace' 'payments' '--type' 'merge' '--patch-file' '1-observe/payments/namespace.yaml'
+dry_run 0 'patch' '--type=merge' '--patch-file=1-observe/payments/namespace.yaml' '--' 'namespace/payments'
+kube 'patch' '--type=merge' '--patch-file=1-observe/payments/namespace.yaml' '--' 'namespace/payments'
 
 # namespace shop: Pod Security labels
-dry_run 0 'patch' 'namespace' 'shop' '--type' 'merge' '--patch-file' '1-observe/shop/namespace.yaml'
-kube 'patch' 'namespace' 'shop' '--type' 'merge' '--patch-file' '1-observe/shop/namespace.yaml'
+dry_run 0 'patch' '--type=merge' '--patch-file=1-observe/shop/namespace.yaml' '--' 'namespace/shop'
+kube 'patch' '--type=merge' '--patch-file=1-observe/shop/namespace.yaml' '--' 'namespace/shop'
 
 # namespace web: Pod Security labels
-dry_run 0 'patch' 'namespace' 'web' '--type' 'merge' '--patch-file' '1-observe/web/namespace.yaml'
-kube 'patch' 'namespace' 'web' '--type' 'merge' '--patch-file' '1-observe/web/namespace.yaml'
+dry_run 0 'patch' '--type=merge' '--patch-file=1-observe/web/namespace.yaml' '--' 'namespace/web'
+kube 'patch' '--type=merge' '--patch-file=1-observe/web/namespace.yaml' '--' 'namespace/web'
 
 echo "phase 1-observe: done. Exit criteria are in PLAN.md." >&2

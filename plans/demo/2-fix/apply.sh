@@ -20,13 +20,45 @@ while [ "$#" -gt 0 ]; do
 done
 cd "$(dirname "$0")/.."
 
+# check_files: every file this script passes to kubectl must be a regular file (not a symlink)
+# with the SHA-256 that podsec plan recorded; otherwise nothing is run.
+check_files() {
+  local sum want path got bad=0
+  if command -v sha256sum >/dev/null 2>&1; then sum=(sha256sum); elif command -v shasum >/dev/null 2>&1; then sum=(shasum -a 256); else
+    echo "neither sha256sum nor shasum is installed: cannot check the plan files; nothing was run" >&2; exit 1
+  fi
+  while read -r want path; do
+    [ -n "$path" ] || continue
+    if [ -L "$path" ] || [ ! -f "$path" ]; then echo "refusing: $path is missing, a symlink, or not a regular file" >&2; bad=1; continue; fi
+    got="$("${sum[@]}" < "$path")"; got="${got%% *}"
+    if [ "$got" != "$want" ]; then echo "refusing: $path changed since the plan was made (sha256 $got; the plan recorded $want)" >&2; bad=1; fi
+  done <<'PODSEC_DIGESTS'
+31e0a9e81764e5c88f44e0827d07d5fe69853821d72a6078bb494fb557ba2fd8 2-fix/batch/cronjob-nightly-report.yaml
+87f471fcc06c9cb3e59863533aec6335ce3dbb2d68a57b0ffa27d08db22b4a0c 2-fix/shop/deployment-redis.yaml
+d38f1cdbe3ac843a62a16810a8c840f79b1e792b05102fadcd3178dee4bdcd5f 2-fix/shop/deployment-result.yaml
+7fcd247ab5ddff28163c815d67741aba97ae00c8c98750d50e79f70e6b62ccd7 2-fix/shop/deployment-vote.yaml
+d571e232bb0940604bf22ec6e2d73d5fcfc254b48f2c007c63a0a8e633796a4c 2-fix/shop/deployment-worker.yaml
+dd6e95f85c86075a2387690157840eae03642b270f7dfae89d6e5730101c3b0f 2-fix/shop/statefulset-db.yaml
+d74167fcfbe16e81ecf7503feba544c353a71df138b9e631a72d80e0babb2b23 2-fix/web/deployment-maintenance-page.yaml
+225db8dba745a876f3efaf63e84f2e9f7f46a88c778068fc46b76f8bab950909 2-fix/web/deployment-nginx.yaml
+PODSEC_DIGESTS
+  if [ "$bad" != 0 ]; then
+    echo "nothing was run. Regenerate the plan with podsec plan; or review the change and pass --accept-modified-plan-files to podsec apply" >&2
+    exit 1
+  fi
+}
+check_files
+
 kube() { kubectl ${context[@]+"${context[@]}"} "$@"; }
 
-# dry_run GATED ARGS...: server-side dry-run; a gated step stops when existing pods would violate.
+# dry_run GATED VERB ARGS...: server-side dry-run; a gated step stops when existing pods would violate.
 dry_run() {
   local gated="$1" out
   shift
-  if ! out="$(kube "$@" --dry-run=server 2>&1)"; then
+  # --dry-run=server goes right after the verb: everything after `--` is a resource name.
+  local verb="$1"
+  shift
+  if ! out="$(kube "$verb" --dry-run=server "$@" 2>&1)"; then
     printf '%s\n' "$out" >&2
     echo "dry-run failed: this change was not made (earlier ones were)" >&2
     exit 1
@@ -39,35 +71,35 @@ dry_run() {
 }
 
 # CronJob nightly-report in namespace batch
-dry_run 0 'patch' 'cronjob' 'nightly-report' '-n' 'batch' '--type' 'strategic' '--patch-file' '2-fix/batch/cronjob-nightly-report.yaml'
-kube 'patch' 'cronjob' 'nightly-report' '-n' 'batch' '--type' 'strategic' '--patch-file' '2-fix/batch/cronjob-nightly-report.yaml'
+dry_run 0 'patch' '--namespace=batch' '--type=strategic' '--patch-file=2-fix/batch/cronjob-nightly-report.yaml' '--' 'cronjob/nightly-report'
+kube 'patch' '--namespace=batch' '--type=strategic' '--patch-file=2-fix/batch/cronjob-nightly-report.yaml' '--' 'cronjob/nightly-report'
 
 # Deployment redis in namespace shop
-dry_run 0 'patch' 'deployment' 'redis' '-n' 'shop' '--type' 'strategic' '--patch-file' '2-fix/shop/deployment-redis.yaml'
-kube 'patch' 'deployment' 'redis' '-n' 'shop' '--type' 'strategic' '--patch-file' '2-fix/shop/deployment-redis.yaml'
+dry_run 0 'patch' '--namespace=shop' '--type=strategic' '--patch-file=2-fix/shop/deployment-redis.yaml' '--' 'deployment/redis'
+kube 'patch' '--namespace=shop' '--type=strategic' '--patch-file=2-fix/shop/deployment-redis.yaml' '--' 'deployment/redis'
 
 # Deployment result in namespace shop
-dry_run 0 'patch' 'deployment' 'result' '-n' 'shop' '--type' 'strategic' '--patch-file' '2-fix/shop/deployment-result.yaml'
-kube 'patch' 'deployment' 'result' '-n' 'shop' '--type' 'strategic' '--patch-file' '2-fix/shop/deployment-result.yaml'
+dry_run 0 'patch' '--namespace=shop' '--type=strategic' '--patch-file=2-fix/shop/deployment-result.yaml' '--' 'deployment/result'
+kube 'patch' '--namespace=shop' '--type=strategic' '--patch-file=2-fix/shop/deployment-result.yaml' '--' 'deployment/result'
 
 # Deployment vote in namespace shop
-dry_run 0 'patch' 'deployment' 'vote' '-n' 'shop' '--type' 'strategic' '--patch-file' '2-fix/shop/deployment-vote.yaml'
-kube 'patch' 'deployment' 'vote' '-n' 'shop' '--type' 'strategic' '--patch-file' '2-fix/shop/deployment-vote.yaml'
+dry_run 0 'patch' '--namespace=shop' '--type=strategic' '--patch-file=2-fix/shop/deployment-vote.yaml' '--' 'deployment/vote'
+kube 'patch' '--namespace=shop' '--type=strategic' '--patch-file=2-fix/shop/deployment-vote.yaml' '--' 'deployment/vote'
 
 # Deployment worker in namespace shop
-dry_run 0 'patch' 'deployment' 'worker' '-n' 'shop' '--type' 'strategic' '--patch-file' '2-fix/shop/deployment-worker.yaml'
-kube 'patch' 'deployment' 'worker' '-n' 'shop' '--type' 'strategic' '--patch-file' '2-fix/shop/deployment-worker.yaml'
+dry_run 0 'patch' '--namespace=shop' '--type=strategic' '--patch-file=2-fix/shop/deployment-worker.yaml' '--' 'deployment/worker'
+kube 'patch' '--namespace=shop' '--type=strategic' '--patch-file=2-fix/shop/deployment-worker.yaml' '--' 'deployment/worker'
 
 # StatefulSet db in namespace shop
-dry_run 0 'patch' 'statefulset' 'db' '-n' 'shop' '--type' 'strategic' '--patch-file' '2-fix/shop/statefulset-db.yaml'
-kube 'patch' 'statefulset' 'db' '-n' 'shop' '--type' 'strategic' '--patch-file' '2-fix/shop/statefulset-db.yaml'
+dry_run 0 'patch' '--namespace=shop' '--type=strategic' '--patch-file=2-fix/shop/statefulset-db.yaml' '--' 'statefulset/db'
+kube 'patch' '--namespace=shop' '--type=strategic' '--patch-file=2-fix/shop/statefulset-db.yaml' '--' 'statefulset/db'
 
 # Deployment maintenance-page in namespace web
-dry_run 0 'patch' 'deployment' 'maintenance-page' '-n' 'web' '--type' 'strategic' '--patch-file' '2-fix/web/deployment-maintenance-page.yaml'
-kube 'patch' 'deployment' 'maintenance-page' '-n' 'web' '--type' 'strategic' '--patch-file' '2-fix/web/deployment-maintenance-page.yaml'
+dry_run 0 'patch' '--namespace=web' '--type=strategic' '--patch-file=2-fix/web/deployment-maintenance-page.yaml' '--' 'deployment/maintenance-page'
+kube 'patch' '--namespace=web' '--type=strategic' '--patch-file=2-fix/web/deployment-maintenance-page.yaml' '--' 'deployment/maintenance-page'
 
 # Deployment nginx in namespace web
-dry_run 0 'patch' 'deployment' 'nginx' '-n' 'web' '--type' 'strategic' '--patch-file' '2-fix/web/deployment-nginx.yaml'
-kube 'patch' 'deployment' 'nginx' '-n' 'web' '--type' 'strategic' '--patch-file' '2-fix/web/deployment-nginx.yaml'
+dry_run 0 'patch' '--namespace=web' '--type=strategic' '--patch-file=2-fix/web/deployment-nginx.yaml' '--' 'deployment/nginx'
+kube 'patch' '--namespace=web' '--type=strategic' '--patch-file=2-fix/web/deployment-nginx.yaml' '--' 'deployment/nginx'
 
 echo "phase 2-fix: done. Exit criteria are in PLAN.md." >&2

@@ -17,11 +17,43 @@ while [ "$#" -gt 0 ]; do
 done
 cd "$(dirname "$0")/.."
 
+# check_files: every file this script passes to kubectl must be a regular file (not a symlink)
+# with the SHA-256 that podsec plan recorded; otherwise nothing is run.
+check_files() {
+  local sum want path got bad=0
+  if command -v sha256sum >/dev/null 2>&1; then sum=(sha256sum); elif command -v shasum >/dev/null 2>&1; then sum=(shasum -a 256); else
+    echo "neither sha256sum nor shasum is installed: cannot check the plan files; nothing was run" >&2; exit 1
+  fi
+  while read -r want path; do
+    [ -n "$path" ] || continue
+    if [ -L "$path" ] || [ ! -f "$path" ]; then echo "refusing: $path is missing, a symlink, or not a regular file" >&2; bad=1; continue; fi
+    got="$("${sum[@]}" < "$path")"; got="${got%% *}"
+    if [ "$got" != "$want" ]; then echo "refusing: $path changed since the plan was made (sha256 $got; the plan recorded $want)" >&2; bad=1; fi
+  done <<'PODSEC_DIGESTS'
+3cacc5aa976470b085712fe92090024f8d72ba84e6715ffb7546ac86479d781a 2-fix/batch/rollback/cronjob-nightly-report.yaml
+0727920a9ef204aaf3e665dee4db6b3bc42029cc55f697283125ae2191642e40 2-fix/shop/rollback/deployment-redis.yaml
+a563bb25220abe5aabe82aa4fbab8957fb0f532b666fd8c384f9ab060698c66e 2-fix/shop/rollback/deployment-result.yaml
+684f090c9570208b123e62704c905f496cb3dc07777b8b44ff1f9cc5d0b2245e 2-fix/shop/rollback/deployment-vote.yaml
+9dbceeca51e954ce335fe5d607bc30ede2354d92d368dc27cdbd595565c63d40 2-fix/shop/rollback/deployment-worker.yaml
+c04198a2e073bd923e34a11f2fda911e1943f3254ccec9a61378c081307822f2 2-fix/shop/rollback/statefulset-db.yaml
+6384cb18158901c3bf3f8da1c7844070cd95eeb9599fe99e26f287bffecf7884 2-fix/web/rollback/deployment-maintenance-page.yaml
+33005f84dc4a14a1af96e3dbbbff447b13e13702733e3f61697abdba3e5529d3 2-fix/web/rollback/deployment-nginx.yaml
+PODSEC_DIGESTS
+  if [ "$bad" != 0 ]; then
+    echo "nothing was run. Regenerate the plan with podsec plan; or review the change and pass --accept-modified-plan-files to podsec rollback" >&2
+    exit 1
+  fi
+}
+check_files
+
 kube() { kubectl ${context[@]+"${context[@]}"} "$@"; }
 
+# dry_run VERB ARGS...: server-side dry-run (--dry-run=server right after the verb: everything
+# after `--` is a resource name).
 dry_run() {
-  local out
-  if ! out="$(kube "$@" --dry-run=server 2>&1)"; then
+  local out verb="$1"
+  shift
+  if ! out="$(kube "$verb" --dry-run=server "$@" 2>&1)"; then
     printf '%s\n' "$out" >&2
     echo "dry-run failed: this change was not rolled back (later ones were)" >&2
     exit 1
@@ -30,35 +62,35 @@ dry_run() {
 }
 
 # Deployment nginx in namespace web
-dry_run 'patch' 'deployment' 'nginx' '-n' 'web' '--type' 'strategic' '--patch-file' '2-fix/web/rollback/deployment-nginx.yaml'
-kube 'patch' 'deployment' 'nginx' '-n' 'web' '--type' 'strategic' '--patch-file' '2-fix/web/rollback/deployment-nginx.yaml'
+dry_run 'patch' '--namespace=web' '--type=strategic' '--patch-file=2-fix/web/rollback/deployment-nginx.yaml' '--' 'deployment/nginx'
+kube 'patch' '--namespace=web' '--type=strategic' '--patch-file=2-fix/web/rollback/deployment-nginx.yaml' '--' 'deployment/nginx'
 
 # Deployment maintenance-page in namespace web
-dry_run 'patch' 'deployment' 'maintenance-page' '-n' 'web' '--type' 'strategic' '--patch-file' '2-fix/web/rollback/deployment-maintenance-page.yaml'
-kube 'patch' 'deployment' 'maintenance-page' '-n' 'web' '--type' 'strategic' '--patch-file' '2-fix/web/rollback/deployment-maintenance-page.yaml'
+dry_run 'patch' '--namespace=web' '--type=strategic' '--patch-file=2-fix/web/rollback/deployment-maintenance-page.yaml' '--' 'deployment/maintenance-page'
+kube 'patch' '--namespace=web' '--type=strategic' '--patch-file=2-fix/web/rollback/deployment-maintenance-page.yaml' '--' 'deployment/maintenance-page'
 
 # StatefulSet db in namespace shop
-dry_run 'patch' 'statefulset' 'db' '-n' 'shop' '--type' 'strategic' '--patch-file' '2-fix/shop/rollback/statefulset-db.yaml'
-kube 'patch' 'statefulset' 'db' '-n' 'shop' '--type' 'strategic' '--patch-file' '2-fix/shop/rollback/statefulset-db.yaml'
+dry_run 'patch' '--namespace=shop' '--type=strategic' '--patch-file=2-fix/shop/rollback/statefulset-db.yaml' '--' 'statefulset/db'
+kube 'patch' '--namespace=shop' '--type=strategic' '--patch-file=2-fix/shop/rollback/statefulset-db.yaml' '--' 'statefulset/db'
 
 # Deployment worker in namespace shop
-dry_run 'patch' 'deployment' 'worker' '-n' 'shop' '--type' 'strategic' '--patch-file' '2-fix/shop/rollback/deployment-worker.yaml'
-kube 'patch' 'deployment' 'worker' '-n' 'shop' '--type' 'strategic' '--patch-file' '2-fix/shop/rollback/deployment-worker.yaml'
+dry_run 'patch' '--namespace=shop' '--type=strategic' '--patch-file=2-fix/shop/rollback/deployment-worker.yaml' '--' 'deployment/worker'
+kube 'patch' '--namespace=shop' '--type=strategic' '--patch-file=2-fix/shop/rollback/deployment-worker.yaml' '--' 'deployment/worker'
 
 # Deployment vote in namespace shop
-dry_run 'patch' 'deployment' 'vote' '-n' 'shop' '--type' 'strategic' '--patch-file' '2-fix/shop/rollback/deployment-vote.yaml'
-kube 'patch' 'deployment' 'vote' '-n' 'shop' '--type' 'strategic' '--patch-file' '2-fix/shop/rollback/deployment-vote.yaml'
+dry_run 'patch' '--namespace=shop' '--type=strategic' '--patch-file=2-fix/shop/rollback/deployment-vote.yaml' '--' 'deployment/vote'
+kube 'patch' '--namespace=shop' '--type=strategic' '--patch-file=2-fix/shop/rollback/deployment-vote.yaml' '--' 'deployment/vote'
 
 # Deployment result in namespace shop
-dry_run 'patch' 'deployment' 'result' '-n' 'shop' '--type' 'strategic' '--patch-file' '2-fix/shop/rollback/deployment-result.yaml'
-kube 'patch' 'deployment' 'result' '-n' 'shop' '--type' 'strategic' '--patch-file' '2-fix/shop/rollback/deployment-result.yaml'
+dry_run 'patch' '--namespace=shop' '--type=strategic' '--patch-file=2-fix/shop/rollback/deployment-result.yaml' '--' 'deployment/result'
+kube 'patch' '--namespace=shop' '--type=strategic' '--patch-file=2-fix/shop/rollback/deployment-result.yaml' '--' 'deployment/result'
 
 # Deployment redis in namespace shop
-dry_run 'patch' 'deployment' 'redis' '-n' 'shop' '--type' 'strategic' '--patch-file' '2-fix/shop/rollback/deployment-redis.yaml'
-kube 'patch' 'deployment' 'redis' '-n' 'shop' '--type' 'strategic' '--patch-file' '2-fix/shop/rollback/deployment-redis.yaml'
+dry_run 'patch' '--namespace=shop' '--type=strategic' '--patch-file=2-fix/shop/rollback/deployment-redis.yaml' '--' 'deployment/redis'
+kube 'patch' '--namespace=shop' '--type=strategic' '--patch-file=2-fix/shop/rollback/deployment-redis.yaml' '--' 'deployment/redis'
 
 # CronJob nightly-report in namespace batch
-dry_run 'patch' 'cronjob' 'nightly-report' '-n' 'batch' '--type' 'strategic' '--patch-file' '2-fix/batch/rollback/cronjob-nightly-report.yaml'
-kube 'patch' 'cronjob' 'nightly-report' '-n' 'batch' '--type' 'strategic' '--patch-file' '2-fix/batch/rollback/cronjob-nightly-report.yaml'
+dry_run 'patch' '--namespace=batch' '--type=strategic' '--patch-file=2-fix/batch/rollback/cronjob-nightly-report.yaml' '--' 'cronjob/nightly-report'
+kube 'patch' '--namespace=batch' '--type=strategic' '--patch-file=2-fix/batch/rollback/cronjob-nightly-report.yaml' '--' 'cronjob/nightly-report'
 
 echo "rollback of phase 2-fix: done" >&2

@@ -20,13 +20,41 @@ while [ "$#" -gt 0 ]; do
 done
 cd "$(dirname "$0")/.."
 
+# check_files: every file this script passes to kubectl must be a regular file (not a symlink)
+# with the SHA-256 that podsec plan recorded; otherwise nothing is run.
+check_files() {
+  local sum want path got bad=0
+  if command -v sha256sum >/dev/null 2>&1; then sum=(sha256sum); elif command -v shasum >/dev/null 2>&1; then sum=(shasum -a 256); else
+    echo "neither sha256sum nor shasum is installed: cannot check the plan files; nothing was run" >&2; exit 1
+  fi
+  while read -r want path; do
+    [ -n "$path" ] || continue
+    if [ -L "$path" ] || [ ! -f "$path" ]; then echo "refusing: $path is missing, a symlink, or not a regular file" >&2; bad=1; continue; fi
+    got="$("${sum[@]}" < "$path")"; got="${got%% *}"
+    if [ "$got" != "$want" ]; then echo "refusing: $path changed since the plan was made (sha256 $got; the plan recorded $want)" >&2; bad=1; fi
+  done <<'PODSEC_DIGESTS'
+0f6e5182474edd2289d0a6b99db94f7b6123cb3685b83bef23315041695fde56 3-enforce-baseline/batch/namespace.yaml
+1a814e7f4656c549765e8077b785bec9f93d7da0a12dd37ab775fb6327042209 3-enforce-baseline/payments/namespace.yaml
+739ab27038a8b0f7877759e5b31798cef6c5dc3fdd0f7491d8e11bb0d2279265 3-enforce-baseline/shop/namespace.yaml
+df28b76d9b2600d70c666678c1c3e7c84090c99cbb71da9842244fbc4384e9a0 3-enforce-baseline/web/namespace.yaml
+PODSEC_DIGESTS
+  if [ "$bad" != 0 ]; then
+    echo "nothing was run. Regenerate the plan with podsec plan; or review the change and pass --accept-modified-plan-files to podsec apply" >&2
+    exit 1
+  fi
+}
+check_files
+
 kube() { kubectl ${context[@]+"${context[@]}"} "$@"; }
 
-# dry_run GATED ARGS...: server-side dry-run; a gated step stops when existing pods would violate.
+# dry_run GATED VERB ARGS...: server-side dry-run; a gated step stops when existing pods would violate.
 dry_run() {
   local gated="$1" out
   shift
-  if ! out="$(kube "$@" --dry-run=server 2>&1)"; then
+  # --dry-run=server goes right after the verb: everything after `--` is a resource name.
+  local verb="$1"
+  shift
+  if ! out="$(kube "$verb" --dry-run=server "$@" 2>&1)"; then
     printf '%s\n' "$out" >&2
     echo "dry-run failed: this change was not made (earlier ones were)" >&2
     exit 1
@@ -39,19 +67,19 @@ dry_run() {
 }
 
 # namespace batch: Pod Security labels
-dry_run 1 'patch' 'namespace' 'batch' '--type' 'merge' '--patch-file' '3-enforce-baseline/batch/namespace.yaml'
-kube 'patch' 'namespace' 'batch' '--type' 'merge' '--patch-file' '3-enforce-baseline/batch/namespace.yaml'
+dry_run 1 'patch' '--type=merge' '--patch-file=3-enforce-baseline/batch/namespace.yaml' '--' 'namespace/batch'
+kube 'patch' '--type=merge' '--patch-file=3-enforce-baseline/batch/namespace.yaml' '--' 'namespace/batch'
 
 # namespace payments: Pod Security labels
-dry_run 1 'patch' 'namespace' 'payments' '--type' 'merge' '--patch-file' '3-enforce-baseline/payments/namespace.yaml'
-kube 'patch' 'namespace' 'payments' '--type' 'merge' '--patch-file' '3-enforce-baseline/payments/namespace.yaml'
+dry_run 1 'patch' '--type=merge' '--patch-file=3-enforce-baseline/payments/namespace.yaml' '--' 'namespace/payments'
+kube 'patch' '--type=merge' '--patch-file=3-enforce-baseline/payments/namespace.yaml' '--' 'namespace/payments'
 
 # namespace shop: Pod Security labels
-dry_run 1 'patch' 'namespace' 'shop' '--type' 'merge' '--patch-file' '3-enforce-baseline/shop/namespace.yaml'
-kube 'patch' 'namespace' 'shop' '--type' 'merge' '--patch-file' '3-enforce-baseline/shop/namespace.yaml'
+dry_run 1 'patch' '--type=merge' '--patch-file=3-enforce-baseline/shop/namespace.yaml' '--' 'namespace/shop'
+kube 'patch' '--type=merge' '--patch-file=3-enforce-baseline/shop/namespace.yaml' '--' 'namespace/shop'
 
 # namespace web: Pod Security labels
-dry_run 1 'patch' 'namespace' 'web' '--type' 'merge' '--patch-file' '3-enforce-baseline/web/namespace.yaml'
-kube 'patch' 'namespace' 'web' '--type' 'merge' '--patch-file' '3-enforce-baseline/web/namespace.yaml'
+dry_run 1 'patch' '--type=merge' '--patch-file=3-enforce-baseline/web/namespace.yaml' '--' 'namespace/web'
+kube 'patch' '--type=merge' '--patch-file=3-enforce-baseline/web/namespace.yaml' '--' 'namespace/web'
 
 echo "phase 3-enforce-baseline: done. Exit criteria are in PLAN.md." >&2

@@ -17,11 +17,39 @@ while [ "$#" -gt 0 ]; do
 done
 cd "$(dirname "$0")/.."
 
+# check_files: every file this script passes to kubectl must be a regular file (not a symlink)
+# with the SHA-256 that podsec plan recorded; otherwise nothing is run.
+check_files() {
+  local sum want path got bad=0
+  if command -v sha256sum >/dev/null 2>&1; then sum=(sha256sum); elif command -v shasum >/dev/null 2>&1; then sum=(shasum -a 256); else
+    echo "neither sha256sum nor shasum is installed: cannot check the plan files; nothing was run" >&2; exit 1
+  fi
+  while read -r want path; do
+    [ -n "$path" ] || continue
+    if [ -L "$path" ] || [ ! -f "$path" ]; then echo "refusing: $path is missing, a symlink, or not a regular file" >&2; bad=1; continue; fi
+    got="$("${sum[@]}" < "$path")"; got="${got%% *}"
+    if [ "$got" != "$want" ]; then echo "refusing: $path changed since the plan was made (sha256 $got; the plan recorded $want)" >&2; bad=1; fi
+  done <<'PODSEC_DIGESTS'
+36575f26421319d8185e2b0b78856a4dd8f7cc85543313aa6ca6cb9582fee14c 3-enforce-baseline/batch/rollback/namespace.yaml
+0ec22716a57556e6a56c12f18a203479b789289cc7b3172f116d9ff24524f753 3-enforce-baseline/payments/rollback/namespace.yaml
+795d5e3330fdf641cf9e3e41d0241f1df37691eab31f17959888c07a5160e2f0 3-enforce-baseline/shop/rollback/namespace.yaml
+47a82c465f2c631908b67d6436ef053bdfd057e3fd7bd1ceaa3514b4d4b479ca 3-enforce-baseline/web/rollback/namespace.yaml
+PODSEC_DIGESTS
+  if [ "$bad" != 0 ]; then
+    echo "nothing was run. Regenerate the plan with podsec plan; or review the change and pass --accept-modified-plan-files to podsec rollback" >&2
+    exit 1
+  fi
+}
+check_files
+
 kube() { kubectl ${context[@]+"${context[@]}"} "$@"; }
 
+# dry_run VERB ARGS...: server-side dry-run (--dry-run=server right after the verb: everything
+# after `--` is a resource name).
 dry_run() {
-  local out
-  if ! out="$(kube "$@" --dry-run=server 2>&1)"; then
+  local out verb="$1"
+  shift
+  if ! out="$(kube "$verb" --dry-run=server "$@" 2>&1)"; then
     printf '%s\n' "$out" >&2
     echo "dry-run failed: this change was not rolled back (later ones were)" >&2
     exit 1
@@ -30,19 +58,19 @@ dry_run() {
 }
 
 # namespace web: Pod Security labels
-dry_run 'patch' 'namespace' 'web' '--type' 'merge' '--patch-file' '3-enforce-baseline/web/rollback/namespace.yaml'
-kube 'patch' 'namespace' 'web' '--type' 'merge' '--patch-file' '3-enforce-baseline/web/rollback/namespace.yaml'
+dry_run 'patch' '--type=merge' '--patch-file=3-enforce-baseline/web/rollback/namespace.yaml' '--' 'namespace/web'
+kube 'patch' '--type=merge' '--patch-file=3-enforce-baseline/web/rollback/namespace.yaml' '--' 'namespace/web'
 
 # namespace shop: Pod Security labels
-dry_run 'patch' 'namespace' 'shop' '--type' 'merge' '--patch-file' '3-enforce-baseline/shop/rollback/namespace.yaml'
-kube 'patch' 'namespace' 'shop' '--type' 'merge' '--patch-file' '3-enforce-baseline/shop/rollback/namespace.yaml'
+dry_run 'patch' '--type=merge' '--patch-file=3-enforce-baseline/shop/rollback/namespace.yaml' '--' 'namespace/shop'
+kube 'patch' '--type=merge' '--patch-file=3-enforce-baseline/shop/rollback/namespace.yaml' '--' 'namespace/shop'
 
 # namespace payments: Pod Security labels
-dry_run 'patch' 'namespace' 'payments' '--type' 'merge' '--patch-file' '3-enforce-baseline/payments/rollback/namespace.yaml'
-kube 'patch' 'namespace' 'payments' '--type' 'merge' '--patch-file' '3-enforce-baseline/payments/rollback/namespace.yaml'
+dry_run 'patch' '--type=merge' '--patch-file=3-enforce-baseline/payments/rollback/namespace.yaml' '--' 'namespace/payments'
+kube 'patch' '--type=merge' '--patch-file=3-enforce-baseline/payments/rollback/namespace.yaml' '--' 'namespace/payments'
 
 # namespace batch: Pod Security labels
-dry_run 'patch' 'namespace' 'batch' '--type' 'merge' '--patch-file' '3-enforce-baseline/batch/rollback/namespace.yaml'
-kube 'patch' 'namespace' 'batch' '--type' 'merge' '--patch-file' '3-enforce-baseline/batch/rollback/namespace.yaml'
+dry_run 'patch' '--type=merge' '--patch-file=3-enforce-baseline/batch/rollback/namespace.yaml' '--' 'namespace/batch'
+kube 'patch' '--type=merge' '--patch-file=3-enforce-baseline/batch/rollback/namespace.yaml' '--' 'namespace/batch'
 
 echo "rollback of phase 3-enforce-baseline: done" >&2
