@@ -3,6 +3,7 @@
 // plain summary line `N passed, N failed[, N skipped]` that CI reads.
 // PODSEC_SKIP_INTEGRATION=1 runs the unit project only (no kube build, no control plane; the
 // small oracle build still runs).
+// PODSEC_SKIP_NODE=1 skips the tests that need the real node (root, containerd; see test/node).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 
@@ -41,6 +42,20 @@ if (!unitOnly && !env.PODSEC_KUBE_BIN) {
   }
   const lines = build.stdout.trim().split('\n');
   env.PODSEC_KUBE_BIN = lines[lines.length - 1];
+}
+
+// The node's images (test/node/images.sh; cached, a few minutes cold): built here, outside
+// any test's hook timeout. Tests that start a node import them (see test/harness/node.ts).
+if (!unitOnly && !env.PODSEC_NODE_IMAGES && env.PODSEC_SKIP_NODE !== '1') {
+  process.stderr.write('podsec test: preparing the node images (cached after the first build)\n');
+  const images = spawnSync('bash', ['test/node/images.sh'], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  if (images.status !== 0) {
+    process.stderr.write('podsec test: building the node images failed (see above; needs root and `bash test/node/install.sh`)\n');
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+  const lines = images.stdout.trim().split('\n');
+  env.PODSEC_NODE_IMAGES = lines[lines.length - 1];
 }
 
 const results = '.vitest-results.json';

@@ -21,6 +21,21 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  cgroupCleanupScript,
+  createCgroups,
+  IMAGES,
+  inCgroupArgv,
+  missingNodeTools,
+  NODE_IP,
+  NODE_NAME,
+  nodeHolderArgv,
+  peerHolderArgv,
+  POD_CIDR,
+  resolveImageArchive,
+  wireNetwork,
+  writeNodeConfig,
+} from './node.js';
 
 export const USERS = ['admin', 'reader', 'applier', 'limited'] as const;
 export type User = (typeof USERS)[number];
@@ -55,6 +70,36 @@ export interface ControlPlaneOptions {
   handleSignals?: boolean;
   /** Progress messages (default: none). */
   log?: (message: string) => void;
+  /**
+   * Also start kube-scheduler and one real node (containerd, runc, CNI, kubelet) in namespaces
+   * the harness creates; resolves once the node is Ready and untainted (see ./node.ts).
+   */
+  node?: boolean;
+}
+
+/** The running node (when started with `node: true`). */
+export interface ClusterNode {
+  /** Node name (`localhost`: the apiserver reaches the kubelet by that hostname, relayed). */
+  name: string;
+  /** Node IP (only inside the node's network namespace and its peer). */
+  ip: string;
+  podCidr: string;
+  /** Pid of the process holding the node's network + mount namespaces (nsenter -t <pid> -n -m). */
+  nsPid: number;
+  /** Pid holding the peer network namespace (a client host that routes to the pod network). */
+  peerPid: number;
+  /** cgroup (v1, each controller) holding the node's processes and pods: /<cgroup>. */
+  cgroup: string;
+  /** containerd's socket (inside the node's mount namespace it is the same path). */
+  containerdSocket: string;
+  /** Run a command inside the node's (default) or the peer's network namespace. */
+  exec(argv: string[], opts?: { where?: 'node' | 'peer'; timeoutMs?: number }): { code: number | null; stdout: string; stderr: string };
+  /** HTTP GET from inside the peer namespace (e.g. a pod IP); body and status. */
+  httpGet(url: string, timeoutMs?: number): Promise<{ status: number; body: string }>;
+  /** Resident memory (KiB) of kubelet, containerd and the shims, from /proc. */
+  rss(): { kubelet: number; containerd: number; shims: number };
+  /** Seconds from kubelet start to node Ready. */
+  readySeconds: number;
 }
 
 export interface ControlPlane {
@@ -75,11 +120,25 @@ export interface ControlPlane {
   binDir: string;
   logs: Record<ComponentName, string>;
   ports: { etcd: number; etcdPeer: number; apiserver: number };
+  /** The node, when started with `node: true`. */
+  node?: ClusterNode;
   /** Stop all components (KCM, apiserver, etcd) and remove the dir. Idempotent. */
   stop(): Promise<void>;
 }
 
-export type ComponentName = 'etcd' | 'kube-apiserver' | 'kube-controller-manager';
+export type ComponentName =
+  | 'etcd'
+  | 'kube-apiserver'
+  | 'kube-controller-manager'
+  | 'kube-scheduler'
+  | 'node-ns'
+  | 'peer-ns'
+  | 'relay-api-host'
+  | 'relay-api-node'
+  | 'relay-kubelet-host'
+  | 'relay-kubelet-node'
+  | 'containerd'
+  | 'kubelet';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..', '..');
@@ -292,6 +351,9 @@ interface Proc {
   exitInfo?: string;
 }
 
+/** Extra controllers when a node runs: taints/untaints it, publishes kube-root-ca.crt. */
+export const NODE_CONTROLLERS = ['node-lifecycle-controller', 'root-ca-certificate-publisher-controller', 'endpointslice-controller'];
+
 const live = new Set<RunningPlane>();
 let exitHookInstalled = false;
 
@@ -310,19 +372,23 @@ class RunningPlane {
   stopped = false;
   stopping: Promise<void> | undefined;
   signalHandlers: Array<[NodeJS.Signals, () => void]> = [];
+  /** sh lines that remove what the node left (cgroups and their processes); run on every stop path. */
+  cleanupScript = '';
 
   constructor(
     readonly dir: string,
     readonly keepDir: boolean,
   ) {}
 
-  start(name: ComponentName, bin: string, args: string[]): Proc {
+  /** `wrap` turns the command line into the one spawned (e.g. nsenter into the node's namespaces). */
+  start(name: ComponentName, bin: string, args: string[], wrap?: (argv: string[]) => string[]): Proc {
     const logFile = path.join(this.dir, `${name}.log`);
     const fd = fs.openSync(logFile, 'a');
-    fs.writeSync(fd, `+ ${bin} ${args.join(' ')}\n`);
+    const argv = wrap ? wrap([bin, ...args]) : [bin, ...args];
+    fs.writeSync(fd, `+ ${argv.join(' ')}\n`);
     // detached: own process group, so a terminal Ctrl-C reaches only us and we stop the
     // components in order (controller manager, apiserver, etcd).
-    const child = spawn(bin, args, { stdio: ['ignore', fd, fd], detached: true });
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', fd, fd], detached: true });
     fs.closeSync(fd);
     const proc: Proc = {
       name,
@@ -358,6 +424,7 @@ class RunningPlane {
       `kill -TERM ${pids.join(' ')} 2>/dev/null`,
       'sleep 3',
       `kill -KILL ${pids.join(' ')} 2>/dev/null`,
+      this.cleanupScript || ':',
       rm,
     ].join('\n');
     const wd = spawn('sh', ['-c', script], { stdio: 'ignore', detached: true });
@@ -378,7 +445,10 @@ class RunningPlane {
   stop(): Promise<void> {
     if (!this.stopping) {
       this.stopping = (async () => {
-        // Reverse start order: controller manager, apiserver, etcd.
+        // The node first: SIGKILL everything in its cgroups (kubelet, containerd, shims,
+        // pods, relays, namespace holders); its namespaces and mounts go with them.
+        this.runCleanupScript();
+        // Reverse start order: scheduler, controller manager, apiserver, etcd.
         for (const p of [...this.procs].reverse()) await this.stopProc(p, p.name === 'etcd' ? 5000 : 10000);
         this.watchdog?.kill('SIGKILL');
         this.watchdog = undefined;
@@ -392,8 +462,14 @@ class RunningPlane {
     return this.stopping;
   }
 
+  runCleanupScript(): void {
+    if (!this.cleanupScript) return;
+    spawnSync('sh', ['-c', this.cleanupScript], { stdio: 'ignore', timeout: 30_000 });
+  }
+
   killSync(): void {
     if (this.stopped) return;
+    this.runCleanupScript();
     for (const p of this.procs) {
       if (p.child.exitCode === null && p.child.signalCode === null) {
         try {
@@ -469,6 +545,12 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
   const withKcm = opts.controllerManager ?? true;
   const keepDir = opts.keepDir ?? process.env['PODSEC_KEEP_CLUSTER_DIR'] === '1';
   const tlsMode = opts.tls ?? (which('openssl') ? 'openssl' : 'self-signed');
+  const withNode = opts.node ?? false;
+  if (withNode) {
+    const missing = missingNodeTools();
+    if (missing.length) throw new Error(`node: true needs ${missing.join(', ')}: run \`bash test/node/install.sh\` (as root)`);
+    if (process.getuid?.() !== 0) throw new Error('node: true needs root (namespaces, cgroups, mounts)');
+  }
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'podsec-cp-'));
   const plane = new RunningPlane(dir, keepDir);
@@ -483,6 +565,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
 
     // Credentials: four static token users, one service-account signing key.
     const tokens = { admin: token(), reader: token(), applier: token(), limited: token() } satisfies Record<User, string>;
+    const nodeToken = token();
     const tokenFile = path.join(dir, 'tokens.csv');
     fs.writeFileSync(
       tokenFile,
@@ -491,6 +574,8 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
         `${tokens.reader},reader,uid-reader`,
         `${tokens.applier},applier,uid-applier`,
         `${tokens.limited},limited,uid-limited`,
+        // The kubelet's identity (Node authorizer + NodeRestriction admission).
+        `${nodeToken},system:node:${NODE_NAME},uid-node,"system:nodes"`,
         '',
       ].join('\n'),
       { mode: 0o600 },
@@ -552,6 +637,8 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
       `--service-account-signing-key-file=${saKeyFile}`,
       '--service-cluster-ip-range=10.0.0.0/24',
       '--profiling=false',
+      // The node is named `localhost` and reached through a loopback relay (see node.ts).
+      '--kubelet-preferred-address-types=Hostname',
       ...(withKcm ? [] : ['--disable-admission-plugins=ServiceAccount']),
       ...(opts.apiServerArgs ?? []),
     ];
@@ -590,14 +677,28 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
         '--leader-elect=false',
         '--bind-address=127.0.0.1',
         '--secure-port=0',
-        `--controllers=${CONTROLLERS.join(',')}`,
+        `--controllers=${[...CONTROLLERS, ...(withNode ? NODE_CONTROLLERS : [])].join(',')}`,
+        // kube-root-ca.crt in every namespace (projected service-account volumes need it).
+        ...(withNode ? [`--root-ca-file=${caFile}`, '--node-monitor-period=1s'] : []),
       ]);
       await waitFor('serviceaccount default/default', deadline, plane, async () => {
         const r = await request(`${server}/api/v1/namespaces/default/serviceaccounts/default`, { ca: ca!, token: tokens.admin });
         return r.status === 200;
       });
     }
-    log(`control plane ${version} ready in ${((Date.now() - t0) / 1000).toFixed(1)}s (dir ${dir})`);
+    let node: ClusterNode | undefined;
+    if (withNode) {
+      if (!withKcm) throw new Error('node: true needs the controller manager (node lifecycle, root CA publisher)');
+      log('starting kube-scheduler');
+      plane.start('kube-scheduler', path.join(binDir, 'kube-scheduler'), [
+        `--kubeconfig=${kubeconfigs.admin}`,
+        '--leader-elect=false',
+        '--bind-address=127.0.0.1',
+        '--secure-port=0',
+      ]);
+      node = await startNode(plane, { dir, binDir, apiPort, caFile, nodeToken, server, ca: ca!, adminToken: tokens.admin, deadline, log });
+    }
+    log(`control plane ${version}${node ? ' + node' : ''} ready in ${((Date.now() - t0) / 1000).toFixed(1)}s (dir ${dir})`);
 
     const logs = Object.fromEntries(plane.procs.map((p) => [p.name, p.logFile])) as Record<ComponentName, string>;
     return {
@@ -611,6 +712,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
       binDir,
       logs,
       ports: { etcd: etcdPort, etcdPeer: etcdPeerPort, apiserver: apiPort },
+      ...(node ? { node } : {}),
       stop: () => plane.stop(),
     };
   } catch (err) {
@@ -618,4 +720,150 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
     await plane.stop();
     throw new Error(msg);
   }
+}
+
+interface StartNodeInput {
+  dir: string;
+  binDir: string;
+  apiPort: number;
+  caFile: string;
+  nodeToken: string;
+  server: string;
+  ca: Buffer;
+  adminToken: string;
+  deadline: number;
+  log: (m: string) => void;
+}
+
+/** Namespaces, relays, containerd (+ images), kubelet; resolves when the node is Ready and untainted. */
+async function startNode(plane: RunningPlane, i: StartNodeInput): Promise<ClusterNode> {
+  const imagesTar = resolveImageArchive(i.log);
+  const id = path.basename(i.dir).replace(/^podsec-cp-/, '').toLowerCase().replace(/[^a-z0-9]/g, '');
+  const group = `podsec-${id}`;
+  plane.cleanupScript = cgroupCleanupScript(group);
+  createCgroups(group);
+  plane.refreshWatchdog();
+  const cg = (argv: string[]) => inCgroupArgv(group, argv);
+  const kubeletPort = await freePort();
+  const paths = writeNodeConfig({ dir: i.dir, group, apiPort: i.apiPort, kubeletPort, caFile: i.caFile, nodeToken: i.nodeToken });
+
+  // 1. namespaces: the node (net + private mounts) and its peer, joined by a veth pair.
+  const holder = plane.start('node-ns', nodeHolderArgv()[0]!, nodeHolderArgv().slice(1), cg);
+  const peer = plane.start('peer-ns', peerHolderArgv()[0]!, peerHolderArgv().slice(1), cg);
+  const nsPid = holder.child.pid!;
+  const peerPid = peer.child.pid!;
+  // The holder's shell execs sleep once its mounts are in place.
+  await waitFor('node namespace', i.deadline, plane, async () => {
+    try {
+      return fs.readFileSync(`/proc/${nsPid}/cmdline`, 'utf8').startsWith('sleep');
+    } catch {
+      return false;
+    }
+  });
+  wireNetwork(nsPid, peerPid, `psn${id.slice(-8)}`);
+  const inNode = (m: boolean) => (argv: string[]) => cg(['nsenter', '-t', String(nsPid), '-n', ...(m ? ['-m'] : []), '--', ...argv]);
+
+  // 2. relays: kubelet -> apiserver, apiserver -> kubelet, each as TCP <-> Unix socket <-> TCP.
+  plane.start('relay-api-host', 'socat', [`UNIX-LISTEN:${paths.apiSock},fork,unlink-early`, `TCP:127.0.0.1:${i.apiPort}`], cg);
+  plane.start('relay-api-node', 'socat', [`TCP-LISTEN:${i.apiPort},bind=127.0.0.1,reuseaddr,fork`, `UNIX-CONNECT:${paths.apiSock}`], inNode(false));
+  plane.start('relay-kubelet-node', 'socat', [`UNIX-LISTEN:${paths.kubeletSock},fork,unlink-early`, `TCP:127.0.0.1:${kubeletPort}`], inNode(false));
+  plane.start('relay-kubelet-host', 'socat', [`TCP-LISTEN:${kubeletPort},bind=127.0.0.1,reuseaddr,fork`, `UNIX-CONNECT:${paths.kubeletSock}`], cg);
+
+  // 3. containerd, then the images (sandbox image first of all).
+  i.log('starting containerd');
+  plane.start('containerd', 'containerd', ['--config', paths.containerdConfig, '--log-level', 'warn'], inNode(true));
+  await waitFor('containerd socket', i.deadline, plane, async () => fs.existsSync(paths.containerdSocket));
+  const t0 = Date.now();
+  const imp = spawnSync(inNode(true)(['ctr', '--address', paths.containerdSocket, '-n', 'k8s.io', 'images', 'import', imagesTar])[0]!, inNode(true)(['ctr', '--address', paths.containerdSocket, '-n', 'k8s.io', 'images', 'import', imagesTar]).slice(1), { encoding: 'utf8' });
+  if (imp.status !== 0) throw new Error(`importing ${imagesTar} into containerd failed: ${imp.stderr}`);
+  i.log(`imported ${Object.keys(IMAGES).length} images in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+
+  // 4. kubelet.
+  i.log(`starting kubelet (node ${NODE_NAME}, ${NODE_IP}, port ${kubeletPort})`);
+  const kubeletStart = Date.now();
+  plane.start(
+    'kubelet',
+    path.join(i.binDir, 'kubelet'),
+    [
+      `--config=${paths.kubeletConfig}`,
+      `--kubeconfig=${paths.kubeletKubeconfig}`,
+      `--root-dir=${paths.kubeletRoot}`,
+      `--hostname-override=${NODE_NAME}`,
+      `--node-ip=${NODE_IP}`,
+      '--v=1',
+    ],
+    inNode(true),
+  );
+  const nodeUrl = `${i.server}/api/v1/nodes/${NODE_NAME}`;
+  await waitFor(`node ${NODE_NAME} Ready`, i.deadline, plane, async () => {
+    const r = await request(nodeUrl, { ca: i.ca, token: i.adminToken });
+    if (r.status !== 200) return false;
+    const n = JSON.parse(r.body) as { status?: { conditions?: Array<{ type: string; status: string }> } };
+    return n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+  });
+  const readySeconds = (Date.now() - kubeletStart) / 1000;
+  await waitFor('the not-ready taint to be removed', i.deadline, plane, async () => {
+    const r = await request(nodeUrl, { ca: i.ca, token: i.adminToken });
+    const n = JSON.parse(r.body) as { spec?: { taints?: Array<{ key: string }> } };
+    return !(n.spec?.taints ?? []).some((t) => t.key.startsWith('node.kubernetes.io/'));
+  });
+  i.log(`node ${NODE_NAME} Ready ${readySeconds.toFixed(1)}s after kubelet start`);
+
+  const procRss = (pid: number): number => {
+    try {
+      const m = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+      return m ? Number(m[1]) : 0;
+    } catch {
+      return 0;
+    }
+  };
+  const pidsOf = (name: ComponentName) => plane.procs.filter((p) => p.name === name).map((p) => p.child.pid ?? 0);
+  const cmdlineHas = (pid: number, s: string) => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(s);
+    } catch {
+      return false;
+    }
+  };
+  return {
+    name: NODE_NAME,
+    ip: NODE_IP,
+    podCidr: POD_CIDR,
+    nsPid,
+    peerPid,
+    cgroup: group,
+    containerdSocket: paths.containerdSocket,
+    readySeconds,
+    exec(argv, opts = {}) {
+      const pid = opts.where === 'peer' ? peerPid : nsPid;
+      const r = spawnSync('nsenter', ['-t', String(pid), '-n', ...(opts.where === 'peer' ? [] : ['-m']), '--', ...argv], {
+        encoding: 'utf8',
+        timeout: opts.timeoutMs ?? 30_000,
+      });
+      return { code: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+    },
+    async httpGet(url, timeoutMs = 5000) {
+      // busybox-free: bash's /dev/tcp is not in sh; use socat (installed for the relays).
+      const u = new URL(url);
+      const req = `GET ${u.pathname}${u.search} HTTP/1.0\r\nHost: ${u.host}\r\n\r\n`;
+      const r = spawnSync('nsenter', ['-t', String(peerPid), '-n', '--', 'socat', '-T', String(Math.ceil(timeoutMs / 1000)), '-', `TCP:${u.hostname}:${u.port || 80},connect-timeout=${Math.ceil(timeoutMs / 1000)}`], {
+        input: req,
+        encoding: 'utf8',
+        timeout: timeoutMs + 2000,
+      });
+      const out = r.stdout ?? '';
+      const m = /^HTTP\/\d\.\d (\d{3})/.exec(out);
+      if (!m) throw new Error(`GET ${url} from the peer namespace failed: ${(r.stderr ?? '').trim() || 'no HTTP response'}`);
+      return { status: Number(m[1]), body: out.slice(out.indexOf('\r\n\r\n') + 4) };
+    },
+    rss() {
+      const shims = fs
+        .readdirSync('/proc')
+        .filter((p) => /^\d+$/.test(p))
+        .map(Number)
+        .filter((pid) => cmdlineHas(pid, 'containerd-shim') && cmdlineHas(pid, paths.containerdSocket));
+      const sum = (pids: number[]) => pids.reduce((s, p) => s + procRss(p), 0);
+      return { kubelet: sum(pidsOf('kubelet')), containerd: sum(pidsOf('containerd')), shims: sum(shims) };
+    },
+  };
 }

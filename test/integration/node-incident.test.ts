@@ -1,0 +1,114 @@
+// The read-only-root incident on real pods (issue 11, section 2): a cluster with a real node
+// (containerd + kubelet, test/harness/node.ts) runs the runnable estate; `vote` (gunicorn)
+// has readOnlyRootFilesystem: true and crash-loops with Python's temp-dir error. podsec reads
+// that log through the API server, plans emptyDirs at the paths it names, rolls the fix out
+// and watches the new pods become Ready; the app then answers HTTP. A fix that breaks at run
+// time (runAsNonRoot on a root-only image) is caught by apply's rollout check and rolled back.
+import { AppsV1Api, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startControlPlane, type ControlPlane } from '../harness/control-plane.js';
+import { loadKubeConfig, pollUntil, sleep } from '../harness/kube-helpers.js';
+import { GUNICORN_TMP_ERROR, listPods, podLog, seedRunnableEstate, summarizePod, waitForReadyPods } from '../harness/runtime.js';
+import type { Plan } from '../../src/plan/plan-schema.js';
+import { podsec } from '../helpers/apply-estate.js';
+
+const skip = process.env['PODSEC_SKIP_NODE'] === '1';
+const work = mkdtempSync(join(tmpdir(), 'podsec-incident-it-'));
+const planDir = join(work, 'plan');
+let cp: ControlPlane;
+let kc: KubeConfig;
+
+const readPlan = (dir: string): Plan => JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8')) as Plan;
+
+describe.skipIf(skip)('the read-only-root incident on a real node', () => {
+  beforeAll(async () => {
+    cp = await startControlPlane({ node: true, log: (m) => process.stderr.write(`[node-cluster] ${m}\n`) });
+    kc = loadKubeConfig(cp.kubeconfigPath);
+    await seedRunnableEstate(cp.kubeconfigPath, kc);
+  }, 400_000);
+  afterAll(async () => {
+    await cp?.stop();
+  });
+
+  it('1. vote crash-loops and its real previous log, read through the API server, shows gunicorn\'s temp-dir error', async () => {
+    const vote = (await listPods(kc, 'shop', 'app=vote')).map(summarizePod);
+    expect(vote.some((p) => p.status === 'CrashLoopBackOff' && p.restarts >= 1)).toBe(true);
+    const looping = vote.find((p) => p.restarts >= 1)!;
+    expect(await podLog(kc, 'shop', looping.name, 'vote', true)).toMatch(GUNICORN_TMP_ERROR);
+    // The other workloads of the shop run on the node.
+    for (const app of ['result', 'worker', 'redis', 'db']) {
+      const pods = (await listPods(kc, 'shop', `app=${app}`)).map(summarizePod);
+      expect(pods.length, app).toBeGreaterThan(0);
+      expect(pods.every((p) => p.ready), `${app}: ${JSON.stringify(pods)}`).toBe(true);
+    }
+  });
+
+  it('2. plan --evidence mounts emptyDirs at the paths the log named, credited to the evidence with the log line', async () => {
+    const r = await podsec(['plan', '-n', 'shop', '--evidence', '--non-interactive', '--out', planDir], cp.kubeconfigPath);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const plan = readPlan(planDir);
+    const vote = plan.workloads.find((w) => w.name === 'vote' && w.kind === 'Deployment')!;
+    expect(vote.status).toBe('fixed');
+    const mounts = vote.changes.filter((c) => c.source?.kind === 'evidence' && /volumeMounts/.test(c.path));
+    const paths = mounts.flatMap((c) => JSON.stringify(c.value).match(/"mountPath":"([^"]+)"/g) ?? []).map((m) => m.slice(13, -1));
+    expect(new Set(paths)).toEqual(new Set(['/tmp', '/var/tmp']));
+    for (const c of mounts) expect(c.rationale).toMatch(GUNICORN_TMP_ERROR);
+    const patch = readFileSync(join(planDir, vote.patch!), 'utf8');
+    expect(patch).toContain('/tmp');
+    expect(patch).toContain('emptyDir');
+  });
+
+  it('3. --probe execs into running pods for real (id -u, id -g, files written)', async () => {
+    const dir = join(work, 'probe');
+    const r = await podsec(['plan', '-n', 'shop', '--evidence', '--probe', '--non-interactive', '--out', dir], cp.kubeconfigPath);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const plan = readPlan(dir);
+    const text = JSON.stringify(plan.workloads.map((w) => ({ name: w.name, changes: w.changes.filter((c) => c.source?.kind === 'evidence') })));
+    // The probe ran `id -u` in the running containers: they run as root (uid 0) today.
+    expect(text).toMatch(/uid 0|runs as root|root \(0\)|id -u/i);
+  });
+
+  it('4. apply 1-observe and 2-fix: the new vote pods are Ready with no restarts and answer HTTP', async () => {
+    const o = await podsec(['apply', planDir, '--phase', '1-observe', '--yes'], cp.kubeconfigPath);
+    expect(o.code, o.stdout + o.stderr).toBe(0);
+    const f = await podsec(['apply', planDir, '--phase', '2-fix', '--yes', '--timeout', '180'], cp.kubeconfigPath);
+    expect(f.code, f.stdout + f.stderr).toBe(0);
+    const ready = await waitForReadyPods(kc, 'shop', 'app=vote', { count: 2 });
+    for (const p of ready.map(summarizePod)) {
+      expect(p.restarts, p.name).toBe(0);
+      const res = await cp.node!.httpGet(`http://${p.ip}:80/`);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatch(/^vote: cats \(a\) 0, dogs \(b\) 0, served by vote-/);
+    }
+    // Every pod of the shop is Ready, none restarted since the rollout.
+    await sleep(5000);
+    const all = (await listPods(kc, 'shop')).filter((p) => !p.metadata?.deletionTimestamp).map(summarizePod);
+    expect(all.every((p) => p.ready && p.restarts === 0), JSON.stringify(all)).toBe(true);
+  });
+
+  it('4b. enforce phases: pods recreated under enforce=restricted still run', async () => {
+    for (const phase of ['3-enforce-baseline', '4-enforce-restricted']) {
+      const r = await podsec(['apply', planDir, '--phase', phase, '--yes', '--timeout', '180'], cp.kubeconfigPath);
+      expect(r.code, `${phase}: ${r.stdout}${r.stderr}`).toBe(0);
+    }
+    const apps = kc.makeApiClient(AppsV1Api);
+    const old = new Set((await listPods(kc, 'shop')).map((p) => p.metadata?.uid));
+    // Recreate every pod: admission (enforce=restricted) and the kubelet see them anew.
+    const stamp = { spec: { template: { metadata: { annotations: { 'podsec.test/recreated': String(Date.now()) } } } } };
+    const merge = setHeaderOptions('Content-Type', 'application/merge-patch+json');
+    for (const d of (await apps.listNamespacedDeployment({ namespace: 'shop' })).items) await apps.patchNamespacedDeployment({ name: d.metadata!.name!, namespace: 'shop', body: stamp }, merge);
+    for (const s of (await apps.listNamespacedStatefulSet({ namespace: 'shop' })).items) await apps.patchNamespacedStatefulSet({ name: s.metadata!.name!, namespace: 'shop', body: stamp }, merge);
+    await pollUntil(
+      'every shop pod recreated under enforce=restricted and Ready',
+      async () => {
+        const pods = (await listPods(kc, 'shop')).filter((p) => !p.metadata?.deletionTimestamp);
+        return pods.length >= 6 && pods.every((p) => !old.has(p.metadata?.uid) && summarizePod(p).ready) ? true : undefined;
+      },
+      180_000,
+      1000,
+    );
+  });
+});
