@@ -37,8 +37,19 @@ export interface GatheredEvidence {
 }
 
 const SEP = '---podsec---';
-/** `-xdev` stays on the container's root filesystem, so mounted volumes are left out. */
-const PROBE_SCRIPT = `id -u; echo ${SEP}; id -g; echo ${SEP}; find / -xdev -type f -newer /proc/1/cmdline 2>/dev/null | head -n 200`;
+/**
+ * `-xdev` stays on the container's root filesystem, so mounted volumes are left out. The fourth
+ * part names, for every directory above a written file, one file of the image there (not changed
+ * since the container started), so the fix engine knows where an emptyDir would hide image
+ * content (src/fix/evidence.ts writtenDirectories). POSIX sh only: no sort, awk or sed needed.
+ */
+export const PROBE_SCRIPT = [
+  `id -u; echo ${SEP}; id -g; echo ${SEP};`,
+  `w=$(find / -xdev -type f -newer /proc/1/cmdline 2>/dev/null | head -n 200); printf '%s\\n' "$w"; echo ${SEP};`,
+  `seen=' '; printf '%s\\n' "$w" | while IFS= read -r f; do d="\${f%/*}"; while [ -n "$d" ]; do`,
+  `case "$seen" in *" $d "*) ;; *) seen="$seen$d "; find "$d/" -xdev -mindepth 1 ! -type d ! -newer /proc/1/cmdline 2>/dev/null | head -n 1 ;; esac;`,
+  `d="\${d%/*}"; done; done`,
+].join(' ');
 
 /** Container names of the template (init containers first). */
 export function containerNames(w: Workload): string[] {
@@ -204,8 +215,8 @@ export async function gatherWorkloadEvidence(session: ClusterSession, w: Workloa
     if (opts.probe) {
       const r = await execProbe(session, w.namespace, pod.name, name, opts.timeoutMs ?? 15_000);
       if ('out' in r) {
-        const [uid = '', gid = '', files = ''] = r.out.split(SEP);
-        parts.push(parseProbeOutput(uid, gid, files));
+        const [uid = '', gid = '', files = '', image] = r.out.split(SEP);
+        parts.push(parseProbeOutput(uid, gid, files, image));
       } else if (/executable file not found|no such file|not found in \$PATH/i.test(r.error)) {
         evidence.notes.push(`container "${name}" in pod ${pod.name} has no shell: probe skipped`);
       } else {

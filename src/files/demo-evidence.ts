@@ -18,6 +18,8 @@ const containerSchema = z.object({
   uid: z.number().int().min(0).optional(),
   gid: z.number().int().min(0).optional(),
   written: z.array(z.string()).optional(),
+  /** Files of the image the probe found above the written files (see PROBE_SCRIPT), optional. */
+  image: z.array(z.string()).optional(),
 });
 
 const workloadSchema = z.object({
@@ -44,7 +46,7 @@ export function parseDemoEvidence(text: string): Map<string, DemoObservation> {
     for (const [name, c] of Object.entries(w.containers)) {
       const probe =
         c.uid !== undefined || c.written !== undefined
-          ? parseProbeOutput(String(c.uid ?? ''), String(c.gid ?? ''), (c.written ?? []).join('\n'))
+          ? parseProbeOutput(String(c.uid ?? ''), String(c.gid ?? ''), (c.written ?? []).join('\n'), c.image?.join('\n'))
           : {};
       containers[name] = mergeContainerEvidence(analyzeLogs(c.logs), probe);
     }

@@ -16,6 +16,8 @@ const entrySchema = z
     imageUser: z.string().min(1),
     writes: z.array(z.string().startsWith('/')).default([]),
     rootOwned: z.array(z.string().startsWith('/')).default([]),
+    /** Directories holding image files the program needs: an emptyDir at or above them is seeded. */
+    content: z.array(z.string().startsWith('/')).default([]),
     ports: z.array(z.number().int().min(1).max(65535)).default([]),
     confidence: z.enum(['high', 'medium', 'low']),
     notes: z.string().default(''),

@@ -87,9 +87,15 @@ export function applyConsequences(ctx: FixContext, proposal: Pick<FixProposal, '
     const readOnly = containerSc(ctx, ref)['readOnlyRootFilesystem'] === true;
     for (const path of ev.writablePaths) {
       if (!readOnly && !(id !== undefined && !WORLD_WRITABLE.includes(path))) continue;
-      addWritableMount(ctx, ref, path, meta('writable', `${q(ref)} was seen failing to write ${path}: mount a writable emptyDir there`, {
+      const failed = ev.findings.find((f) => f.path !== undefined && (f.path === path || f.path.startsWith(path + '/')));
+      const why = failed !== undefined
+        ? `${q(ref)} was seen failing to write ${path}: mount a writable emptyDir there`
+        : ev.writtenDirs?.includes(path)
+          ? `${q(ref)} writes files in ${path} at run time (found by the probe): keep it writable with an emptyDir`
+          : `${q(ref)} writes ${path} (${ev.findings.find((f) => f.kind === 'noTempDir') !== undefined ? 'no usable temporary directory' : 'from its logs'}): mount a writable emptyDir there`;
+      addWritableMount(ctx, ref, path, meta('writable', why, {
         confidence: 'high',
-        source: { kind: 'evidence', detail: ev.findings.find((f) => f.path !== undefined && path.startsWith(f.path.slice(0, path.length)))?.line ?? `writes ${path}` },
+        source: { kind: 'evidence', detail: failed?.line ?? (ev.writtenDirs?.includes(path) ? `files written in ${path} since the container started` : `writes ${path}`) },
       }));
     }
     if (ev.lowPorts.length > 0 && id === undefined) addPortSysctl(ctx, ref, ev.lowPorts);

@@ -29,6 +29,13 @@ export interface ContainerEvidence {
   gid?: number;
   /** Paths the program writes (from log messages and the probe), deduplicated, sorted. */
   writablePaths: string[];
+  /** The subset of writablePaths the probe saw written (successfully) since the container started. */
+  writtenDirs?: string[];
+  /**
+   * The subset of writablePaths that already hold files of the image (the probe found image files
+   * there next to the run-time writes): an emptyDir there must be seeded with the image's content.
+   */
+  imageContent?: string[];
   /** Low ports the program failed to bind as non-root. */
   lowPorts: number[];
   findings: Finding[];
@@ -94,19 +101,51 @@ export function analyzeLogs(text: string): ContainerEvidence {
   return { writablePaths: [...paths].sort(), lowPorts: [...ports].sort((a, b) => a - b), findings };
 }
 
-/** Parses the probe's output: `id -u`, `id -g`, then one written path per line. */
-export function parseProbeOutput(uidText: string, gidText: string, changedFiles: string): Partial<ContainerEvidence> {
+/** Ancestor directories of an absolute path, shallowest first, without `/`: /a/b/c -> [/a, /a/b]. */
+function ancestors(path: string): string[] {
+  const parts = path.split('/').filter((x) => x !== '');
+  return parts.slice(0, -1).map((_, i) => '/' + parts.slice(0, i + 1).join('/'));
+}
+
+/**
+ * The directories to keep writable for files written at run time, from the probe. With
+ * `imageFiles` (files of the image the probe found in every ancestor that has any): for each
+ * written file, the shallowest ancestor that holds no image file (an emptyDir there hides nothing:
+ * tomcat's logs/ and work/, never /usr/local/tomcat); when even the file's own directory holds
+ * image files, that directory, flagged as `seed` (its content must be copied in first). Without
+ * `imageFiles` (nothing known about the image), the file's own directory. Pure.
+ */
+export function writtenDirectories(files: readonly string[], imageFiles?: readonly string[]): { dir: string; seed: boolean }[] {
+  const out = new Map<string, boolean>();
+  const image = imageFiles?.map((f) => f.replace(/\/+/g, '/'));
+  for (const f of files) {
+    const dirs = ancestors(f);
+    const parent = dirs[dirs.length - 1];
+    if (parent === undefined) continue;
+    if (image === undefined) {
+      out.set(parent, out.get(parent) ?? false);
+      continue;
+    }
+    const empty = dirs.find((d) => !image.some((i) => i.startsWith(d + '/')));
+    if (empty !== undefined) out.set(empty, out.get(empty) ?? false);
+    else out.set(parent, true);
+  }
+  // A directory below another chosen one is covered by it.
+  const chosen = [...out.keys()].filter((d) => ![...out.keys()].some((o) => o !== d && d.startsWith(o + '/')));
+  return chosen.sort().map((dir) => ({ dir, seed: out.get(dir) === true }));
+}
+
+/**
+ * Parses the probe's output: `id -u`, `id -g`, one written path per line, and (newer probes) one
+ * image file per line found in the written files' directories and their ancestors.
+ */
+export function parseProbeOutput(uidText: string, gidText: string, changedFiles: string, imageFilesText?: string): Partial<ContainerEvidence> {
   const uid = Number.parseInt(uidText.trim(), 10);
   const gid = Number.parseInt(gidText.trim(), 10);
-  const dirs = new Set<string>();
-  for (const raw of changedFiles.split('\n')) {
-    const p = raw.trim();
-    if (!p.startsWith('/') || /^\/(proc|sys|dev)(\/|$)/.test(p)) continue;
-    // The file's directory, cut to three levels: /var/cache/nginx/client_temp/1/x -> /var/cache/nginx.
-    const dir = p.split('/').slice(0, -1).slice(0, 4).join('/');
-    if (dir !== '') dirs.add(dir);
-  }
-  const out: Partial<ContainerEvidence> = { writablePaths: [...dirs].sort() };
+  const lines = (t: string) => t.split('\n').map((l) => l.trim()).filter((p) => p.startsWith('/') && !/^\/(proc|sys|dev)(\/|$)/.test(p));
+  const dirs = writtenDirectories(lines(changedFiles), imageFilesText === undefined ? undefined : lines(imageFilesText));
+  const writablePaths = dirs.map((d) => d.dir);
+  const out: Partial<ContainerEvidence> = { writablePaths, writtenDirs: writablePaths, imageContent: dirs.filter((d) => d.seed).map((d) => d.dir) };
   if (Number.isInteger(uid)) out.uid = uid;
   if (Number.isInteger(gid)) out.gid = gid;
   return out;
@@ -120,6 +159,8 @@ export function mergeContainerEvidence(...parts: Partial<ContainerEvidence>[]): 
     if (p.gid !== undefined) out.gid = p.gid;
     out.writablePaths = [...new Set([...out.writablePaths, ...(p.writablePaths ?? [])])].sort();
     out.lowPorts = [...new Set([...out.lowPorts, ...(p.lowPorts ?? [])])].sort((a, b) => a - b);
+    if (p.writtenDirs !== undefined) out.writtenDirs = [...new Set([...(out.writtenDirs ?? []), ...p.writtenDirs])].sort();
+    if (p.imageContent !== undefined) out.imageContent = [...new Set([...(out.imageContent ?? []), ...p.imageContent])].sort();
     out.findings.push(...(p.findings ?? []));
   }
   return out;

@@ -147,7 +147,7 @@ export function buildPlan(inventory: Inventory, opts: BuildPlanOptions): PlanBun
         namespace: name, kind: w.kind, name: w.name, apiVersion: w.apiVersion, source: w.source,
         // A workload left out (system or exempt namespace, answers skip) is `skipped`, never `fixed`.
         status: a.skipped !== null && (p.status === 'fixed' || p.status === 'review') ? 'skipped' : p.status, patch: fixFile, rollbackPatch: fixBack, blockers: p.blockers, blockedReason: p.blockedReason ?? null,
-        failing: p.failing, changes: a.fix ? p.changes : [], questions: a.fix || a.held !== null ? p.questions : [], skipped: a.skipped, held: a.held, reachable: a.reachable,
+        failing: p.failing, changes: a.fix || a.held !== null ? p.changes : [], questions: a.fix || a.held !== null ? p.questions : [], skipped: a.skipped, held: a.held, reachable: a.reachable,
         managedBy: w.managedBy.map((m) => ({ ...m })),
         applyMethod: a.fix ? method : null,
         ownershipInit: a.removeInit && removePatch !== null ? { container: a.removeInit.container, paths: a.removeInit.paths, removePatch } : null,

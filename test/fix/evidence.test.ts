@@ -1,6 +1,6 @@
 // Evidence matchers: real failure messages become findings with their path or port.
 import { describe, expect, it } from 'vitest';
-import { analyzeLogs, matchLogLine, parseProbeOutput } from '../../src/fix/evidence.js';
+import { analyzeLogs, matchLogLine, parseProbeOutput, writtenDirectories } from '../../src/fix/evidence.js';
 
 describe('matchLogLine', () => {
   it.each([
@@ -38,11 +38,27 @@ describe('analyzeLogs', () => {
 });
 
 describe('parseProbeOutput', () => {
-  it('reads id -u / id -g and the directories of changed files', () => {
+  it('reads id -u / id -g and the directories of changed files (each file\'s own directory when nothing is known of the image)', () => {
     expect(parseProbeOutput('101\n', '101\n', '/var/cache/nginx/client_temp/1/00/x\n/var/run/nginx.pid\n/proc/1/stat\n/tmp/a\n')).toEqual({
       uid: 101,
       gid: 101,
-      writablePaths: ['/tmp', '/var/cache/nginx', '/var/run'],
+      writablePaths: ['/tmp', '/var/cache/nginx/client_temp/1/00', '/var/run'],
+      writtenDirs: ['/tmp', '/var/cache/nginx/client_temp/1/00', '/var/run'],
+      imageContent: [],
     });
+  });
+
+  it('keeps the shallowest directory without image files: tomcat logs/ and work/, never /usr/local/tomcat', () => {
+    const files = '/usr/local/tomcat/logs/catalina.log\n/usr/local/tomcat/work/Catalina/localhost/ROOT/x.ser\n/var/cache/nginx/client_temp/1/00/x\n';
+    const image = '/usr/local/tomcat/bin/catalina.sh\n/usr/lib/x.so\n/var/cache/debconf/templates.dat\n';
+    const ev = parseProbeOutput('0', '0', files, image);
+    expect(ev.writablePaths).toEqual(['/usr/local/tomcat/logs', '/usr/local/tomcat/work', '/var/cache/nginx']);
+    expect(ev.imageContent).toEqual([]);
+  });
+
+  it('flags a directory holding both image files and run-time writes for seeding', () => {
+    const ev = parseProbeOutput('0', '0', '/etc/nginx/conf.d/generated.conf\n', '/etc/nginx/conf.d/default.conf\n/etc/passwd\n');
+    expect(writtenDirectories(['/etc/nginx/conf.d/generated.conf'], ['/etc/nginx/conf.d/default.conf'])).toEqual([{ dir: '/etc/nginx/conf.d', seed: true }]);
+    expect(ev).toMatchObject({ writablePaths: ['/etc/nginx/conf.d'], imageContent: ['/etc/nginx/conf.d'] });
   });
 });
