@@ -87,32 +87,51 @@ export async function openApplySession(args: string[], f: ApplyFlags, ctx: Comma
     ctx.io.err(`note: the plan was made from ${plan.origin === 'demo' ? 'the demo inventory' : 'manifest files'}; applying it to context "${session.context}"\n`);
   }
   const exitAfter = Number(ctx.env['PODSEC_TEST_EXIT_AFTER_WRITES'] ?? '0');
-  const ports = await makeApplyPorts(dir, session, ctx, { timeoutMs: f.timeoutSeconds * 1000, wait: f.wait, exitAfterWrites: exitAfter });
+  const killAfterEvent = Number(ctx.env['PODSEC_TEST_KILL_AFTER_EVENT'] ?? '0');
+  const ports = await makeApplyPorts(dir, session, ctx, { timeoutMs: f.timeoutSeconds * 1000, wait: f.wait, exitAfterWrites: exitAfter, killAfterEvent });
   return { dir, plan, session, ports, confirm: makeConfirm(ctx, f, command) };
 }
 
 /**
  * The shell ports for applying the plan in `dir` through a connected session (the wizard uses
- * this too). `exitAfterWrites` is a test hook: the process dies like a crash (SIGKILL: no
- * cleanup, no journal result) right after that many real writes.
+ * this too). Test hooks: the process dies like a crash (SIGKILL: no cleanup, no journal result)
+ * right after `exitAfterWrites` real cluster writes, or after `killAfterEvent` write events
+ * (journal appends and real cluster writes, counted together: every write boundary).
  */
 export async function makeApplyPorts(
   dir: string,
   session: ClusterSession,
   ctx: Pick<CommandContext, 'now' | 'signal'>,
-  opts: { timeoutMs: number; wait: 'ready' | 'admitted'; exitAfterWrites?: number },
+  opts: { timeoutMs: number; wait: 'ready' | 'admitted'; exitAfterWrites?: number; killAfterEvent?: number },
 ): Promise<ApplyPorts> {
   let writes = 0;
+  let events = 0;
   const exitAfter = opts.exitAfterWrites ?? 0;
+  const killAfter = opts.killAfterEvent ?? 0;
+  const event = () => {
+    if (killAfter > 0 && ++events >= killAfter) process.kill(process.pid, 'SIGKILL');
+  };
   const cluster = applyCluster(session.client, session.kc, {
     rollout: { timeoutMs: opts.timeoutMs, wait: opts.wait, signal: ctx.signal },
     afterWrite: () => {
       if (exitAfter > 0 && ++writes >= exitAfter) process.kill(process.pid, 'SIGKILL');
+      event();
     },
   });
+  const journal = fileJournal(dir);
   return {
     cluster,
-    journal: fileJournal(dir),
+    journal:
+      killAfter > 0
+        ? {
+            read: () => journal.read(),
+            lock: (command: string) => journal.lock(command),
+            append: async (e) => {
+              await journal.append(e);
+              event();
+            },
+          }
+        : journal,
     readPlanFile: async (rel) => parse(await readFile(join(dir, rel), 'utf8')) as unknown,
     fingerprint: (template) => createHash('sha256').update(stableStringify(template)).digest('hex'),
     now: ctx.now,

@@ -74,7 +74,7 @@ export function fsyncDir(dir: string): void {
 }
 
 /** The journal of `dir`. `io` replaces the file operations (tests). */
-export function fileJournal(dir: string, io: JournalFs = nodeFs): JournalPort & { path: string } {
+export function fileJournal(dir: string, io: JournalFs = nodeFs): JournalPort & { path: string; lock(command: string): () => void } {
   const path = join(dir, JOURNAL_FILE);
   return {
     path,

@@ -122,6 +122,13 @@ export interface ControlPlane {
   ports: { etcd: number; etcdPeer: number; apiserver: number };
   /** The node, when started with `node: true`. */
   node?: ClusterNode;
+  /**
+   * Stops kube-apiserver (SIGTERM, or SIGKILL with `kill`), keeps it down for `downMs`, starts it
+   * again with the same flags and resolves once /readyz answers (fault tests).
+   */
+  restartApiServer(opts?: { downMs?: number; kill?: boolean }): Promise<void>;
+  /** The running kube-apiserver's pid (SIGSTOP/SIGCONT pause it). */
+  apiServerPid(): number | undefined;
   /** Stop all components (KCM, apiserver, etcd) and remove the dir. Idempotent. */
   stop(): Promise<void>;
 }
@@ -345,6 +352,8 @@ function opensslCerts(certDir: string): { caFile: string; certFile: string; keyF
 
 interface Proc {
   name: ComponentName;
+  bin: string;
+  args: string[];
   child: ChildProcess;
   logFile: string;
   exited: Promise<void>;
@@ -392,6 +401,8 @@ class RunningPlane {
     fs.closeSync(fd);
     const proc: Proc = {
       name,
+      bin,
+      args,
       child,
       logFile,
       exited: new Promise((resolve) => {
@@ -713,6 +724,19 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
       logs,
       ports: { etcd: etcdPort, etcdPeer: etcdPeerPort, apiserver: apiPort },
       ...(node ? { node } : {}),
+      async restartApiServer(o = {}) {
+        const old = plane.procs.find((p) => p.name === 'kube-apiserver' && p.exitInfo === undefined);
+        if (!old) throw new Error('kube-apiserver is not running');
+        if (o.kill) {
+          old.child.kill('SIGKILL');
+          await old.exited;
+        } else await plane.stopProc(old, 10_000);
+        plane.procs = plane.procs.filter((p) => p !== old);
+        await sleep(o.downMs ?? 0);
+        plane.start('kube-apiserver', old.bin, old.args);
+        await waitFor('kube-apiserver /readyz after a restart', Date.now() + 120_000, plane, async () => (await request(`${server}/readyz`, { ca: ca! })).status === 200);
+      },
+      apiServerPid: () => plane.procs.find((p) => p.name === 'kube-apiserver' && p.exitInfo === undefined)?.child.pid,
       stop: () => plane.stop(),
     };
   } catch (err) {
