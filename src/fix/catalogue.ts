@@ -80,15 +80,41 @@ function globToRegExp(pattern: string): RegExp {
   return new RegExp(`^${body}$`);
 }
 
+/** A catalogue entry with its globs compiled once. */
+interface CompiledEntry {
+  entry: ImageEntry;
+  match: RegExp[];
+  tags: RegExp[] | undefined;
+}
+
+/** Per catalogue: compiled globs and the answer for each image already looked up (a pure memo). */
+const compiled = new WeakMap<ImageCatalogue, { entries: CompiledEntry[]; byImage: Map<string, ImageEntry | undefined> }>();
+
+function compile(catalogue: ImageCatalogue): { entries: CompiledEntry[]; byImage: Map<string, ImageEntry | undefined> } {
+  let c = compiled.get(catalogue);
+  if (c === undefined) {
+    c = {
+      entries: catalogue.entries.map((entry) => ({ entry, match: entry.match.map(globToRegExp), tags: entry.tags?.map(globToRegExp) })),
+      byImage: new Map(),
+    };
+    compiled.set(catalogue, c);
+  }
+  return c;
+}
+
 /** The first catalogue entry matching the image, or undefined. */
 export function matchImage(catalogue: ImageCatalogue, image: string): ImageEntry | undefined {
+  const c = compile(catalogue);
+  if (c.byImage.has(image)) return c.byImage.get(image);
   const ref = parseImageRef(image);
   // Bare patterns (`nginx`) mean Docker Hub; other registries match only with their host.
   const full = `${ref.registry}/${ref.repository}`;
   const candidates = ref.registry === 'docker.io' ? [ref.repository, full] : [full];
-  return catalogue.entries.find((entry) => {
-    const repoOk = entry.match.some((p) => candidates.some((c) => globToRegExp(p).test(c)));
-    const tagOk = entry.tags === undefined || entry.tags.some((p) => globToRegExp(p).test(ref.tag));
+  const found = c.entries.find((e) => {
+    const repoOk = e.match.some((re) => candidates.some((cand) => re.test(cand)));
+    const tagOk = e.tags === undefined || e.tags.some((re) => re.test(ref.tag));
     return repoOk && tagOk;
-  });
+  })?.entry;
+  c.byImage.set(image, found);
+  return found;
 }

@@ -25,23 +25,55 @@ export const MERGE_KEYS: Readonly<Record<string, string>> = {
   topologySpreadConstraints: 'topologyKey',
 };
 
-/** The workload object with its pod template's spec and annotations replaced. */
+/**
+ * The workload object with its pod template's spec and annotations replaced. Read-only: it shares
+ * every part it does not change with `workload.object` and `template` (no deep copy of the whole
+ * object per proposal); clone it before changing it.
+ */
 export function patchedObject(workload: Workload, template: PodTemplate): Record<string, unknown> {
-  const out = structuredClone(workload.object);
-  const at = workload.templatePath.length === 0 ? out : getAt(out, workload.templatePath);
-  if (!isObj(at)) return out;
-  at['spec'] = structuredClone(template.spec);
+  // Copy the objects along the template path only, so the result never aliases a changed parent.
+  const out: Obj = { ...workload.object };
+  let at: Obj = out;
+  for (const seg of workload.templatePath) {
+    const next = at[String(seg)];
+    if (!isObj(next)) return out;
+    at = at[String(seg)] = { ...next };
+  }
+  at['spec'] = template.spec;
   const before = JSON.stringify(workload.template.metadata.annotations);
   if (JSON.stringify(template.metadata.annotations) !== before) {
-    const meta = isObj(at['metadata']) ? at['metadata'] : (at['metadata'] = {});
-    if (template.metadata.annotations === undefined) delete (meta as Obj)['annotations'];
-    else (meta as Obj)['annotations'] = structuredClone(template.metadata.annotations);
+    const meta: Obj = isObj(at['metadata']) ? { ...at['metadata'] } : {};
+    at['metadata'] = meta;
+    if (template.metadata.annotations === undefined) delete meta['annotations'];
+    else meta['annotations'] = template.metadata.annotations;
   }
   return out;
 }
 
-function same(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+/**
+ * True when `JSON.stringify(a) === JSON.stringify(b)` for JSON data (keys in order, undefined
+ * properties left out), without building the two strings at every level of the diff.
+ */
+export function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
+    return JSON.stringify(a) === JSON.stringify(b); // scalars: NaN and null both write null
+
+  }
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!same(a[i] === undefined ? null : a[i], b[i] === undefined ? null : b[i])) return false;
+    return true;
+  }
+  if (Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype) return JSON.stringify(a) === JSON.stringify(b);
+  const ka = Object.keys(a).filter((k) => (a as Obj)[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => (b as Obj)[k] !== undefined);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i] as string;
+    if (k !== kb[i] || !same((a as Obj)[k], (b as Obj)[k])) return false;
+  }
+  return true;
 }
 
 function diffList(a: unknown[], b: unknown[], key: string): unknown[] | undefined {

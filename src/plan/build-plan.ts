@@ -69,18 +69,28 @@ export function buildPlan(inventory: Inventory, opts: BuildPlanOptions): PlanBun
   const stepsOf = (id: PhaseId): PlanStep[] => phases.find((p) => p.id === id)?.steps ?? [];
   const namespaces: PlanNamespace[] = [];
   const workloads: PlanWorkload[] = [];
+  // One pass over the inventory instead of a find/filter per namespace (2,000 namespaces x 100,000 workloads).
+  const infoByName = new Map<string, Inventory['namespaces'][number]>();
+  for (const n of inventory.namespaces) if (!infoByName.has(n.name)) infoByName.set(n.name, n);
+  const workloadsByNamespace = new Map<string, Workload[]>();
+  for (const w of inventory.workloads) {
+    const list = workloadsByNamespace.get(w.namespace);
+    if (list === undefined) workloadsByNamespace.set(w.namespace, [w]);
+    else list.push(w);
+  }
+  const skip = new Set(answers.skip);
+  const exempt = new Set(opts.exempt);
 
   for (const name of names) {
-    const info = inventory.namespaces.find((n) => n.name === name);
+    const info = infoByName.get(name);
     const dir = nsDirs.take(name);
     const fileNames = new NameAllocator(['namespace', 'kustomization', 'note', 'rollback']);
     const target = answers.targets[name] ?? opts.target;
     const system = (info?.system ?? false) || SYSTEM_NAMESPACES.includes(name);
     const unreadable = info?.unreadable?.length ? `not planned: could not read ${info.unreadable.flatMap((u) => u.kinds).join(', ')} (${info.unreadable[0]?.permission ?? 'permission'})` : null;
-    const exemptReason = system ? 'system namespace' : (unreadable ?? answers.exemptions[name] ?? (opts.exempt.includes(name) ? 'exempted with --exempt' : null));
+    const exemptReason = system ? 'system namespace' : (unreadable ?? answers.exemptions[name] ?? (exempt.has(name) ? 'exempted with --exempt' : null));
     const current: Level = info?.psa.enforce?.level ?? 'privileged';
-    const assessed: Assessment[] = inventory.workloads
-      .filter((w) => w.namespace === name)
+    const assessed: Assessment[] = (workloadsByNamespace.get(name) ?? [])
       .sort(byName)
       .map((w) =>
         assessWorkload(w, {
@@ -90,15 +100,16 @@ export function buildPlan(inventory: Inventory, opts: BuildPlanOptions): PlanBun
           catalogue: opts.catalogue,
           harden: opts.harden,
           evidence: opts.evidenceFor?.(w),
-          skipped: exemptReason ?? (answers.skip.includes(`${w.namespace}/${w.kind}/${w.name}`) ? 'skipped by the answers file' : null),
+          skipped: exemptReason ?? (skip.has(`${w.namespace}/${w.kind}/${w.name}`) ? 'skipped by the answers file' : null),
           hash: opts.hash,
         }),
       );
     const reachable = minLevel(assessed.map((a) => a.reachable), target);
     const blockers = assessed.filter((a) => compareLevels(a.reachable, target) < 0).map((a) => a.key);
     const planned: Level = exemptReason !== null ? current : reachable;
+    const blockerSet = new Set(blockers);
     const reasons = assessed
-      .filter((a) => blockers.includes(a.key))
+      .filter((a) => blockerSet.has(a.key))
       .map((a) => `${a.key}: ${a.skipped ?? a.proposal.blockedReason ?? a.held ?? `passes ${a.reachable} only`}`);
     const exemption =
       exemptReason !== null

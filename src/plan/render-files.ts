@@ -2,14 +2,14 @@
 // the patch documents (with inverses), a kustomize Component per namespace, NOTE.md where a GitOps
 // controller or Helm manages a workload, apply.sh and rollback.sh. Pure: returns {path, contents}.
 
-import { stringify } from 'yaml';
 import type { PlanBundle } from './build-plan.js';
 import { renderPlanMarkdown } from './render-markdown.js';
 import { commentText, renderApplyScript, renderRollbackScript } from './render-scripts.js';
 import { renderSourceFiles } from './sources.js';
 import type { PlanTemplates } from './template.js';
 import { jsonChunks } from './json-stream.js';
-import type { Plan } from './plan-schema.js';
+import type { Plan, PlanStep, PlanWorkload } from './plan-schema.js';
+import { toYaml } from './yaml-emit.js';
 
 /** A file of the plan directory; `path` is relative to DIR and uses `/`. */
 export interface PlanFile {
@@ -48,7 +48,7 @@ export function planJsonFile(plan: Plan): PlanFile {
 }
 
 function yamlDoc(header: string[], data: unknown): string {
-  return `${header.map((h) => `# ${commentText(h)}`).join('\n')}\n${stringify(data, { lineWidth: 0 })}`;
+  return `${header.map((h) => `# ${commentText(h)}`).join('\n')}\n${toYaml(data)}`;
 }
 
 /**
@@ -61,11 +61,25 @@ export function renderPlanFiles(bundle: PlanBundle, templates: PlanTemplates): P
   for (const [path, doc] of documents) files.push({ path, contents: yamlDoc(doc.header, doc.data) });
   files.push(...renderSourceFiles(plan.sources));
   const digests = new Map(files.map((f) => [f.path, bundle.hash(f.contents)]));
+  // Workloads by namespace/kind/name, so a phase's steps find theirs without scanning every workload.
+  const workloadAt = new Map<string, number[]>();
+  plan.workloads.forEach((w, i) => {
+    const key = `${w.namespace}/${w.kind}/${w.name}`;
+    const at = workloadAt.get(key);
+    if (at === undefined) workloadAt.set(key, [i]);
+    else at.push(i);
+  });
   for (const phase of plan.phases) {
     files.push({ path: phase.apply, contents: renderApplyScript(phase, templates, digests), mode: 0o755 });
     files.push({ path: phase.rollback, contents: renderRollbackScript(phase, templates, digests), mode: 0o755 });
+    const stepsByNamespace = new Map<string, PlanStep[]>();
+    for (const s of phase.steps) {
+      const list = stepsByNamespace.get(s.namespace);
+      if (list === undefined) stepsByNamespace.set(s.namespace, [s]);
+      else list.push(s);
+    }
     for (const ns of plan.namespaces) {
-      const steps = phase.steps.filter((s) => s.namespace === ns.name);
+      const steps = stepsByNamespace.get(ns.name) ?? [];
       if (steps.length === 0) continue;
       const prefix = `${phase.dir}/${ns.dir}/`;
       const component = {
@@ -80,7 +94,15 @@ export function renderPlanFiles(bundle: PlanBundle, templates: PlanTemplates): P
           component,
         ),
       });
-      const managed = plan.workloads.filter((w) => w.namespace === ns.name && steps.some((s) => s.type === 'patch' && s.kind === w.kind && s.name === w.name) && w.managedBy.some((m) => m.tool !== 'fieldManager'));
+      const patched = new Set<number>();
+      for (const s of steps) {
+        if (s.type === 'patch') for (const i of workloadAt.get(`${ns.name}/${s.kind}/${s.name}`) ?? []) patched.add(i);
+      }
+      // In plan order, as before.
+      const managed = [...patched]
+        .sort((a, b) => a - b)
+        .map((i) => plan.workloads[i] as PlanWorkload)
+        .filter((w) => w.managedBy.some((m) => m.tool !== 'fieldManager'));
       if (managed.length > 0) {
         const lines = managed.flatMap((w) => w.managedBy.filter((m) => m.tool !== 'fieldManager').map((m) => `- ${w.kind} ${w.name}: managed by ${m.tool} (${m.name}${m.detail !== undefined ? `, ${m.detail}` : ''}). Make the change in its source (chart values, Git repository), or the controller will revert the patch.`));
         files.push({ path: `${prefix}NOTE.md`, contents: `# Managed workloads in ${commentText(ns.name)}\n\n${lines.map(commentText).join('\n')}\n` });

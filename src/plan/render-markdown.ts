@@ -86,9 +86,14 @@ export function renderPlanMarkdown(plan: Plan, templates: PlanTemplates): string
     `- ${s['namespaces'] ?? 0} namespace(s): ${s['namespacesAtTarget'] ?? 0} reach their target, ${s['namespacesExempt'] ?? 0} exempt or held at a lower level.`,
     `- ${s['workloads'] ?? 0} workload(s): ${s['compliant'] ?? 0} compliant, ${s['fixed'] ?? 0} fixed, ${s['review'] ?? 0} to review, ${s['blocked'] ?? 0} blocked, ${s['skipped'] ?? 0} skipped; ${s['patches'] ?? 0} patch file(s).`,
   ].join('\n');
+  const workloadByKey = new Map<string, (typeof plan.workloads)[number]>();
+  for (const x of plan.workloads) {
+    const key = `${x.namespace}/${x.kind}/${x.name}`;
+    if (!workloadByKey.has(key)) workloadByKey.set(key, x);
+  }
   const nsRows = plan.namespaces.map((n) => {
     const held = (key: string) => {
-      const w = plan.workloads.find((x) => `${x.namespace}/${x.kind}/${x.name}` === key);
+      const w = workloadByKey.get(key);
       if (w !== undefined && w.held !== null) return `${key} (${w.held})`;
       return w !== undefined && w.blockers.length > 0 ? `${key} (${w.blockers.join(', ')})` : key;
     };
