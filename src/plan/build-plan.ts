@@ -8,6 +8,7 @@ import type { Inventory, Workload } from '../inventory/types.js';
 import { assessWorkload, type Assessment, type Patch } from './assess.js';
 import { labelMergePatch, labelsByPhase, podSecurityLabels } from './labels.js';
 import { NameAllocator } from './names.js';
+import { DEFAULT_ROLLOUT_TIMEOUT_SECONDS } from './render-scripts.js';
 import { phaseSkeletons, summarize } from './phases.js';
 import { PLAN_API_VERSION, PLAN_SCHEMA_VERSION, type Plan, type PlanNamespace, type PlanStep, type PlanWorkload, type PhaseId, type StepKind } from './plan-schema.js';
 
@@ -187,6 +188,7 @@ export function buildPlan(inventory: Inventory, opts: BuildPlanOptions): PlanBun
     target: opts.target, policyVersion: opts.policyVersion, origin: inventory.origin,
     cluster: inventory.origin === 'cluster' ? { context: inventory.context ?? '', server: inventory.server ?? '', serverVersion: inventory.serverVersion ?? '' } : null,
     soak: answers.soak,
+    rolloutTimeoutSeconds: DEFAULT_ROLLOUT_TIMEOUT_SECONDS,
     decisions: { exempt: [...opts.exempt].sort(), harden: opts.harden, answers },
     phases, namespaces, workloads,
     summary: summarize(namespaces, workloads),

@@ -190,6 +190,8 @@ export const planSchema = z
     origin: z.enum(['files', 'cluster', 'demo']),
     cluster: z.object({ context: z.string(), server: z.string(), serverVersion: z.string() }).strict().nullable(),
     soak: z.string(),
+    /** Seconds apply.sh waits for each patched rollout before it stops (podsec apply --timeout's default). */
+    rolloutTimeoutSeconds: z.number().int().positive().optional(),
     decisions: z.object({ exempt: z.array(z.string()), harden: z.boolean(), answers: answersSchema }).strict(),
     phases: z.array(planPhaseSchema),
     namespaces: z.array(planNamespaceSchema),

@@ -70,7 +70,7 @@ export function renderPlanFiles(bundle: PlanBundle, templates: PlanTemplates): P
     else at.push(i);
   });
   for (const phase of plan.phases) {
-    files.push({ path: phase.apply, contents: renderApplyScript(phase, templates, digests), mode: 0o755 });
+    files.push({ path: phase.apply, contents: renderApplyScript(phase, templates, digests, plan.rolloutTimeoutSeconds), mode: 0o755 });
     files.push({ path: phase.rollback, contents: renderRollbackScript(phase, templates, digests), mode: 0o755 });
     const stepsByNamespace = new Map<string, PlanStep[]>();
     for (const s of phase.steps) {

@@ -11,6 +11,9 @@ import { fillTemplate, type PlanTemplates } from './template.js';
 
 const ROLLOUT_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'];
 
+/** Seconds apply.sh waits for each patched rollout unless the plan says otherwise (podsec apply --timeout's default). */
+export const DEFAULT_ROLLOUT_TIMEOUT_SECONDS = 300;
+
 /**
  * One line of text safe inside a `#` comment, a Markdown cell or a terminal: line breaks, control
  * characters and the Unicode bidi/invisible format characters (U+202E ...) become `?`.
@@ -48,8 +51,9 @@ function stepLines(step: PlanStep, file: string, applying: boolean): string[] {
     return [`# ${commentText(what)}: immutable pod template`, `printf '%s\\n' ${shQuote(msg)} >&2`];
   }
   const lines = [`# ${commentText(what)}`, `${dryRun} ${args}`, `kube ${args}`];
-  if (applying && step.purpose === 'removeOwnershipInit' && ROLLOUT_KINDS.includes(step.kind)) {
-    lines.push(`kube ${['rollout', 'status', `--namespace=${step.namespace}`, '--timeout=10m', '--', `${step.kind.toLowerCase()}/${step.name}`].map(shQuote).join(' ')}`);
+  // Every patched rollout is waited for (the plan's timeout) before the next step, as podsec apply does.
+  if (applying && ROLLOUT_KINDS.includes(step.kind)) {
+    lines.push(`rollout ${shQuote(step.namespace)} ${shQuote(`${step.kind.toLowerCase()}/${step.name}`)}`);
   }
   return lines;
 }
@@ -60,10 +64,11 @@ function scriptFiles(steps: readonly PlanStep[], rollback: boolean): string[] {
 }
 
 /** The phase's apply.sh; `digests` holds the SHA-256 of every plan file by path. */
-export function renderApplyScript(phase: PlanPhase, templates: PlanTemplates, digests: ReadonlyMap<string, string>): string {
+export function renderApplyScript(phase: PlanPhase, templates: PlanTemplates, digests: ReadonlyMap<string, string>, rolloutTimeoutSeconds = DEFAULT_ROLLOUT_TIMEOUT_SECONDS): string {
   const steps = phase.steps.flatMap((s) => [...stepLines(s, s.file, true), '']);
   return fillTemplate(templates['apply.sh.tmpl'], {
     phase: phase.id,
+    rolloutTimeout: String(rolloutTimeoutSeconds),
     title: phase.title,
     checkFiles: checkFiles(templates, 'apply', scriptFiles(phase.steps, false), digests),
     steps: steps.length > 0 ? steps.join('\n') : "echo 'nothing to do in this phase' >&2\n",

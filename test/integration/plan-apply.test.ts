@@ -13,6 +13,7 @@ const P = 'pod-security.kubernetes.io/';
 const CONTEXT = 'admin@podsec-test';
 const base = uniqueName('plan');
 const NS = { shop: `${base}-a`, legacy: `${base}-b`, stray: `${base}-c` };
+const GATE = `${base}-gate`;
 const outDir = join(mkdtempSync(join(tmpdir(), 'podsec-plan-it-')), 'plan');
 
 function kubectl(args: string[], input?: string) {
@@ -73,7 +74,10 @@ describe('podsec plan on a live cluster, applied and rolled back with the genera
   });
 
   it('writes the plan from the live cluster', () => {
-    const args = ['plan', '--kubeconfig', kubeconfigPath(), ...Object.values(NS).flatMap((n) => ['-n', n]), '--out', outDir];
+    // vote's UID is answered; inventory's (tomcat) is left open, so its patch is held (issue 12).
+    const answers = join(dirname(outDir), 'answers.yaml');
+    writeFileSync(answers, `uids:\n  ${NS.shop}/Deployment/vote: 10001\n`);
+    const args = ['plan', '--kubeconfig', kubeconfigPath(), ...Object.values(NS).flatMap((n) => ['-n', n]), '--answers', answers, '--out', outDir];
     const r = spawnSync('node', [join(ROOT, 'bin/podsec.js'), ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     expect(r.status, r.stderr).toBe(0);
     const plan = JSON.parse(readFileSync(join(outDir, 'plan.json'), 'utf8')) as { cluster: { context: string; serverVersion: string } | null; policyVersion: string; origin: string };
@@ -85,7 +89,7 @@ describe('podsec plan on a live cluster, applied and rolled back with the genera
   it('gives the same plan from manifest files of the same objects', () => {
     const dir = mkdtempSync(join(tmpdir(), 'podsec-plan-files-'));
     writeFileSync(join(dir, 'objects.yaml'), objects.map((o) => JSON.stringify(o)).join('\n---\n'));
-    const r = spawnSync('node', [join(ROOT, 'bin/podsec.js'), 'plan', '-f', join(dir, 'objects.yaml'), '--out', join(dir, 'plan')], { encoding: 'utf8' });
+    const r = spawnSync('node', [join(ROOT, 'bin/podsec.js'), 'plan', '-f', join(dir, 'objects.yaml'), '--answers', join(dirname(outDir), 'answers.yaml'), '--out', join(dir, 'plan')], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     type P = { namespaces: { name: string; planned: string; phases: unknown[] }[]; workloads: { namespace: string; kind: string; name: string; status: string; changes: { path: string; value?: unknown }[] }[] };
     const live = JSON.parse(readFileSync(join(outDir, 'plan.json'), 'utf8')) as P;
@@ -118,7 +122,11 @@ describe('podsec plan on a live cluster, applied and rolled back with the genera
     expect(r.stderr).toContain('immutable pod template');
     const vote = JSON.parse(kubectl(['get', 'deployment', 'vote', '-n', NS.shop, '-o', 'json']).stdout) as { spec: { template: { spec: { securityContext: Record<string, unknown> } } } };
     expect(vote.spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(r.stderr).toContain('successfully rolled out');
     expect(templates()).not.toBe(templatesBefore);
+    // The unanswered tomcat patch is not in the script: inventory is untouched.
+    const inv = JSON.parse(kubectl(['get', 'deployment', 'inventory', '-n', NS.legacy, '-o', 'json']).stdout) as { spec: { template: { spec: Record<string, unknown> } } };
+    expect(inv.spec.template.spec['securityContext']).toEqual({});
   });
 
   it('3-enforce-baseline enforces baseline where it was not', () => {
@@ -133,11 +141,37 @@ describe('podsec plan on a live cluster, applied and rolled back with the genera
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('would violate');
     expect(labelsOf(NS.shop)[`${P}enforce`]).toBe('restricted');
-    expect(labelsOf(NS.legacy)[`${P}enforce`]).toBe('restricted');
+    // legacy is held at baseline by the open question; warn/audit went to restricted in 1-observe.
+    expect(labelsOf(NS.legacy)).toMatchObject({ [`${P}enforce`]: 'baseline', [`${P}warn`]: 'restricted' });
     expect(labelsOf(NS.stray)[`${P}enforce`]).toBe('baseline');
     const forced = script('4-enforce-restricted/apply.sh', '--force');
     expect(forced.status, forced.stderr).toBe(0);
     expect(labelsOf(NS.stray)[`${P}enforce`]).toBe('restricted');
+  });
+
+  it('2-fix/apply.sh waits for each rollout and stops at the first that does not complete', async () => {
+    // Pods of this control plane never become ready (no kubelet runs them): the first patched
+    // rollout times out, the script stops, and the second workload is never patched.
+    const gate = [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: GATE } },
+      { ...deployment(GATE, 'first', 'redis:7.2'), spec: { ...deployment(GATE, 'first', 'redis:7.2').spec, replicas: 1 } },
+      { ...deployment(GATE, 'second', 'redis:7.2'), spec: { ...deployment(GATE, 'second', 'redis:7.2').spec, replicas: 1 } },
+    ];
+    try {
+      expect(kubectl(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: gate })).status).toBe(0);
+      const dir = join(mkdtempSync(join(tmpdir(), 'podsec-gate-')), 'plan');
+      const p = spawnSync('node', [join(ROOT, 'bin/podsec.js'), 'plan', '--kubeconfig', kubeconfigPath(), '-n', GATE, '--out', dir], { encoding: 'utf8' });
+      expect(p.status, p.stderr).toBe(0);
+      const env = { ...process.env, KUBECONFIG: kubeconfigPath(), PATH: `${dirname(kubectlPath())}:${process.env['PATH'] ?? ''}` };
+      const r = spawnSync('bash', [join(dir, '2-fix/apply.sh'), '--context', CONTEXT, '--timeout', '3'], { env, encoding: 'utf8' });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(`the rollout of deployment/first in namespace ${GATE} did not complete within 3s`);
+      const sc = (name: string) => (JSON.parse(kubectl(['get', 'deployment', name, '-n', GATE, '-o', 'json']).stdout) as { spec: { template: { spec: { securityContext?: Record<string, unknown> } } } }).spec.template.spec.securityContext;
+      expect(sc('first')).toMatchObject({ runAsNonRoot: true });
+      expect(sc('second')).toEqual({});
+    } finally {
+      await deleteNamespace(kubeConfigFor(), GATE);
+    }
   });
 
   it('the rollback scripts, newest phase first, restore the labels and templates exactly', () => {

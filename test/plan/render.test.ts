@@ -70,7 +70,12 @@ describe('hostile names', () => {
     for (const phase of bundle.plan.phases) {
       execFileSync('bash', [join(plan, phase.apply), '--context', "ctx 'x'"], { env: { ...process.env, PATH: `${bin}:${process.env['PATH'] ?? ''}` }, stdio: 'pipe' });
     }
-    const calls = readFileSync(log, 'utf8').split('\0\n').filter((c) => c !== '').map((c) => c.split('\0'));
+    const all = readFileSync(log, 'utf8').split('\0\n').filter((c) => c !== '').map((c) => c.split('\0'));
+    // Every patched Deployment's rollout is waited for, with the name after `--` as well.
+    const rollouts = all.filter((c) => c[2] === 'rollout');
+    for (const c of rollouts) expect(c.slice(0, 6)).toEqual(['--context', "ctx 'x'", 'rollout', 'status', expect.stringMatching(/^--namespace=/s), '--timeout=300s']);
+    expect(new Set(rollouts.map((c) => c[c.length - 1])).size).toBe(HOSTILE.length);
+    const calls = all.filter((c) => c[2] !== 'rollout');
     const target = (c: string[]) => {
       const dash = c.indexOf('--');
       expect(dash, c.join(' ')).toBe(c.length - 2); // exactly one argument after `--`

@@ -2,22 +2,27 @@
 # podsec plan, phase 2-fix (Fix workloads): apply.
 # Each change runs with a server-side dry-run first, then for real, in order; the script stops
 # on the first error. Review the patch files before running it.
-# Usage: 2-fix/apply.sh [--context NAME] [--force]
-#   --context NAME  kubeconfig context, passed through to kubectl
-#   --force         go on when the dry-run of an enforce label change reports violating pods
+# Usage: 2-fix/apply.sh [--context NAME] [--force] [--timeout SECONDS]
+#   --context NAME     kubeconfig context, passed through to kubectl
+#   --force            go on when the dry-run of an enforce label change reports violating pods
+#   --timeout SECONDS  wait this long for each patched rollout (default: the plan's, 300)
 set -euo pipefail
 
 context=()
 force=0
+timeout=300
 while [ "$#" -gt 0 ]; do
   case "$1" in
     --context) [ "$#" -ge 2 ] || { echo "--context needs a value" >&2; exit 2; }; context=(--context "$2"); shift 2 ;;
     --context=*) context=(--context "${1#--context=}"); shift ;;
     --force) force=1; shift ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
-    *) echo "unknown argument: $1 (usage: $0 [--context NAME] [--force])" >&2; exit 2 ;;
+    --timeout) [ "$#" -ge 2 ] || { echo "--timeout needs a value" >&2; exit 2; }; timeout="$2"; shift 2 ;;
+    --timeout=*) timeout="${1#--timeout=}"; shift ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $1 (usage: $0 [--context NAME] [--force] [--timeout SECONDS])" >&2; exit 2 ;;
   esac
 done
+case "$timeout" in ''|*[!0-9]*) echo "--timeout takes whole seconds, got: $timeout" >&2; exit 2 ;; esac
 cd "$(dirname "$0")/.."
 
 # check_files: every file this script passes to kubectl must be a regular file (not a symlink)
@@ -70,6 +75,15 @@ dry_run() {
   fi
 }
 
+# rollout NAMESPACE KIND/NAME: wait for the patched rollout; stop at the first that does not complete.
+rollout() {
+  if ! kube rollout status "--namespace=$1" "--timeout=${timeout}s" -- "$2"; then
+    echo "stopping: the rollout of $2 in namespace $1 did not complete within ${timeout}s; later steps were not run." >&2
+    echo "Look at its pods (kubectl get pods --namespace=$1), then fix forward or undo this phase with 2-fix/rollback.sh" >&2
+    exit 1
+  fi
+}
+
 # CronJob nightly-report in namespace batch
 dry_run 0 'patch' '--namespace=batch' '--type=strategic' '--patch-file=2-fix/batch/cronjob-nightly-report.yaml' '--' 'cronjob/nightly-report'
 kube 'patch' '--namespace=batch' '--type=strategic' '--patch-file=2-fix/batch/cronjob-nightly-report.yaml' '--' 'cronjob/nightly-report'
@@ -77,29 +91,36 @@ kube 'patch' '--namespace=batch' '--type=strategic' '--patch-file=2-fix/batch/cr
 # Deployment redis in namespace shop
 dry_run 0 'patch' '--namespace=shop' '--type=strategic' '--patch-file=2-fix/shop/deployment-redis.yaml' '--' 'deployment/redis'
 kube 'patch' '--namespace=shop' '--type=strategic' '--patch-file=2-fix/shop/deployment-redis.yaml' '--' 'deployment/redis'
+rollout 'shop' 'deployment/redis'
 
 # Deployment result in namespace shop
 dry_run 0 'patch' '--namespace=shop' '--type=strategic' '--patch-file=2-fix/shop/deployment-result.yaml' '--' 'deployment/result'
 kube 'patch' '--namespace=shop' '--type=strategic' '--patch-file=2-fix/shop/deployment-result.yaml' '--' 'deployment/result'
+rollout 'shop' 'deployment/result'
 
 # Deployment vote in namespace shop
 dry_run 0 'patch' '--namespace=shop' '--type=strategic' '--patch-file=2-fix/shop/deployment-vote.yaml' '--' 'deployment/vote'
 kube 'patch' '--namespace=shop' '--type=strategic' '--patch-file=2-fix/shop/deployment-vote.yaml' '--' 'deployment/vote'
+rollout 'shop' 'deployment/vote'
 
 # Deployment worker in namespace shop
 dry_run 0 'patch' '--namespace=shop' '--type=strategic' '--patch-file=2-fix/shop/deployment-worker.yaml' '--' 'deployment/worker'
 kube 'patch' '--namespace=shop' '--type=strategic' '--patch-file=2-fix/shop/deployment-worker.yaml' '--' 'deployment/worker'
+rollout 'shop' 'deployment/worker'
 
 # StatefulSet db in namespace shop
 dry_run 0 'patch' '--namespace=shop' '--type=strategic' '--patch-file=2-fix/shop/statefulset-db.yaml' '--' 'statefulset/db'
 kube 'patch' '--namespace=shop' '--type=strategic' '--patch-file=2-fix/shop/statefulset-db.yaml' '--' 'statefulset/db'
+rollout 'shop' 'statefulset/db'
 
 # Deployment maintenance-page in namespace web
 dry_run 0 'patch' '--namespace=web' '--type=strategic' '--patch-file=2-fix/web/deployment-maintenance-page.yaml' '--' 'deployment/maintenance-page'
 kube 'patch' '--namespace=web' '--type=strategic' '--patch-file=2-fix/web/deployment-maintenance-page.yaml' '--' 'deployment/maintenance-page'
+rollout 'web' 'deployment/maintenance-page'
 
 # Deployment nginx in namespace web
 dry_run 0 'patch' '--namespace=web' '--type=strategic' '--patch-file=2-fix/web/deployment-nginx.yaml' '--' 'deployment/nginx'
 kube 'patch' '--namespace=web' '--type=strategic' '--patch-file=2-fix/web/deployment-nginx.yaml' '--' 'deployment/nginx'
+rollout 'web' 'deployment/nginx'
 
 echo "phase 2-fix: done. Exit criteria are in PLAN.md." >&2
