@@ -10,7 +10,7 @@ import { applyLabelStep } from './label-step.js';
 import type { ApplyPorts } from './ports.js';
 import { checkAccess, liveVsJournal, recordReverted } from './live-check.js';
 import { lockRun, outcome, targetOf, type Run, type RunOptions, type StepOutcome } from './run.js';
-import { gateBlockers, isAutomatic, phaseSteps, type StepView } from './steps.js';
+import { gateBlockers, isAutomatic, laterInPlace, phaseSteps, type StepView } from './steps.js';
 import { applyWorkloadStep, rollbackWorkloadStep } from './workload-step.js';
 
 /** The result of applying (or dry-running) a phase. */
@@ -63,6 +63,11 @@ async function applyLocked(plan: Plan, phase: Plan['phases'][number], opts: RunO
     if (!isAutomatic(v.step)) {
       const s = v.step;
       report.outcomes.push(outcome(v, 'manual', s.type === 'patch' ? `the pod template of a ${s.kind} is immutable: recreate it from ${s.file} (see the phase's apply.sh notes)` : ''));
+      continue;
+    }
+    if (v.state.state === 'verified' && laterInPlace(plan, phase, v.step.namespace, entries).length > 0) {
+      // Later phases changed the same objects on top: the live object cannot match this phase.
+      report.outcomes.push(outcome(v, 'alreadyDone', 'already applied (journal; later phases are applied on top)'));
       continue;
     }
     if (v.state.state === 'verified') {

@@ -93,6 +93,17 @@ describe('apply checks the live object before trusting "verified"', () => {
   });
 });
 
+describe('apply checks the live object: later phases', () => {
+  it('trusts the journal for a phase whose objects a later applied phase changed on top', async () => {
+    const { cluster, journal, plan } = setup(['a']);
+    await applyPhase(plan, '1-observe', opts(), ports(cluster, journal));
+    await applyPhase(plan, '3-enforce-baseline', opts(), ports(cluster, journal, 'run-2'));
+    const again = await applyPhase(plan, '1-observe', opts(), ports(cluster, journal, 'run-3'));
+    expect(again.outcomes[0]).toMatchObject({ outcome: 'alreadyDone', message: 'already applied (journal; later phases are applied on top)' });
+    expect(cluster.writes).toEqual(['a', 'a']);
+  });
+});
+
 describe("podsec's own recovery paths leave a journal it accepts", () => {
   it('labels reverted by hand, then rollback, then apply and rollback again without --force', async () => {
     const { cluster, journal, plan } = setup(['a']);
