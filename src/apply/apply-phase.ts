@@ -9,6 +9,7 @@ import { journalProblems } from './journal-model.js';
 import { applyLabelStep } from './label-step.js';
 import type { ApplyPorts } from './ports.js';
 import { checkAccess, liveVsJournal, recordReverted } from './live-check.js';
+import { readPhasePatches } from './plan-files.js';
 import { lockRun, outcome, targetOf, type Run, type RunOptions, type StepOutcome } from './run.js';
 import { gateBlockers, isAutomatic, laterInPlace, phaseSteps, type StepView } from './steps.js';
 import { applyWorkloadStep, rollbackWorkloadStep } from './workload-step.js';
@@ -98,6 +99,14 @@ async function applyLocked(plan: Plan, phase: Plan['phases'][number], opts: RunO
     todo.push(v);
   }
   if (todo.length === 0) return report;
+  // Every patch file of the phase is read and checked before the first write: one bad file stops
+  // the phase with nothing written and a report for every step (never a crash half-way).
+  const { patches, refused } = await readPhasePatches(run, todo);
+  if (refused.length > 0) {
+    report.outcomes.push(...refused);
+    for (const v of todo) if (!refused.some((o) => o.step === v.id)) report.outcomes.push(outcome(v, 'skipped', 'not run: a plan file of this phase failed its checks, so nothing was written'));
+    return report;
+  }
   await checkAccess(run, todo, `apply phase ${phase.id}`);
 
   if (!opts.dryRun && !opts.assumeYes) {
@@ -112,7 +121,7 @@ async function applyLocked(plan: Plan, phase: Plan['phases'][number], opts: RunO
       report.outcomes.push(await applyLabelStep(run, v));
       continue;
     }
-    const r = await applyWorkloadStep(run, v);
+    const r = await applyWorkloadStep(run, v, patches.get(v.id) ?? {});
     report.outcomes.push(r.outcome);
     if (r.rolloutFailed) {
       report.stoppedAt = v.id;

@@ -50,8 +50,11 @@ export function patchProblems(run: Run, step: PatchStep, dry: LiveObject, warnin
   return out;
 }
 
-/** Applies one patch step (or resumes it: an applied step only has its rollout followed again). */
-export async function applyWorkloadStep(run: Run, view: StepView): Promise<{ outcome: StepOutcome; rolloutFailed: boolean }> {
+/**
+ * Applies one patch step (or resumes it: an applied step only has its rollout followed again).
+ * `patch` is the step's patch file, read and checked before the phase wrote anything.
+ */
+export async function applyWorkloadStep(run: Run, view: StepView, patch: Record<string, unknown>): Promise<{ outcome: StepOutcome; rolloutFailed: boolean }> {
   const step = view.step as PatchStep;
   const ref = refOf(step);
   const done = (o: StepOutcome, rolloutFailed = false) => ({ outcome: o, rolloutFailed });
@@ -89,7 +92,6 @@ export async function applyWorkloadStep(run: Run, view: StepView): Promise<{ out
     }
   }
 
-  const patch = (await run.ports.readPlanFile(step.file)) as Record<string, unknown>;
   let dry: { value: LiveObject; warnings: string[] };
   try {
     dry = await run.ports.cluster.patchWorkload(ref, patch, live.resourceVersion, true);

@@ -3,9 +3,6 @@
 // confirmations with @inquirer/prompts (loaded lazily), and printing a phase report.
 
 import { createHash, randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { parse } from 'yaml';
 import type { PhaseReport } from '../apply/apply-phase.js';
 import type { ApplyPorts, Confirm } from '../apply/ports.js';
 import { OUTCOME_LABEL as LABEL } from '../apply/run.js';
@@ -13,6 +10,7 @@ import { applyCluster } from '../cluster/apply-cluster.js';
 import { connect, type ClusterSession } from '../cluster/connect.js';
 import { CancelledError, UsageError, UserError } from '../errors.js';
 import { fileJournal } from '../files/journal.js';
+import { planFileReader } from '../files/plan-files.js';
 import { readPlan } from '../files/read-plan.js';
 import { stableStringify } from '../plan/names.js';
 import type { Plan } from '../plan/plan-schema.js';
@@ -28,6 +26,8 @@ export interface ApplyFlags {
   yes: boolean;
   dryRun: boolean;
   force: boolean;
+  /** apply only: use plan files whose digest differs from plan.json (never implied by --force). */
+  acceptModifiedPlanFiles: boolean;
   timeoutSeconds: number;
   wait: 'ready' | 'admitted';
 }
@@ -44,6 +44,7 @@ export function applyFlags(flags: Record<string, unknown>): ApplyFlags {
     yes: flags['yes'] === true,
     dryRun: flags['dryRun'] === true,
     force: flags['force'] === true,
+    acceptModifiedPlanFiles: flags['acceptModifiedPlanFiles'] === true,
     timeoutSeconds: timeout,
     wait,
   };
@@ -88,7 +89,15 @@ export async function openApplySession(args: string[], f: ApplyFlags, ctx: Comma
   }
   const exitAfter = Number(ctx.env['PODSEC_TEST_EXIT_AFTER_WRITES'] ?? '0');
   const killAfterEvent = Number(ctx.env['PODSEC_TEST_KILL_AFTER_EVENT'] ?? '0');
-  const ports = await makeApplyPorts(dir, session, ctx, { timeoutMs: f.timeoutSeconds * 1000, wait: f.wait, exitAfterWrites: exitAfter, killAfterEvent });
+  const ports = await makeApplyPorts(dir, session, ctx, {
+    plan,
+    timeoutMs: f.timeoutSeconds * 1000,
+    wait: f.wait,
+    exitAfterWrites: exitAfter,
+    killAfterEvent,
+    acceptModifiedPlanFiles: f.acceptModifiedPlanFiles,
+    warn: (l) => ctx.io.err(`${l}\n`),
+  });
   return { dir, plan, session, ports, confirm: makeConfirm(ctx, f, command) };
 }
 
@@ -102,7 +111,17 @@ export async function makeApplyPorts(
   dir: string,
   session: ClusterSession,
   ctx: Pick<CommandContext, 'now' | 'signal'>,
-  opts: { timeoutMs: number; wait: 'ready' | 'admitted'; exitAfterWrites?: number; killAfterEvent?: number },
+  opts: {
+    /** The plan read from `dir`: its file digests check every patch file before use. */
+    plan: Plan;
+    timeoutMs: number;
+    wait: 'ready' | 'admitted';
+    exitAfterWrites?: number;
+    killAfterEvent?: number;
+    /** --accept-modified-plan-files: an edited plan file is used (with a warning) instead of refused. */
+    acceptModifiedPlanFiles?: boolean;
+    warn?: (line: string) => void;
+  },
 ): Promise<ApplyPorts> {
   let writes = 0;
   let events = 0;
@@ -132,7 +151,7 @@ export async function makeApplyPorts(
             },
           }
         : journal,
-    readPlanFile: async (rel) => parse(await readFile(join(dir, rel), 'utf8')) as unknown,
+    readPlanFile: planFileReader(dir, opts.plan, { acceptModified: opts.acceptModifiedPlanFiles === true, warn: opts.warn ?? (() => undefined) }),
     fingerprint: (template) => createHash('sha256').update(stableStringify(template)).digest('hex'),
     now: ctx.now,
     user: await whoAmI(session),

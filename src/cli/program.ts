@@ -127,7 +127,8 @@ export function buildProgram(
     .option('--context <name>', 'kubeconfig context')
     .option('--yes', 'do not ask for confirmation', false)
     .option('--dry-run', 'run every check and write nothing', false)
-    .option('--force', 'skip phase gating and cluster/drift checks', false)
+    .option('--force', 'skip phase gating and cluster/drift checks (never the plan file digests)', false)
+    .option('--accept-modified-plan-files', 'use patch files that differ from the digests in plan.json (after reviewing them); the security-field check still applies', false)
     .option('--timeout <seconds>', 'rollout timeout per workload', '300')
     .addOption(new Option('--wait <until>', 'end a rollout when new pods are ready, or once they are admitted').choices(['ready', 'admitted']).default('ready'))
     .action(run('apply'));

@@ -40,7 +40,7 @@ export function liveApplyPort(ctx: CommandContext, target: ApplyTarget): ApplyPo
       const context = target.context();
       const session = await connect({ ...(target.kubeconfig !== undefined ? { kubeconfig: target.kubeconfig } : {}), ...(context !== undefined ? { context } : {}), newestPolicyMinor: NEWEST_MINOR }, rctx);
       try {
-        const ports = await makeApplyPorts(dir, session, rctx, { timeoutMs: target.timeoutMs ?? 300_000, wait: 'ready' });
+        const ports = await makeApplyPorts(dir, session, rctx, { plan, timeoutMs: target.timeoutMs ?? 300_000, wait: 'ready', warn: progress });
         const report = await applyPhase(plan, run.phase, { confirm, progress, dryRun: run.dryRun, force: false, assumeYes: false, namespaces: run.namespaces }, ports);
         return { phase: report.phase, dryRun: report.dryRun, outcomes: report.outcomes, stoppedAt: report.stoppedAt };
       } finally {

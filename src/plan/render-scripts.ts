@@ -35,7 +35,11 @@ function checkFiles(templates: PlanTemplates, command: 'apply' | 'rollback', fil
     if (d === undefined) throw new InternalError(`no digest for plan file ${f}`);
     return `${d} ${f}`;
   });
-  return fillTemplate(templates['check-files.sh.tmpl'], { command, digests: lines.join('\n') }).replace(/\n$/, '');
+  const advice =
+    command === 'apply'
+      ? 'Regenerate the plan with podsec plan; or review the change and use podsec apply DIR --accept-modified-plan-files'
+      : 'podsec rollback DIR restores the recorded state from its journal without these files';
+  return fillTemplate(templates['check-files.sh.tmpl'], { digests: lines.join('\n'), advice }).replace(/\n$/, '');
 }
 
 function stepLines(step: PlanStep, file: string, applying: boolean): string[] {

@@ -8,7 +8,7 @@ const o = (outcome: PhaseReport['outcomes'][number]['outcome'], details: string[
 
 describe('apply CLI helpers', () => {
   it('reads flags, rejecting a bad --timeout or --wait as usage errors', () => {
-    expect(applyFlags({ yes: true, namespace: ['a'], timeout: '60', wait: 'admitted', phase: '2-fix' })).toEqual({ yes: true, dryRun: false, force: false, namespace: ['a'], timeoutSeconds: 60, wait: 'admitted', phase: '2-fix' });
+    expect(applyFlags({ yes: true, namespace: ['a'], timeout: '60', wait: 'admitted', phase: '2-fix' })).toEqual({ yes: true, dryRun: false, force: false, acceptModifiedPlanFiles: false, namespace: ['a'], timeoutSeconds: 60, wait: 'admitted', phase: '2-fix' });
     expect(() => applyFlags({ timeout: 'soon' })).toThrow(UsageError);
     expect(() => applyFlags({ wait: 'forever' })).toThrow(UsageError);
   });

@@ -46,7 +46,7 @@ aa5b6aa861a042a4016c6395bc37f32362578cdfa9ab83d84a6b95f06c76ced2 1-observe/payme
 50e66f7a7d2a3dd3451a088bec956e7f10f01a9966ca648a6a8198f78e83fe75 1-observe/web/namespace.yaml
 PODSEC_DIGESTS
   if [ "$bad" != 0 ]; then
-    echo "nothing was run. Regenerate the plan with podsec plan; or review the change and pass --accept-modified-plan-files to podsec apply" >&2
+    echo "nothing was run. Regenerate the plan with podsec plan; or review the change and use podsec apply DIR --accept-modified-plan-files" >&2
     exit 1
   fi
 }

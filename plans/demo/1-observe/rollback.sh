@@ -38,7 +38,7 @@ e2ea4ef790e20fa237ee7e02fe2313564dd044a39a5025fce5602315d6d32227 1-observe/shop/
 1a824aeb1a6693a0c8287f1b68e9e0fb0486017cff8341f76b624a794c4820db 1-observe/web/rollback/namespace.yaml
 PODSEC_DIGESTS
   if [ "$bad" != 0 ]; then
-    echo "nothing was run. Regenerate the plan with podsec plan; or review the change and pass --accept-modified-plan-files to podsec rollback" >&2
+    echo "nothing was run. podsec rollback DIR restores the recorded state from its journal without these files" >&2
     exit 1
   fi
 }

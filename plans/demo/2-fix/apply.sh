@@ -48,7 +48,7 @@ d74167fcfbe16e81ecf7503feba544c353a71df138b9e631a72d80e0babb2b23 2-fix/web/deplo
 225db8dba745a876f3efaf63e84f2e9f7f46a88c778068fc46b76f8bab950909 2-fix/web/deployment-nginx.yaml
 PODSEC_DIGESTS
   if [ "$bad" != 0 ]; then
-    echo "nothing was run. Regenerate the plan with podsec plan; or review the change and pass --accept-modified-plan-files to podsec apply" >&2
+    echo "nothing was run. Regenerate the plan with podsec plan; or review the change and use podsec apply DIR --accept-modified-plan-files" >&2
     exit 1
   fi
 }

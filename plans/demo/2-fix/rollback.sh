@@ -40,7 +40,7 @@ c04198a2e073bd923e34a11f2fda911e1943f3254ccec9a61378c081307822f2 2-fix/shop/roll
 33005f84dc4a14a1af96e3dbbbff447b13e13702733e3f61697abdba3e5529d3 2-fix/web/rollback/deployment-nginx.yaml
 PODSEC_DIGESTS
   if [ "$bad" != 0 ]; then
-    echo "nothing was run. Regenerate the plan with podsec plan; or review the change and pass --accept-modified-plan-files to podsec rollback" >&2
+    echo "nothing was run. podsec rollback DIR restores the recorded state from its journal without these files" >&2
     exit 1
   fi
 }

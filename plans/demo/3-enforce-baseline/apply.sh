@@ -44,7 +44,7 @@ check_files() {
 df28b76d9b2600d70c666678c1c3e7c84090c99cbb71da9842244fbc4384e9a0 3-enforce-baseline/web/namespace.yaml
 PODSEC_DIGESTS
   if [ "$bad" != 0 ]; then
-    echo "nothing was run. Regenerate the plan with podsec plan; or review the change and pass --accept-modified-plan-files to podsec apply" >&2
+    echo "nothing was run. Regenerate the plan with podsec plan; or review the change and use podsec apply DIR --accept-modified-plan-files" >&2
     exit 1
   fi
 }

@@ -36,7 +36,7 @@ check_files() {
 47a82c465f2c631908b67d6436ef053bdfd057e3fd7bd1ceaa3514b4d4b479ca 3-enforce-baseline/web/rollback/namespace.yaml
 PODSEC_DIGESTS
   if [ "$bad" != 0 ]; then
-    echo "nothing was run. Regenerate the plan with podsec plan; or review the change and pass --accept-modified-plan-files to podsec rollback" >&2
+    echo "nothing was run. podsec rollback DIR restores the recorded state from its journal without these files" >&2
     exit 1
   fi
 }

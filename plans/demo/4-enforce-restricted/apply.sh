@@ -44,7 +44,7 @@ check_files() {
 b0340638a9bfa0d5b01904f2d9999f1cd1d98b5e8a7dfbfb7b9e033749eb73ca 4-enforce-restricted/web/namespace.yaml
 PODSEC_DIGESTS
   if [ "$bad" != 0 ]; then
-    echo "nothing was run. Regenerate the plan with podsec plan; or review the change and pass --accept-modified-plan-files to podsec apply" >&2
+    echo "nothing was run. Regenerate the plan with podsec plan; or review the change and use podsec apply DIR --accept-modified-plan-files" >&2
     exit 1
   fi
 }

@@ -36,7 +36,7 @@ check_files() {
 d5b4907248786e959e169f42aa9fb064f9b98334674be1ceeb6a3c4036d2eb8e 4-enforce-restricted/web/rollback/namespace.yaml
 PODSEC_DIGESTS
   if [ "$bad" != 0 ]; then
-    echo "nothing was run. Regenerate the plan with podsec plan; or review the change and pass --accept-modified-plan-files to podsec rollback" >&2
+    echo "nothing was run. podsec rollback DIR restores the recorded state from its journal without these files" >&2
     exit 1
   fi
 }
