@@ -6,6 +6,7 @@
 #
 #   bash test/kube/build.sh          # prints the bin dir as the LAST line of stdout
 #   bash test/kube/build.sh oracle   # the same for the oracle (bin/oracle)
+#   bash test/kube/build.sh yardstick  # the Go loop `npm run bench` compares scan -f with (bin/yardstick)
 #
 # Cache: ${PODSEC_KUBE_CACHE:-$HOME/.cache/podsec-kube}/<key>/bin, where <key> is a hash of
 # go.sum, go.mod and the build recipe below (for the oracle also its sources). A cached run
@@ -49,8 +50,14 @@ case $target in
     pkgs=(./oracle)
     what="the PodSecurity oracle (k8s.io/pod-security-admission of Kubernetes $k8s_version)"
     ;;
+  yardstick)
+    key=yardstick-$( { cat go.sum go.mod; echo "recipe=$recipe"; cat yardstick/*.go; } | sha256sum | cut -c1-16)
+    bins=(yardstick)
+    pkgs=(./yardstick)
+    what="the bench's Go yardstick (decode + k8s.io/pod-security-admission of Kubernetes $k8s_version)"
+    ;;
   *)
-    echo "build.sh: unknown target '$target' (expected: kube or oracle)" >&2
+    echo "build.sh: unknown target '$target' (expected: kube, oracle or yardstick)" >&2
     exit 2
     ;;
 esac
