@@ -110,14 +110,20 @@ export function applyHardening(ctx: FixContext): void {
         }),
       );
     }
+    const seen = evidenceFor(ctx, ref.name);
     for (const path of [...paths].sort()) {
+      // What this workload was seen doing (its logs, the probe) is credited before what its image
+      // usually needs (catalogue) or the /tmp default.
+      const finding = seen?.writablePaths.includes(path) ? seen.findings.find((f) => f.path === path || (f.kind === 'noTempDir' && f.line.includes(`'${path}'`))) : undefined;
       const source = answered?.includes(path)
         ? answerSource(ctx, ctx.answers.writablePaths[`${ctx.key}/${ref.name}`] !== undefined ? `${ctx.key}/${ref.name}` : ctx.key)
-        : entry?.writes.includes(path)
-          ? { kind: 'catalogue' as const, image: entry.id }
-          : path === '/tmp'
-            ? { kind: 'default' as const, detail: 'most programs need a writable /tmp' }
-            : { kind: 'evidence' as const, detail: `writes ${path}` };
+        : seen?.writablePaths.includes(path)
+          ? { kind: 'evidence' as const, detail: finding !== undefined ? `logs: ${finding.line.slice(0, 120)}` : `writes ${path}` }
+          : entry?.writes.includes(path)
+            ? { kind: 'catalogue' as const, image: entry.id }
+            : path === '/tmp'
+              ? { kind: 'default' as const, detail: 'most programs need a writable /tmp' }
+              : { kind: 'evidence' as const, detail: `writes ${path}` };
       addWritableMount(ctx, ref, path, meta('harden', `${q(ref)} writes ${path}: keep it writable with an emptyDir`, { purpose: 'hardening', confidence: 'medium', source }));
     }
   }

@@ -2,7 +2,7 @@
 // cursor movement. Shell-side formatting over pure data.
 
 import { workloadKey } from '../inventory/types.js';
-import { changeLines, failingChecks, statusLabel, templateDiff } from '../wizard/describe.js';
+import { changeLines, diffLineText, failingChecks, podHealth, statusLabel, templateDiff } from '../wizard/describe.js';
 import type { PlanPreview } from '../wizard/ports.js';
 import { namespaceRows, proposalFor, workloadsIn, type Session } from '../wizard/session.js';
 
@@ -30,9 +30,11 @@ export function namespaceText(s: Session, ns: string): string {
     const decision = s.decisions[key];
     out.push('', `${w.kind} ${w.name}: ${statusLabel(p)}${decision !== undefined ? ` (${decision})` : ''}`);
     if (p === undefined) continue;
+    const health = podHealth(w);
+    if (health !== null) out.push(`  pods: ${health}`);
     for (const f of failingChecks(w, p)) out.push(`  fails ${f.title}: ${f.detail}`);
     if (p.blockedReason !== undefined) out.push(`  blocked: ${p.blockedReason}`);
-    for (const l of templateDiff(w.template, p.patchedTemplate)) out.push(`  ${l.op} ${l.text}`);
+    for (const l of templateDiff(w.template, p.patchedTemplate)) out.push(`  ${diffLineText(l)}`);
     for (const c of changeLines(p.changes)) out.push(`  value ${c}`);
     for (const q of p.questions) out.push(`  question: ${q.prompt}`);
   }

@@ -13,10 +13,12 @@ import { KeyHints } from './components/key-hints.js';
 import { Rail } from './components/rail.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useWizard } from './hooks/use-wizard.js';
-import { actionFor, typedText, typingAction } from './keys.js';
+import { actionFor, hintRows, keyMode, typedText, typingAction } from './keys.js';
 import { ApplyScreen } from './screens/apply.js';
 import { ClusterScreen } from './screens/cluster.js';
 import { ConfirmQuitScreen } from './screens/confirm-quit.js';
+import { DetailView } from './screens/detail.js';
+import { DoneScreen } from './screens/done.js';
 import { FailedScreen } from './screens/failed.js';
 import { NamespaceScreen } from './screens/namespace.js';
 import { OverviewScreen } from './screens/overview.js';
@@ -42,6 +44,7 @@ export function App({ start, ports, title, color, signal, onEnd }: AppProps) {
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize();
   const [help, setHelp] = useState(false);
+  const [detail, setDetail] = useState(false);
   const [scroll, setScroll] = useState(0);
   const paint = useMemo(() => makePaint(color), [color]);
   // The first frame is ASCII-only (ui/ascii.ts): it shows ~40 ms sooner; the glyphs follow at once.
@@ -68,53 +71,75 @@ export function App({ start, ports, title, color, signal, onEnd }: AppProps) {
     signal?.addEventListener('abort', cancel, { once: true });
     return () => signal?.removeEventListener('abort', cancel);
   }, [signal]);
-  const cursor = state.step === 'namespace' ? state.cursor : -1;
+  const cursor = state.step === 'namespace' ? `${state.namespace}/${state.cursor}` : '';
   useEffect(() => setScroll(0), [cursor]);
+  if (detail && state.step !== 'namespace') setDetail(false);
 
-  const onKey = (input: string, key: Key, helpOpen: boolean): boolean => {
+  const width = Math.max(40, columns - 1);
+  // Title, rail and summary, a blank line; the hint bar at the bottom; one spare row.
+  const mode = keyMode(state, detail);
+  // The help overlay lists every key, so the hint bar makes room for it.
+  const hints = state.step === 'done' || help ? [] : hintRows(mode, width);
+  const height = Math.max(6, rows - 5 - hints.length);
+
+  // UI-local state read by the key handler between renders (several keys can arrive in one chunk).
+  const ui = useRef({ help, detail });
+  ui.current = { help, detail };
+  const page = Math.max(1, height - 3);
+  const onKey = (input: string, key: Key): void => {
     const now = current();
-    if (key.ctrl && input === 'c') {
-      dispatch({ type: 'cancel' });
-      return helpOpen;
-    }
+    if (key.ctrl && input === 'c') return dispatch({ type: 'cancel' });
     if (typedText(now) !== null) {
       const typed = typingAction(now, input, key);
       if (typed !== null) dispatch(typed);
-      return helpOpen;
+      return;
     }
-    if (helpOpen) return !(key.escape || input === '?' || input === 'q');
-    const action = actionFor(now.step, input, key);
-    if (action === 'help') return true;
-    if (action === 'scrollUp') setScroll((s) => Math.max(0, s - 5));
-    else if (action === 'scrollDown') setScroll((s) => s + 5);
-    else if (action !== null) dispatch(action);
-    return false;
+    if (ui.current.help) {
+      if (key.escape || input === '?' || input === 'q') ui.current = { ...ui.current, help: false };
+      return;
+    }
+    const action = actionFor(keyMode(now, ui.current.detail), input, key);
+    if (action === null) return;
+    if (typeof action !== 'string') return dispatch(action);
+    switch (action) {
+      case 'help':
+        ui.current = { ...ui.current, help: true };
+        return;
+      case 'detail':
+        ui.current = { ...ui.current, detail: true };
+        return setScroll(0);
+      case 'closeDetail':
+        ui.current = { ...ui.current, detail: false };
+        return setScroll(0);
+      case 'scrollUp':
+        return setScroll((s) => Math.max(0, s - (ui.current.detail ? page : 5)));
+      case 'scrollDown':
+        return setScroll((s) => s + (ui.current.detail ? page : 5));
+      case 'lineUp':
+        return setScroll((s) => Math.max(0, s - 1));
+      case 'lineDown':
+        return setScroll((s) => s + 1);
+    }
   };
 
   // The handler reads refs only, so a key arriving before Ink re-subscribes a new handler after a
   // render is still handled against the latest state. Text inputs are part of the wizard state and
   // of this one handler (no input component with its own late-attaching handler): a key typed
   // right after `u` opens the UID input lands in it.
-  const helpOpen = useRef(help);
-  helpOpen.current = help;
   const handler = useCallback((input: string, key: Key) => {
     // Keys typed faster than a frame arrive as one chunk ("jj\r", "u10001\r"): handle them one
     // by one against the latest state (an escape sequence is one key).
     const chunk = input.length > 1 && !key.ctrl && !key.meta && !input.startsWith('\u001B') ? [...input] : [input];
-    let open = helpOpen.current;
     for (const c of chunk) {
       const special = c === '\r' || c === '\x7f' || c === '\b';
       const k = chunk.length > 1 ? { ...key, return: c === '\r', backspace: c === '\x7f' || c === '\b' } : key;
-      open = onKey(chunk.length > 1 && special ? '' : c, k, open);
+      onKey(chunk.length > 1 && special ? '' : c, k);
     }
-    if (open !== helpOpen.current) {
-      helpOpen.current = open;
-      setHelp(open);
-    }
+    setHelp(ui.current.help);
+    setDetail(ui.current.detail);
   }, []);
   useInput(handler);
 
-  const height = Math.max(8, rows - 8);
   const screen = (() => {
     switch (state.step) {
       case 'cluster':
@@ -122,9 +147,9 @@ export function App({ start, ports, title, color, signal, onEnd }: AppProps) {
       case 'scanning':
         return <ScanScreen state={state} paint={paint} columns={columns} ascii={ascii} />;
       case 'overview':
-        return <OverviewScreen state={state} paint={paint} height={height} />;
+        return <OverviewScreen state={state} paint={paint} height={height} width={width} />;
       case 'namespace':
-        return <NamespaceScreen state={state} paint={paint} height={height} columns={columns} scroll={scroll} />;
+        return detail ? <DetailView state={state} paint={paint} height={height} width={width} scroll={scroll} /> : <NamespaceScreen state={state} paint={paint} height={height} columns={columns} scroll={scroll} />;
       case 'plan':
         return <PlanScreen state={state} paint={paint} />;
       case 'written':
@@ -136,17 +161,17 @@ export function App({ start, ports, title, color, signal, onEnd }: AppProps) {
       case 'failed':
         return <FailedScreen state={state} paint={paint} />;
       case 'done':
-        return <Text>{state.message ?? 'done'}</Text>;
+        return <DoneScreen state={state} paint={paint} />;
     }
   })();
 
   return (
-    <Box flexDirection="column" width={Math.max(40, columns - 1)}>
+    <Box flexDirection="column" width={width}>
       <Rail state={state} paint={paint} title={title} ascii={ascii} />
       <Box flexDirection="column" marginTop={1} height={state.step === 'done' ? undefined : height}>
-        {help ? <HelpOverlay step={state.step} paint={paint} /> : screen}
+        {help ? <HelpOverlay mode={mode} paint={paint} height={height} width={width} /> : screen}
       </Box>
-      {state.step !== 'done' ? <KeyHints step={state.step} paint={paint} ascii={ascii} /> : null}
+      {hints.length > 0 ? <KeyHints rows={hints} paint={paint} ascii={ascii} /> : null}
     </Box>
   );
 }

@@ -18,19 +18,34 @@ export interface KeyPress {
   pageDown?: boolean;
 }
 
+/**
+ * Where keys apply: a step, or a view inside one (the full-screen fix view `detail`, the `A`
+ * question `confirmAll`), so the hints and the help list exactly the keys that work there.
+ */
+export type KeyMode = StepName | 'detail' | 'confirmAll';
+
+/** What the TUI does itself (the help overlay, scrolling, the detail view) rather than the wizard. */
+export type UiAction = 'help' | 'scrollUp' | 'scrollDown' | 'lineUp' | 'lineDown' | 'detail' | 'closeDetail';
+
 /** A key binding: the keys shown, what it does, where it applies, and the event it sends. */
 export interface Binding {
   keys: string;
   does: string;
-  steps: readonly StepName[] | 'all';
-  /** Shown in the bottom hint line (the rest only in the `?` overlay). */
+  steps: readonly KeyMode[] | 'all';
+  /** Shown in the bottom hint bar (the rest only in the `?` overlay). */
   hint: boolean;
+  /** The hint's words when shorter than `does`. */
+  short?: string;
+  /** Modes where an `all` binding does not apply (a view that owns the key). */
+  except?: readonly KeyMode[];
   match: (input: string, key: KeyPress) => boolean;
-  event: IntentEvent | 'help' | 'scrollUp' | 'scrollDown';
+  event: IntentEvent | UiAction;
 }
 
 const ch = (c: string) => (input: string, key: KeyPress) => input === c && !key.ctrl;
-const LISTS: StepName[] = ['cluster', 'overview', 'namespace', 'apply'];
+const LISTS: KeyMode[] = ['cluster', 'overview', 'namespace', 'apply'];
+/** Views that own esc and q themselves. */
+const OWN_ESC: readonly KeyMode[] = ['detail', 'confirmAll'];
 
 export const KEYMAP: readonly Binding[] = [
   { keys: '↑/k', does: 'move up', steps: LISTS, hint: true, match: (i, k) => k.upArrow || ch('k')(i, k), event: { type: 'move', delta: -1 } },
@@ -38,14 +53,20 @@ export const KEYMAP: readonly Binding[] = [
   { keys: 'enter', does: 'select / open / write', steps: ['cluster', 'overview', 'plan', 'written', 'apply', 'failed'], hint: true, match: (_i, k) => k.return, event: { type: 'select' } },
   { keys: 'space', does: 'toggle the namespace', steps: ['apply'], hint: true, match: (i) => i === ' ', event: { type: 'toggle' } },
   { keys: 'enter/space', does: 'accept the selected fix', steps: ['namespace'], hint: true, match: (i, k) => k.return || i === ' ', event: { type: 'accept' } },
-  { keys: 'A', does: 'accept every fix in this namespace', steps: ['namespace'], hint: false, match: ch('A'), event: { type: 'acceptAll' } },
-  { keys: 's', does: 'skip the workload (leave it out of the fix phase)', steps: ['namespace'], hint: true, match: ch('s'), event: { type: 'skip' } },
-  { keys: 'u', does: 'edit the UID', steps: ['namespace'], hint: true, match: ch('u'), event: { type: 'startEdit', field: 'uid' } },
-  { keys: 'w', does: 'edit writable paths (emptyDir mounts)', steps: ['namespace'], hint: true, match: ch('w'), event: { type: 'startEdit', field: 'writablePaths' } },
-  { keys: 'x', does: 'exempt the namespace (with a reason)', steps: ['namespace'], hint: false, match: ch('x'), event: { type: 'startEdit', field: 'exemption' } },
-  { keys: 'g', does: 'gather evidence (logs) and re-propose', steps: ['namespace'], hint: true, match: ch('g'), event: { type: 'gatherEvidence' } },
-  { keys: '[', does: 'scroll the fix details up', steps: ['namespace'], hint: false, match: (i, k) => i === '[' || k.pageUp === true, event: 'scrollUp' },
-  { keys: ']', does: 'scroll the fix details down', steps: ['namespace'], hint: false, match: (i, k) => i === ']' || k.pageDown === true, event: 'scrollDown' },
+  { keys: 'A', does: 'accept every fix in this namespace (asks first when some need review)', short: 'accept all', steps: ['namespace'], hint: true, match: ch('A'), event: { type: 'acceptAll' } },
+  { keys: 's', does: 'skip the workload (leave it out of the fix phase)', short: 'skip', steps: ['namespace'], hint: true, match: ch('s'), event: { type: 'skip' } },
+  { keys: 'u', does: 'edit the UID', short: 'UID', steps: ['namespace'], hint: true, match: ch('u'), event: { type: 'startEdit', field: 'uid' } },
+  { keys: 'w', does: 'edit writable paths (emptyDir mounts)', short: 'writable paths', steps: ['namespace'], hint: true, match: ch('w'), event: { type: 'startEdit', field: 'writablePaths' } },
+  { keys: 'x', does: 'exempt the namespace (with a reason)', short: 'exempt', steps: ['namespace'], hint: true, match: ch('x'), event: { type: 'startEdit', field: 'exemption' } },
+  { keys: 'g', does: 'gather evidence (logs) and re-propose', short: 'evidence', steps: ['namespace'], hint: true, match: ch('g'), event: { type: 'gatherEvidence' } },
+  { keys: 'd', does: 'show the fix in full (checks, diff, values)', short: 'full view', steps: ['namespace'], hint: true, match: ch('d'), event: 'detail' },
+  { keys: '[', does: 'scroll the fix details up', short: 'scroll up', steps: ['namespace', 'detail'], hint: true, match: (i, k) => i === '[' || k.pageUp === true, event: 'scrollUp' },
+  { keys: ']', does: 'scroll the fix details down', short: 'scroll down', steps: ['namespace', 'detail'], hint: true, match: (i, k) => i === ']' || k.pageDown === true, event: 'scrollDown' },
+  { keys: '↑/k', does: 'scroll up a line', steps: ['detail'], hint: true, match: (i, k) => k.upArrow || ch('k')(i, k), event: 'lineUp' },
+  { keys: '↓/j', does: 'scroll down a line', steps: ['detail'], hint: true, match: (i, k) => k.downArrow || ch('j')(i, k), event: 'lineDown' },
+  { keys: 'esc/d/q', does: 'close the full view', steps: ['detail'], hint: true, match: (i, k) => k.escape || ch('d')(i, k) || ch('q')(i, k), event: 'closeDetail' },
+  { keys: 'y', does: 'yes, accept them all', steps: ['confirmAll'], hint: true, match: (i) => i === 'y' || i === 'Y', event: { type: 'confirm', yes: true } },
+  { keys: 'n/esc', does: 'no, decide one by one', steps: ['confirmAll'], hint: true, match: (i, k) => i === 'n' || i === 'N' || k.escape, event: { type: 'confirm', yes: false } },
   { keys: '/', does: 'filter namespaces', steps: ['overview'], hint: true, match: ch('/'), event: { type: 'startFilter' } },
   { keys: 'o', does: 'change the sort order', steps: ['overview'], hint: true, match: ch('o'), event: { type: 'cycleSort' } },
   { keys: 'p', does: 'go to the plan', steps: ['overview', 'namespace'], hint: true, match: ch('p'), event: { type: 'openPlan' } },
@@ -56,30 +77,52 @@ export const KEYMAP: readonly Binding[] = [
   { keys: 'y', does: 'yes (answer the question)', steps: ['apply'], hint: true, match: (i) => i === 'y' || i === 'Y', event: { type: 'confirm', yes: true } },
   { keys: 'n', does: 'no', steps: ['apply'], hint: true, match: (i) => i === 'n' || i === 'N', event: { type: 'confirm', yes: false } },
   { keys: 'n', does: 'no, go back', steps: ['confirmQuit'], hint: true, match: (i) => i === 'n' || i === 'N', event: { type: 'confirm', yes: false } },
-  { keys: 'esc', does: 'back', steps: 'all', hint: true, match: (_i, k) => k.escape, event: { type: 'back' } },
-  { keys: '?', does: 'this help', steps: 'all', hint: true, match: ch('?'), event: 'help' },
-  { keys: 'q', does: 'quit (asks when decisions are unsaved)', steps: 'all', hint: true, match: ch('q'), event: { type: 'quit' } },
+  { keys: 'esc', does: 'back (clears a filter first)', short: 'back', steps: 'all', except: OWN_ESC, hint: true, match: (_i, k) => k.escape, event: { type: 'back' } },
+  { keys: '?', does: 'this help', short: 'help', steps: 'all', hint: true, match: ch('?'), event: 'help' },
+  { keys: 'q', does: 'quit (asks when decisions are unsaved)', short: 'quit', steps: 'all', except: OWN_ESC, hint: true, match: ch('q'), event: { type: 'quit' } },
   { keys: 'ctrl-c', does: 'cancel and restore the terminal (exit 130)', steps: 'all', hint: false, match: (i, k) => k.ctrl && i === 'c', event: { type: 'cancel' } },
 ];
 
-const applies = (b: Binding, step: StepName) => b.steps === 'all' || b.steps.includes(step);
+const applies = (b: Binding, mode: KeyMode) => (b.steps === 'all' || b.steps.includes(mode)) && !(b.except ?? []).includes(mode);
 
-/** The bindings that apply at a step (for the help overlay). */
-export function bindingsFor(step: StepName): Binding[] {
-  return KEYMAP.filter((b) => applies(b, step));
+/** The key mode of a state: its step, or the view that has the keyboard. */
+export function keyMode(state: WizardState, detailOpen: boolean): KeyMode {
+  if (state.step === 'namespace' && state.confirmingAll) return 'confirmAll';
+  if (state.step === 'namespace' && detailOpen) return 'detail';
+  return state.step;
 }
 
-/** The hint line at a step: `↑/k move up · enter select ...`. */
-export function hintLine(step: StepName): string {
-  return bindingsFor(step)
+/** The bindings that apply in a mode (for the help overlay). */
+export function bindingsFor(mode: KeyMode): Binding[] {
+  return KEYMAP.filter((b) => applies(b, mode));
+}
+
+/** The hint phrases of a mode, each kept whole (`↑/k move up`, `A accept all`, ...). */
+export function hintPhrases(mode: KeyMode): string[] {
+  return bindingsFor(mode)
     .filter((b) => b.hint)
-    .map((b) => `${b.keys} ${b.does.split(' (')[0] ?? b.does}`)
-    .join(' · ');
+    .map((b) => `${b.keys} ${b.short ?? b.does.split(' (')[0] ?? b.does}`);
 }
 
-/** The action a key press means at a step, or null. */
-export function actionFor(step: StepName, input: string, key: KeyPress): Binding['event'] | null {
-  return KEYMAP.find((b) => applies(b, step) && b.match(input, key))?.event ?? null;
+/** The hint line of a mode: `↑/k move up · enter select ...`. */
+export function hintLine(mode: KeyMode): string {
+  return hintPhrases(mode).join(' · ');
+}
+
+/** The hint bar wrapped by phrase to `width` columns (a phrase is never split across lines). */
+export function hintRows(mode: KeyMode, width: number): string[] {
+  const rows: string[] = [];
+  for (const p of hintPhrases(mode)) {
+    const last = rows[rows.length - 1];
+    if (last !== undefined && last.length + 3 + p.length <= width) rows[rows.length - 1] = `${last} · ${p}`;
+    else rows.push(p);
+  }
+  return rows;
+}
+
+/** The action a key press means in a mode, or null. */
+export function actionFor(mode: KeyMode, input: string, key: KeyPress): Binding['event'] | null {
+  return KEYMAP.find((b) => applies(b, mode) && b.match(input, key))?.event ?? null;
 }
 
 /** The text an open input holds (the filter, an edit, the plan directory), or null when none is open. */

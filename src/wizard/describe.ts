@@ -21,10 +21,15 @@ export function failingChecks(w: Workload, p: FixProposal): FailingCheck[] {
   return ev.violations.map((v) => ({ check: v.check, title: EXPLANATIONS.find((x) => x.id === v.check)?.title ?? v.check, detail: v.detail }));
 }
 
-/** One line of a diff: added, removed or unchanged context. */
+/** One line of a diff: added, removed, unchanged context, or `~` between two hunks that are not adjacent. */
 export interface DiffLine {
-  op: '+' | '-' | ' ';
+  op: '+' | '-' | ' ' | '~';
   text: string;
+}
+
+/** A diff line as text (`+ x`, `- x`, `  x`, and `  ...` between hunks). */
+export function diffLineText(l: DiffLine): string {
+  return l.op === '~' ? '  ...' : `${l.op} ${l.text}`;
 }
 
 /** Line diff (LCS) of two texts, with `context` unchanged lines kept around each change. */
@@ -57,7 +62,15 @@ export function lineDiff(before: string, after: string, context = 1): DiffLine[]
     }
   }
   const near = (k: number) => all.slice(Math.max(0, k - context), k + context + 1).some((l) => l.op !== ' ');
-  return all.filter((l, k) => l.op !== ' ' || near(k)).filter((l) => l.text !== '' || l.op !== ' ');
+  const out: DiffLine[] = [];
+  let last = -1;
+  all.forEach((l, k) => {
+    if ((l.op === ' ' && !near(k)) || (l.text === '' && l.op === ' ')) return;
+    if (last >= 0 && k > last + 1) out.push({ op: '~', text: '' });
+    out.push(l);
+    last = k;
+  });
+  return out;
 }
 
 /** The fix as a diff of the pod template's spec (YAML). Empty when nothing changes. */
@@ -68,9 +81,9 @@ export function templateDiff(before: PodTemplate, after: PodTemplate): DiffLine[
   return a === b ? [] : lineDiff(a, b);
 }
 
-/** Where a value came from, in a few words. */
-export function sourceText(s: ValueSource | undefined): string {
-  if (s === undefined) return 'what the level requires';
+/** Where a value came from, in a few words (no source: what the level requires, or hardening beyond any level). */
+export function sourceText(s: ValueSource | undefined, purpose: FixChange['purpose'] = 'required'): string {
+  if (s === undefined) return purpose === 'hardening' ? 'not required by any level' : 'what the level requires';
   switch (s.kind) {
     case 'workload':
       return `workload: ${s.detail}`;
@@ -85,17 +98,27 @@ export function sourceText(s: ValueSource | undefined): string {
   }
 }
 
-/** One line per change: path = value, confidence, source; behavioural changes are marked. */
+/** One line per change: the marks first (behaviour, hardening), then path = value, confidence and source. */
 export function changeLines(changes: readonly FixChange[]): string[] {
   return changes.map((c) => {
     const value = c.op === 'remove' ? '(removed)' : JSON.stringify(c.value);
-    const mark = c.behavioural ? ' [changes behaviour]' : c.purpose === 'hardening' ? ' [hardening]' : '';
-    return `${c.path} = ${value}  (${c.confidence} confidence, ${sourceText(c.source)})${mark}`;
+    const mark = c.behavioural ? '[changes behaviour] ' : c.purpose === 'hardening' ? '[hardening] ' : '';
+    return `${mark}${c.path} = ${value}  (${c.confidence} confidence, ${sourceText(c.source, c.purpose)})`;
   });
 }
 
-/** A status word that does not rely on colour. */
+/** A status in words that do not rely on colour: what the proposal is before anyone accepts it. */
 export function statusLabel(p: FixProposal | undefined): string {
   if (p === undefined) return '?';
-  return { compliant: 'OK compliant', fixed: '+ fixed', review: '! review', blocked: 'x blocked' }[p.status];
+  return { compliant: 'OK compliant', fixed: '+ fix proposed', review: '! needs review', blocked: 'x blocked' }[p.status];
+}
+
+/** Live pod health of a workload in a few words (`2 pods CrashLoopBackOff, 27 restarts`), or null when unknown. */
+export function podHealth(w: Workload): string | null {
+  const pods = w.live?.podStatuses;
+  if (pods === undefined) return w.live !== undefined ? `${w.live.pods} pod${w.live.pods === 1 ? '' : 's'}` : null;
+  if (pods.length === 0) return w.replicas === 0 ? 'scaled to 0' : 'no pods';
+  const states = [...new Set(pods.map((p) => p.reason ?? p.phase))].join('/');
+  const restarts = pods.reduce((n, p) => n + p.restarts, 0);
+  return `${pods.length} pod${pods.length === 1 ? '' : 's'} ${states}${restarts > 0 ? `, ${restarts} restart${restarts === 1 ? '' : 's'}` : ''}`;
 }

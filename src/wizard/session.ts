@@ -131,3 +131,25 @@ export function applyEdit(a: Answers, field: EditField, key: string, namespace: 
     }
   }
 }
+
+/** How far the operator got: each workload counted once, as decided, exempt (its namespace is) or open. */
+export interface DecisionCounts {
+  workloads: number;
+  decided: number;
+  exempt: number;
+  open: number;
+}
+
+/** Decision counts of a session, or of one namespace; they always add up to the workloads. */
+export function decisionCounts(s: Pick<Session, 'inventory' | 'decisions' | 'answers'>, namespace?: string): DecisionCounts {
+  const ws = s.inventory.workloads.filter((w) => namespace === undefined || w.namespace === namespace);
+  const exempt = ws.filter((w) => s.answers.exemptions[w.namespace] !== undefined).length;
+  const decided = ws.filter((w) => s.answers.exemptions[w.namespace] === undefined && s.decisions[workloadKey(w)] !== undefined).length;
+  return { workloads: ws.length, decided, exempt, open: ws.length - decided - exempt };
+}
+
+/** `11 workloads: 3 decided, 2 exempt, 6 open` (parts that are 0 left out, open always shown). */
+export function decisionText(c: DecisionCounts): string {
+  const parts = [c.decided > 0 ? `${c.decided} decided` : null, c.exempt > 0 ? `${c.exempt} exempt` : null, `${c.open} open`].filter((x): x is string => x !== null);
+  return `${c.workloads} workload${c.workloads === 1 ? '' : 's'}: ${parts.join(', ')}`;
+}

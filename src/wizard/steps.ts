@@ -1,6 +1,7 @@
 // Titles and one-line summaries of the session's steps, for the progress rail (done / current /
 // upcoming) shared by the TUI and line mode. Pure.
 
+import { decisionCounts, decisionText } from './session.js';
 import type { WizardState } from './state.js';
 
 /** The six steps of the session, in order. */
@@ -52,8 +53,7 @@ export function summary(state: WizardState): string {
     case 'namespace':
     case 'plan': {
       const s = state.session;
-      const decided = Object.keys(s.decisions).length;
-      return `${s.inventory.workloads.length} workloads, ${decided} decided, target ${s.target} at ${s.version}`;
+      return `${decisionText(decisionCounts(s))} · target ${s.target} at ${s.version}`;
     }
     case 'written':
       return `plan written to ${state.result.dir} (${state.result.files} files)`;

@@ -76,7 +76,7 @@ describe('App', () => {
     await waitFor(inst, (x) => x.includes('NAMESPACE'));
     await tick();
     await press(inst, KEYS.enter, (x) => x.includes('Namespace app'));
-    let f = await press(inst, 'j', (x) => x.includes('> ! review'));
+    let f = await press(inst, 'j', (x) => x.includes('> ! needs review'));
     expect(f).toContain('fails Privilege escalation: container "web" must set securityContext.allowPrivilegeEscalation=false');
     expect(f).toContain('+       allowPrivilegeEscalation: false');
     // When the operator edits the UID with a bad value, then a good one
@@ -88,7 +88,7 @@ describe('App', () => {
     // When the operator types fast: u, the UID and enter, each key as it comes, no wait for a frame
     for (const k of ['u', '1', '0', '0', '0', '1', KEYS.enter]) inst.stdin.write(k);
     // Then the proposal is re-made with the answer: the open question is gone (review -> fixed)
-    f = await waitFor(inst, (x) => /> \+ fixed +Deployment web +edited/.test(x));
+    f = await waitFor(inst, (x) => /> \+ fix proposed +Deployment web +edited/.test(x));
     // And the details scroll to the value with its source
     for (let i = 0; i < 6 && !frameOf(inst).includes('runAsUser = 10001'); i++) await press(inst, ']');
     f = frameOf(inst);

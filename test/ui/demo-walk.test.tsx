@@ -49,7 +49,7 @@ describe('the demo session in the TUI', () => {
     const shop = await press(inst, KEYS.enter, (f) => f.includes('Namespace shop'));
     expect(shop).toMatch(/Deployment vote/);
     for (let i = 0; i < 2; i++) await press(inst, 'j');
-    await waitFor(inst, (f) => /> \+ fixed +Deployment vote/.test(f));
+    await waitFor(inst, (f) => /> \+ fix proposed +Deployment vote/.test(f));
     await press(inst, 'A', (f) => /Deployment vote +accepted/.test(f));
     await press(inst, KEYS.esc, (f) => f.includes('NAMESPACE'));
     // And goes to the plan and writes it

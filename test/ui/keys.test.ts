@@ -1,6 +1,6 @@
 // The keymap drives actions, hints and help from one table; the theme drops colour when off.
 import { describe, expect, it } from 'vitest';
-import { actionFor, bindingsFor, hintLine, KEYMAP, type KeyPress } from '../../src/ui/keys.js';
+import { actionFor, bindingsFor, hintLine, hintRows, KEYMAP, type KeyPress } from '../../src/ui/keys.js';
 import { makePaint, statusRole } from '../../src/ui/theme.js';
 
 const none: KeyPress = { upArrow: false, downArrow: false, return: false, escape: false, ctrl: false };
@@ -27,7 +27,14 @@ describe('keys', () => {
     }
     expect(hintLine('overview')).toContain('/ filter namespaces');
     expect(hintLine('overview')).not.toContain('ctrl-c');
-    expect(hintLine('namespace')).toContain('u edit the UID');
+    expect(hintLine('namespace')).toContain('u UID');
+    // A, x, [ and ] are in the hint bar too, and the bar wraps by phrase, never inside one.
+    for (const k of ['A accept all', 'x exempt', '[ scroll up', '] scroll down', 'd full view']) expect(hintLine('namespace')).toContain(k);
+    for (const width of [60, 80, 100]) {
+      const rows = hintRows('namespace', width);
+      expect(rows.join(' · ')).toBe(hintLine('namespace'));
+      for (const r of rows) expect(r.length).toBeLessThanOrEqual(width);
+    }
   });
 });
 

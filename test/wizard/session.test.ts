@@ -60,7 +60,7 @@ describe('describe', () => {
     expect(diff.filter((l) => l.op === '+').map((l) => l.text.trim())).toEqual(expect.arrayContaining(['allowPrivilegeEscalation: false', 'type: RuntimeDefault']));
     expect(diff.some((l) => l.op === '-')).toBe(false);
     expect(changeLines(p.changes)).toContain('/spec/containers/0/securityContext = {"allowPrivilegeEscalation":false}  (high confidence, what the level requires)');
-    expect(statusLabel(p)).toBe('! review');
+    expect(statusLabel(p)).toBe('! needs review');
   });
 
   it('lineDiff keeps one context line around changes', () => {

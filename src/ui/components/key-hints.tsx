@@ -1,12 +1,18 @@
-// The bottom hint line, from the keymap (ui/keys.ts):
+// The bottom hint bar, from the keymap (ui/keys.ts), wrapped by phrase (hintRows):
 //   ↑/k move up · ↓/j move down · enter select · esc back · ? help · q quit
-import { Text } from 'ink';
+import { Box, Text } from 'ink';
 import { asciiOnly } from '../ascii.js';
-import { hintLine } from '../keys.js';
-import type { StepName } from '../../wizard/state.js';
 import type { Paint } from '../theme.js';
 
-/** Hints for the keys of a step. */
-export function KeyHints({ step, paint, ascii = false }: { step: StepName; paint: Paint; ascii?: boolean }) {
-  return <Text {...paint('muted')}>{ascii ? asciiOnly(hintLine(step)) : hintLine(step)}</Text>;
+/** The hint rows of the current key mode. */
+export function KeyHints({ rows, paint, ascii = false }: { rows: readonly string[]; paint: Paint; ascii?: boolean }) {
+  return (
+    <Box flexDirection="column">
+      {rows.map((r, i) => (
+        <Text key={i} {...paint('muted')} wrap="truncate-end">
+          {ascii ? asciiOnly(r) : r}
+        </Text>
+      ))}
+    </Box>
+  );
 }

@@ -8,12 +8,13 @@
 import { Box, Text } from 'ink';
 import { Spinner } from '@inkjs/ui';
 import { workloadKey } from '../../inventory/types.js';
-import { changeLines, failingChecks, statusLabel, templateDiff } from '../../wizard/describe.js';
-import { proposalFor, workloadsIn } from '../../wizard/session.js';
+import { changeLines, diffLineText, failingChecks, podHealth, statusLabel, templateDiff } from '../../wizard/describe.js';
+import { decisionCounts, decisionText, proposalFor, workloadsIn } from '../../wizard/session.js';
 import type { NamespaceState } from '../../wizard/state.js';
 import { statusRole, type Paint } from '../theme.js';
 import { visibleWindow } from '../components/window.js';
 import { TypedInput } from '../components/typed-input.js';
+import { wrapText } from '../components/wrap.js';
 
 const EDIT_PROMPTS = {
   uid: 'UID (a number of 1 or more):',
@@ -21,20 +22,24 @@ const EDIT_PROMPTS = {
   exemption: 'reason to exempt the namespace:',
 } as const;
 
-interface Line {
+/** One line of the fix details, with its colour role (meaning is in the text too). */
+export interface Line {
   text: string;
   role?: 'ok' | 'bad' | 'warn' | 'muted' | 'accent';
 }
 
-function detailLines(state: NamespaceState): Line[] {
+/** The selected workload's details: pod health, failing checks, the diff (hunks separated), values, questions. */
+export function detailLines(state: NamespaceState): Line[] {
   const w = workloadsIn(state.session.inventory, state.namespace)[state.cursor];
   if (w === undefined) return [];
   const p = proposalFor(state.session, workloadKey(w));
   if (p === undefined) return [{ text: 'no proposal yet' }];
-  const lines: Line[] = failingChecks(w, p).map((f) => ({ text: `fails ${f.title}: ${f.detail}`, role: 'warn' }));
+  const health = podHealth(w);
+  const lines: Line[] = health !== null ? [{ text: `pods: ${health}`, role: /CrashLoop|Error|BackOff|Failed/.test(health) ? 'bad' : 'muted' }] : [];
+  lines.push(...failingChecks(w, p).map((f): Line => ({ text: `fails ${f.title}: ${f.detail}`, role: 'warn' })));
   if (p.blockedReason !== undefined) lines.push({ text: `blocked: ${p.blockedReason}`, role: 'bad' });
   if (p.status === 'compliant') lines.push({ text: `passes ${p.target} already`, role: 'ok' });
-  for (const d of templateDiff(w.template, p.patchedTemplate)) lines.push({ text: `${d.op} ${d.text}`, ...(d.op === '+' ? { role: 'ok' as const } : d.op === '-' ? { role: 'bad' as const } : {}) });
+  for (const d of templateDiff(w.template, p.patchedTemplate)) lines.push({ text: diffLineText(d), ...(d.op === '+' ? { role: 'ok' as const } : d.op === '-' ? { role: 'bad' as const } : d.op === '~' ? { role: 'muted' as const } : {}) });
   for (const c of changeLines(p.changes)) lines.push({ text: `value ${c}`, role: 'muted' });
   for (const q of p.questions) lines.push({ text: `question: ${q.prompt} (u/w to answer)`, role: 'accent' });
   return lines;
@@ -44,28 +49,35 @@ function detailLines(state: NamespaceState): Line[] {
 export function NamespaceScreen(props: { state: NamespaceState; paint: Paint; height: number; columns: number; scroll: number }) {
   const { state, paint, height, columns, scroll } = props;
   const ws = workloadsIn(state.session.inventory, state.namespace);
-  const listHeight = Math.min(ws.length, Math.max(3, Math.floor((height - 4) / 3)));
+  const width = Math.max(40, columns - 1);
+  const listHeight = Math.min(ws.length, Math.max(3, Math.floor(height / 3)));
   const { start, end } = visibleWindow(ws.length, state.cursor, listHeight);
   const details = detailLines(state);
-  const room = Math.max(2, height - listHeight - 5);
+  const exempt = state.session.answers.exemptions[state.namespace];
+  const notice = state.notice === null ? [] : wrapText(state.notice, width - 1);
+  const footer = (state.busy !== null ? 1 : 0) + notice.length + (state.editing !== null ? 1 : 0) + (state.confirmingAll ? 1 : 0) + 1;
+  const room = Math.max(2, height - 2 - listHeight - footer);
   const first = Math.min(scroll, Math.max(0, details.length - room));
   const shown = details.slice(first, first + room);
-  const exempt = state.session.answers.exemptions[state.namespace];
+  const nameWidth = Math.min(32, Math.max(...ws.map((w) => w.kind.length + w.name.length + 1)) + 2);
   return (
     <Box flexDirection="column">
-      <Text bold>
-        Namespace {state.namespace} ({ws.length} workloads){exempt !== undefined ? ` · exempt: ${exempt}` : ''}
+      <Text bold wrap="truncate-end">
+        Namespace {state.namespace}: {decisionText(decisionCounts(state.session, state.namespace))}
+        {exempt !== undefined ? ` · exempt: ${exempt}` : ''}
       </Text>
       {ws.slice(start, end).map((w, i) => {
         const key = workloadKey(w);
         const p = proposalFor(state.session, key);
         const sel = start + i === state.cursor;
+        const health = podHealth(w);
         return (
-          <Text key={key} {...(sel ? paint('selected') : {})}>
+          <Text key={key} wrap="truncate-end" {...(sel ? paint('selected') : {})}>
             {sel ? '> ' : '  '}
-            <Text {...paint(statusRole(p?.status))}>{statusLabel(p).padEnd(14)}</Text>
-            {`${w.kind} ${w.name}`.padEnd(36)}
-            {state.session.decisions[key] ?? ''}
+            <Text {...paint(statusRole(p?.status))}>{statusLabel(p).padEnd(16)}</Text>
+            {`${w.kind} ${w.name}`.padEnd(nameWidth)}
+            {(exempt !== undefined ? 'exempt' : (state.session.decisions[key] ?? '')).padEnd(10)}
+            {health !== null ? <Text {...paint(/CrashLoop|Error|BackOff|Failed/.test(health) ? 'bad' : 'muted')}>{health}</Text> : null}
           </Text>
         );
       })}
@@ -75,9 +87,16 @@ export function NamespaceScreen(props: { state: NamespaceState; paint: Paint; he
           {l.text}
         </Text>
       ))}
-      {details.length > first + room ? <Text {...paint('muted')}>… {details.length - first - room} more line(s): ] scrolls</Text> : null}
+      <Text {...paint('muted')}>
+        {details.length > room ? `lines ${first + 1}-${first + shown.length} of ${details.length} · ] scrolls · d shows it in full` : 'd shows it in full'}
+      </Text>
       {state.busy !== null ? <Spinner label={state.busy} /> : null}
-      {state.notice !== null ? <Text {...paint('accent')}>{state.notice}</Text> : null}
+      {notice.map((l, i) => (
+        <Text key={`n${i}`} {...paint('accent')}>
+          {l}
+        </Text>
+      ))}
+      {state.confirmingAll ? <Text {...paint('warn')}>? Some fixes here need review. Accept every fix in {state.namespace} anyway? (y/n)</Text> : null}
       {state.editing !== null ? (
         <TypedInput label={EDIT_PROMPTS[state.editing]} value={state.draft} placeholder="enter to save, esc to cancel" paint={paint} />
       ) : null}
