@@ -3,15 +3,15 @@
 
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parse } from 'yaml';
 import { UsageError } from '../errors.js';
 import { answersSchema, EMPTY_ANSWERS, type Answers } from '../fix/index.js';
+import { parseYamlInput } from './yaml-input.js';
 
 /** Parses answers text; `where` names the file in errors. */
 export function parseAnswersText(text: string, where: string): Answers {
   let data: unknown;
   try {
-    data = parse(text) ?? {};
+    data = parseYamlInput(text) ?? {};
   } catch (err) {
     throw new UsageError(`--answers ${where} is not valid YAML: ${(err as Error).message.split('\n')[0] ?? ''}`);
   }

@@ -10,9 +10,9 @@ import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { UserError } from '../errors.js';
 import type { Plan } from '../plan/plan-schema.js';
+import { parseYamlInput } from './yaml-input.js';
 
 export interface PlanFileReaderOptions {
   /** --accept-modified-plan-files: a digest mismatch (or a plan without digests) is only a warning. */
@@ -108,7 +108,7 @@ export function planFileReader(dir: string, plan: Plan, opts: PlanFileReaderOpti
     const text = bytes.toString('utf8');
     try {
       // Bounded alias expansion: an alias bomb is an error, not gigabytes of memory.
-      return parse(text, { maxAliasCount: 100, prettyErrors: false }) as unknown;
+      return parseYamlInput(text);
     } catch (err) {
       throw new UserError(`plan file ${rel} is not valid YAML: ${(err as Error).message.split('\n')[0] ?? ''}`, 'regenerate the plan with `podsec plan`');
     }

@@ -16,11 +16,11 @@ export type PhaseId = (typeof PHASE_IDS)[number];
 const level = z.enum(['privileged', 'baseline', 'restricted']);
 const targetLevel = z.enum(['baseline', 'restricted']);
 const labels = z.record(z.string(), z.string());
-/** A path relative to the plan directory: no absolute paths, no `..` segments. */
+/** A path relative to the plan directory: plain segments only (no absolute path, `.`, `..`, NUL, `\\`). */
 const relPath = z
   .string()
   .min(1)
-  .refine((p) => !p.startsWith('/') && !p.split('/').includes('..') && !p.includes('\\'), 'must be a relative path inside the plan directory');
+  .refine((p) => !p.startsWith('/') && !p.includes('\\') && !p.includes('\0') && p.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..'), 'must be a relative path inside the plan directory');
 
 /** A namespace name as the API server accepts it (DNS-1123 label): never a path or an option. */
 const namespaceName = z.string().superRefine((v, ctx) => {
