@@ -7,6 +7,7 @@ import { compareLevels, type Level } from '../policy/index.js';
 import type { Inventory, Workload } from '../inventory/types.js';
 import { assessWorkload, type Assessment, type Patch } from './assess.js';
 import { labelMergePatch, labelsByPhase, podSecurityLabels } from './labels.js';
+import { findDuplicates } from '../inventory/duplicates.js';
 import { NameAllocator } from './names.js';
 import { DEFAULT_ROLLOUT_TIMEOUT_SECONDS } from './render-scripts.js';
 import { phaseSkeletons, summarize } from './phases.js';
@@ -182,6 +183,7 @@ export function buildPlan(inventory: Inventory, opts: BuildPlanOptions): PlanBun
     });
   }
 
+  const duplicates = findDuplicates(inventory.workloads);
   for (const phase of phases) phase.namespaces = [...new Set(phase.steps.map((s) => s.namespace))].sort();
   const plan: Plan = {
     apiVersion: PLAN_API_VERSION, kind: 'Plan', schemaVersion: PLAN_SCHEMA_VERSION, createdAt: opts.createdAt,
@@ -189,6 +191,7 @@ export function buildPlan(inventory: Inventory, opts: BuildPlanOptions): PlanBun
     cluster: inventory.origin === 'cluster' ? { context: inventory.context ?? '', server: inventory.server ?? '', serverVersion: inventory.serverVersion ?? '' } : null,
     soak: answers.soak,
     rolloutTimeoutSeconds: DEFAULT_ROLLOUT_TIMEOUT_SECONDS,
+    ...(duplicates.length > 0 ? { duplicates } : {}),
     decisions: { exempt: [...opts.exempt].sort(), harden: opts.harden, answers },
     phases, namespaces, workloads,
     summary: summarize(namespaces, workloads),

@@ -192,6 +192,8 @@ export const planSchema = z
     soak: z.string(),
     /** Seconds apply.sh waits for each patched rollout before it stops (podsec apply --timeout's default). */
     rolloutTimeoutSeconds: z.number().int().positive().optional(),
+    /** Objects read more than once (same kind/namespace/name): each is planned on its own, never merged. */
+    duplicates: z.array(z.object({ key: z.string(), sources: z.array(source) }).strict()).optional(),
     decisions: z.object({ exempt: z.array(z.string()), harden: z.boolean(), answers: answersSchema }).strict(),
     phases: z.array(planPhaseSchema),
     namespaces: z.array(planNamespaceSchema),

@@ -2,6 +2,7 @@
 // summary, per-namespace and per-workload tables, per-phase checklists with the exact commands,
 // verification, risks, decisions. Pure.
 
+import { duplicateLines } from '../inventory/duplicates.js';
 import { compareLevels } from '../policy/index.js';
 import { commentText, kubectlArgs } from './render-scripts.js';
 import { shQuote } from './names.js';
@@ -51,6 +52,7 @@ function risks(plan: Plan): string[] {
   const out: string[] = [];
   const review = plan.workloads.filter((w) => w.status === 'review' && w.patch !== null);
   if (review.length > 0) out.push(`- ${review.length} patch(es) change behaviour or need an answer and must be reviewed by the workload owner: ${review.map((w) => mdText(`${w.namespace}/${w.kind}/${w.name}`)).join(', ')}.`);
+  for (const line of duplicateLines(plan.duplicates ?? [])) out.push(`- Defined more than once: ${mdText(line)}.`);
   const held = plan.workloads.filter((w) => w.held !== null);
   if (held.length > 0) out.push(`- ${held.length} patch(es) wait for an answer and are not applied (not by apply.sh, podsec apply or the kustomize components); their namespaces stay at the level they have: ${held.map((w) => mdText(`${w.namespace}/${w.kind}/${w.name}`)).join(', ')}. Answer with \`--answers FILE\` (\`uids:\`) or in the wizard, then plan again.`);
   for (const n of plan.namespaces.filter((x) => x.exemption !== null && !x.system)) out.push(`- Namespace ${mdText(n.name)} stays at ${n.planned} (warn and audit at ${n.target}): ${mdText((n.exemption?.reason ?? '').replace(/\.$/, ''))}.`);

@@ -1,6 +1,7 @@
 // Pure: a ScanReport as Markdown a reviewer can paste into a pull request: summary, one table
 // per namespace, then the violations of each failing workload.
 
+import { duplicateLines } from '../inventory/duplicates.js';
 import type { ScanReport, WorkloadReport } from './scan-report.js';
 import { sourceLabel, summaryLine } from './format-table.js';
 
@@ -62,6 +63,11 @@ export function formatMarkdown(report: ScanReport): string {
       const where = [e.file, e.document === undefined ? undefined : `document ${e.document}`, e.line === undefined ? undefined : `line ${e.line}`, e.namespace].filter((x) => x !== undefined).join(', ');
       out.push(`- ${where ? `${where}: ` : ''}${e.message}`);
     }
+    out.push('');
+  }
+  if (report.duplicates !== undefined) {
+    out.push('## Objects defined more than once', '');
+    for (const line of duplicateLines(report.duplicates)) out.push(`- ${cell(line)}`);
     out.push('');
   }
   return out.join('\n');

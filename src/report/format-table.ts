@@ -1,6 +1,7 @@
 // Pure: the human `table` format of a ScanReport: grouped by namespace, per workload the
 // strictest level it passes and why it fails the next one, then counts. Colour is optional.
 
+import { duplicateLines } from '../inventory/duplicates.js';
 import type { Level } from '../policy/index.js';
 import type { NamespaceReport, ScanReport, WorkloadReport } from './scan-report.js';
 
@@ -87,6 +88,11 @@ export function formatTable(report: ScanReport, opts: TableOptions): string {
       const where = e.file === undefined ? (e.namespace === undefined ? '' : `namespace ${e.namespace}: `) : `${e.file}${e.document === undefined ? '' : ` document ${e.document}`}${e.line === undefined ? '' : ` line ${e.line}`}: `;
       out.push(`  ${where}${e.message}`);
     }
+    out.push('');
+  }
+  if (report.duplicates !== undefined) {
+    out.push(paint(`Duplicates (${report.duplicates.length}): the same object in more than one place`, ANSI.bold));
+    for (const line of duplicateLines(report.duplicates)) out.push(...wrap(line, width, '    ').map((l, i) => (i === 0 ? `  ${l.trimStart()}` : l)));
     out.push('');
   }
   out.push(summaryLine(report));

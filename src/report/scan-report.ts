@@ -2,6 +2,7 @@
 // baseline/restricted with the API server's exact messages, a per-namespace summary and errors.
 
 import { evaluatePod, LABEL_PREFIX, NEWEST_MINOR, type CheckId, type Level } from '../policy/index.js';
+import { findDuplicates, type Duplicate } from '../inventory/duplicates.js';
 import type { InputError, Inventory, NamespaceInfo, Source, Workload } from '../inventory/types.js';
 
 export interface LevelResult {
@@ -61,6 +62,8 @@ export interface ScanReport {
   workloads: WorkloadReport[];
   namespaces: NamespaceReport[];
   errors: InputError[];
+  /** Objects read more than once (same kind/namespace/name): reported, never merged. Absent when none. */
+  duplicates?: Duplicate[];
   summary: ScanSummary;
 }
 
@@ -173,7 +176,13 @@ export function buildScanReport(inv: Inventory, opts: ScanReportOptions = {}): S
   const namespaces = names.map((n) =>
     namespaceReport(byName.get(n) ?? { name: n, labels: {}, psa: { invalid: [] }, system: false }, rowsByNs.get(n) ?? [], versionOf(n)),
   );
-  return { kind: 'ScanReport', schemaVersion: 1, workloads, namespaces, errors: inv.errors, summary: summarize(workloads, namespaces.length, inv.errors.length, inv.skipped, opts) };
+  return { kind: 'ScanReport', schemaVersion: 1, workloads, namespaces, errors: inv.errors, ...withDuplicates(workloads), summary: summarize(workloads, namespaces.length, inv.errors.length, inv.skipped, opts) };
+}
+
+/** `{ duplicates }` when some object was read more than once, else nothing (the report keeps its shape). */
+export function withDuplicates(rows: readonly WorkloadReport[]): { duplicates?: Duplicate[] } {
+  const duplicates = findDuplicates(rows);
+  return duplicates.length > 0 ? { duplicates } : {};
 }
 
 /** Counts for the report's `summary`. */

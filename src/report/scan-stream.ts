@@ -4,7 +4,7 @@
 
 import { namespaceInfo, type ParsedManifests } from '../inventory/manifests.js';
 import type { InputError, NamespaceInfo, PodTemplate, Workload } from '../inventory/types.js';
-import { namespaceReport, namespaceVersion, scanWorkload, summarize, type ScanReport, type LevelResult, type ScanReportOptions, type WorkloadReport } from './scan-report.js';
+import { namespaceReport, namespaceVersion, scanWorkload, summarize, withDuplicates, type ScanReport, type LevelResult, type ScanReportOptions, type WorkloadReport } from './scan-report.js';
 
 interface Row {
   report: WorkloadReport;
@@ -94,6 +94,7 @@ export class ScanReportBuilder {
       workloads,
       namespaces,
       errors: this.errors,
+      ...withDuplicates(workloads),
       summary: summarize(workloads, namespaces.length, this.errors.length, this.skipped, this.opts),
     };
   }
