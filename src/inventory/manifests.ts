@@ -72,8 +72,10 @@ export class ManifestParser {
   private readonly lines = new LineIndex();
   private readonly parser = new Parser(this.lines.add);
   private readonly composer = new Composer({ schema: 'failsafe', uniqueKeys: false, prettyErrors: false, strict: false });
-  private pending = '';
-  private searched = 0;
+  /** Text not yet given to the parser (after the last document start seen), in pieces. */
+  private pending: string[] = [];
+  /** The last few characters of `pending`, where a document start may begin. */
+  private tail = '';
   private document = 0;
 
   constructor(private readonly file: string) {}
@@ -81,26 +83,33 @@ export class ManifestParser {
   /** Adds the next piece of the file's text. */
   push(text: string): ParsedManifests {
     const out = emptyParsed();
-    this.pending += text;
-    // The last document start seen in the new text (a boundary may straddle two pushes).
-    DOC_START.lastIndex = Math.max(0, this.searched - 4);
+    // Only the new text (and the few characters before it) can hold a new document start.
+    const probe = this.tail + text;
+    DOC_START.lastIndex = 0;
     let cut = -1;
-    for (let m = DOC_START.exec(this.pending); m !== null; m = DOC_START.exec(this.pending)) cut = m.index + 1;
-    this.searched = this.pending.length;
-    if (cut > 0) {
-      const ready = this.pending.slice(0, cut);
-      this.pending = this.pending.slice(cut);
-      this.searched = this.pending.length;
-      this.feed(out, ready, true);
+    for (let m = DOC_START.exec(probe); m !== null; m = DOC_START.exec(probe)) cut = m.index + 1;
+    if (cut < 0) {
+      this.pending.push(text);
+      this.tail = probe.slice(-4);
+      return out;
     }
+    const before = this.pending.join('');
+    const at = before.length - this.tail.length + cut; // offset of the cut in before + text
+    const all = at <= before.length ? null : before + text.slice(0, at - before.length);
+    const ready = all ?? before.slice(0, at);
+    const rest = all === null ? before.slice(at) + text : text.slice(at - before.length);
+    this.pending = [rest];
+    this.tail = rest.slice(-4);
+    this.feed(out, ready, true);
     return out;
   }
 
   /** The end of the file. */
   end(): ParsedManifests {
     const out = emptyParsed();
-    const rest = this.pending;
-    this.pending = '';
+    const rest = this.pending.join('');
+    this.pending = [];
+    this.tail = '';
     this.feed(out, rest, false);
     for (const doc of this.composer.end()) this.addDocument(out, doc);
     return out;
@@ -212,8 +221,9 @@ function addObject(out: ParsedManifests, o: Obj, source: FileSource): void {
   const label = `${kind || 'object'} ${typeof meta['name'] === 'string' ? meta['name'] : ''}`.trim();
   const decodeErrors: string[] = [];
   decodeMeta(meta, 'metadata', decodeErrors);
-  if (kind === 'Namespace' && typeof meta['name'] === 'string') {
-    if (decodeErrors.length > 0) {
+  if (kind === 'Namespace') {
+    if (decodeErrors.length > 0 || typeof meta['name'] !== 'string') {
+      if (decodeErrors.length === 0) decodeErrors.push('metadata.name is missing');
       out.errors.push({ ...errAt, message: `${label}: ${decodeErrors.join('; ')}` });
       return;
     }

@@ -15,6 +15,7 @@ import { parseAllDocuments } from 'yaml';
 import { evaluatePod, extractPodTemplate } from '../../src/policy/index.js';
 import type { PodLike } from '../../src/policy/index.js';
 import { generateManifests } from './generate.js';
+import { benchOneFile } from './one-file.js';
 import { benchStartup } from './startup.js';
 
 const FILES = Number(process.env.BENCH_FILES ?? 200);
@@ -167,6 +168,7 @@ try {
   ];
   if (nodeLine !== undefined && demo !== undefined) out.push(ratioLine('demo first frame / node line, tmux 80x24', demo.medianMs / nodeLine.medianMs, 1.6));
   else out.push('first frame: tmux not found, not measured');
+  out.push('', benchOneFile());
   process.stdout.write(`${out.join('\n')}\n`);
 } finally {
   rmSync(root, { recursive: true, force: true });

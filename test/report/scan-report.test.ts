@@ -43,7 +43,7 @@ describe('buildScanReport', () => {
   });
 
   it('prefers enforce-version, then warn-version, then audit-version', () => {
-    const ns = (labels: Record<string, string>) => inventoryFromTexts([{ file: 'n.yaml', text: `kind: Namespace\nmetadata: {name: n, labels: ${JSON.stringify(labels)}}` }]).namespaces[0];
+    const ns = (labels: Record<string, string>) => inventoryFromTexts([{ file: 'n.yaml', text: `kind: Namespace\nmetadata: {name: ns1, labels: ${JSON.stringify(labels)}}` }]).namespaces[0];
     expect(namespaceVersion(ns({ 'pod-security.kubernetes.io/audit-version': 'v1.20', 'pod-security.kubernetes.io/warn-version': 'v1.25' }), undefined)).toEqual({ version: 'v1.25', from: 'warn-version' });
     expect(namespaceVersion(ns({ 'pod-security.kubernetes.io/enforce-version': 'v1.24', 'pod-security.kubernetes.io/warn-version': 'v1.25' }), undefined)).toEqual({ version: 'v1.24', from: 'enforce-version' });
     expect(namespaceVersion(ns({ 'pod-security.kubernetes.io/enforce': 'baseline' }), undefined)).toEqual({ version: 'latest', from: 'default' });

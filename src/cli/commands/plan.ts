@@ -29,7 +29,8 @@ async function readInventory(flags: Record<string, unknown>, exempt: string[], c
   const file = strings(flags['file']);
   if (file.length > 0) {
     const { readFileInventory } = await import('../../files/read-manifests.js');
-    return { inventory: await readFileInventory(file, { cwd: ctx.cwd, exempt }) };
+    const notice = ctx.io.stderrIsTTY ? (message: string) => ctx.io.err(`podsec: ${message}\n`) : undefined;
+    return { inventory: await readFileInventory(file, { cwd: ctx.cwd, exempt, signal: ctx.signal, ...(notice ? { notice } : {}) }) };
   }
   const { readLive } = await import('../../cluster/inventory.js');
   const kubeconfig = optString(flags['kubeconfig']);

@@ -40,18 +40,21 @@ function emit(report: ScanReport, f: ScanFlags, ctx: CommandContext): number {
 export async function run(flags: Record<string, unknown>, _args: string[], ctx: CommandContext): Promise<number> {
   const f = parseFlags(flags);
   if (f.file.length > 0) {
-    // Streamed: one file in memory at a time; each workload is evaluated and its object dropped.
-    const { readManifestInputs } = await import('../../files/read-manifests.js');
-    const { parseManifests } = await import('../../inventory/manifests.js');
+    // Streamed: each file is read in pieces and parsed document by document; each workload is
+    // evaluated as it arrives and its object dropped.
+    const { parseManifestInput, readManifestInputs } = await import('../../files/read-manifests.js');
     const { ScanReportBuilder } = await import('../../report/scan-stream.js');
     const builder = new ScanReportBuilder({ level: f.level, version: f.version });
     const progress = ctx.io.stderrIsTTY;
-    for await (const input of readManifestInputs(f.file, { cwd: ctx.cwd })) {
-      if (progress) ctx.io.err(`\u001b[2K\rpodsec: scanning ${input.file}`);
-      if ('error' in input) builder.addError(input.error);
-      else builder.addParsed(parseManifests(input.file, input.text));
+    const notice = progress ? (message: string) => ctx.io.err(`\u001b[2K\rpodsec: ${message}`) : undefined;
+    try {
+      for await (const input of readManifestInputs(f.file, { cwd: ctx.cwd, signal: ctx.signal, ...(notice ? { notice } : {}) })) {
+        if (progress) ctx.io.err(`\u001b[2K\rpodsec: scanning ${input.file}`);
+        await parseManifestInput(input, (p) => builder.addParsed(p));
+      }
+    } finally {
+      if (progress) ctx.io.err('\u001b[2K\r');
     }
-    if (progress) ctx.io.err('\u001b[2K\r');
     return emit(builder.build(), f, ctx);
   }
   // Live cluster: read (and verify) through the cluster adapter, then the same report path.
