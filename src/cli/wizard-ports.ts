@@ -70,8 +70,11 @@ function commonPorts(deps: PlanDeps, findEvidence: EvidenceSource): Omit<WizardP
       const ev = await findEvidence(w, signal);
       if (ev === undefined) return { found: false, note: `no evidence for ${key} (no pods, logs or probe results)` };
       deps.evidence.set(key, ev);
-      const findings = Object.values(ev.containers).reduce((n, c) => n + c.findings.length, 0);
-      return { found: true, note: `evidence for ${key}: ${findings} finding(s)${ev.notes.length > 0 ? `; ${ev.notes.join('; ')}` : ''}` };
+      const found = Object.entries(ev.containers).flatMap(([name, c]) => c.findings.map((f) => `${name}: ${f.line.length > 90 ? `${f.line.slice(0, 89)}…` : f.line}`));
+      const paths = [...new Set(Object.values(ev.containers).flatMap((c) => c.writablePaths))];
+      const what = found.length === 0 ? 'nothing the fix needs to know' : `${found.length} finding(s): ${found.slice(0, 2).join(' | ')}${found.length > 2 ? ` (+${found.length - 2} more)` : ''}`;
+      const writes = paths.length > 0 ? `; writes ${paths.join(', ')} (kept writable)` : '';
+      return { found: true, note: `evidence for ${key}: ${what}${writes}${ev.notes.length > 0 ? `; ${ev.notes.join('; ')}` : ''}` };
     },
     async previewPlan(inv, answers, keys, signal) {
       signal.throwIfAborted();

@@ -167,7 +167,7 @@ export function App({ start, ports, title, color, signal, onEnd }: AppProps) {
 
   return (
     <Box flexDirection="column" width={width}>
-      <Rail state={state} paint={paint} title={title} ascii={ascii} />
+      {state.step === 'done' ? <Text bold>{title}</Text> : <Rail state={state} paint={paint} title={title} ascii={ascii} />}
       <Box flexDirection="column" marginTop={1} height={state.step === 'done' ? undefined : height}>
         {help ? <HelpOverlay mode={mode} paint={paint} height={height} width={width} /> : screen}
       </Box>

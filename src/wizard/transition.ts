@@ -30,10 +30,11 @@ const done = (exitCode: number, message: string | null = null): Transition => st
 
 type Quittable = ConfirmQuitState['previous'];
 
-/** Quit: asks first when there are decisions not yet written to a plan. */
+/** Quit: asks first when there are decisions not yet written to a plan; after a write, the summary stays on screen. */
 function quit(state: Quittable): Transition {
   const dirty = 'session' in state && state.session.dirty;
-  return dirty ? stay({ step: 'confirmQuit', previous: state }) : done(0);
+  if (dirty) return stay({ step: 'confirmQuit', previous: state });
+  return state.step === 'written' || state.step === 'apply' ? done(0, state.result.report.trimEnd()) : done(0);
 }
 
 function overview(session: Session, cursor = 0): OverviewState {
@@ -277,7 +278,7 @@ function onWritten(s: WrittenState, e: Own<'written'>): Transition {
       return s.showApply ? stay(s) : stay({ ...s, showApply: true });
     case 'select':
     case 'back':
-      return done(0);
+      return quit(s);
     default:
       return assertNever(e);
   }

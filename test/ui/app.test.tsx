@@ -152,6 +152,33 @@ describe('App', () => {
     expect(end()).toMatchObject({ state: { step: 'done', exitCode: 0 } });
   });
 
+  it('offers another directory when the output is in the way, writes there, and keeps the summary on screen at the end', async () => {
+    // Given an output directory that already holds a different plan
+    const rec: Recorded = { written: [], evidence: [] };
+    let end: { state: WizardState } | { crash: unknown } | null = null;
+    const base = fakePorts(rec);
+    const ports = { ...base, writePlan: async (...a: Parameters<typeof base.writePlan>) => (a[3] === 'plans/t' ? { conflict: { dir: 'plans/t', suggestion: 'plans/t-2', canOverwrite: true }, message: 'plans/t already holds a plan' } : base.writePlan(...a)) };
+    const inst = render(<App start={initialState({ live: false, context: 'fixture', outDir: 'plans/t' })} ports={ports} title="podsec test" color={false} onEnd={(e) => (end = e)} />);
+    await waitFor(inst, (x) => x.includes('NAMESPACE'));
+    await tick();
+    await press(inst, 'p', (x) => x.includes('1-observe'));
+    // When the operator writes, the step says what is in the way and what to do
+    const f = await press(inst, KEYS.enter, (x) => x.includes('already holds a plan'));
+    expect(f).toContain('d writes it elsewhere (plans/t-2)');
+    expect(f).toContain('o overwrites plans/t');
+    // And d offers the free directory, enter writes there
+    await press(inst, 'd', (x) => x.includes('write the plan to: plans/t-2'));
+    await press(inst, KEYS.enter, (x) => x.includes('plan written to /abs/plans/t-2'));
+    expect(rec.written.map((w) => w.outDir)).toEqual(['plans/t-2']);
+    // Then quitting leaves the summary (where, next steps) as the last frame, printed once
+    inst.stdin.write('q');
+    await waitFor(inst, () => end !== null);
+    const last = frameOf(inst);
+    expect(last).toContain('Wrote the plan to plans/t-2/');
+    expect(last).toContain('Next: review it');
+    expect(last.split('Wrote the plan').length).toBe(2);
+  });
+
   it('uses no colour codes with colour off', async () => {
     const plain = mount({ color: false });
     await waitFor(plain.inst, (x) => x.includes('NAMESPACE'));

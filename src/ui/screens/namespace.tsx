@@ -36,6 +36,10 @@ export function detailLines(state: NamespaceState): Line[] {
   if (p === undefined) return [{ text: 'no proposal yet' }];
   const health = podHealth(w);
   const lines: Line[] = health !== null ? [{ text: `pods: ${health}`, role: /CrashLoop|Error|BackOff|Failed/.test(health) ? 'bad' : 'muted' }] : [];
+  // What was seen running (logs, probe) and which values it decided, before the checks and the diff.
+  const seen = new Map<string, string[]>();
+  for (const c of p.changes) if (c.source?.kind === 'evidence') seen.set(c.source.detail, [...(seen.get(c.source.detail) ?? []), c.path]);
+  for (const [detail, paths] of seen) lines.push({ text: `evidence ${detail} -> ${paths.length} value(s) (${[...new Set(paths.map((x) => x.split('/').pop()))].join(', ')})`, role: 'accent' });
   lines.push(...failingChecks(w, p).map((f): Line => ({ text: `fails ${f.title}: ${f.detail}`, role: 'warn' })));
   if (p.blockedReason !== undefined) lines.push({ text: `blocked: ${p.blockedReason}`, role: 'bad' });
   if (p.status === 'compliant') lines.push({ text: `passes ${p.target} already`, role: 'ok' });

@@ -17,13 +17,14 @@ export function PlanScreen({ state, paint }: { state: PlanState; paint: Paint })
     <Box flexDirection="column">
       <Text bold>The plan</Text>
       {state.preview.phases.map((p) => (
-        <Text key={p.id} wrap="truncate-end">
+        <Text key={p.id}>
           <Text {...paint('accent')}>{p.id.padEnd(22)}</Text>
           {p.namespaces.length > 0 ? p.namespaces.map((n) => `${n.name} (${n.steps})`).join(', ') : 'nothing to do'}
         </Text>
       ))}
       <Text>
-        {s['workloads'] ?? 0} workloads: {s['compliant'] ?? 0} compliant, {s['fixed'] ?? 0} fixed, {s['review'] ?? 0} to review, {s['blocked'] ?? 0} blocked, {s['skipped'] ?? 0} skipped
+        {s['workloads'] ?? 0} workloads: {s['compliant'] ?? 0} compliant, {s['fixed'] ?? 0} with a fix, {s['review'] ?? 0} to review, {s['blocked'] ?? 0} blocked
+        {(s['skipped'] ?? 0) > 0 ? `; ${s['skipped'] ?? 0} of them skipped (left out of the fix phase)` : ''}
       </Text>
       <Text>
         Output directory: <Text bold>{state.session.outDir}</Text>

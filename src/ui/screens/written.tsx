@@ -15,7 +15,7 @@ export function WrittenScreen({ state, paint, height }: { state: WrittenState; p
         ✓ plan written to {state.result.dir} ({state.result.files} files)
       </Text>
       {lines.slice(1, Math.max(2, height - (state.showApply ? 8 : 3))).map((l, i) => (
-        <Text key={i} wrap="truncate-end">
+        <Text key={i} wrap={l.startsWith('Next:') ? 'wrap' : 'truncate-end'}>
           {l}
         </Text>
       ))}
