@@ -173,7 +173,11 @@ describe('hostile names through apply.sh (real kubectl; names put in behind the 
           );
         });
         // kubectl refuses or the API server answers 404/400 for the bad name: never a request elsewhere.
-        expect(r.stderr, `${phase} ${h.value}`).not.toMatch(/Unable to connect to the server.*127\.0\.0\.1:\d+/);
+        expect(r.stderr, `${phase} ${h.value}`).not.toMatch(/Unable to connect to the server.*127\.0\.0\.1:\d+|command not found/);
+        if (phase === '2-fix') {
+          expect(r.code, r.stderr).not.toBe(0);
+          expect(r.stderr).toMatch(/error/i);
+        }
       }
       const j = judge(since, { ...estate.plan, namespaces: [...estate.plan.namespaces, { ...estate.plan.namespaces[0]!, name: shop }] });
       const secretish = auditSince(since).filter((e) => ['secrets', 'configmaps'].includes(e.objectRef?.resource ?? '') || /\/secrets\b|\/configmaps\b/.test(e.requestURI ?? ''));
