@@ -164,6 +164,13 @@ function allowedAliasRatio(decodeCount: number): number {
   return 0.99 - 0.89 * ((decodeCount - 400_000) / 3_600_000);
 }
 
+/** A scalar's text as the source gave it (the failsafe schema still decodes a few tags, e.g. !!binary). */
+function scalarText(node: Scalar): string {
+  if (typeof node.value === 'string') return node.value;
+  const source = (node as Scalar & { source?: unknown }).source;
+  return typeof source === 'string' ? source : String(node.value);
+}
+
 type Obj = Record<string, unknown>;
 type AnyNode = Node | null | undefined;
 
@@ -208,9 +215,11 @@ class Decoder {
   }
 
   private scalar(node: Scalar): unknown {
-    const text = typeof node.value === 'string' ? node.value : String(node.value);
+    const text = scalarText(node);
     let v: unknown;
-    if (node.tag !== undefined && node.tag !== '!') v = taggedScalar(node.tag, text, node.range?.[0]);
+    // The non-specific tag `!` keeps the text (go-yaml cannot resolve it).
+    if (node.tag === '!') return text;
+    if (node.tag !== undefined) v = taggedScalar(node.tag, text, node.range?.[0]);
     else if (node.type !== Scalar.PLAIN && node.type !== undefined) return text;
     else v = resolvePlainScalar(text);
     if (typeof v === 'number' && !Number.isFinite(v)) {
@@ -225,11 +234,10 @@ class Decoder {
       throw new YamlDecodeError('invalid map key: a mapping or list cannot be a key', node.range?.[0]);
     }
     let k: unknown;
-    if (isScalar(node) && (node.type === Scalar.PLAIN || node.type === undefined) && (node.tag === undefined || node.tag === '!')) {
+    if (isScalar(node) && (node.type === Scalar.PLAIN || node.type === undefined) && node.tag === undefined) {
       // Same as value(), but a non-finite float is a legal key (".inf").
       this.count(node);
-      const text = typeof node.value === 'string' ? node.value : String(node.value);
-      k = resolvePlainScalar(text);
+      k = resolvePlainScalar(scalarText(node));
     } else {
       k = this.value(node);
     }
