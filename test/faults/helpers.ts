@@ -60,24 +60,25 @@ interface AuditEvent {
   requestReceivedTimestamp?: string;
 }
 
-/** Audit events received at or after `since` (ms since the epoch). */
-export function auditSince(since: number): AuditEvent[] {
+/** Audit events received at or after `since` and before `until` (ms since the epoch). */
+export function auditSince(since: number, until = Infinity): AuditEvent[] {
   const text = readFileSync(inject('faultsAuditLog'), 'utf8');
   const out: AuditEvent[] = [];
   for (const line of text.split('\n')) {
     if (!line) continue;
     const e = JSON.parse(line) as AuditEvent;
-    if (e.stage === 'ResponseComplete' && Date.parse(e.requestReceivedTimestamp ?? '') >= since) out.push(e);
+    const t = Date.parse(e.requestReceivedTimestamp ?? '');
+    if (e.stage === 'ResponseComplete' && t >= since && t < until) out.push(e);
   }
   return out;
 }
 
 const objKey = (o: AuditEvent['objectRef']) => `${o?.resource}/${o?.namespace ?? ''}/${o?.name}`;
 
-/** Successful non-dry-run writes by podsec per object since `since`. */
-export function podsecWrites(since: number): Map<string, number> {
+/** Successful non-dry-run writes by podsec per object in [since, until). */
+export function podsecWrites(since: number, until = Infinity): Map<string, number> {
   const m = new Map<string, number>();
-  for (const e of auditSince(since)) {
+  for (const e of auditSince(since, until)) {
     if (!e.userAgent?.startsWith('podsec') || e.userAgent.startsWith('podsec-faults')) continue;
     if (!['patch', 'update', 'create', 'delete'].includes(e.verb ?? '') || /[?&]dryRun=/.test(e.requestURI ?? '')) continue;
     if (e.verb === 'create' && /selfsubject/.test(e.objectRef?.resource ?? '')) continue;
@@ -88,9 +89,9 @@ export function podsecWrites(since: number): Map<string, number> {
   return m;
 }
 
-/** Writes beyond one per object since `since` (each case writes every object at most once). */
-export function doubledSince(since: number): number {
-  return [...podsecWrites(since).values()].reduce((s, n) => s + Math.max(0, n - 1), 0);
+/** Writes beyond one per object in [since, until) (one command, or one command and its resumption, writes each object at most once). */
+export function doubledSince(since: number, until = Infinity): number {
+  return [...podsecWrites(since, until).values()].reduce((s, n) => s + Math.max(0, n - 1), 0);
 }
 
 /** Now, for auditSince (the API server stamps requests with the same wall clock). */
@@ -114,10 +115,11 @@ export class FaultEstate {
 
   constructor(readonly dir: string) {}
 
-  static async create(dir: string, namespaces: string[]): Promise<FaultEstate> {
+  /** Seeds `namespaces` and plans them through `kubeconfig` (the plan is bound to its context). */
+  static async create(dir: string, namespaces: string[], kubeconfig = kubeconfigPath()): Promise<FaultEstate> {
     const f = new FaultEstate(dir);
     f.estate = await seedCopy(kubeConfigFor(), namespaces);
-    const r = await podsec(['plan', ...f.estate.all.flatMap((n) => ['-n', n]), '--out', dir], kubeconfigPath());
+    const r = await podsec(['plan', ...f.estate.all.flatMap((n) => ['-n', n]), '--out', dir], kubeconfig);
     if (r.code !== 0) throw new Error(`plan failed: ${r.stderr}`);
     f.plan = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8')) as Plan;
     for (const phase of f.plan.phases) {
