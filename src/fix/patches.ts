@@ -76,27 +76,41 @@ export function same(a: unknown, b: unknown): boolean {
   return true;
 }
 
+/**
+ * The patch of a merge-keyed list: every item of `b` in its order (new items whole, changed ones
+ * as their key plus the change, unchanged ones as their key alone), then a `$patch: delete` for
+ * each item `b` dropped. Naming every item fixes the order for both readers of the patch:
+ * `kubectl patch` orders the items a patch names by the patch, and kustomize (which does not know
+ * `$setElementOrder` and copies it into its output as a literal key) puts the items a patch names
+ * first, in the patch's order. Lists whose items lack unique keys are replaced whole.
+ */
 function diffList(a: unknown[], b: unknown[], key: string): unknown[] | undefined {
   const keyed = (xs: unknown[]): boolean =>
     xs.every((x) => isObj(x) && x[key] !== undefined) && new Set(xs.map((x) => JSON.stringify((x as Obj)[key]))).size === xs.length;
   if (!keyed(a) || !keyed(b)) return [...b, { $patch: 'replace' }];
   const find = (xs: unknown[], k: unknown): Obj | undefined => xs.find((x) => same((x as Obj)[key], k)) as Obj | undefined;
   const out: unknown[] = [];
+  let changed = false;
   for (const item of b as Obj[]) {
     const old = find(a, item[key]);
-    if (old === undefined) out.push(item);
-    else {
+    if (old === undefined) {
+      out.push(item);
+      changed = true;
+    } else {
       const d = diffObj(old, item);
-      if (d !== undefined) out.push({ [key]: item[key], ...d });
+      if (d !== undefined) changed = true;
+      out.push({ [key]: item[key], ...d });
     }
   }
-  for (const item of a as Obj[]) if (find(b, item[key]) === undefined) out.push({ [key]: item[key], $patch: 'delete' });
-  // Keyed items must keep their relative order; if b reorders a, replace the list instead.
-  const order = (xs: Obj[]): string[] => xs.map((x) => JSON.stringify(x[key])).filter((k) => (a as Obj[]).some((y) => JSON.stringify(y[key]) === k));
-  const kept = order(b as Obj[]);
-  const was = order(a as Obj[]).filter((k) => kept.includes(k));
-  if (!same(kept, was)) return [...b, { $patch: 'replace' }];
-  return out.length === 0 ? undefined : out;
+  for (const item of a as Obj[]) {
+    if (find(b, item[key]) === undefined) {
+      out.push({ [key]: item[key], $patch: 'delete' });
+      changed = true;
+    }
+  }
+  // Same items, same changes: only the order can differ (the full list above states it).
+  const order = (xs: Obj[]): string[] => xs.map((x) => JSON.stringify(x[key]));
+  return changed || !same(order(a as Obj[]), order(b as Obj[])) ? out : undefined;
 }
 
 function diffObj(a: Obj, b: Obj): Obj | undefined {
@@ -109,14 +123,8 @@ function diffObj(a: Obj, b: Obj): Obj | undefined {
       const d = diffObj(old, v);
       if (d !== undefined) out[k] = d;
     } else if (Array.isArray(old) && Array.isArray(v) && MERGE_KEYS[k] !== undefined) {
-      const key = MERGE_KEYS[k];
-      const d = diffList(old, v, key);
+      const d = diffList(old, v, MERGE_KEYS[k]);
       if (d !== undefined) out[k] = d;
-      // kubectl puts items new to a merge list first unless the patch states the order.
-      const added = v.some((x) => isObj(x) && !old.some((o) => isObj(o) && same(o[key], x[key])));
-      if (d !== undefined && added && !d.some((x) => isObj(x) && x['$patch'] === 'replace')) {
-        out[`$setElementOrder/${k}`] = v.map((x) => ({ [key]: (x as Obj)[key] }));
-      }
     } else out[k] = v;
   }
   for (const k of Object.keys(a)) if (!(k in b)) out[k] = null;

@@ -1,7 +1,7 @@
 // A small strategic-merge-patch applier for workload objects: maps merge recursively, `null`
 // deletes a key, lists with a patch merge key (MERGE_KEYS) merge item by item, `$patch: delete`
-// and `$patch: replace` directives and `$setElementOrder/<list>` are honoured, other lists are
-// replaced. Pure.
+// and `$patch: replace` directives and `$setElementOrder/<list>` are honoured, merged lists are
+// ordered the way kubectl orders them, other lists are replaced. Pure.
 
 import { isObj, type Obj } from './draft.js';
 import { MERGE_KEYS } from './patches.js';
@@ -10,16 +10,37 @@ function mergeList(orig: unknown[], patch: unknown[], key: string): unknown[] {
   if (patch.some((p) => isObj(p) && p['$patch'] === 'replace')) {
     return structuredClone(patch.filter((p) => !(isObj(p) && p['$patch'] === 'replace')));
   }
-  const out = structuredClone(orig);
+  const id = (x: unknown): string | undefined => (isObj(x) ? JSON.stringify(x[key]) : undefined);
+  const merged = structuredClone(orig);
   for (const item of patch) {
     if (!isObj(item)) continue;
-    const at = out.findIndex((o) => isObj(o) && JSON.stringify(o[key]) === JSON.stringify(item[key]));
+    const at = merged.findIndex((o) => id(o) === id(item));
     if (item['$patch'] === 'delete') {
-      if (at >= 0) out.splice(at, 1);
+      if (at >= 0) merged.splice(at, 1);
     } else if (at >= 0) {
-      out[at] = applyMap(out[at] as Obj, item);
+      merged[at] = applyMap(merged[at] as Obj, item);
     } else {
-      out.push(structuredClone(item));
+      merged.push(structuredClone(item));
+    }
+  }
+  // The order kubectl gives (apimachinery strategicpatch normalizeElementOrder): the items the
+  // patch names, in the patch's order, merged with the others in the original's order; where
+  // either is new to the original, the patch's item comes first.
+  const patchOrder = patch.filter((p) => isObj(p) && p['$patch'] !== 'delete').map(id);
+  const serverOrder = orig.map(id);
+  const named = merged.filter((m) => patchOrder.includes(id(m))).sort((x, y) => patchOrder.indexOf(id(x)) - patchOrder.indexOf(id(y)));
+  const others = merged.filter((m) => !patchOrder.includes(id(m)));
+  const out: unknown[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < named.length || j < others.length) {
+    if (i >= named.length) out.push(others[j++]);
+    else if (j >= others.length) out.push(named[i++]);
+    else {
+      const l = serverOrder.indexOf(id(named[i]));
+      const r = serverOrder.indexOf(id(others[j]));
+      if (l >= 0 && r >= 0 && r < l) out.push(others[j++]);
+      else out.push(named[i++]);
     }
   }
   return out;

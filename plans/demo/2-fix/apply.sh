@@ -39,11 +39,11 @@ check_files() {
     if [ "$got" != "$want" ]; then echo "refusing: $path changed since the plan was made (sha256 $got; the plan recorded $want)" >&2; bad=1; fi
   done <<'PODSEC_DIGESTS'
 31e0a9e81764e5c88f44e0827d07d5fe69853821d72a6078bb494fb557ba2fd8 2-fix/batch/cronjob-nightly-report.yaml
-87f471fcc06c9cb3e59863533aec6335ce3dbb2d68a57b0ffa27d08db22b4a0c 2-fix/shop/deployment-redis.yaml
+995362f749716f73353b05e9b8611891a1d54921b63531e2964dc9e20eec3c22 2-fix/shop/deployment-redis.yaml
 d38f1cdbe3ac843a62a16810a8c840f79b1e792b05102fadcd3178dee4bdcd5f 2-fix/shop/deployment-result.yaml
 7fcd247ab5ddff28163c815d67741aba97ae00c8c98750d50e79f70e6b62ccd7 2-fix/shop/deployment-vote.yaml
 d571e232bb0940604bf22ec6e2d73d5fcfc254b48f2c007c63a0a8e633796a4c 2-fix/shop/deployment-worker.yaml
-dd6e95f85c86075a2387690157840eae03642b270f7dfae89d6e5730101c3b0f 2-fix/shop/statefulset-db.yaml
+f391ba4c2a371a47bf8dbfdd9f3fdac639aa1d83c21b8318580db507660eb3fc 2-fix/shop/statefulset-db.yaml
 d74167fcfbe16e81ecf7503feba544c353a71df138b9e631a72d80e0babb2b23 2-fix/web/deployment-maintenance-page.yaml
 225db8dba745a876f3efaf63e84f2e9f7f46a88c778068fc46b76f8bab950909 2-fix/web/deployment-nginx.yaml
 PODSEC_DIGESTS

@@ -31,11 +31,11 @@ check_files() {
     if [ "$got" != "$want" ]; then echo "refusing: $path changed since the plan was made (sha256 $got; the plan recorded $want)" >&2; bad=1; fi
   done <<'PODSEC_DIGESTS'
 3cacc5aa976470b085712fe92090024f8d72ba84e6715ffb7546ac86479d781a 2-fix/batch/rollback/cronjob-nightly-report.yaml
-0727920a9ef204aaf3e665dee4db6b3bc42029cc55f697283125ae2191642e40 2-fix/shop/rollback/deployment-redis.yaml
+e2c4f004e164787966f0205272e81f87ed7253a550b3e9aa848d503ba9200732 2-fix/shop/rollback/deployment-redis.yaml
 a563bb25220abe5aabe82aa4fbab8957fb0f532b666fd8c384f9ab060698c66e 2-fix/shop/rollback/deployment-result.yaml
 684f090c9570208b123e62704c905f496cb3dc07777b8b44ff1f9cc5d0b2245e 2-fix/shop/rollback/deployment-vote.yaml
 9dbceeca51e954ce335fe5d607bc30ede2354d92d368dc27cdbd595565c63d40 2-fix/shop/rollback/deployment-worker.yaml
-c04198a2e073bd923e34a11f2fda911e1943f3254ccec9a61378c081307822f2 2-fix/shop/rollback/statefulset-db.yaml
+66be550640219fe58f0006713f89d594ed662e8877c4f8e39a1e56f270d278b2 2-fix/shop/rollback/statefulset-db.yaml
 6384cb18158901c3bf3f8da1c7844070cd95eeb9599fe99e26f287bffecf7884 2-fix/web/rollback/deployment-maintenance-page.yaml
 33005f84dc4a14a1af96e3dbbbff447b13e13702733e3f61697abdba3e5529d3 2-fix/web/rollback/deployment-nginx.yaml
 PODSEC_DIGESTS
