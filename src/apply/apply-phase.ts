@@ -109,7 +109,7 @@ async function applyLocked(plan: Plan, phase: Plan['phases'][number], opts: RunO
   }
   await checkAccess(run, todo, `apply phase ${phase.id}`);
 
-  if (!opts.dryRun && !opts.assumeYes) {
+  if (!opts.dryRun && !opts.assumeYes && opts.phaseConfirmed !== true) {
     const ok = await opts.confirm({ message: `Apply phase ${phase.id} (${todo.length} change${todo.length === 1 ? '' : 's'})?`, details: phaseSummary(todo), default: false });
     if (!ok) throw new CancelledError('nothing was applied');
   }

@@ -19,6 +19,11 @@ export interface RunOptions {
   force: boolean;
   /** --yes: the phase is confirmed; risky steps are refused instead of asked (unless force). */
   assumeYes: boolean;
+  /**
+   * The operator already confirmed this phase after reviewing its dry run (the wizard): the phase
+   * question is not asked a second time; risky steps (drift, violating pods) still are.
+   */
+  phaseConfirmed?: boolean;
   /** Limit to these namespaces (empty = all of the phase). */
   namespaces?: readonly string[];
 }

@@ -2,7 +2,7 @@
 // dry run, confirm, see the result; questions from the running phase are inquirer confirms.
 
 import { checkbox, confirm, select } from '@inquirer/prompts';
-import { isResuming, reportLines } from '../wizard/apply-flow.js';
+import { phaseTag, reportLines } from '../wizard/apply-flow.js';
 import type { IntentEvent } from '../wizard/events.js';
 import type { ApplyState } from '../wizard/state.js';
 import { ask } from './ask.js';
@@ -23,7 +23,7 @@ export async function applyDecision(state: ApplyState, print: (text: string) => 
       const phases = state.overview?.phases ?? [];
       const next = state.overview?.next ?? null;
       if (next === null) print('Every phase of the plan is applied.\n');
-      const tag = (p: (typeof phases)[number]) => (p.done ? ' (applied)' : isResuming(p) ? ' (resuming: interrupted)' : p.id === next ? ' (next)' : '');
+      const tag = (p: (typeof phases)[number]) => (phaseTag(p, next) === '' ? '' : p.done ? ' (applied)' : ` ${phaseTag(p, next).replace('resuming (interrupted)', '(resuming: interrupted)')}`);
       const choice = await ask(() =>
         select({ message: 'Apply which phase?', choices: [...phases.map((p) => ({ name: `${p.id}  ${p.title}${tag(p)}`, value: p.id })), { name: 'quit (apply later with podsec apply)', value: '\u0000quit' }], ...(next !== null ? { default: next } : { default: '\u0000quit' }) }),
       );

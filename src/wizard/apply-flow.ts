@@ -27,9 +27,18 @@ export function currentPhase(s: ApplyState): ApplyPhaseInfo | undefined {
   return s.phase !== null ? phases.find((p) => p.id === s.phase) : phases[s.cursor];
 }
 
-/** An interrupted phase: journal entries but not done (applying it again resumes it). */
+/** An interrupted phase: a namespace started and not finished (applying it again resumes it). */
 export function isResuming(p: ApplyPhaseInfo): boolean {
-  return p.journalEntries > 0 && !p.done;
+  return p.interrupted ?? (p.journalEntries > 0 && !p.done && (p.appliedNamespaces ?? []).length === 0);
+}
+
+/** A phase's state in words: applied, resuming (interrupted), partly applied (k of n namespaces), next, or nothing. */
+export function phaseTag(p: ApplyPhaseInfo, next: string | null): string {
+  if (p.done) return 'applied';
+  if (isResuming(p)) return 'resuming (interrupted)';
+  const applied = p.appliedNamespaces ?? [];
+  const part = applied.length > 0 ? `partly applied (${applied.length} of ${p.namespaces.length} namespaces)` : '';
+  return [part, p.id === next ? '(next)' : ''].filter((x) => x !== '').join(' ');
 }
 
 /** True while a phase runs (quitting then would leave a step half-written). */
@@ -52,7 +61,8 @@ export function reportLines(r: PhaseRun): string[] {
 
 const run = (s: ApplyState, dryRun: boolean): ApplyTransition => ({
   state: { ...s, stage: dryRun ? 'dryRun' : 'applying', progress: [], error: null, question: null },
-  effects: [{ type: 'runPhase', dir: s.result.dir, phase: s.phase ?? '', namespaces: s.namespaces, dryRun }],
+  // The real run follows the operator's yes after the dry run: that is the phase's one confirmation.
+  effects: [{ type: 'runPhase', dir: s.result.dir, phase: s.phase ?? '', namespaces: s.namespaces, dryRun, confirmed: !dryRun }],
 });
 
 const reload = (s: ApplyState): ApplyTransition => ({ state: { ...s, stage: 'loading', phase: null, namespaces: [], question: null }, effects: [{ type: 'loadApply', dir: s.result.dir }] });
@@ -60,7 +70,9 @@ const reload = (s: ApplyState): ApplyTransition => ({ state: { ...s, stage: 'loa
 function pick(s: ApplyState, id: string): ApplyTransition {
   const p = (s.overview?.phases ?? []).find((x) => x.id === id);
   if (p === undefined) return { state: { ...s, error: `the plan has no phase ${id}` }, effects: [] };
-  return { state: { ...s, stage: 'namespaces', phase: p.id, namespaces: [...p.namespaces], cursor: 0, report: null, error: null }, effects: [] };
+  // The namespaces the phase still has to do are preselected (all of them when none is left).
+  const left = p.namespaces.filter((n) => !(p.appliedNamespaces ?? []).includes(n));
+  return { state: { ...s, stage: 'namespaces', phase: p.id, namespaces: left.length > 0 ? left : [...p.namespaces], cursor: 0, report: null, error: null }, effects: [] };
 }
 
 /** The Apply step's transitions (back from the phase list returns to the written plan). */

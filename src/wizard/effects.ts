@@ -13,7 +13,7 @@ export type WizardEffect =
   | { type: 'previewPlan'; inventory: Inventory; answers: Answers; evidence: string[] }
   | { type: 'writePlan'; inventory: Inventory; answers: Answers; evidence: string[]; outDir: string; overwrite: boolean }
   | { type: 'loadApply'; dir: string }
-  | { type: 'runPhase'; dir: string; phase: string; namespaces: string[]; dryRun: boolean }
+  | { type: 'runPhase'; dir: string; phase: string; namespaces: string[]; dryRun: boolean; confirmed: boolean }
   | { type: 'answerApply'; yes: boolean };
 
 export type WizardEffectType = WizardEffect['type'];

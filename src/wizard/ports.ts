@@ -73,8 +73,12 @@ export interface ApplyPhaseInfo {
   namespaces: string[];
   /** Every step of the phase is done (journal). */
   done: boolean;
-  /** Journal entries already recorded for this phase (> 0 and not done: an interrupted phase). */
+  /** Journal entries already recorded for this phase. */
   journalEntries: number;
+  /** Namespaces whose steps of this phase are all done (a phase applied to some namespaces only). */
+  appliedNamespaces?: string[];
+  /** A namespace was started and not finished (applying the phase again resumes it). */
+  interrupted?: boolean;
 }
 
 /** The phases of a written plan and the next one to apply (null: all applied). */
@@ -104,7 +108,7 @@ export interface ApplyPort {
   overview(dir: string, signal: AbortSignal): Promise<ApplyOverview>;
   runPhase(
     dir: string,
-    run: { phase: string; namespaces: readonly string[]; dryRun: boolean },
+    run: { phase: string; namespaces: readonly string[]; dryRun: boolean; confirmed: boolean },
     progress: (line: string) => void,
     confirm: (q: ApplyQuestion) => Promise<boolean>,
     signal: AbortSignal,

@@ -58,7 +58,7 @@ const PERFORM: { [T in Performed]: (f: EffectOf<T>, ports: WizardPorts, io: Requ
   },
   runPhase: async (f, ports, io) => {
     if (ports.apply === undefined) throw new UserError('this session has no cluster to apply to', 'run podsec apply DIR against your cluster');
-    const run = { phase: f.phase, namespaces: f.namespaces, dryRun: f.dryRun };
+    const run = { phase: f.phase, namespaces: f.namespaces, dryRun: f.dryRun, confirmed: f.confirmed };
     const report = await ports.apply.runPhase(f.dir, run, (line) => io.emit({ type: 'applyProgress', line }), io.ask, io.signal);
     return { type: 'phaseRan', report };
   },

@@ -139,6 +139,16 @@ describe('applyPhase (labels)', () => {
     expect(cluster.writes).toEqual([]);
     expect(journal.entries).toEqual([]);
   });
+
+  it('asks the phase question once: not again when the operator confirmed after the dry run (the wizard); drift still asks', async () => {
+    const { cluster, journal, plan } = setup(['a', 'b']);
+    cluster.namespaces.get('b')!.labels[`${P}warn`] = 'baseline';
+    const asked: string[] = [];
+    const r = await applyPhase(plan, '1-observe', opts({ assumeYes: false, phaseConfirmed: true, confirm: async (q) => (asked.push(q.message), true) }), ports(cluster, journal));
+    expect(asked.some((m) => m.startsWith('Apply phase'))).toBe(false);
+    expect(asked).toHaveLength(1);
+    expect(r.outcomes.map((o) => o.outcome)).toEqual(['applied', 'applied']);
+  });
 });
 
 describe('rollbackPhase (labels)', () => {

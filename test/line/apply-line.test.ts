@@ -98,7 +98,7 @@ describe('line mode Apply step', () => {
     expect(pending).toEqual([{ type: 'select' }]);
     const t = feed(s, [e as WizardEvent, ...pending]);
     expect(t.state).toMatchObject({ stage: 'dryRun', namespaces: ['a', 'c'] });
-    expect(t.effects).toEqual([{ type: 'runPhase', dir: '/tmp/plan', phase: '2-fix', namespaces: ['a', 'c'], dryRun: true }]);
+    expect(t.effects).toEqual([{ type: 'runPhase', dir: '/tmp/plan', phase: '2-fix', namespaces: ['a', 'c'], dryRun: true, confirmed: false }]);
   });
 
   it('namespace checkbox: unticking every namespace goes back to the phase list', async () => {

@@ -12,7 +12,7 @@ import { KEYS, press, tick, waitFor } from './helpers.js';
 afterEach(() => cleanup());
 
 interface Calls {
-  runs: { phase: string; namespaces: readonly string[]; dryRun: boolean }[];
+  runs: { phase: string; namespaces: readonly string[]; dryRun: boolean; confirmed: boolean }[];
   answers: boolean[];
 }
 
@@ -35,10 +35,17 @@ function fakeApply(calls: Calls, journalEntries = 0): ApplyPort {
         stoppedAt: null,
       });
       if (run.dryRun) return out('wouldApply');
-      const q: ApplyQuestion = { message: `Apply phase ${run.phase} (${run.namespaces.length} changes)?`, details: run.namespaces.map((n) => `namespace ${n}: labels`), default: false };
-      const yes = await confirm(q);
-      calls.answers.push(yes);
-      if (!yes) throw Object.assign(new Error('nothing was applied'), { name: 'CancelledError' });
+      // As applyPhase: the phase question only when the operator has not confirmed after the dry run.
+      if (!run.confirmed) {
+        const q: ApplyQuestion = { message: `Apply phase ${run.phase} (${run.namespaces.length} changes)?`, details: run.namespaces.map((n) => `namespace ${n}: labels`), default: false };
+        calls.answers.push(await confirm(q));
+      }
+      if (journalEntries > 0) {
+        // A risky step still asks (drift on an interrupted phase).
+        const yes = await confirm({ message: 'namespace app changed since the plan was written. Apply anyway?', details: ['labels differ'], default: false });
+        calls.answers.push(yes);
+        if (!yes) throw Object.assign(new Error('nothing was applied'), { name: 'CancelledError' });
+      }
       progress(`${run.phase}: namespace ${run.namespaces[0] ?? ''}`);
       return out('applied');
     },
@@ -53,7 +60,7 @@ function mount(calls: Calls, journalEntries = 0) {
 }
 
 describe('Apply screen (live cluster)', () => {
-  it('next phase preselected, namespaces toggled, dry run shown, confirm overlay, applied result', async () => {
+  it('next phase preselected, namespaces toggled, dry run shown, one confirmation after it, applied result', async () => {
     const calls: Calls = { runs: [], answers: [] };
     const inst = mount(calls);
     await waitFor(inst, (f) => f.includes('a applies it now'));
@@ -68,16 +75,15 @@ describe('Apply screen (live cluster)', () => {
     expect(f).toContain('would apply');
     expect(f).toContain('violating pod web-1');
     expect(f).not.toContain('namespace ok');
-    expect(calls.runs).toEqual([{ phase: '1-observe', namespaces: ['app'], dryRun: true }]);
-    f = await press(inst, 'y', (x) => x.includes('? Apply phase 1-observe (1 changes)? (y/n'));
-    expect(f).toContain('namespace app: labels');
+    expect(calls.runs).toEqual([{ phase: '1-observe', namespaces: ['app'], dryRun: true, confirmed: false }]);
+    // One y after the dry run applies it: no second "Apply phase?" question.
     f = await press(inst, 'y', (x) => x.includes('Applied 1-observe'));
     expect(f).toMatch(/applied +namespace app/);
-    expect(calls.answers).toEqual([true]);
-    expect(calls.runs[1]).toEqual({ phase: '1-observe', namespaces: ['app'], dryRun: false });
+    expect(calls.answers).toEqual([]);
+    expect(calls.runs[1]).toEqual({ phase: '1-observe', namespaces: ['app'], dryRun: false, confirmed: true });
   });
 
-  it('declining the phase question applies nothing and says so; an interrupted phase shows resuming', async () => {
+  it('declining a risky step applies nothing and says so; an interrupted phase shows resuming', async () => {
     const calls: Calls = { runs: [], answers: [] };
     const inst = mount(calls, 3);
     await waitFor(inst, (f) => f.includes('a applies it now'));
@@ -86,7 +92,7 @@ describe('Apply screen (live cluster)', () => {
     expect(f).toContain('resuming (interrupted)');
     await press(inst, KEYS.enter, (x) => x.includes('Resuming 1-observe'));
     await press(inst, KEYS.enter, (x) => x.includes('Dry run of 1-observe'));
-    await press(inst, KEYS.enter, (x) => x.includes('? Apply phase 1-observe'));
+    await press(inst, KEYS.enter, (x) => x.includes('? namespace app changed since the plan was written'));
     f = await press(inst, 'n', (x) => x.includes('x cancelled: nothing was applied') || x.includes('nothing was applied'));
     expect(calls.answers).toEqual([false]);
     expect(f).toContain('Apply which phase?');

@@ -2,7 +2,7 @@
 // questions from the running phase, the real run and the next phase. Pure tables.
 import { describe, expect, it } from 'vitest';
 import type { WizardState } from '../../src/wizard/state.js';
-import { reportLines } from '../../src/wizard/apply-flow.js';
+import { isResuming, phaseTag, reportLines } from '../../src/wizard/apply-flow.js';
 import { dry, fixtureSession, overview, run } from './fixture.js';
 import type { Session } from '../../src/wizard/session.js';
 
@@ -26,11 +26,12 @@ describe('Apply step', () => {
     expect(r.state).toMatchObject({ step: 'apply', stage: 'namespaces', phase: '2-fix', namespaces: ['a', 'b', 'c'] });
     r = run(r.state, [{ type: 'move', delta: 1 }, { type: 'toggle' }, { type: 'select' }]);
     expect(r.state).toMatchObject({ stage: 'dryRun', namespaces: ['a', 'c'] });
-    expect(r.effects).toEqual([{ type: 'runPhase', dir: '/tmp/plan', phase: '2-fix', namespaces: ['a', 'c'], dryRun: true }]);
+    expect(r.effects).toEqual([{ type: 'runPhase', dir: '/tmp/plan', phase: '2-fix', namespaces: ['a', 'c'], dryRun: true, confirmed: false }]);
     r = run(r.state, [{ type: 'applyProgress', line: 'checking' }, { type: 'phaseRan', report: dry }]);
     expect(r.state).toMatchObject({ stage: 'reviewed', report: dry, progress: ['checking'] });
     r = run(r.state, [{ type: 'confirm', yes: true }]);
-    expect(r.effects).toEqual([{ type: 'runPhase', dir: '/tmp/plan', phase: '2-fix', namespaces: ['a', 'c'], dryRun: false }]);
+    // The yes after the dry run is the phase's confirmation: the real run does not ask it again.
+    expect(r.effects).toEqual([{ type: 'runPhase', dir: '/tmp/plan', phase: '2-fix', namespaces: ['a', 'c'], dryRun: false, confirmed: true }]);
     expect(r.state).toMatchObject({ stage: 'applying', progress: [] });
   });
 
@@ -63,5 +64,16 @@ describe('Apply step', () => {
     const failed = run(written(), [{ type: 'showApply' }, { type: 'applyLoaded', overview }, { type: 'select' }, { type: 'select' }, { type: 'applyFailed', message: 'cancelled: nothing was applied' }]);
     expect(failed.state).toMatchObject({ stage: 'phase', error: 'cancelled: nothing was applied' });
     expect(run(failed.state, [{ type: 'back' }]).state).toMatchObject({ step: 'written' });
+  });
+
+  it('a phase applied to some namespaces only is "partly applied", not "resuming"; the rest is preselected', () => {
+    const partly = { ...overview, phases: overview.phases.map((p) => (p.id === '2-fix' ? { ...p, journalEntries: 2, appliedNamespaces: ['a'], interrupted: false } : p)) };
+    const p2 = partly.phases[1]!;
+    expect(isResuming(p2)).toBe(false);
+    expect(phaseTag(p2, '2-fix')).toBe('partly applied (1 of 3 namespaces) (next)');
+    const r = run(written(), [{ type: 'showApply' }, { type: 'applyLoaded', overview: partly }, { type: 'pickPhase', id: '2-fix' }]);
+    expect(r.state).toMatchObject({ stage: 'namespaces', namespaces: ['b', 'c'] });
+    const broken = { ...p2, interrupted: true };
+    expect(phaseTag(broken, null)).toBe('resuming (interrupted)');
   });
 });

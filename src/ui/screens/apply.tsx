@@ -4,7 +4,7 @@
 //   Dry run of 1-observe: would apply namespace shop: labels ...
 import { Box, Text } from 'ink';
 import { Spinner } from '@inkjs/ui';
-import { currentPhase, isResuming, reportLines } from '../../wizard/apply-flow.js';
+import { currentPhase, isResuming, phaseTag, reportLines } from '../../wizard/apply-flow.js';
 import type { ApplyState } from '../../wizard/state.js';
 import type { Paint } from '../theme.js';
 
@@ -41,7 +41,7 @@ export function ApplyScreen({ state, paint, height }: { state: ApplyState; paint
               <Text key={p.id} wrap="truncate-end" {...(i === state.cursor ? paint('selected') : {})}>
                 {i === state.cursor ? '> ' : '  '}
                 {p.id.padEnd(22)} {p.title}
-                {p.done ? '  ✓ applied' : isResuming(p) ? '  resuming (interrupted)' : p.id === state.overview?.next ? '  (next)' : ''}
+                {p.done ? '  ✓ applied' : phaseTag(p, state.overview?.next ?? null) !== '' ? `  ${phaseTag(p, state.overview?.next ?? null)}` : ''}
               </Text>
             ))}
             <Text {...paint('accent')}>enter picks the phase · esc back to the written plan</Text>
@@ -56,9 +56,10 @@ export function ApplyScreen({ state, paint, height }: { state: ApplyState; paint
             {(phase?.namespaces ?? []).map((n, i) => (
               <Text key={n} {...(i === state.cursor ? paint('selected') : {})}>
                 {i === state.cursor ? '> ' : '  '}[{state.namespaces.includes(n) ? 'x' : ' '}] {n}
+                {(phase?.appliedNamespaces ?? []).includes(n) ? '  (applied)' : ''}
               </Text>
             ))}
-            <Text {...paint('accent')}>space toggles · enter runs the server-side dry run</Text>
+            <Text {...paint('accent')}>space toggles · enter runs the server-side dry run; you confirm once, after it</Text>
           </Box>
         );
       case 'dryRun':
@@ -86,7 +87,7 @@ export function ApplyScreen({ state, paint, height }: { state: ApplyState; paint
                 {l}
               </Text>
             ))}
-            <Text {...paint('accent')}>{state.stage === 'reviewed' ? 'enter or y applies it for real · n or esc goes back' : 'enter picks the next phase · q quits'}</Text>
+            <Text {...paint('accent')}>{state.stage === 'reviewed' ? 'enter or y applies it for real (no second question) · n or esc goes back' : 'enter picks the next phase · q quits'}</Text>
           </Box>
         );
       }
