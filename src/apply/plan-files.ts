@@ -96,6 +96,8 @@ function containerProblems(list: string, item: unknown, at: string, allow: Allow
         if (!isObj(m)) out.push(`${where}.volumeMounts: not a mapping`);
         else if (m['$patch'] === 'delete') {
           if (!allow.removesMounts) out.push(`${where}.volumeMounts[${String(m['mountPath'])}]: removes a mount the plan does not remove`);
+        } else if (Object.keys(m).length === 1 && typeof m['mountPath'] === 'string') {
+          // Names an existing mount (its place in the list), changes nothing.
         } else if (typeof m['name'] !== 'string' || !emptyDirs.has(m['name']) || !Object.keys(m).every((mk) => ['name', 'mountPath', 'readOnly', 'subPath'].includes(mk))) {
           out.push(`${where}.volumeMounts[${String(m['mountPath'])}]: only mounts of the emptyDir volumes the patch adds are allowed`);
         }
@@ -117,6 +119,8 @@ function podSpecProblems(spec: unknown, at: string, allow: Allowance): string[] 
         if (!isObj(v) || typeof v['name'] !== 'string') out.push(`${at}.volumes: an entry without a name`);
         else if (v['$patch'] === 'delete') {
           if (!allow.removesVolumes) out.push(`${at}.volumes[${v['name']}]: removes a volume the plan does not remove`);
+        } else if (Object.keys(v).length === 1) {
+          // Names an existing volume (its place in the list), changes nothing.
         } else if (Object.keys(v).every((k) => k === 'name' || k === 'emptyDir') && 'emptyDir' in v) emptyDirs.add(v['name']);
         else out.push(`${at}.volumes[${v['name']}]: only emptyDir volumes may be added`);
       }
