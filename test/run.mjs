@@ -58,6 +58,17 @@ if (!unitOnly && !env.PODSEC_NODE_IMAGES && env.PODSEC_SKIP_NODE !== '1') {
   env.PODSEC_NODE_IMAGES = lines[lines.length - 1];
 }
 
+// The Helm CLI for the chart tests (`plan --chart`), built from Go modules like the kube binaries.
+if (!unitOnly && !env.PODSEC_HELM) {
+  const helm = spawnSync('bash', ['test/helm/build.sh'], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  if (helm.status !== 0) {
+    process.stderr.write('podsec test: building helm failed (see above)\n');
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+  env.PODSEC_HELM = helm.stdout.trim().split('\n').pop();
+}
+
 const results = '.vitest-results.json';
 rmSync(results, { force: true });
 const vitestArgs = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}`];

@@ -114,7 +114,7 @@ export function renderPlanMarkdown(plan: Plan, templates: PlanTemplates): string
       ...(w.status === 'blocked' ? [`blocked by ${w.blockers.join(', ')}`] : []),
       ...w.questions.map((q) => q.prompt),
       ...w.changes.filter((c) => c.behavioural).map((c) => `changes behaviour: ${c.rationale}`),
-      ...w.managedBy.filter((m) => m.tool !== 'fieldManager').map((m) => `managed by ${m.tool} ${m.name}`),
+      ...w.managedBy.filter((m) => m.tool !== 'fieldManager').map((m) => (w.patch !== null ? `managed by ${m.tool} ${m.name}: the live patch will be reverted by ${m.tool}; commit the change to its source` : `managed by ${m.tool} ${m.name}`)),
     ];
     return `| ${mdText(`${w.namespace}/${w.kind}/${w.name}`)} | ${w.status} | ${w.patch !== null ? `\`${w.patch}\`` : ''} | ${notes.map(mdText).join('; ')} |`;
   });

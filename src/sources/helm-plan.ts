@@ -17,7 +17,7 @@ export interface HelmPlanInput {
   defaults: Values;
   render: RenderChart;
   /** The `helm upgrade` command for a values file path. */
-  command: (valuesFile: string, postRenderer: string | null) => string;
+  command: (valuesFile: string) => string;
 }
 
 export const VALUES_FILE = 'values-podsec.yaml';
@@ -54,8 +54,8 @@ export async function helmSection(bundle: PlanBundle, inventory: Inventory, inpu
   for (const pw of plan.workloads) {
     const key = `${pw.namespace}/${pw.kind}/${pw.name}`;
     const w = byKey.get(key);
-    if (w === undefined || pw.patch === null) continue;
-    if (pw.status !== 'fixed' || pw.questions.length > 0) {
+    if (w === undefined || (pw.patch === null && pw.questions.length === 0)) continue;
+    if (pw.status !== 'fixed' || pw.questions.length > 0 || pw.patch === null) {
       notIncluded.push({ key, reason: pw.questions.length > 0 ? `open question: ${pw.questions.map((q) => q.prompt).join('; ')}` : `status ${pw.status}: the owner reviews the patch first` });
       continue;
     }
@@ -97,7 +97,7 @@ export async function helmSection(bundle: PlanBundle, inventory: Inventory, inpu
       valuesFile: VALUES_FILE,
       overrides: found.overrides,
       comments: Object.fromEntries(found.comments),
-      command: input.command(VALUES_FILE, postRenderer),
+      command: input.command(VALUES_FILE),
       postRenderer,
       workloads,
       notIncluded,

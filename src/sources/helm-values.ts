@@ -100,7 +100,9 @@ export function candidateKeys(defaults: Values): string[][] {
   walk(defaults, []);
   const conventional = [...SC_NAMES, ...VOLUME_NAMES, ...MOUNT_NAMES, ...INIT_NAMES];
   for (const name of conventional) add([name]);
-  for (const [k, v] of Object.entries(defaults)) if (isObj(v) && classify(k) === null) for (const name of conventional) add([k, name]);
+  // A component key (Bitnami style: `vote: {image: ..., replicaCount: ...}`) gets the conventional names too.
+  const component = (v: unknown): boolean => isObj(v) && ['image', 'replicaCount', 'resources', 'containerPorts'].some((k) => k in v);
+  for (const [k, v] of Object.entries(defaults)) if (classify(k) === null && component(v)) for (const name of conventional) add([k, name]);
   return out;
 }
 
@@ -208,9 +210,12 @@ export async function probeKeys(candidates: string[][], defaults: Values, render
     return o;
   };
   const all = candidates.map((_, i) => i);
-  renders++;
+  renders += 2;
+  const plain = await render({});
   const batch = await render(overridesFor(all));
-  if (batch.ok) {
+  // A marker that breaks the render, or turns a workload into something that no longer decodes
+  // (a map where a string is expected), makes the batch useless: then one key at a time.
+  if (batch.ok && (!plain.ok || batch.templates.size >= plain.templates.size)) {
     record(batch.templates, all);
     return { hits, renders };
   }

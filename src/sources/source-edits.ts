@@ -39,8 +39,8 @@ export function sourceEdits(bundle: PlanBundle, inventory: Inventory, texts: Rea
     if (!('file' in w.source)) continue;
     const key = workloadKey(w);
     const pw = bundle.plan.workloads.find((x) => x.namespace === w.namespace && x.kind === w.kind && x.name === w.name && 'file' in x.source && x.source.file === (w.source as { file: string }).file);
-    if (pw === undefined || pw.patch === null) continue;
-    if (pw.status !== 'fixed' || pw.questions.length > 0 || pw.skipped !== null) {
+    if (pw === undefined || (pw.patch === null && pw.questions.length === 0)) continue;
+    if (pw.status !== 'fixed' || pw.questions.length > 0 || pw.skipped !== null || pw.patch === null) {
       skipped.push({ key, reason: pw.questions.length > 0 ? `open question: ${pw.questions.map((q) => q.prompt).join('; ')}` : pw.skipped ?? `status ${pw.status}: review the patch first` });
       continue;
     }

@@ -83,7 +83,7 @@ export async function sourceAugmenter(sf: SourceFlags, inventory: Inventory, cha
         valuesFiles: sf.values,
         defaults: chart.chart.defaults,
         render: chart.chart.render,
-        command: (file, post) => `${chart.chart.upgradeCommand(file)}${post !== null ? ` --post-renderer ${post}post-render.sh` : ''}`,
+        command: (file) => chart.chart.upgradeCommand(file),
       });
       for (const [path, doc] of documents) bundle.documents.set(path, doc);
       bundle.plan.sources = { ...bundle.plan.sources, helm: section };
