@@ -104,10 +104,14 @@ export function renderSourceFiles(sources: PlanSources | undefined): { path: str
   const files: { path: string; contents: string; mode?: number }[] = [{ path: helm.valuesFile, contents: renderValuesFile(helm) }];
   if (helm.postRenderer !== null) {
     const dir = helm.postRenderer.replace(/\/+$/, '');
-    const patches = helm.workloads.flatMap((w) => (w.postRenderPatch !== null ? [w.postRenderPatch.slice(dir.length + 1)] : []));
+    // Targets by kind and name: `helm template` leaves metadata.namespace out unless the chart sets it.
+    const patches = helm.workloads.flatMap((w) => {
+      const [, kind, name] = w.key.split('/');
+      return w.postRenderPatch !== null ? [{ path: w.postRenderPatch.slice(dir.length + 1), target: { kind, name } }] : [];
+    });
     files.push({
       path: `${dir}/kustomization.yaml`,
-      contents: `# podsec: applies the fixes the chart cannot express through values, as a Helm post-renderer.\n${stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['rendered.yaml'], patches: patches.map((path) => ({ path })) }, { lineWidth: 0 })}`,
+      contents: `# podsec: applies the fixes the chart cannot express through values, as a Helm post-renderer.\n${stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['rendered.yaml'], patches }, { lineWidth: 0 })}`,
     });
     files.push({
       path: `${dir}/post-render.sh`,

@@ -77,7 +77,7 @@ export async function helmSection(bundle: PlanBundle, inventory: Inventory, inpu
         postRenderPatch = `${POST_RENDERER_DIR}patches/${w.namespace}-${w.kind.toLowerCase()}-${w.name}.yaml`;
         const { metadata, ...rest } = patch;
         documents.set(postRenderPatch, {
-          data: { apiVersion: w.apiVersion, kind: w.kind, metadata: { name: w.name, namespace: w.namespace, ...(isObj(metadata) ? metadata : {}) }, ...rest },
+          data: { apiVersion: w.apiVersion, kind: w.kind, metadata: { name: w.name, ...(isObj(metadata) ? metadata : {}) }, ...rest },
           header: [`${wv.key}: the fields the chart cannot set through values (${wv.unexpressible.join('; ')}).`],
         });
       }
