@@ -5,11 +5,24 @@
 // small oracle build still runs).
 // PODSEC_SKIP_NODE=1 skips the tests that need the real node (root, containerd; see test/node).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const args = process.argv.slice(2);
 const env = { ...process.env };
 const unitOnly = env.PODSEC_SKIP_INTEGRATION === '1';
+
+// Everything the tests (and the programs they start) put in the temp dir goes into one private
+// directory, removed when the run ends, so `npm test` leaves nothing behind in /tmp however a
+// test cleans up. Ctrl-C stops the tests (they get the signal too) and still cleans up.
+const testTmp = mkdtempSync(join(tmpdir(), 'podsec-test-'));
+env.TMPDIR = testTmp;
+const cleanTmp = () => rmSync(testTmp, { recursive: true, force: true, maxRetries: 3 });
+process.on('exit', cleanTmp);
+process.on('SIGINT', () => {}); // the terminal's Ctrl-C reaches the test processes as well
+process.on('SIGTERM', () => process.exit(143));
+process.on('SIGHUP', () => process.exit(129));
 
 // Subprocess tests run the bundle: build it from the current sources first (about a second).
 const bundle = spawnSync('node', ['build.mjs'], { stdio: 'inherit' });
@@ -74,6 +87,8 @@ rmSync(results, { force: true });
 const vitestArgs = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}`];
 if (unitOnly) vitestArgs.push('--project', 'unit');
 const run = spawnSync('npx', [...vitestArgs, ...args], { stdio: 'inherit', env });
+const leftovers = readdirSync(testTmp).length;
+if (leftovers > 0) process.stderr.write(`podsec test: removing ${leftovers} entries the tests left in the temp dir\n`);
 
 let passed = 0;
 let failed = 0;
