@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import type { Answers, Evidence, FixProposal, ImageCatalogue } from '../fix/index.js';
 import { workloadKey, type Inventory, type Workload } from '../inventory/types.js';
 import type { PlanBundle } from '../plan/index.js';
-import type { ContextInfo, PlanPreview, ScanProgress, ScanResult, WizardPorts } from '../wizard/ports.js';
+import type { ContextInfo, PlanPreview, ScanProgress, ScanResult, ServerCheck, WizardPorts } from '../wizard/ports.js';
 import type { CommandContext, SourceFlags } from './context.js';
 import { liveApplyPort } from './wizard-apply-port.js';
 
@@ -155,7 +155,8 @@ export function offlinePorts(ctx: CommandContext, source: OfflineSource, opts: {
         }
       }
       const { planPolicyVersion } = await import('../files/generate-plan.js');
-      return { inventory, proposals: await proposals(deps, inventory, answers, keys, signal), target: answers.target ?? 'restricted', version: planPolicyVersion(inventory), answers, evidence: keys.sort() };
+      const verificationNote = `no server-side verification (${source.label === 'demo' ? 'the demo estate has no cluster' : 'manifest files, no cluster'})`;
+      return { inventory, proposals: await proposals(deps, inventory, answers, keys, signal), target: answers.target ?? 'restricted', version: planPolicyVersion(inventory), answers, evidence: keys.sort(), verificationNote };
     },
   };
 }
@@ -186,12 +187,17 @@ export function livePorts(ctx: CommandContext, opts: { answers: Answers; force: 
     async scan(context, onProgress, signal): Promise<ScanResult> {
       if (context !== null) chosen = context;
       const started = ctx.now().getTime();
-      const { readClusterInventory } = await import('../cluster/inventory.js');
+      const { scanLive } = await import('../cluster/live-scan.js');
       const seen: ScanProgress = { namespaces: [], kinds: [], workloads: 0, elapsedMs: 0 };
-      const inventory = await readClusterInventory(
+      // The read and the server-side verification (dry-run, when permitted); its log lines are not
+      // written (the screen shows the structured progress instead).
+      const quiet: CommandContext = { ...withSignal(ctx, signal), io: { ...ctx.io, err: () => {}, stderrIsTTY: false } };
+      const live = await scanLive(
         {
           ...opts.source,
           ...(chosen !== undefined ? { context: chosen } : {}),
+          level: opts.answers.target ?? 'restricted',
+          output: 'json',
           onRead: (p) => {
             if (p.type === 'namespaces') seen.namespaces = p.names;
             else if (!seen.kinds.includes(p.kind)) seen.kinds = [...seen.kinds, p.kind];
@@ -199,11 +205,27 @@ export function livePorts(ctx: CommandContext, opts: { answers: Answers; force: 
             onProgress({ ...seen, elapsedMs: ctx.now().getTime() - started });
           },
         },
-        withSignal(ctx, signal),
+        quiet,
       );
+      const inventory = live.inventory;
+      const verification: Record<string, ServerCheck> = {};
+      for (const [name, v] of live.verification) {
+        const detail = v.levels.map((l) => `${l.policy} ${l.status === 'agrees' ? (l.violators.length > 0 ? `${l.violators.reduce((n, x) => n + 1 + x.others, 0)} violating pod(s), as podsec predicts` : 'clean') : (l.note ?? l.status)}`).join('; ');
+        verification[name] = { status: v.status, detail: detail || v.note || '' };
+      }
+      const verificationNote = live.verification.size === 0 ? (live.notes[0] ?? 'no server-side verification') : undefined;
       onProgress({ namespaces: inventory.namespaces.map((n) => n.name), kinds: [...new Set(inventory.workloads.map((w) => w.kind))], workloads: inventory.workloads.length, elapsedMs: ctx.now().getTime() - started, ...(inventory.serverVersion !== undefined ? { serverVersion: inventory.serverVersion } : {}) });
       const { planPolicyVersion } = await import('../files/generate-plan.js');
-      return { inventory, proposals: await proposals(deps, inventory, opts.answers, [], signal), target: opts.answers.target ?? 'restricted', version: planPolicyVersion(inventory), answers: opts.answers, evidence: [] };
+      return {
+        inventory,
+        proposals: await proposals(deps, inventory, opts.answers, [], signal),
+        target: opts.answers.target ?? 'restricted',
+        version: planPolicyVersion(inventory),
+        answers: opts.answers,
+        evidence: [],
+        verification,
+        ...(verificationNote !== undefined ? { verificationNote } : {}),
+      };
     },
   };
 }

@@ -18,6 +18,8 @@ export interface LiveScanOptions extends SourceFlags {
   /** -o format: json/yaml/sarif output keeps stderr quiet unless it is a terminal. */
   output?: string | undefined;
   client?: NonNullable<ClusterReadOptions['client']>;
+  /** Structured progress of the read (the wizard's scan screen). */
+  onRead?: NonNullable<ClusterReadOptions['onRead']>;
 }
 
 export interface LiveScan {

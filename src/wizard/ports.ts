@@ -36,6 +36,18 @@ export interface ScanResult {
   answers: Answers;
   /** Workload keys whose evidence came with the scan (the demo's recorded observations). */
   evidence: string[];
+  /** The API server's own verdict per namespace (a server-side dry-run of the target labels); live clusters only. */
+  verification?: Record<string, ServerCheck>;
+  /** Why there is no server verification, when there is none (demo, files, not permitted). */
+  verificationNote?: string;
+}
+
+/** What the API server said when asked (dry-run) to enforce the target on a namespace. */
+export interface ServerCheck {
+  /** agrees, disagrees, incomplete, exempt, skipped, failed, ... */
+  status: string;
+  /** One line: `restricted:v1.37 clean`, or why it could not be checked. */
+  detail: string;
 }
 
 /** Counts of one phase of the plan as previewed before writing. */

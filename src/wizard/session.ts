@@ -2,6 +2,7 @@
 // helpers over it: overview rows, decisions recorded as fix-engine Answers. Pure.
 
 import type { Answers, FixProposal } from '../fix/index.js';
+import type { ServerCheck } from './ports.js';
 import { workloadKey, type Inventory, type NamespaceInfo, type Workload } from '../inventory/types.js';
 import { compareLevels, strictestLevel, type Level } from '../policy/index.js';
 
@@ -21,6 +22,9 @@ export interface Session {
   outDir: string;
   /** Decisions not yet written to a plan. */
   dirty: boolean;
+  /** The API server's verdict per namespace (live clusters), and why there is none otherwise. */
+  verification?: Record<string, ServerCheck>;
+  verificationNote?: string;
 }
 
 /** One line of the overview table. */
@@ -130,6 +134,14 @@ export function applyEdit(a: Answers, field: EditField, key: string, namespace: 
       return { ...a, exemptions: { ...a.exemptions, [namespace]: v } };
     }
   }
+}
+
+/** The server's verdict on a namespace in one line (`server dry-run: agrees, restricted:v1.37 clean`), or why there is none. */
+export function serverText(s: Pick<Session, 'verification' | 'verificationNote'>, namespace: string): string {
+  const v = s.verification?.[namespace];
+  if (v !== undefined) return `server dry-run: ${v.status}${v.detail !== '' ? `, ${v.detail}` : ''}`;
+  if (s.verification !== undefined && Object.keys(s.verification).length > 0) return 'server dry-run: not checked for this namespace';
+  return s.verificationNote ?? 'no server-side verification';
 }
 
 /** How far the operator got: each workload counted once, as decided, exempt (its namespace is) or open. */

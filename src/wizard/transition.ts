@@ -259,8 +259,9 @@ function onScanning(s: ScanningState, e: Own<'scanning'>): Transition {
     case 'scanFailed':
       return stay({ step: 'failed', message: e.message, hint: e.hint, outDir: s.outDir, canPick: s.live });
     case 'scanFinished': {
-      const { inventory, proposals, target, version, answers, evidence } = e.result;
-      return stay(overview({ inventory, proposals, target, version, answers, decisions: {}, evidence, outDir: s.outDir, dirty: false }));
+      const { inventory, proposals, target, version, answers, evidence, verification, verificationNote } = e.result;
+      const server = { ...(verification !== undefined ? { verification } : {}), ...(verificationNote !== undefined ? { verificationNote } : {}) };
+      return stay(overview({ inventory, proposals, target, version, answers, decisions: {}, evidence, outDir: s.outDir, dirty: false, ...server }));
     }
     case 'back':
       // Esc during the scan stops it (the runner aborts it as the step is left), as q does.

@@ -50,12 +50,14 @@ describe('wizard Apply step on a live cluster', () => {
       signal: new AbortController().signal,
     };
     const ports = livePorts(ctx, { answers: EMPTY_ANSWERS, force: false, source: { file: [], kubeconfig: kubeconfigPath('admin'), namespace: [ns], allNamespaces: false } });
-    const seen: { preselected?: string | undefined; namespaces?: string[]; dry?: PhaseRun | undefined; real?: PhaseRun | undefined; questions: ApplyQuestion[]; progress: string[] } = { questions: [], progress: [] };
+    const seen: { server?: { status: string; detail: string } | undefined; preselected?: string | undefined; namespaces?: string[]; dry?: PhaseRun | undefined; real?: PhaseRun | undefined; questions: ApplyQuestion[]; progress: string[] } = { questions: [], progress: [] };
     const decide: Decider = (s) => {
       switch (s.step) {
         case 'cluster':
           return { type: 'pickContext', name: s.contexts?.find((c) => c.current)?.name ?? '' };
         case 'overview':
+          seen.server = s.session.verification?.[ns];
+          return { type: 'openPlan' };
         case 'namespace':
           return { type: 'openPlan' };
         case 'plan':
@@ -101,6 +103,8 @@ describe('wizard Apply step on a live cluster', () => {
     const planned = plan.namespaces.find((n) => n.name === ns)?.phases.find((p) => p.id === '1-observe')?.labelsAfter;
     expect(planned).toBeDefined();
     expect(seen.preselected).toBe('1-observe');
+    // the overview carries the API server's own verdict (server-side dry-run) for the namespace
+    expect(seen.server).toMatchObject({ status: 'agrees', detail: expect.stringContaining('restricted:') });
     expect(seen.namespaces).toContain(ns);
     // the dry run wrote nothing and said what would change
     expect(seen.dry?.dryRun).toBe(true);

@@ -9,7 +9,7 @@ import { Box, Text } from 'ink';
 import { Spinner } from '@inkjs/ui';
 import { workloadKey } from '../../inventory/types.js';
 import { changeLines, diffLineText, failingChecks, podHealth, statusLabel, templateDiff } from '../../wizard/describe.js';
-import { decisionCounts, decisionText, proposalFor, workloadsIn } from '../../wizard/session.js';
+import { decisionCounts, decisionText, proposalFor, serverText, workloadsIn } from '../../wizard/session.js';
 import type { NamespaceState } from '../../wizard/state.js';
 import { statusRole, type Paint } from '../theme.js';
 import { visibleWindow } from '../components/window.js';
@@ -60,7 +60,7 @@ export function NamespaceScreen(props: { state: NamespaceState; paint: Paint; he
   const exempt = state.session.answers.exemptions[state.namespace];
   const notice = state.notice === null ? [] : wrapText(state.notice, width - 1);
   const footer = (state.busy !== null ? 1 : 0) + notice.length + (state.editing !== null ? 1 : 0) + (state.confirmingAll ? 1 : 0) + 1;
-  const room = Math.max(2, height - 2 - listHeight - footer);
+  const room = Math.max(2, height - 3 - listHeight - footer);
   const first = Math.min(scroll, Math.max(0, details.length - room));
   const shown = details.slice(first, first + room);
   const nameWidth = Math.min(32, Math.max(...ws.map((w) => w.kind.length + w.name.length + 1)) + 2);
@@ -69,6 +69,9 @@ export function NamespaceScreen(props: { state: NamespaceState; paint: Paint; he
       <Text bold wrap="truncate-end">
         Namespace {state.namespace}: {decisionText(decisionCounts(state.session, state.namespace))}
         {exempt !== undefined ? ` · exempt: ${exempt}` : ''}
+      </Text>
+      <Text {...paint(state.session.verification?.[state.namespace]?.status === 'disagrees' ? 'bad' : 'muted')} wrap="truncate-end">
+        {serverText(state.session, state.namespace)}
       </Text>
       {ws.slice(start, end).map((w, i) => {
         const key = workloadKey(w);

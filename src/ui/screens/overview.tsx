@@ -6,7 +6,7 @@
 //   > legacy      enforce=baseline@v1.30   baseline    restricted  1    -
 import { Box, Text } from 'ink';
 import type { OverviewState } from '../../wizard/state.js';
-import { namespaceRows, type NamespaceRow } from '../../wizard/session.js';
+import { namespaceRows, serverText, type NamespaceRow } from '../../wizard/session.js';
 import type { Paint } from '../theme.js';
 import { visibleWindow } from '../components/window.js';
 import { TypedInput } from '../components/typed-input.js';
@@ -44,7 +44,7 @@ const cut = (s: string, n: number) => (s.length <= n ? s : `${s.slice(0, Math.ma
 export function OverviewScreen({ state, paint, height, width }: { state: OverviewState; paint: Paint; height: number; width: number }) {
   const rows = namespaceRows(state.session, state.sort, state.filter);
   const col = overviewColumns(rows, width);
-  const { start, end } = visibleWindow(rows.length, state.cursor, height - 4);
+  const { start, end } = visibleWindow(rows.length, state.cursor, height - 5);
   const pad = (s: string, n: number) => s.padEnd(n);
   return (
     <Box flexDirection="column">
@@ -82,6 +82,11 @@ export function OverviewScreen({ state, paint, height, width }: { state: Overvie
         );
       })}
       {rows.length === 0 ? <Text>No namespace matches the filter.</Text> : null}
+      {rows[state.cursor] !== undefined ? (
+        <Text {...paint(state.session.verification?.[rows[state.cursor]?.name ?? '']?.status === 'disagrees' ? 'bad' : 'muted')} wrap="truncate-end">
+          {rows[state.cursor]?.name}: {serverText(state.session, rows[state.cursor]?.name ?? '')}
+        </Text>
+      ) : null}
       <Text {...paint('muted')} wrap="truncate-end">
         sorted by {state.sort}
         {state.filter !== '' ? ` · filter "${state.filter}" (esc clears)` : ''}
