@@ -77,6 +77,8 @@ async function loadCommand(name: CommandName): Promise<CommandModule> {
       return import('./cli/commands/rollback.js');
     case 'explain':
       return import('./cli/commands/explain.js');
+    case 'trial':
+      return import('./cli/commands/trial.js');
     case 'demo':
       return import('./cli/commands/demo.js');
     case 'wizard':

@@ -28,7 +28,7 @@ Start here:
   podsec explain runAsNonRoot          what a check requires and how to fix it
 `;
 
-export type CommandName = 'wizard' | 'demo' | 'scan' | 'plan' | 'apply' | 'rollback' | 'explain';
+export type CommandName = 'wizard' | 'demo' | 'scan' | 'plan' | 'apply' | 'rollback' | 'explain' | 'trial';
 
 /** Runs a command module; returns the exit code. Supplied by the composition root. */
 export type Dispatch = (name: CommandName, flags: Record<string, unknown>, args: string[]) => Promise<number>;
@@ -132,6 +132,19 @@ export function buildProgram(
     .option('--timeout <seconds>', 'rollout timeout per workload', '300')
     .addOption(new Option('--wait <until>', 'end a rollout when new pods are ready, or once they are admitted').choices(['ready', 'admitted']).default('ready'))
     .action(run('apply'));
+
+  program
+    .command('trial')
+    .description('try the patched pod templates as short-lived copies on the cluster before applying (create/delete pods)')
+    .argument('<dir>', 'plan directory')
+    .option('--workload <key>', 'namespace/Kind/name to try (repeatable; default: every workload with a proposed fix)', collect, [])
+    .option('--iterate <n>', 'rounds at most: after a failure, re-propose from its logs and try again', '1')
+    .option('--timeout <duration>', 'how long to watch each copy (e.g. 60s, 2m)', '60s')
+    .option('--allow <key=reason>', 'run a copy the safety rules refuse (StatefulSet, Job, hostPort, ReadWriteOnce PVC), with your reason (repeatable)', collect, [])
+    .option('--kubeconfig <path>', 'kubeconfig file')
+    .option('--context <name>', 'kubeconfig context')
+    .option('--dry-run', 'print the trial pods and create nothing', false)
+    .action(run('trial'));
 
   program
     .command('rollback')

@@ -78,7 +78,7 @@ export function isUnhealthy(w: Workload): boolean {
   );
 }
 
-type LogResult = { text: string } | { status: number; message: string };
+export type LogResult = { text: string } | { status: number; message: string };
 
 /**
  * GET of a text endpoint (pods/log) with the kubeconfig's TLS and credentials. Raw, because an
@@ -151,7 +151,8 @@ function describe(e: unknown): string {
   return String(e);
 }
 
-async function readLog(kc: KubeConfig, ns: string, pod: string, container: string, previous: boolean, opts: EvidenceOptions): Promise<LogResult> {
+/** One container log (current or previous), bounded; a failed read is `{ status, message }`. */
+export async function readLog(kc: KubeConfig, ns: string, pod: string, container: string, previous: boolean, opts: EvidenceOptions): Promise<LogResult> {
   const limitBytes = opts.limitBytes ?? 256 * 1024;
   const q = new URLSearchParams({ container, previous: String(previous), tailLines: String(opts.tailLines ?? 200), limitBytes: String(limitBytes) });
   const path = `/api/v1/namespaces/${pathSegment('Namespace', ns)}/pods/${pathSegment('Pod', pod)}/log?${q.toString()}`;

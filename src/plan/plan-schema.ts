@@ -162,6 +162,19 @@ export const planWorkloadSchema = z
     questions: z.array(z.object({ key: z.string(), kind: z.string(), prompt: z.string(), suggestion: z.unknown().optional() }).strict()),
     /** Why the workload is left out of the fix phase (system/exempt namespace, answers skip). */
     skipped: z.string().nullable(),
+    /** Trial runs of the patched template (`podsec trial`): result, rounds, duration, driving lines. */
+    trial: z
+      .object({
+        result: z.enum(['pass', 'fail', 'refused']),
+        reason: z.string(),
+        durationMs: z.number(),
+        override: z.string().optional(),
+        rounds: z.array(
+          z.object({ round: z.number().int(), result: z.enum(['pass', 'fail']), reason: z.string(), message: z.string(), durationMs: z.number(), lines: z.array(z.string()), changes: z.array(change) }).strict(),
+        ),
+      })
+      .strict()
+      .optional(),
     /** The open questions holding its patch back (no patch is scheduled until answered). */
     held: z.string().nullable().default(null),
     /** Strictest level the workload passes after its patch (before, when it has none). */

@@ -39,3 +39,16 @@ describe('templates/rbac', () => {
     expect(grants(r)).toContain('deployments.apps');
   });
 });
+
+describe('templates/rbac/podsec-trial.yaml', () => {
+  it('grants pod create/delete/get/list, pods/log get, events list and PVC get: nothing that changes a workload', () => {
+    const r = rules('podsec-trial.yaml');
+    expect(r.map((x) => [grants([x]).join(','), [...x.verbs].sort().join(',')])).toEqual([
+      ['pods', 'create,delete,get,list'],
+      ['pods/log', 'get'],
+      ['events', 'list'],
+      ['persistentvolumeclaims', 'get'],
+    ]);
+    expect(grants(r).join(' ')).not.toMatch(/secrets|configmaps|deployments|\*/);
+  });
+});
