@@ -22,7 +22,7 @@ export interface KeyPress {
  * Where keys apply: a step, or a view inside one (the full-screen fix view `detail`, the `A`
  * question `confirmAll`), so the hints and the help list exactly the keys that work there.
  */
-export type KeyMode = StepName | 'detail' | 'confirmAll';
+export type KeyMode = StepName | 'detail' | 'confirmAll' | 'typing';
 
 /** What the TUI does itself (the help overlay, scrolling, the detail view) rather than the wizard. */
 export type UiAction = 'help' | 'scrollUp' | 'scrollDown' | 'lineUp' | 'lineDown' | 'detail' | 'closeDetail';
@@ -45,7 +45,7 @@ export interface Binding {
 const ch = (c: string) => (input: string, key: KeyPress) => input === c && !key.ctrl;
 const LISTS: KeyMode[] = ['cluster', 'overview', 'namespace', 'apply'];
 /** Views that own esc and q themselves. */
-const OWN_ESC: readonly KeyMode[] = ['detail', 'confirmAll'];
+const OWN_ESC: readonly KeyMode[] = ['detail', 'confirmAll', 'typing'];
 
 export const KEYMAP: readonly Binding[] = [
   { keys: '↑/k', does: 'move up', steps: LISTS, hint: true, match: (i, k) => k.upArrow || ch('k')(i, k), event: { type: 'move', delta: -1 } },
@@ -77,16 +77,21 @@ export const KEYMAP: readonly Binding[] = [
   { keys: 'y', does: 'yes (answer the question)', steps: ['apply'], hint: true, match: (i) => i === 'y' || i === 'Y', event: { type: 'confirm', yes: true } },
   { keys: 'n', does: 'no', steps: ['apply'], hint: true, match: (i) => i === 'n' || i === 'N', event: { type: 'confirm', yes: false } },
   { keys: 'n', does: 'no, go back', steps: ['confirmQuit'], hint: true, match: (i) => i === 'n' || i === 'N', event: { type: 'confirm', yes: false } },
+  // While an input is open the root handler edits the text (typingAction); these only describe it.
+  { keys: 'enter', does: 'keep what you typed (save)', short: 'keep', steps: ['typing'], hint: true, match: () => false, event: { type: 'select' } },
+  { keys: 'esc', does: 'cancel the input', short: 'cancel', steps: ['typing'], hint: true, match: () => false, event: { type: 'back' } },
+  { keys: 'backspace', does: 'delete the last character', short: 'delete', steps: ['typing'], hint: true, match: () => false, event: { type: 'back' } },
   { keys: 'esc', does: 'back (clears a filter first)', short: 'back', steps: 'all', except: OWN_ESC, hint: true, match: (_i, k) => k.escape, event: { type: 'back' } },
   { keys: '?', does: 'this help', short: 'help', steps: 'all', hint: true, match: ch('?'), event: 'help' },
   { keys: 'q', does: 'quit (asks when decisions are unsaved)', short: 'quit', steps: 'all', except: OWN_ESC, hint: true, match: ch('q'), event: { type: 'quit' } },
   { keys: 'ctrl-c', does: 'cancel and restore the terminal (exit 130)', steps: 'all', hint: false, match: (i, k) => k.ctrl && i === 'c', event: { type: 'cancel' } },
 ];
 
-const applies = (b: Binding, mode: KeyMode) => (b.steps === 'all' || b.steps.includes(mode)) && !(b.except ?? []).includes(mode);
+const applies = (b: Binding, mode: KeyMode) => (b.steps === 'all' ? !['typing'].includes(mode) || b.keys === 'ctrl-c' : b.steps.includes(mode)) && !(b.except ?? []).includes(mode);
 
 /** The key mode of a state: its step, or the view that has the keyboard. */
 export function keyMode(state: WizardState, detailOpen: boolean): KeyMode {
+  if (typedText(state) !== null) return 'typing';
   if (state.step === 'namespace' && state.confirmingAll) return 'confirmAll';
   if (state.step === 'namespace' && detailOpen) return 'detail';
   return state.step;

@@ -8,8 +8,8 @@ import type { Paint } from '../theme.js';
 /** The final message, every line of it. */
 export function DoneScreen({ state, paint }: { state: DoneState; paint: Paint }) {
   // Cancelled (exit 130): the CLI says so once on stderr.
-  if (state.exitCode === 130) return null;
-  const lines = (state.message ?? 'done').trimEnd().split('\n');
+  if (state.exitCode === 130 || state.message === null) return null;
+  const lines = state.message.trimEnd().split('\n');
   return (
     <Box flexDirection="column">
       {lines.map((l, i) => (
