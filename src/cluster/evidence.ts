@@ -24,6 +24,8 @@ export interface EvidenceOptions {
   limitBytes?: number;
   /** Timeout per log read and per exec (default 15 s). */
   timeoutMs?: number;
+  /** Waits before asking again for a previous log whose container the kubelet just removed (default 1, 2, 3 s). */
+  retryDelaysMs?: readonly number[];
 }
 
 /** Why the logs of a workload's pod said nothing (for the per-namespace notes). */
@@ -151,12 +153,28 @@ function describe(e: unknown): string {
   return String(e);
 }
 
+/**
+ * The kubelet's answer when the container a log request names is gone. Seen on a real node for
+ * `previous` of a crash-looping container: just after a new instance dies, the pod status still
+ * names the instance before it as the last terminated one, which the kubelet has already removed
+ * (it keeps one dead instance per container). The status catches up within a status sync.
+ */
+const GONE_CONTAINER_RE = /unable to retrieve container logs for/i;
+
 /** One container log (current or previous), bounded; a failed read is `{ status, message }`. */
 export async function readLog(kc: KubeConfig, ns: string, pod: string, container: string, previous: boolean, opts: EvidenceOptions): Promise<LogResult> {
   const limitBytes = opts.limitBytes ?? 256 * 1024;
   const q = new URLSearchParams({ container, previous: String(previous), tailLines: String(opts.tailLines ?? 200), limitBytes: String(limitBytes) });
   const path = `/api/v1/namespaces/${pathSegment('Namespace', ns)}/pods/${pathSegment('Pod', pod)}/log?${q.toString()}`;
-  return getText(kc, path, opts.timeoutMs ?? 15_000, limitBytes);
+  const first = await getText(kc, path, opts.timeoutMs ?? 15_000, limitBytes);
+  if (!previous || !('status' in first) || !GONE_CONTAINER_RE.test(first.message)) return first;
+  // The previous instance was removed under a stale pod status: ask again once the status has moved on.
+  for (const delayMs of opts.retryDelaysMs ?? [1000, 2000, 3000]) {
+    await new Promise((r) => setTimeout(r, delayMs));
+    const again = await getText(kc, path, opts.timeoutMs ?? 15_000, limitBytes);
+    if (!('status' in again) || !GONE_CONTAINER_RE.test(again.message)) return again;
+  }
+  return first;
 }
 
 async function execProbe(session: ClusterSession, ns: string, pod: string, container: string, timeoutMs: number): Promise<{ out: string } | { error: string }> {
@@ -189,7 +207,10 @@ async function execProbe(session: ClusterSession, ns: string, pod: string, conta
 function logProblem(results: LogResult[], pod: PodStatus): GatheredEvidence['problem'] {
   const failed = results.filter((r): r is { status: number; message: string } => 'status' in r);
   // The previous instance of a container that never restarted answers 400: nothing to learn.
-  const real = failed.filter((r) => !(r.status === 400 && /previous terminated container|not found/i.test(r.message)));
+  // A previous instance the kubelet removed (GONE_CONTAINER_RE) while the current log was read is
+  // not a problem either: the current log is the last crash's.
+  const currentRead = results.some((r) => 'text' in r && r.text.trim() !== '');
+  const real = failed.filter((r) => !(r.status === 400 && /previous terminated container|not found/i.test(r.message)) && !(currentRead && GONE_CONTAINER_RE.test(r.message)));
   const forbidden = real.find((r) => r.status === 403 || r.status === 401);
   if (forbidden) return { kind: 'forbidden', detail: forbidden.message };
   const other = real.find((r) => r.status !== 400 || !/waiting to start|ContainerCreating|PodInitializing/i.test(r.message));
