@@ -57,6 +57,8 @@ async function applyLocked(plan: Plan, phase: Plan['phases'][number], opts: RunO
   const report: PhaseReport = { phase: phase.id, dryRun: opts.dryRun, outcomes: [], stoppedAt: null };
   const views = phaseSteps(phase, entries, opts.namespaces);
   if (views.length === 0) return report;
+  // One access check for the whole phase before any read or write of its objects.
+  await checkAccess(run, views.filter((v) => isAutomatic(v.step)), `apply phase ${phase.id}`);
 
   const todo: StepView[] = [];
   const reverted = new Set<string>();
@@ -107,7 +109,6 @@ async function applyLocked(plan: Plan, phase: Plan['phases'][number], opts: RunO
     for (const v of todo) if (!refused.some((o) => o.step === v.id)) report.outcomes.push(outcome(v, 'skipped', 'not run: a plan file of this phase failed its checks, so nothing was written'));
     return report;
   }
-  await checkAccess(run, todo, `apply phase ${phase.id}`);
 
   if (!opts.dryRun && !opts.assumeYes && opts.phaseConfirmed !== true) {
     const ok = await opts.confirm({ message: `Apply phase ${phase.id} (${todo.length} change${todo.length === 1 ? '' : 's'})?`, details: phaseSummary(todo), default: false });

@@ -52,6 +52,7 @@ export async function restartApiServer(downMs: number, kill = false): Promise<vo
 
 interface AuditEvent {
   stage?: string;
+  user?: { username?: string };
   verb?: string;
   requestURI?: string;
   userAgent?: string;

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlanStep } from '../../src/plan/plan-schema.js';
-import { deleteNamespace, kubeConfigFor } from '../harness/env.js';
-import { FaultEstate, P, auditNow, doubledSince, kube, podsecWrites, recordFault, restartApiServer, workloadPath } from './helpers.js';
+import { deleteNamespace, kubeConfigFor, kubeconfigPath } from '../harness/env.js';
+import { FaultEstate, P, auditNow, auditSince, doubledSince, kube, podsecWrites, recordFault, restartApiServer, workloadPath } from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'podsec-faults-outage-'));
 let f: FaultEstate;
@@ -38,6 +38,19 @@ describe('API server restart, concurrent runs, full disk, hand-reverted changes'
   });
   afterAll(async () => {
     for (const n of f?.estate.all ?? []) await deleteNamespace(kubeConfigFor(), n);
+  });
+
+  it('a user without write access is refused once, before any read or write, with the applier role named', async () => {
+    const since = auditNow();
+    // --force: the plan names the admin context.
+    const r = await f.run(['apply', '--phase', p2, '--force'], {}, kubeconfigPath('limited'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: not allowed to apply phase \S+: get deployments\.apps in namespace "[^"]+"; patch deployments\.apps .*\(checked before any write; nothing was changed\)$/m);
+    expect(r.stderr).toContain('podsec-applier');
+    expect(r.stderr).not.toMatch(/403/);
+    // Only /version (connect) and the self-subject reviews: no request for any object.
+    const touched = auditSince(since).filter((e) => e.user?.username === 'limited' && e.objectRef !== undefined && !/^selfsubject/.test(e.objectRef.resource ?? ''));
+    expect(touched.map((e) => `${e.verb} ${e.requestURI}`)).toEqual([]);
   });
 
   it('the API server is killed and restarted mid-phase: the phase waits for it and completes', async () => {

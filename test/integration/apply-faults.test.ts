@@ -54,14 +54,14 @@ describe('podsec apply through a faulty connection', () => {
 
   it('workload patches survive a 409 conflict and a response lost after the write', async () => {
     const deploys = `/apis/apps/v1/namespaces/${estate.ns['shop']}/deployments`;
-    proxy.addRule({ method: 'PATCH', path: write(`${deploys}/vote`), fault: '409' });
+    proxy.addRule({ method: 'PATCH', path: write(`${deploys}/result`), fault: '409' });
     proxy.addRule({ method: 'PATCH', path: write(`${deploys}/redis`), fault: 'dropAfterForward' });
     const r = await podsec(['apply', dir, '--yes', '--phase', '2-fix', '--wait', 'ready', '--timeout', '60'], proxyConfig);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const injected = (f: string) => proxy.log.filter((l) => l.action === f).length;
     expect([injected('409'), injected('dropAfterForward')]).toEqual([1, 2]);
     const apps = kc.makeApiClient(AppsV1Api);
-    for (const name of ['vote', 'redis']) {
+    for (const name of ['result', 'redis']) {
       const d = await apps.readNamespacedDeployment({ name, namespace: estate.ns['shop']! });
       expect(d.spec?.template.spec?.securityContext?.seccompProfile?.type, name).toBe('RuntimeDefault');
       expect(d.metadata?.annotations?.['deployment.kubernetes.io/revision'], name).toBe('2');
@@ -69,7 +69,7 @@ describe('podsec apply through a faulty connection', () => {
   });
 
   it('rollback through the same faults restores the labels; the journal is consistent', async () => {
-    proxy.addRule({ method: 'PATCH', path: /\/deployments\/worker\?fieldManager=podsec$/, fault: '500' });
+    proxy.addRule({ method: 'PATCH', path: /\/deployments\/result\?fieldManager=podsec$/, fault: '500' });
     proxy.addRule({ method: 'PATCH', path: write(`/api/v1/namespaces/${estate.ns['web']}`), fault: 'dropAfterForward' });
     for (const phase of ['2-fix', '1-observe']) {
       const r = await podsec(['rollback', dir, '--phase', phase, '--yes', '--wait', 'admitted'], proxyConfig);

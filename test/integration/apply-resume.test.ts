@@ -56,18 +56,21 @@ describe('podsec apply: killed mid-phase, then resumed', () => {
     const resumed = await run(['--phase', '2-fix']);
     expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
     const steps = [...new Set(journal().filter((e) => e.phase === '2-fix').map((e) => e.step))];
-    expect(steps.length).toBeGreaterThanOrEqual(5);
+    // shop's vote and worker are held by the planner (unanswered questions), so fewer than all.
+    expect(steps.length).toBeGreaterThanOrEqual(4);
     for (const s of steps) {
       expect(intents(s), s).toBe(1);
       expect(stepState(journal(), s).state, s).toBe('verified');
     }
     expect(journal().find((e) => e.step === inDoubt.step && e.status === 'applied')?.message).toBe('found applied after an interruption');
+    const patched = new Set(journal().filter((e) => e.phase === '2-fix' && e.kind === 'Deployment').map((e) => `${e.namespace}/${e.name}`));
     for (const namespace of estate.all) {
       for (const d of (await apps.listNamespacedDeployment({ namespace })).items) {
-        // One template change: revision 2, one new ReplicaSet.
-        expect(d.metadata?.annotations?.['deployment.kubernetes.io/revision'], d.metadata?.name).toBe('2');
+        // One template change for each patched Deployment: revision 2, one new ReplicaSet; none for the others.
+        expect(d.metadata?.annotations?.['deployment.kubernetes.io/revision'], d.metadata?.name).toBe(patched.has(`${namespace}/${d.metadata?.name}`) ? '2' : '1');
       }
     }
+    expect(patched.size).toBeGreaterThanOrEqual(3);
     expect(journalProblems(journal())).toEqual([]);
   });
 
