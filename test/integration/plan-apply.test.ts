@@ -76,7 +76,7 @@ describe('podsec plan on a live cluster, applied and rolled back with the genera
   it('writes the plan from the live cluster', () => {
     // vote's UID is answered; inventory's (tomcat) is left open, so its patch is held (issue 12).
     const answers = join(dirname(outDir), 'answers.yaml');
-    writeFileSync(answers, `uids:\n  ${NS.shop}/Deployment/vote: 10001\n`);
+    writeFileSync(answers, `uids:\n  ${NS.shop}/Deployment/vote: 10001\n  ${NS.shop}/CronJob/report: 10001\n`);
     const args = ['plan', '--kubeconfig', kubeconfigPath(), ...Object.values(NS).flatMap((n) => ['-n', n]), '--answers', answers, '--out', outDir];
     const r = spawnSync('node', [join(ROOT, 'bin/podsec.js'), ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     expect(r.status, r.stderr).toBe(0);
@@ -122,7 +122,7 @@ describe('podsec plan on a live cluster, applied and rolled back with the genera
     expect(r.stderr).toContain('immutable pod template');
     const vote = JSON.parse(kubectl(['get', 'deployment', 'vote', '-n', NS.shop, '-o', 'json']).stdout) as { spec: { template: { spec: { securityContext: Record<string, unknown> } } } };
     expect(vote.spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
-    expect(r.stderr).toContain('successfully rolled out');
+    expect(r.stdout).toContain('successfully rolled out');
     expect(templates()).not.toBe(templatesBefore);
     // The unanswered tomcat patch is not in the script: inventory is untouched.
     const inv = JSON.parse(kubectl(['get', 'deployment', 'inventory', '-n', NS.legacy, '-o', 'json']).stdout) as { spec: { template: { spec: Record<string, unknown> } } };
