@@ -163,6 +163,41 @@ describe('collectEvidence', () => {
   });
 });
 
+describe('the previous log of a container the kubelet just removed (seen on the real node)', () => {
+  const gone = (res: http.ServerResponse) => {
+    res.writeHead(500, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ kind: 'Status', status: 'Failure', code: 500, message: 'unable to retrieve container logs for containerd://66fbb754' }));
+  };
+  const crash: Status = { name: 'p', phase: 'Running', reason: 'CrashLoopBackOff', restarts: 3 };
+  const tmpError = "FileNotFoundError: [Errno 2] No usable temporary directory found in ['/tmp', '/var/tmp', '/usr/tmp', '/app']\n";
+
+  it('asks again until the pod status has moved on, and uses the log it then gets', async () => {
+    let previousAsked = 0;
+    const s = await session((_ns, _pod, q, res) => {
+      if (q.get('previous') === 'true' && ++previousAsked < 3) return gone(res);
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.end(q.get('previous') === 'true' ? tmpError : 'starting\n');
+    });
+    const got = await collectEvidence(s, [w('ns', 'vote', [crash])], { probe: false, retryDelaysMs: [10, 10, 10] });
+    s.client.close();
+    expect(previousAsked).toBe(3);
+    expect(got.notes).toEqual([]);
+    expect(got.evidenceFor(w('ns', 'vote', []))?.containers['app']?.writablePaths).toEqual(['/tmp', '/var/tmp']);
+  });
+
+  it('still gone: the current log (the last crash) is used and no problem is reported', async () => {
+    const s = await session((_ns, _pod, q, res) => {
+      if (q.get('previous') === 'true') return gone(res);
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.end(tmpError);
+    });
+    const got = await collectEvidence(s, [w('ns', 'vote', [crash])], { probe: false, retryDelaysMs: [5] });
+    s.client.close();
+    expect(got.notes).toEqual([]);
+    expect(got.evidenceFor(w('ns', 'vote', []))?.containers['app']?.writablePaths).toEqual(['/tmp', '/var/tmp']);
+  });
+});
+
 describe('templates/rbac for evidence', () => {
   type Rule = { apiGroups: string[]; resources: string[]; verbs: string[] };
   const rules = (f: string): Rule[] => (parse(fs.readFileSync(`templates/rbac/${f}`, 'utf8')) as { rules: Rule[] }).rules;
