@@ -11,7 +11,7 @@ import { CancelledError } from '../../src/errors.js';
 import { NOTICE_AFTER_MS, readFileInventory } from '../../src/files/read-manifests.js';
 import { parseManifests } from '../../src/inventory/manifests.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'podsec-read-'));
+const dir = mkdtempSync(join(tmpdir(), 'podsec-manifests-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const pod = (i: number) =>
@@ -24,7 +24,12 @@ describe('readFileInventory', () => {
     const text = docs.join('---\n');
     expect(text.length).toBeGreaterThan(1 << 20); // more than one 1 MB piece
     writeFileSync(join(dir, 'big.yaml'), text);
-    const inv = await readFileInventory(['big.yaml'], { cwd: dir });
+    let inv;
+    try {
+      inv = await readFileInventory(['big.yaml'], { cwd: dir });
+    } finally {
+      rmSync(join(dir, 'big.yaml'));
+    }
     const whole = parseManifests('big.yaml', text);
     expect(inv.workloads).toHaveLength(6993);
     expect(inv.workloads.map((w) => [w.name, w.source])).toEqual(whole.workloads.map((w) => [w.name, w.source]));
