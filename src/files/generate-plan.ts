@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Answers, Evidence } from '../fix/index.js';
 import { releaseMinor } from '../inventory/server-policy.js';
 import type { Inventory, Workload } from '../inventory/types.js';
+import { withoutInvalidNames } from '../inventory/object-names.js';
 import { buildPlan, renderPlanFiles, type PlanBundle, type PlanFile } from '../plan/index.js';
 import { NEWEST_MINOR } from '../policy/index.js';
 import { loadImageCatalogue } from './catalogue.js';
@@ -40,7 +41,8 @@ export function planPolicyVersion(inventory: Inventory): string {
 /** The plan bundle and its rendered files. */
 export async function generatePlan(inventory: Inventory, opts: GeneratePlanOptions): Promise<{ bundle: PlanBundle; files: PlanFile[] }> {
   const [catalogue, templates] = await Promise.all([loadImageCatalogue(opts.templatesDir), loadPlanTemplates(opts.templatesDir)]);
-  const bundle = buildPlan(inventory, {
+  // A name the API server would refuse never reaches a plan file (callers report them first).
+  const bundle = buildPlan(withoutInvalidNames(inventory), {
     target: opts.target,
     policyVersion: opts.policyVersion ?? planPolicyVersion(inventory),
     answers: opts.answers,

@@ -8,7 +8,6 @@ import { Composer, isMap, isSeq, Parser, type Document, type Node } from 'yaml';
 import { decodePodSpec, decodeStringMap, extractPodTemplate, parseNamespaceLabels, WORKLOAD_KINDS } from '../policy/index.js';
 import { decodeYamlDocument, YamlDecodeError } from './go-yaml.js';
 import { detectManagers } from './managers.js';
-import { namespaceNameProblem, objectNameProblem, quoteName } from './object-names.js';
 import type { InputError, Inventory, NamespaceInfo, Workload } from './types.js';
 
 /** Namespaces Kubernetes itself owns (the scan marks them `system`). */
@@ -227,11 +226,6 @@ function addObject(out: ParsedManifests, o: Obj, source: FileSource): void {
       out.errors.push({ ...errAt, message: `${label}: ${decodeErrors.join('; ')}` });
       return;
     }
-    const bad = namespaceNameProblem(meta['name']);
-    if (bad !== null) {
-      out.errors.push({ ...errAt, message: `Namespace ${quoteName(meta['name'])}: metadata.name is not a valid namespace name: ${bad}` });
-      return;
-    }
     out.namespaces.set(meta['name'], (meta['labels'] as Record<string, string> | undefined) ?? {});
     out.skipped++;
     return;
@@ -263,14 +257,6 @@ function addObject(out: ParsedManifests, o: Obj, source: FileSource): void {
     return;
   }
   const namespace = typeof meta['namespace'] === 'string' && meta['namespace'] !== '' ? meta['namespace'] : 'default';
-  const badName = objectNameProblem(kind, name, { prefix: typeof meta['name'] !== 'string' });
-  const badNamespace = namespaceNameProblem(namespace);
-  if (badName !== null || badNamespace !== null) {
-    const what = `${kind} ${quoteName(name)}${namespace === 'default' ? '' : ` in namespace ${quoteName(namespace)}`}`;
-    const problems = [...(badName !== null ? [`metadata.name is not a valid ${kind} name: ${badName}`] : []), ...(badNamespace !== null ? [`metadata.namespace is not a valid namespace name: ${badNamespace}`] : [])];
-    out.errors.push({ ...errAt, message: `${what}: ${problems.join('; ')}` });
-    return;
-  }
   const spec = isObj(o['spec']) ? o['spec'] : {};
   const w: Workload = {
     kind,

@@ -6,6 +6,7 @@
 // URL is built (src/cluster).
 
 import { UserError } from '../errors.js';
+import type { InputError, Inventory, Workload } from './types.js';
 
 const LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
 const LABEL_RE = new RegExp(`^${LABEL}$`);
@@ -94,4 +95,40 @@ export function pathSegment(kind: string, name: string): string {
   }
   // Valid names hold only [a-z0-9.-]: nothing to encode, but keep the encoding as a second guard.
   return encodeURIComponent(name);
+}
+
+/** Why a workload's namespace or name would not be accepted by the API server, or null. */
+export function workloadNameProblem(w: Pick<Workload, 'kind' | 'namespace' | 'name' | 'object'>): string | null {
+  const meta = (w.object as { metadata?: { name?: unknown } } | undefined)?.metadata;
+  const badName = objectNameProblem(w.kind, w.name, { prefix: typeof meta?.name !== 'string' });
+  const badNamespace = namespaceNameProblem(w.namespace);
+  const problems = [...(badName !== null ? [`metadata.name is not a valid ${w.kind} name: ${badName}`] : []), ...(badNamespace !== null ? [`metadata.namespace is not a valid namespace name: ${badNamespace}`] : [])];
+  return problems.length > 0 ? `${w.kind} ${quoteName(w.name)} in namespace ${quoteName(w.namespace)}: ${problems.join('; ')}` : null;
+}
+
+/**
+ * The inventory without workloads and namespaces whose names the API server would refuse, each
+ * turned into an input error naming its file and document. A scan may report on such objects
+ * (the verdict does not depend on the name, and nothing is sent anywhere); a plan must not carry
+ * them into paths, scripts or requests, so planning starts from this.
+ */
+export function withoutInvalidNames(inv: Inventory): Inventory {
+  const errors: InputError[] = [];
+  const reported = new Set<string>();
+  const workloads = inv.workloads.filter((w) => {
+    const problem = workloadNameProblem(w);
+    if (problem === null) return true;
+    reported.add(w.namespace);
+    const src = 'file' in w.source ? { file: w.source.file, document: w.source.document, ...(w.source.line !== undefined ? { line: w.source.line } : {}) } : { namespace: w.namespace };
+    errors.push({ ...src, message: problem });
+    return false;
+  });
+  const namespaces = inv.namespaces.filter((n) => {
+    const problem = namespaceNameProblem(n.name);
+    if (problem === null) return true;
+    if (!reported.has(n.name)) errors.push({ namespace: quoteName(n.name), message: `namespace ${quoteName(n.name)} is not a valid namespace name: ${problem}` });
+    return false;
+  });
+  if (errors.length === 0) return inv;
+  return { ...inv, namespaces, workloads, errors: [...inv.errors, ...errors] };
 }

@@ -3,8 +3,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
-import { parseManifests } from '../../src/inventory/manifests.js';
-import { isNamespaceName, isObjectName, nameRuleOf, namespaceNameProblem, objectNameProblem, pathSegment, quoteName } from '../../src/inventory/object-names.js';
+import { inventoryFromTexts } from '../../src/inventory/manifests.js';
+import { isNamespaceName, isObjectName, nameRuleOf, namespaceNameProblem, objectNameProblem, pathSegment, quoteName, withoutInvalidNames } from '../../src/inventory/object-names.js';
 
 const HOSTILE = ['kube-system/secrets/podsec-canary', '..', '.', 'vote/status', '--server=https://127.0.0.1:6443', '-n', 'a b', 'a%2Fb', 'a?watch=1', 'a#b', 'vote\u202Eevil', 'a\nb', 'a\0b', 'Vote', 'ünï', ''];
 
@@ -97,8 +97,9 @@ describe('pathSegment (the URL guard)', () => {
   });
 });
 
-describe('manifests with hostile names', () => {
+describe('manifests with hostile names (withoutInvalidNames, where planning starts)', () => {
   const doc = (ns: string, name: string) => `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${JSON.stringify(name)}\n  namespace: ${JSON.stringify(ns)}\nspec:\n  template:\n    spec:\n      containers: [{name: c, image: x}]\n`;
+  const planned = (file: string, text: string) => withoutInvalidNames(inventoryFromTexts([{ file, text }]));
 
   it.each([
     ['kube-system/secrets/podsec-canary', 'vote'],
@@ -107,23 +108,30 @@ describe('manifests with hostile names', () => {
     ['shop', '--server=https://127.0.0.1:6443'],
     ['shop', 'vote\u202Eevil'],
   ])('namespace %j, name %j is an input error naming the file, not a workload', (ns, name) => {
-    const p = parseManifests('k8s/bad.yaml', doc(ns, name));
-    expect(p.workloads).toEqual([]);
-    expect(p.errors).toHaveLength(1);
-    expect(p.errors[0]).toMatchObject({ file: 'k8s/bad.yaml', document: 0 });
-    expect(p.errors[0]!.message).toMatch(/is not a valid (namespace|Deployment) name/);
-    expect(p.errors[0]!.message).not.toMatch(/[\u202E\u0000-\u001f]/);
+    const inv = planned('k8s/bad.yaml', doc(ns, name));
+    expect(inv.workloads).toEqual([]);
+    expect(inv.namespaces.map((n) => n.name)).not.toContain(ns === 'shop' ? '-' : ns);
+    expect(inv.errors).toHaveLength(1);
+    expect(inv.errors[0]).toMatchObject({ file: 'k8s/bad.yaml', document: 0 });
+    expect(inv.errors[0]!.message).toMatch(/is not a valid (namespace|Deployment) name/);
+    expect(inv.errors[0]!.message).not.toMatch(/[\u202E\u0000-\u001f]/);
   });
 
   it('keeps the valid documents of the same file', () => {
-    const p = parseManifests('k8s/mixed.yaml', `${doc('..', 'a')}---\n${doc('shop', 'vote')}`);
-    expect(p.workloads.map((w) => `${w.namespace}/${w.name}`)).toEqual(['shop/vote']);
-    expect(p.errors).toHaveLength(1);
+    const inv = planned('k8s/mixed.yaml', `${doc('..', 'a')}---\n${doc('shop', 'vote')}`);
+    expect(inv.workloads.map((w) => `${w.namespace}/${w.name}`)).toEqual(['shop/vote']);
+    expect(inv.namespaces.map((n) => n.name)).toEqual(['shop']);
+    expect(inv.errors).toHaveLength(1);
   });
 
   it('refuses a Namespace object with a bad name', () => {
-    const p = parseManifests('ns.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: "a/b"\n');
-    expect(p.namespaces.size).toBe(0);
-    expect(p.errors[0]!.message).toMatch(/not a valid namespace name/);
+    const inv = planned('ns.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: "a/b"\n');
+    expect(inv.namespaces).toEqual([]);
+    expect(inv.errors[0]!.message).toMatch(/not a valid namespace name/);
+  });
+
+  it('leaves an inventory of valid names as it is', () => {
+    const inv = inventoryFromTexts([{ file: 'ok.yaml', text: doc('shop', 'vote') }]);
+    expect(withoutInvalidNames(inv)).toBe(inv);
   });
 });

@@ -158,7 +158,11 @@ export async function run(flags: Record<string, unknown>, _args: string[], ctx: 
   const exempt = strings(flags['exempt']);
   const out = optString(flags['out']) ?? 'plans/podsec';
   const chart = sf.chart !== undefined ? await readChart({ ...sf, chart: sf.chart }, ctx) : undefined;
-  const { inventory, session } = chart !== undefined ? { inventory: chart.inventory, session: undefined } : await readInventory(flags, exempt, ctx);
+  const read = chart !== undefined ? { inventory: chart.inventory, session: undefined } : await readInventory(flags, exempt, ctx);
+  const { session } = read;
+  // Names the API server would refuse never reach plan files, scripts or requests: input errors.
+  const { withoutInvalidNames } = await import('../../inventory/object-names.js');
+  const inventory = withoutInvalidNames(read.inventory);
   try {
     const empty = inventory.workloads.length === 0 && inventory.namespaces.length === 0;
     if (empty && inventory.errors.length === 0) throw new UserError('found no namespaces or workloads to plan', 'check the -f paths, or -n/--context for a live cluster');
