@@ -2,7 +2,9 @@
 // its command module lazily so `podsec --help` starts fast.
 
 import { Command, Option } from 'commander';
+import { UsageError } from '../errors.js';
 import type { CommandContext } from './context.js';
+import { closest } from './suggest.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -38,6 +40,19 @@ export interface ProgramOutput {
   err(text: string): void;
 }
 
+/** A usage error for words a command does not take: a mistyped command, or files after one -f. */
+function unexpectedArguments(name: CommandName, extra: readonly string[], commands: readonly string[]): UsageError {
+  const first = extra[0] ?? '';
+  if (name === 'wizard') {
+    const guess = closest(first, commands);
+    return new UsageError(`unknown command "${first}"${guess !== null ? ` (did you mean ${guess}?)` : ''}`, `podsec --help lists the commands: ${commands.join(', ')}`);
+  }
+  return new UsageError(
+    `unexpected argument "${first}" for podsec ${name}`,
+    /\.(ya?ml|json)$|\//.test(first) ? 'repeat -f for each file (-f a.yaml -f b.yaml), or pass a directory (-f k8s/)' : `podsec ${name} --help lists its options`,
+  );
+}
+
 export function buildProgram(
   ctx: Pick<CommandContext, 'version'>,
   dispatch: Dispatch,
@@ -57,12 +72,17 @@ export function buildProgram(
     .option('--no-color', 'no colours (NO_COLOR is honoured too)')
     .addHelpText('after', HELP_FOOTER)
     .showHelpAfterError('(run with --help for usage)')
-    .enablePositionalOptions();
+    .enablePositionalOptions()
+    // Excess words reach the action, which names the mistake (unexpectedArguments).
+    .allowExcessArguments(true);
 
   const run = (name: CommandName) =>
     async function (this: Command, ...args: unknown[]) {
       const flags = { ...program.opts(), ...this.opts() };
       const positional = args.slice(0, -2).filter((a): a is string => typeof a === 'string');
+      // Commands without arguments take none: say what was meant instead of "too many arguments".
+      const extra = this.args.slice(this.registeredArguments.length);
+      if (extra.length > 0) throw unexpectedArguments(name, extra, program.commands.map((c) => c.name()));
       setExit(await dispatch(name, flags, positional));
     };
 

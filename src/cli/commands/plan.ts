@@ -9,6 +9,7 @@ import type { Inventory, Workload } from '../../inventory/types.js';
 import type { Plan } from '../../plan/index.js';
 import type { CommandContext } from '../context.js';
 import { resolveMode } from '../mode.js';
+import { versionNote } from '../version-note.js';
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
 const optString = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -152,6 +153,8 @@ export async function run(flags: Record<string, unknown>, _args: string[], ctx: 
   const sf = sourceFlags(flags);
   const evidenceFlags = checkEvidenceFlags(flags, ctx);
   const pinned = await versionOf(flags['version']);
+  const note = versionNote(typeof flags['version'] === 'string' ? flags['version'] : undefined);
+  if (note !== null) ctx.io.err(`podsec: ${note}\n`);
   const { loadAnswersFile } = await import('../../files/answers-file.js');
   const answers = await loadAnswersFile(optString(flags['answers']), ctx.cwd);
   const target = targetOf(flags['target'], answers.target);

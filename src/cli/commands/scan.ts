@@ -5,6 +5,7 @@ import { UsageError } from '../../errors.js';
 import { parsePolicyVersion } from '../../policy/index.js';
 import { buildScanReport, renderReport, REPORT_FORMATS, scanExitCode, type ReportFormat, type ScanReport } from '../../report/index.js';
 import type { CommandContext } from '../context.js';
+import { versionNote } from '../version-note.js';
 
 interface ScanFlags {
   file: string[];
@@ -39,6 +40,8 @@ function emit(report: ScanReport, f: ScanFlags, ctx: CommandContext): number {
 
 export async function run(flags: Record<string, unknown>, _args: string[], ctx: CommandContext): Promise<number> {
   const f = parseFlags(flags);
+  const note = versionNote(f.version);
+  if (note !== null) ctx.io.err(`podsec: ${note}\n`);
   if (f.file.length > 0) {
     // Streamed: each file is read in pieces and parsed document by document; each workload is
     // evaluated as it arrives and its object dropped.
@@ -55,7 +58,16 @@ export async function run(flags: Record<string, unknown>, _args: string[], ctx: 
     } finally {
       if (progress) ctx.io.err('\u001b[2K\r');
     }
-    return emit(builder.build(), f, ctx);
+    const report = builder.build();
+    if (report.workloads.length === 0 && report.errors.length === 0) {
+      // A gate pointed at the wrong path must not pass: nothing found is exit 3 with --exit-code.
+      ctx.io.err(`podsec: no workloads found in ${f.file.join(', ')}${f.exitCode ? ' (exit 3: check the path)' : ''}\n`);
+      if (f.exitCode) {
+        emit(report, f, ctx);
+        return 3;
+      }
+    }
+    return emit(report, f, ctx);
   }
   // Live cluster: read (and verify) through the cluster adapter, then the same report path.
   const { scanLive } = await import('../../cluster/live-scan.js');
