@@ -177,6 +177,35 @@ export function livePorts(ctx: CommandContext, opts: { answers: Answers; force: 
         session.client.close();
       }
     }),
+    async trialRun(inv, key, answers, signal) {
+      const w = inv.workloads.find((x) => workloadKey(x) === key);
+      if (w === undefined) return { found: false, note: `no workload ${key}` };
+      const { connect } = await import('../cluster/connect.js');
+      const { clusterTrialPort, removeLeftovers } = await import('../cluster/trial.js');
+      const { trialWorkload } = await import('../trial/loop.js');
+      const { proposeFix } = await import('../fix/propose.js');
+      const { NEWEST_MINOR } = await import('../policy/index.js');
+      const { randomBytes } = await import('node:crypto');
+      const session = await connect({ kubeconfig: opts.source.kubeconfig, ...(chosen !== undefined ? { context: chosen } : {}), newestPolicyMinor: NEWEST_MINOR }, withSignal(ctx, signal));
+      const port = await clusterTrialPort(session.kc, session.client);
+      try {
+        await removeLeftovers(session.kc, [w.namespace]);
+        const version = `v1.${session.policyMinor}`;
+        const target = answers.targets[w.namespace] ?? answers.target ?? 'restricted';
+        const known = deps.evidence.get(key);
+        const catalogue = await deps.catalogue();
+        const { record, evidence } = await trialWorkload(w, port, {
+          plan: 'wizard', iterate: 1, timeoutMs: 60_000, signal, now: () => Date.now(), suffix: () => randomBytes(3).toString('hex').slice(0, 5),
+          propose: (ev) => proposeFix(w, { target, version, answers, catalogue, harden: answers.harden, evidence: ev ?? known }),
+        });
+        if (evidence !== undefined) deps.evidence.set(key, evidence);
+        const lines = record.rounds.flatMap((r) => r.lines);
+        return { found: evidence !== undefined, note: `trial of ${key}: ${record.result} (${record.reason})${lines.length > 0 ? `; log: ${lines[0]!.slice(0, 90)}` : ''}${evidence !== undefined ? '; re-proposed from it' : ''}` };
+      } finally {
+        port.close();
+        session.client.close();
+      }
+    },
     apply: liveApplyPort(ctx, { kubeconfig: opts.source.kubeconfig, context: () => chosen }),
     async listContexts(): Promise<ContextInfo[]> {
       const { loadKubeconfig } = await import('../cluster/kubeconfig.js');

@@ -64,12 +64,12 @@ const changeKey = (c: FixChange) => `${c.path} ${JSON.stringify(c.value)}`;
  * the evidence changes nothing, or when cancelled. Returns the record for plan.json and the last
  * proposal.
  */
-export async function trialWorkload(w: Workload, port: TrialPort, opts: TrialLoopOptions): Promise<{ record: TrialRecord; proposal: FixProposal }> {
+export async function trialWorkload(w: Workload, port: TrialPort, opts: TrialLoopOptions): Promise<{ record: TrialRecord; proposal: FixProposal; evidence: Evidence | undefined }> {
   const started = opts.now();
   let proposal = opts.propose(undefined);
   const refusal = trialRefusal(w, opts.pvcAccessModes);
   if (refusal !== null && opts.override === undefined) {
-    return { record: { result: 'refused', reason: `not tried: ${refusal} (override with --allow ${w.namespace}/${w.kind}/${w.name}=REASON)`, rounds: [], durationMs: 0 }, proposal };
+    return { record: { result: 'refused', reason: `not tried: ${refusal} (override with --allow ${w.namespace}/${w.kind}/${w.name}=REASON)`, rounds: [], durationMs: 0 }, proposal, evidence: undefined };
   }
   const rounds: TrialRound[] = [];
   let evidence: Evidence | undefined;
@@ -84,8 +84,9 @@ export async function trialWorkload(w: Workload, port: TrialPort, opts: TrialLoo
     const entry: TrialRound = { round, result, reason, message, durationMs: opts.now() - t0, lines: found.lines, changes: [] };
     rounds.push(entry);
     opts.progress?.(`  round ${round}: ${result} (${reason})${message ? `: ${message}` : ''}`);
-    if (result === 'pass' || round >= opts.iterate) break;
+    if (result === 'pass') break;
     evidence = merge(evidence, found.evidence);
+    if (round >= opts.iterate) break;
     const next = opts.propose(evidence);
     const before = new Set(proposal.changes.map(changeKey));
     entry.changes = next.changes.filter((c) => !before.has(changeKey(c)));
@@ -104,5 +105,5 @@ export async function trialWorkload(w: Workload, port: TrialPort, opts: TrialLoo
     durationMs: opts.now() - started,
     ...(refusal !== null && opts.override !== undefined ? { override: `${refusal}; run anyway: ${opts.override}` } : {}),
   };
-  return { record, proposal };
+  return { record, proposal, evidence };
 }

@@ -59,6 +59,7 @@ export const KEYMAP: readonly Binding[] = [
   { keys: 'w', does: 'edit writable paths (emptyDir mounts)', short: 'writable paths', steps: ['namespace'], hint: true, match: ch('w'), event: { type: 'startEdit', field: 'writablePaths' } },
   { keys: 'x', does: 'exempt the namespace (with a reason)', short: 'exempt', steps: ['namespace'], hint: true, match: ch('x'), event: { type: 'startEdit', field: 'exemption' } },
   { keys: 'g', does: 'gather evidence (logs) and re-propose', short: 'evidence', steps: ['namespace'], hint: true, match: ch('g'), event: { type: 'gatherEvidence' } },
+  { keys: 't', does: 'try the fix as a short-lived copy on the cluster (trial run; its logs re-propose)', short: 'trial', steps: ['namespace'], hint: true, match: ch('t'), event: { type: 'trialRun' } },
   { keys: 'd', does: 'show the fix in full (checks, diff, values)', short: 'full view', steps: ['namespace'], hint: true, match: ch('d'), event: 'detail' },
   { keys: '[', does: 'scroll the fix details up', short: 'scroll up', steps: ['namespace', 'detail'], hint: true, match: (i, k) => i === '[' || k.pageUp === true, event: 'scrollUp' },
   { keys: ']', does: 'scroll the fix details down', short: 'scroll down', steps: ['namespace', 'detail'], hint: true, match: (i, k) => i === ']' || k.pageDown === true, event: 'scrollDown' },

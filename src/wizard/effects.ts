@@ -10,6 +10,8 @@ export type WizardEffect =
   | { type: 'scan'; context: string | null }
   | { type: 'propose'; inventory: Inventory; answers: Answers; evidence: string[] }
   | { type: 'gatherEvidence'; inventory: Inventory; key: string; answers: Answers; evidence: string[] }
+  /** Try the workload's proposed fix as a short-lived copy on the cluster; its evidence re-proposes. */
+  | { type: 'trialRun'; inventory: Inventory; key: string; answers: Answers; evidence: string[] }
   | { type: 'previewPlan'; inventory: Inventory; answers: Answers; evidence: string[] }
   | { type: 'writePlan'; inventory: Inventory; answers: Answers; evidence: string[]; outDir: string; overwrite: boolean }
   | { type: 'loadApply'; dir: string }

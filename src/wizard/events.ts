@@ -29,6 +29,7 @@ export type IntentEvent =
   | { type: 'changeEdit'; text: string }
   | { type: 'submitEdit'; value: string }
   | { type: 'gatherEvidence' }
+  | { type: 'trialRun' }
   | { type: 'writePlan' }
   | { type: 'overwritePlan' }
   | { type: 'changeOutDir' }

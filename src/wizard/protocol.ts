@@ -14,6 +14,7 @@ export const EFFECT_RESULTS = {
   scan: ['scanProgressed', 'scanFinished', 'scanFailed'],
   propose: ['proposalsUpdated', 'proposeFailed'],
   gatherEvidence: ['evidenceGathered', 'evidenceFailed'],
+  trialRun: ['evidenceGathered', 'evidenceFailed'],
   previewPlan: ['planPreviewed', 'planPreviewFailed'],
   writePlan: ['planWritten', 'planFailed'],
   loadApply: ['applyLoaded', 'applyFailed'],
@@ -33,7 +34,7 @@ export const STEP_ACCEPTS = {
   scanning: ['back', 'quit', 'cancel', 'scanProgressed', 'scanFinished', 'scanFailed'],
   overview: ['move', 'select', 'back', 'quit', 'cancel', 'openNamespace', 'cycleSort', 'startFilter', 'changeFilter', 'openPlan', 'proposalsUpdated', 'proposeFailed'],
   namespace: [
-    'move', 'select', 'back', 'quit', 'cancel', 'pickWorkload', 'accept', 'acceptAll', 'confirm', 'skip', 'startEdit', 'changeEdit', 'submitEdit', 'gatherEvidence', 'openPlan',
+    'move', 'select', 'back', 'quit', 'cancel', 'pickWorkload', 'accept', 'acceptAll', 'confirm', 'skip', 'startEdit', 'changeEdit', 'submitEdit', 'gatherEvidence', 'trialRun', 'openPlan',
     'proposalsUpdated', 'proposeFailed', 'evidenceGathered', 'evidenceFailed',
   ],
   plan: ['select', 'back', 'quit', 'cancel', 'writePlan', 'overwritePlan', 'changeOutDir', 'changeEdit', 'submitEdit', 'planPreviewed', 'planPreviewFailed', 'planWritten', 'planFailed', 'proposalsUpdated', 'proposeFailed'],

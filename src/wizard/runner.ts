@@ -47,6 +47,11 @@ const PERFORM: { [T in Performed]: (f: EffectOf<T>, ports: WizardPorts, io: Requ
     const result = await ports.gatherEvidence(f.inventory, f.key, io.signal);
     return { type: 'evidenceGathered', key: f.key, result, proposals: await ports.propose(f.inventory, f.answers, f.evidence, io.signal) };
   },
+  trialRun: async (f, ports, io) => {
+    if (ports.trialRun === undefined) throw new UserError('trial runs need a live cluster', 'run podsec trial DIR against your cluster');
+    const result = await ports.trialRun(f.inventory, f.key, f.answers, io.signal);
+    return { type: 'evidenceGathered', key: f.key, result, proposals: await ports.propose(f.inventory, f.answers, f.evidence, io.signal) };
+  },
   previewPlan: async (f, ports, io) => ({ type: 'planPreviewed', preview: await ports.previewPlan(f.inventory, f.answers, f.evidence, io.signal) }),
   writePlan: async (f, ports, io) => {
     const out = await ports.writePlan(f.inventory, f.answers, f.evidence, f.outDir, { overwrite: f.overwrite, signal: io.signal });
@@ -70,6 +75,7 @@ const FAIL: { [T in Performed]: (err: unknown, f: EffectOf<T>) => ResultOf<T> } 
   scan: (err) => ({ type: 'scanFailed', ...failureText(err) }),
   propose: (err) => ({ type: 'proposeFailed', message: failureText(err).message }),
   gatherEvidence: (err, f) => ({ type: 'evidenceFailed', key: f.key, message: failureText(err).message }),
+  trialRun: (err, f) => ({ type: 'evidenceFailed', key: f.key, message: `trial: ${failureText(err).message}` }),
   previewPlan: (err) => ({ type: 'planPreviewFailed', message: withHint(failureText(err)) }),
   writePlan: (err) => ({ type: 'planFailed', message: withHint(failureText(err)), conflict: null }),
   loadApply: (err) => ({ type: 'applyFailed', message: withHint(failureText(err)) }),

@@ -130,6 +130,11 @@ function onNamespace(s: NamespaceState, e: Own<'namespace'>): Transition {
       const evidence = s.session.evidence.includes(key) ? s.session.evidence : [...s.session.evidence, key].sort();
       return go({ ...s, busy: `gathering evidence for ${key}`, notice: null }, { type: 'gatherEvidence', inventory: s.session.inventory, key, answers: s.session.answers, evidence });
     }
+    case 'trialRun': {
+      if (key === undefined || s.busy !== null) return stay(s);
+      const evidence = s.session.evidence.includes(key) ? s.session.evidence : [...s.session.evidence, key].sort();
+      return go({ ...s, busy: `trying the fix of ${key} on the cluster (a short-lived copy)`, notice: null }, { type: 'trialRun', inventory: s.session.inventory, key, answers: s.session.answers, evidence });
+    }
     case 'openPlan':
       return planOf(s.session);
     default:
