@@ -1,7 +1,11 @@
-// `npm run bench:cluster [-- --namespaces N --workloads M --runs R]` (or BENCH_NAMESPACES,
-// BENCH_WORKLOADS): starts its own control plane, seeds N namespaces x M workloads (real pods via
-// the controller manager), then compares a podsec live scan (verification excluded) with
+// `npm run bench:cluster [-- --namespaces N --workloads M --pods P --runs R]` (or BENCH_NAMESPACES,
+// BENCH_WORKLOADS, BENCH_PODS): starts its own control plane, seeds N namespaces x M workloads,
+// then compares a podsec live scan (verification excluded) with
 // `kubectl get pods,deployments,statefulsets,daemonsets,replicasets,jobs,cronjobs -A -o json`.
+// Seeding: with --pods P (the issue-16 estate: --namespaces 2000 --workloads 10 --pods 100000),
+// objects only: no controller manager and no node, the workloads are created as they are and P
+// bare Pods (P/N per namespace, the same templates) are POSTed directly, 16 requests at a time;
+// without --pods the controller manager creates the workloads' pods (Pending: there is no node).
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { startControlPlane } from '../harness/control-plane.js';
@@ -10,28 +14,39 @@ import { KubeClient } from '../../src/cluster/client.js';
 import { mapLimit } from '../../src/cluster/list.js';
 
 const { values } = parseArgs({
-  options: { namespaces: { type: 'string' }, workloads: { type: 'string' }, runs: { type: 'string' } },
+  options: { namespaces: { type: 'string' }, workloads: { type: 'string' }, pods: { type: 'string' }, runs: { type: 'string' } },
 });
 const N = Number(values.namespaces ?? process.env.BENCH_NAMESPACES ?? 200);
 const M = Number(values.workloads ?? process.env.BENCH_WORKLOADS ?? 10);
 const RUNS = Number(values.runs ?? process.env.BENCH_RUNS ?? 3);
+const PODS = values.pods ?? process.env.BENCH_PODS;
+const objectsOnly = PODS !== undefined;
 const log = (m: string) => process.stderr.write(`bench: ${m}\n`);
 
-const cp = await startControlPlane({ log });
+const cp = await startControlPlane({ log, controllerManager: !objectsOnly });
 try {
   const client = await KubeClient.create(loadKubeConfig(cp.kubeconfigPath), { maxSockets: 16 });
   const t0 = Date.now();
   const names = Array.from({ length: N }, (_, i) => `bench-${String(i).padStart(3, '0')}`);
   await mapLimit(names, 16, (name) => client.post('/api/v1/namespaces', { metadata: { name } }));
-  // Pods need the namespace's default ServiceAccount.
-  for (;;) {
+  // Pods need the namespace's default ServiceAccount (ServiceAccount admission is on with the controller manager).
+  for (; !objectsOnly; ) {
     const sa = await client.get<{ items: unknown[] }>('/api/v1/serviceaccounts', { fieldSelector: 'metadata.name=default' });
     if (sa.body.items.length >= N) break;
     await new Promise((r) => setTimeout(r, 500));
   }
   const objects = names.flatMap((ns) => Array.from({ length: M }, (_, j) => workload(ns, j)));
   await mapLimit(objects, 16, ({ path, body }) => client.post(path, body));
-  const expectedPods = objects.reduce((n, o) => n + o.pods, 0);
+  if (objectsOnly) {
+    const perNamespace = Math.ceil(Number(PODS) / N);
+    const pods = names.flatMap((ns) => Array.from({ length: perNamespace }, (_, k) => ({ ns, k })));
+    let done = 0;
+    await mapLimit(pods, 16, async ({ ns, k }) => {
+      await client.post(`/api/v1/namespaces/${ns}/pods`, barePod(k, M));
+      if (++done % 5000 === 0) log(`${done}/${pods.length} pods (${((Date.now() - t0) / 1000).toFixed(0)}s)`);
+    });
+  }
+  const expectedPods = objectsOnly ? Math.ceil(Number(PODS) / N) * N : objects.reduce((n, o) => n + o.pods, 0);
   log(`created ${N} namespaces and ${objects.length} workloads in ${((Date.now() - t0) / 1000).toFixed(1)}s; waiting for ${expectedPods} pods`);
   for (let last = -1; ; ) {
     const pods = await countPods(client);
@@ -87,6 +102,13 @@ async function countPods(client: KubeClient): Promise<number> {
     token = res.body.metadata?.continue || undefined;
   } while (token);
   return n;
+}
+
+/** A bare Pod with the template of workload `k % m` (objects-only seeding). */
+function barePod(k: number, m: number): unknown {
+  const w = workload('x', k % Math.max(1, m)).body as { spec: { template?: { metadata: { labels: Record<string, string> }; spec: unknown } } };
+  const template = w.spec.template ?? { metadata: { labels: { app: `w${k}` } }, spec: { containers: [{ name: 'app', image: 'registry.example/app:1' }] } };
+  return { metadata: { name: `p${k}`, labels: template.metadata.labels }, spec: template.spec };
 }
 
 /** A mix of kinds: mostly Deployments, plus StatefulSets, Jobs and CronJobs; half non-compliant. */
