@@ -3,7 +3,7 @@
 // and finish on the next run) with nothing lost, nothing written twice and a journal it accepts.
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlanStep } from '../../src/plan/plan-schema.js';
@@ -84,6 +84,21 @@ describe('API server restart, concurrent runs, full disk, hand-reverted changes'
     await check('two concurrent applies of one phase', 'concurrent runs', 1, ok, p2, 'applied', since, [loser.stderr.trim()]);
     const seqs = f.journal().map((e) => e.seq);
     expect(new Set(seqs).size).toBe(seqs.length);
+  });
+
+  it('a run while another live process holds the lock stops at once, naming it, and writes nothing', async () => {
+    // This test process stands in for the other podsec run: alive, on this host.
+    const lock = join(f.dir, 'journal.lock');
+    writeFileSync(lock, JSON.stringify({ pid: process.pid, host: hostname(), started: '2026-12-02T03:00:00.000Z', command: 'podsec apply --phase 2-fix', token: 'other' }));
+    const since = auditNow();
+    try {
+      const r = await f.run(['rollback', '--phase', p2]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`error: another podsec run holds the journal of this plan: pid ${process.pid} on ${hostname()}, started 2026-12-02T03:00:00.000Z (podsec apply --phase 2-fix)`);
+      expect([...podsecWrites(since).keys()]).toEqual([]);
+    } finally {
+      rmSync(lock, { force: true });
+    }
   });
 
   it('a hand-reverted workload is applied again, not skipped as already applied', async () => {
