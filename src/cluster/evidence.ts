@@ -315,7 +315,7 @@ export async function collectEvidence(session: ClusterSession, workloads: readon
     return { w, ...(await gatherWorkloadEvidence(session, w, opts)) };
   });
   const byKey = new Map(results.map((r) => [workloadKey(r.w), r.evidence]));
-  const probeNotes = results.flatMap((r) => r.evidence.notes.filter((n) => n.startsWith('container ')).map((n) => `${r.w.namespace}/${r.w.kind}/${r.w.name}: ${n}`));
+  const probeNotes = results.flatMap((r) => r.evidence.notes.filter((n) => n.startsWith('container ')).map((n) => `${workloadKey(r.w)}: ${n}`));
   return {
     evidenceFor: (w) => byKey.get(workloadKey(w)),
     gathered: results.map((r) => workloadKey(r.w)),

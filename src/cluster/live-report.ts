@@ -29,7 +29,7 @@ export function addLiveFields<R extends ReportShape>(report: R, live: LiveScan):
     return v && !('verification' in n) ? { ...n, verification: v } : n;
   });
   const workloads = report.workloads.map((w) => {
-    const source = byKey.get(workloadKey({ kind: w.kind, apiVersion: w.apiVersion ?? '', namespace: w.namespace, name: w.name }));
+    const source = byKey.get(workloadKey(w));
     if (!source) return w;
     const extra: Record<string, unknown> = {};
     if (source.live && !('live' in w)) extra.live = source.live;

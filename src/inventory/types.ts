@@ -103,6 +103,6 @@ export interface Inventory {
 }
 
 /** Stable identity of a workload, used in answers files, plans and maps: ns/Kind/name. */
-export function workloadKey(w: WorkloadRef): string {
+export function workloadKey(w: Pick<WorkloadRef, 'namespace' | 'kind' | 'name'>): string {
   return `${w.namespace}/${w.kind}/${w.name}`;
 }

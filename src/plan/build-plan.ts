@@ -2,6 +2,7 @@
 // target, reachable level, exemption), the four phases with their steps, and the documents (label
 // and workload patches with their inverses) keyed by their path in the plan directory. Pure.
 
+import { workloadKey } from '../inventory/types.js';
 import type { Answers, Evidence, ImageCatalogue } from '../fix/index.js';
 import { compareLevels, type Level } from '../policy/index.js';
 import type { Inventory, Workload } from '../inventory/types.js';
@@ -102,7 +103,7 @@ export function buildPlan(inventory: Inventory, opts: BuildPlanOptions): PlanBun
           catalogue: opts.catalogue,
           harden: opts.harden,
           evidence: opts.evidenceFor?.(w),
-          skipped: exemptReason ?? (skip.has(`${w.namespace}/${w.kind}/${w.name}`) ? 'skipped by the answers file' : null),
+          skipped: exemptReason ?? (skip.has(workloadKey(w)) ? 'skipped by the answers file' : null),
           hash: opts.hash,
         }),
       );

@@ -2,6 +2,7 @@
 // the patch documents (with inverses), a kustomize Component per namespace, NOTE.md where a GitOps
 // controller or Helm manages a workload, apply.sh and rollback.sh. Pure: returns {path, contents}.
 
+import { workloadKey } from '../inventory/types.js';
 import type { PlanBundle } from './build-plan.js';
 import { renderPlanMarkdown } from './render-markdown.js';
 import { commentText, renderApplyScript, renderRollbackScript } from './render-scripts.js';
@@ -64,7 +65,7 @@ export function renderPlanFiles(bundle: PlanBundle, templates: PlanTemplates): P
   // Workloads by namespace/kind/name, so a phase's steps find theirs without scanning every workload.
   const workloadAt = new Map<string, number[]>();
   plan.workloads.forEach((w, i) => {
-    const key = `${w.namespace}/${w.kind}/${w.name}`;
+    const key = workloadKey(w);
     const at = workloadAt.get(key);
     if (at === undefined) workloadAt.set(key, [i]);
     else at.push(i);

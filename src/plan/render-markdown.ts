@@ -2,6 +2,7 @@
 // summary, per-namespace and per-workload tables, per-phase checklists with the exact commands,
 // verification, risks, decisions. Pure.
 
+import { workloadKey } from '../inventory/types.js';
 import { duplicateLines } from '../inventory/duplicates.js';
 import { compareLevels } from '../policy/index.js';
 import { commentText, kubectlArgs } from './render-scripts.js';
@@ -51,17 +52,17 @@ function sourceText(plan: Plan): string {
 function risks(plan: Plan): string[] {
   const out: string[] = [];
   const review = plan.workloads.filter((w) => w.status === 'review' && w.patch !== null);
-  if (review.length > 0) out.push(`- ${review.length} patch(es) change behaviour or need an answer and must be reviewed by the workload owner: ${review.map((w) => mdText(`${w.namespace}/${w.kind}/${w.name}`)).join(', ')}.`);
+  if (review.length > 0) out.push(`- ${review.length} patch(es) change behaviour or need an answer and must be reviewed by the workload owner: ${review.map((w) => mdText(workloadKey(w))).join(', ')}.`);
   for (const line of duplicateLines(plan.duplicates ?? [])) out.push(`- Defined more than once: ${mdText(line)}.`);
   const held = plan.workloads.filter((w) => w.held !== null);
-  if (held.length > 0) out.push(`- ${held.length} patch(es) wait for an answer and are not applied (not by apply.sh, podsec apply or the kustomize components); their namespaces stay at the level they have: ${held.map((w) => mdText(`${w.namespace}/${w.kind}/${w.name}`)).join(', ')}. Answer with \`--answers FILE\` (\`uids:\`) or in the wizard, then plan again.`);
+  if (held.length > 0) out.push(`- ${held.length} patch(es) wait for an answer and are not applied (not by apply.sh, podsec apply or the kustomize components); their namespaces stay at the level they have: ${held.map((w) => mdText(workloadKey(w))).join(', ')}. Answer with \`--answers FILE\` (\`uids:\`) or in the wizard, then plan again.`);
   for (const n of plan.namespaces.filter((x) => x.exemption !== null && !x.system)) out.push(`- Namespace ${mdText(n.name)} stays at ${n.planned} (warn and audit at ${n.target}): ${mdText((n.exemption?.reason ?? '').replace(/\.$/, ''))}.`);
   const managed = plan.workloads.filter((w) => w.patch !== null && w.managedBy.some((m) => m.tool !== 'fieldManager'));
-  if (managed.length > 0) out.push(`- Managed by GitOps or Helm (change the source of truth, or the controller reverts the patch): ${managed.map((w) => mdText(`${w.namespace}/${w.kind}/${w.name}`)).join(', ')}.`);
+  if (managed.length > 0) out.push(`- Managed by GitOps or Helm (change the source of truth, or the controller reverts the patch): ${managed.map((w) => mdText(workloadKey(w))).join(', ')}.`);
   const init = plan.workloads.filter((w) => w.ownershipInit !== null);
-  if (init.length > 0) out.push(`- Temporary root init containers fix volume ownership in 2-fix and are removed first in 4-enforce-restricted: ${init.map((w) => mdText(`${w.namespace}/${w.kind}/${w.name}`)).join(', ')}.`);
+  if (init.length > 0) out.push(`- Temporary root init containers fix volume ownership in 2-fix and are removed first in 4-enforce-restricted: ${init.map((w) => mdText(workloadKey(w))).join(', ')}.`);
   const recreate = plan.workloads.filter((w) => w.applyMethod === 'recreate');
-  if (recreate.length > 0) out.push(`- Immutable pod templates (recreate from the patched manifest, the scripts skip them): ${recreate.map((w) => mdText(`${w.namespace}/${w.kind}/${w.name}`)).join(', ')}.`);
+  if (recreate.length > 0) out.push(`- Immutable pod templates (recreate from the patched manifest, the scripts skip them): ${recreate.map((w) => mdText(workloadKey(w))).join(', ')}.`);
   out.push('- Patched rollouts restart pods. Non-root processes cannot write root-owned paths in the image: watch the logs for "Permission denied" and "Read-only file system".');
   out.push('- Pods created by other means (operators, CI jobs, `kubectl run`) are not in this plan; the observe phase shows them as warnings and audit events.');
   return out;
@@ -90,7 +91,7 @@ export function renderPlanMarkdown(plan: Plan, templates: PlanTemplates): string
   ].join('\n');
   const workloadByKey = new Map<string, (typeof plan.workloads)[number]>();
   for (const x of plan.workloads) {
-    const key = `${x.namespace}/${x.kind}/${x.name}`;
+    const key = workloadKey(x);
     if (!workloadByKey.has(key)) workloadByKey.set(key, x);
   }
   const nsRows = plan.namespaces.map((n) => {
@@ -116,7 +117,7 @@ export function renderPlanMarkdown(plan: Plan, templates: PlanTemplates): string
       ...w.changes.filter((c) => c.behavioural).map((c) => `changes behaviour: ${c.rationale}`),
       ...w.managedBy.filter((m) => m.tool !== 'fieldManager').map((m) => (w.patch !== null ? `managed by ${m.tool} ${m.name}: the live patch will be reverted by ${m.tool}; commit the change to its source` : `managed by ${m.tool} ${m.name}`)),
     ];
-    return `| ${mdText(`${w.namespace}/${w.kind}/${w.name}`)} | ${w.status} | ${w.patch !== null ? `\`${w.patch}\`` : ''} | ${notes.map(mdText).join('; ')} |`;
+    return `| ${mdText(workloadKey(w))} | ${w.status} | ${w.patch !== null ? `\`${w.patch}\`` : ''} | ${notes.map(mdText).join('; ')} |`;
   });
   const verification = [
     'For every namespace of the phase:',

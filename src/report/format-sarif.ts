@@ -1,6 +1,7 @@
 // Pure: a ScanReport as SARIF 2.1.0 for code-scanning UIs: one rule per upstream check ID, one
 // result per failing check per workload at the judged level, located at the workload's file:line.
 
+import { workloadKey } from '../inventory/types.js';
 import { CHECK_IDS, type CheckId } from '../policy/index.js';
 import { EXPLANATIONS } from '../policy/explain.js';
 import type { ScanReport } from './scan-report.js';
@@ -57,9 +58,9 @@ export function toSarif(report: ScanReport, opts: SarifOptions): object {
                 artifactLocation: { uri: artifactUri(w.source.file) },
                 region: { startLine: Math.max(1, w.source.line ?? 1) },
               },
-              logicalLocations: [{ name: w.name, fullyQualifiedName: `${w.namespace}/${w.kind}/${w.name}`, kind: 'resource' }],
+              logicalLocations: [{ name: w.name, fullyQualifiedName: workloadKey(w), kind: 'resource' }],
             }
-          : { logicalLocations: [{ name: w.name, fullyQualifiedName: `${w.namespace}/${w.kind}/${w.name}`, kind: 'resource' }] };
+          : { logicalLocations: [{ name: w.name, fullyQualifiedName: workloadKey(w), kind: 'resource' }] };
       results.push({
         ruleId: v.check,
         ruleIndex: ruleIndex.get(v.check) ?? 0,
