@@ -52,7 +52,7 @@ describe.skipIf(skip)('the read-only-root incident on a real node', () => {
     }
   });
 
-  it('2. plan --evidence mounts emptyDirs at the paths the log named, credited to the evidence with the log line', async () => {
+  it('2. plan --evidence mounts emptyDirs at the paths the log named (/tmp, /var/tmp), credited to the evidence', async () => {
     const r = await podsec(['plan', '-n', 'shop', '--evidence', '--non-interactive', '--out', planDir], cp.kubeconfigPath);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const plan = readPlan(planDir);
