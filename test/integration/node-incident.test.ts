@@ -5,7 +5,7 @@
 // and watches the new pods become Ready; the app then answers HTTP. A fix that breaks at run
 // time (runAsNonRoot on a root-only image) is caught by apply's rollout check and rolled back.
 import { AppsV1Api, CoreV1Api, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,6 +31,7 @@ describe.skipIf(skip)('the read-only-root incident on a real node', () => {
   }, 400_000);
   afterAll(async () => {
     await cp?.stop();
+    rmSync(work, { recursive: true, force: true });
   });
 
   it('1. vote crash-loops and its real previous log, read through the API server, shows gunicorn\'s temp-dir error', async () => {
