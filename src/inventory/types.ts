@@ -1,7 +1,10 @@
 // The inventory model shared by scan, fix, plan and the wizard: workloads and namespaces read
 // from files or a live cluster. Pure data; no I/O here.
 
-import type { Level } from '../policy/types.js';
+import type { Level, ModeSetting, NamespaceLabels, PodTemplate } from '../policy/types.js';
+
+// Defined with the policy engine (the bottom layer), which reads them; re-exported for the rest.
+export type { ModeSetting, NamespaceLabels, PodTemplate } from '../policy/types.js';
 
 /** Where a workload came from. File sources carry the 0-based document index (and List item). */
 export type Source =
@@ -16,10 +19,6 @@ export interface WorkloadRef {
 }
 
 /** A pod template as extracted from a workload (for a bare Pod: its metadata and spec). */
-export interface PodTemplate {
-  metadata: { name?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  spec: Record<string, unknown>;
-}
 
 /** Who manages a workload's live object (changes must go to the source of truth). */
 export interface Manager {
@@ -54,19 +53,7 @@ export interface Workload extends WorkloadRef {
   live?: LiveState;
 }
 
-export interface ModeSetting {
-  level: Level;
-  version: string;
-}
-
 /** Pod Security labels of a namespace, parsed as PSA parses them. */
-export interface NamespaceLabels {
-  enforce?: ModeSetting;
-  audit?: ModeSetting;
-  warn?: ModeSetting;
-  /** Invalid label values: `{label, value, message}`. */
-  invalid: { label: string; value: string; message: string }[];
-}
 
 export interface NamespaceInfo {
   name: string;

@@ -2,7 +2,7 @@
 // api.PolicyToEvaluate): invalid enforce level -> restricted, invalid audit/warn level ->
 // privileged, invalid version -> latest, and warn inherits a stricter explicit enforce.
 
-import type { ModeSetting, NamespaceLabels } from '../inventory/types.js';
+import type { ModeSetting, NamespaceLabels } from './types.js';
 import type { Level } from './types.js';
 import { parsePolicyVersion } from './version.js';
 

@@ -1,7 +1,7 @@
 // Pure: finds the pod template in a workload object, like upstream's DefaultPodSpecExtractor,
 // extended to removed API versions and custom controllers with spec.template.spec.containers.
 
-import type { PodTemplate } from '../inventory/types.js';
+import type { PodTemplate } from './types.js';
 import { obj, type Obj } from './access.js';
 
 export interface ExtractedTemplate {

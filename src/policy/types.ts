@@ -70,3 +70,21 @@ export interface EvaluateOptions {
    */
   newestMinor?: number;
 }
+
+export interface PodTemplate {
+  metadata: { name?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec: Record<string, unknown>;
+}
+
+export interface ModeSetting {
+  level: Level;
+  version: string;
+}
+
+export interface NamespaceLabels {
+  enforce?: ModeSetting;
+  audit?: ModeSetting;
+  warn?: ModeSetting;
+  /** Invalid label values: `{label, value, message}`. */
+  invalid: { label: string; value: string; message: string }[];
+}
