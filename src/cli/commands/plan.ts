@@ -125,13 +125,18 @@ async function liveEvidence(
   return collected.evidenceFor;
 }
 
-/** The result lines on stdout: where the plan is and what it does per namespace. */
-export function planSummaryText(plan: Plan, dir: string): string {
+/**
+ * The result lines on stdout: where the plan is and what it does per namespace. `columns` cuts the
+ * NOTE column to a terminal's width; output to a file or pipe passes none and keeps it whole.
+ */
+export function planSummaryText(plan: Plan, dir: string, columns?: number): string {
   const lines = [`Wrote the plan to ${dir}/ (PLAN.md, plan.json, ${plan.phases.map((p) => p.id).join(', ')})`, ''];
   const width = Math.max(9, ...plan.namespaces.map((n) => n.name.length));
   lines.push(`${'NAMESPACE'.padEnd(width)}  NOW         PLAN ENDS AT  NOTE`);
   for (const n of plan.namespaces) {
-    const note = n.system ? 'system namespace' : n.exemption !== null ? (n.exemption.reason.split('\n')[0] ?? '').slice(0, 80) : '';
+    const full = n.system ? 'system namespace' : n.exemption !== null ? (n.exemption.reason.split('\n')[0] ?? '') : '';
+    const room = columns === undefined ? Infinity : Math.max(20, columns - width - 30);
+    const note = full.length > room ? `${full.slice(0, room - 3)}...` : full;
     lines.push(`${n.name.padEnd(width)}  ${n.current.padEnd(10)}  ${n.planned.padEnd(12)}  ${note}`.trimEnd());
   }
   const s = plan.summary;
@@ -193,7 +198,7 @@ export async function run(flags: Record<string, unknown>, _args: string[], ctx: 
     });
     const { resolve } = await import('node:path');
     await writePlan(resolve(ctx.cwd, out), files, { force: flags['force'] === true });
-    ctx.io.out(planSummaryText(bundle.plan, out.replace(/\/+$/, '')));
+    ctx.io.out(planSummaryText(bundle.plan, out.replace(/\/+$/, ''), ctx.io.stdoutIsTTY ? ctx.io.columns : undefined));
     await sources.afterWrite();
     if (inventory.errors.length > 0) {
       reportErrors(inventory, ctx);
