@@ -2,8 +2,10 @@
 // through observe, fix, enforce-baseline and enforce-restricted; an enforce step refused while a
 // violating pod exists and accepted after the fix; then every phase rolled back, newest first,
 // restoring labels and pod templates exactly. A "fake kubelet" marks pods Ready so rollouts end.
+// The seeded images have no known non-root user: an answers file gives the UIDs (an unanswered
+// patch is never applied and holds its namespace), so every workload but the node agent is fixed.
 import { AppsV1Api, BatchV1Api, CoreV1Api, type V1ReplicaSet } from '@kubernetes/client-node';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +18,10 @@ const kc = kubeConfigFor();
 const core = kc.makeApiClient(CoreV1Api);
 const apps = kc.makeApiClient(AppsV1Api);
 const batch = kc.makeApiClient(BatchV1Api);
-const dir = join(mkdtempSync(join(tmpdir(), 'podsec-apply-it-')), 'plan');
+const root = mkdtempSync(join(tmpdir(), 'podsec-apply-it-'));
+const dir = join(root, 'plan');
+/** The workloads whose images' users are unknown (the plan asks for a UID), by seed namespace. */
+const UID_QUESTIONS = ['shop/Deployment/vote', 'shop/Deployment/worker', 'staging/Deployment/api', 'staging/Deployment/debug-tools', 'legacy/Deployment/inventory', 'batch/CronJob/nightly-report'];
 
 let estate: Estate;
 const kubeletOn = new Set<string>();
@@ -57,8 +62,13 @@ describe('podsec apply: full migration of the seeded estate, then rollback', () 
     stopKubelet = fakeKubelet(kc, () => [...kubeletOn]);
     labelsBefore = Object.fromEntries(await Promise.all(estate.all.map(async (n) => [n, await labels(n)] as const)));
     templatesBefore = await templates();
-    const r = await podsec(['plan', ...estate.all.flatMap((n) => ['-n', n]), '--out', dir], kubeconfigPath());
+    const answers = join(root, 'answers.yaml');
+    const uid = (key: string) => { const [ns, ...rest] = key.split('/'); return `  ${estate.ns[ns!]}/${rest.join('/')}: 10001`; };
+    writeFileSync(answers, `uids:\n${UID_QUESTIONS.map(uid).join('\n')}\n`);
+    const r = await podsec(['plan', ...estate.all.flatMap((n) => ['-n', n]), '--answers', answers, '--out', dir], kubeconfigPath());
     expect(r.code, r.stderr).toBe(0);
+    // Every question is answered: nothing is held for a UID.
+    expect(plan().workloads.filter((w) => w.status === 'review' && w.patch === null)).toEqual([]);
   });
 
   afterAll(async () => {
@@ -138,6 +148,7 @@ describe('podsec apply: full migration of the seeded estate, then rollback', () 
   it('fixed Deployments run new ReplicaSets whose pods were admitted; a violating pod is rejected', async () => {
     const fixed = plan().workloads.filter((w) => w.kind === 'Deployment' && w.patch !== null);
     expect(fixed.length).toBeGreaterThanOrEqual(5);
+    expect(fixed.map((w) => w.name)).toEqual(expect.arrayContaining(['vote', 'worker', 'api', 'debug-tools', 'inventory']));
     for (const w of fixed) {
       const d = await apps.readNamespacedDeployment({ name: w.name, namespace: w.namespace });
       const rev = d.metadata?.annotations?.['deployment.kubernetes.io/revision'];
