@@ -17,7 +17,8 @@ const yogaWithoutFetch = {
     b.onLoad({ filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, (args) => {
       const source = readFileSync(args.path, 'utf8');
       const patched = source.replaceAll('typeof fetch', '"undefined"');
-      if (patched === source) throw new Error(`yoga-without-fetch: no \`typeof fetch\` in ${args.path} (yoga-layout changed?)`);
+      if (patched === source)
+        throw new Error(`yoga-without-fetch: no \`typeof fetch\` in ${args.path} (yoga-layout changed?)`);
       return { contents: patched, loader: 'js' };
     });
   },
@@ -55,7 +56,9 @@ const result = await build({
 // they are a minute old.
 const TMP = `.tmp-${process.pid}-`;
 const written = new Set();
-const files = [...result.outputFiles].sort((a, b) => Number(a.path.includes('/chunks/') === false) - Number(b.path.includes('/chunks/') === false));
+const files = [...result.outputFiles].sort(
+  (a, b) => Number(a.path.includes('/chunks/') === false) - Number(b.path.includes('/chunks/') === false),
+);
 for (const f of files) {
   mkdirSync(dirname(f.path), { recursive: true });
   const tmp = join(dirname(f.path), `${TMP}${f.path.split('/').pop()}`);
@@ -63,7 +66,10 @@ for (const f of files) {
   renameSync(tmp, f.path);
   written.add(f.path);
 }
-const walk = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+const walk = (dir) =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)],
+  );
 for (const p of walk(outdir)) {
   if (written.has(p)) continue;
   const name = relative(outdir, p);

@@ -4,7 +4,10 @@
 /** Bad or missing flags, or a non-interactive run lacking an answer. Exit code 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
-  constructor(message: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
     super(message);
   }
 }
@@ -12,7 +15,11 @@ export class UsageError extends Error {
 /** Something the user can fix; `hint` says what to try next. Exit code 1. */
 export class UserError extends Error {
   override name = 'UserError';
-  constructor(message: string, readonly hint?: string, readonly nextSteps: readonly string[] = []) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+    readonly nextSteps: readonly string[] = [],
+  ) {
     super(message);
   }
 }

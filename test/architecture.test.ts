@@ -8,7 +8,17 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /** Core folders by layer: each may import from folders of a lower or equal layer only. */
-const LAYER: Record<string, number> = { policy: 0, inventory: 1, fix: 2, report: 2, trial: 3, plan: 3, apply: 4, sources: 4, wizard: 5 };
+const LAYER: Record<string, number> = {
+  policy: 0,
+  inventory: 1,
+  fix: 2,
+  report: 2,
+  trial: 3,
+  plan: 3,
+  apply: 4,
+  sources: 4,
+  wizard: 5,
+};
 const PURE = Object.keys(LAYER);
 const FORBIDDEN_MODULES = [/^ink/, /^react/, /^@inquirer\//, /^node:/, /^(fs|child_process|os|path|http|https|net)$/];
 const FORBIDDEN_CALLS = [/\bprocess\./, /\bDate\.now\(/, /\bnew Date\(\)/, /\bMath\.random\(/, /\bconsole\./];
@@ -23,10 +33,12 @@ function files(dir: string): string[] {
 /** Every module a file refers to: imports, re-exports, dynamic and type-position import(). */
 export function moduleRefs(text: string): { mod: string; typeOnly: boolean }[] {
   const out: { mod: string; typeOnly: boolean }[] = [];
-  for (const m of text.matchAll(/^\s*(?:import|export)\s+(type\s+)?[^'";]*?from\s+['"]([^'"]+)['"]/gm)) out.push({ mod: m[2]!, typeOnly: m[1] !== undefined });
+  for (const m of text.matchAll(/^\s*(?:import|export)\s+(type\s+)?[^'";]*?from\s+['"]([^'"]+)['"]/gm))
+    out.push({ mod: m[2]!, typeOnly: m[1] !== undefined });
   for (const m of text.matchAll(/^\s*import\s+['"]([^'"]+)['"]/gm)) out.push({ mod: m[1]!, typeOnly: false });
   // import('x') in code is a runtime import; in a type position (`: import('x').T`) it is type-only.
-  for (const m of text.matchAll(/(:\s*|<\s*|\|\s*)?\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) out.push({ mod: m[2]!, typeOnly: m[1] !== undefined });
+  for (const m of text.matchAll(/(:\s*|<\s*|\|\s*)?\bimport\(\s*['"]([^'"]+)['"]\s*\)/g))
+    out.push({ mod: m[2]!, typeOnly: m[1] !== undefined });
   return out;
 }
 
@@ -40,7 +52,9 @@ function targetFolder(file: string, mod: string): string | undefined {
 
 describe('module references', () => {
   it('sees re-exports, dynamic imports and type-position imports', () => {
-    const refs = moduleRefs("export { a } from './a.js';\nexport * from '../b.js';\nconst m = await import('node:fs');\nlet t: import('../c.js').T;\nimport './side.js';\n");
+    const refs = moduleRefs(
+      "export { a } from './a.js';\nexport * from '../b.js';\nconst m = await import('node:fs');\nlet t: import('../c.js').T;\nimport './side.js';\n",
+    );
     expect(refs).toEqual([
       { mod: './a.js', typeOnly: false },
       { mod: '../b.js', typeOnly: false },
@@ -59,7 +73,8 @@ describe('layers', () => {
         for (const { mod } of moduleRefs(readFileSync(file, 'utf8'))) {
           const to = targetFolder(file, mod);
           if (to === undefined || to === folder || !(to in LAYER)) continue;
-          if (LAYER[to]! > LAYER[folder]!) problems.push(`${file}: ${folder} (layer ${LAYER[folder]}) imports ${to} (layer ${LAYER[to]}): ${mod}`);
+          if (LAYER[to]! > LAYER[folder]!)
+            problems.push(`${file}: ${folder} (layer ${LAYER[folder]}) imports ${to} (layer ${LAYER[to]}): ${mod}`);
         }
       }
       expect(problems).toEqual([]);

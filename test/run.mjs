@@ -34,10 +34,15 @@ if (bundle.status !== 0) {
 // The differential oracle (upstream PodSecurity in Go, test/kube/oracle): unit tests compare the
 // engine with it. Built from Go modules once per machine, cached like the kube binaries.
 if (!env.PODSEC_ORACLE_BIN) {
-  const oracle = spawnSync('bash', ['test/kube/build.sh', 'oracle'], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  const oracle = spawnSync('bash', ['test/kube/build.sh', 'oracle'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+  });
   if (oracle.status !== 0) {
     process.stderr.write(oracle.stdout ?? '');
-    process.stderr.write('podsec test: building the oracle failed (see above; it needs Go and the Go module proxy, test/kube/BUILD.md)\n');
+    process.stderr.write(
+      'podsec test: building the oracle failed (see above; it needs Go and the Go module proxy, test/kube/BUILD.md)\n',
+    );
     console.log('0 passed, 1 failed');
     process.exit(1);
   }
@@ -63,7 +68,9 @@ if (!unitOnly && !env.PODSEC_NODE_IMAGES && env.PODSEC_SKIP_NODE !== '1') {
   process.stderr.write('podsec test: preparing the node images (cached after the first build)\n');
   const images = spawnSync('bash', ['test/node/images.sh'], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
   if (images.status !== 0) {
-    process.stderr.write('podsec test: building the node images failed (see above; needs root and `bash test/node/install.sh`)\n');
+    process.stderr.write(
+      'podsec test: building the node images failed (see above; needs root and `bash test/node/install.sh`)\n',
+    );
     console.log('0 passed, 1 failed');
     process.exit(1);
   }
@@ -99,7 +106,9 @@ if (existsSync(results)) {
   failed = r.numFailedTests ?? 0;
   skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
   // A suite that failed to load has no tests counted: make it visible as a failure.
-  const brokenSuites = (r.testResults ?? []).filter((s) => s.status === 'failed' && (s.assertionResults ?? []).length === 0).length;
+  const brokenSuites = (r.testResults ?? []).filter(
+    (s) => s.status === 'failed' && (s.assertionResults ?? []).length === 0,
+  ).length;
   failed += brokenSuites;
 }
 if (run.status !== 0 && failed === 0) failed = 1;

@@ -27,7 +27,12 @@ export interface PhaseReport {
 export function phaseSummary(views: readonly StepView[]): string[] {
   return views.map((v) => {
     const s = v.step;
-    const what = s.type === 'labels' ? `labels ${Object.entries(s.after).map(([k, val]) => `${k.replace('pod-security.kubernetes.io/', '')}=${val}`).join(' ')}` : `${s.purpose === 'fix' ? 'patch' : 'remove ownership init container'} (${s.file})`;
+    const what =
+      s.type === 'labels'
+        ? `labels ${Object.entries(s.after)
+            .map(([k, val]) => `${k.replace('pod-security.kubernetes.io/', '')}=${val}`)
+            .join(' ')}`
+        : `${s.purpose === 'fix' ? 'patch' : 'remove ownership init container'} (${s.file})`;
     return `${targetOf(v)}: ${what}${s.type === 'labels' && s.gated ? ' [gated: dry-run must show no violating pods]' : ''}`;
   });
 }
@@ -36,9 +41,15 @@ export function phaseSummary(views: readonly StepView[]): string[] {
  * Applies phase `phaseId` of `plan`. Throws UserError for an unknown phase or an inconsistent
  * journal, CancelledError when the operator declines the phase; every other problem is an outcome.
  */
-export async function applyPhase(plan: Plan, phaseId: string, opts: RunOptions, ports: ApplyPorts): Promise<PhaseReport> {
+export async function applyPhase(
+  plan: Plan,
+  phaseId: string,
+  opts: RunOptions,
+  ports: ApplyPorts,
+): Promise<PhaseReport> {
   const phase = plan.phases.find((p) => p.id === phaseId);
-  if (!phase) throw new UserError(`the plan has no phase "${phaseId}"`, `phases: ${plan.phases.map((p) => p.id).join(', ')}`);
+  if (!phase)
+    throw new UserError(`the plan has no phase "${phaseId}"`, `phases: ${plan.phases.map((p) => p.id).join(', ')}`);
   const release = lockRun(ports, opts, `podsec apply --phase ${phase.id}`);
   try {
     return await applyLocked(plan, phase, opts, ports);
@@ -47,25 +58,45 @@ export async function applyPhase(plan: Plan, phaseId: string, opts: RunOptions, 
   }
 }
 
-async function applyLocked(plan: Plan, phase: Plan['phases'][number], opts: RunOptions, ports: ApplyPorts): Promise<PhaseReport> {
+async function applyLocked(
+  plan: Plan,
+  phase: Plan['phases'][number],
+  opts: RunOptions,
+  ports: ApplyPorts,
+): Promise<PhaseReport> {
   const entries = await ports.journal.read();
   const problems = journalProblems(entries);
   if (problems.length > 0 && !opts.force) {
-    throw new UserError(`the journal of this plan is inconsistent: ${problems[0]}`, 'inspect journal.jsonl; --force applies anyway');
+    throw new UserError(
+      `the journal of this plan is inconsistent: ${problems[0]}`,
+      'inspect journal.jsonl; --force applies anyway',
+    );
   }
   const run: Run = { plan, ports, opts, entries: [...entries] };
   const report: PhaseReport = { phase: phase.id, dryRun: opts.dryRun, outcomes: [], stoppedAt: null };
   const views = phaseSteps(phase, entries, opts.namespaces);
   if (views.length === 0) return report;
   // One access check for the whole phase before any read or write of its objects.
-  await checkAccess(run, views.filter((v) => isAutomatic(v.step)), `apply phase ${phase.id}`);
+  await checkAccess(
+    run,
+    views.filter((v) => isAutomatic(v.step)),
+    `apply phase ${phase.id}`,
+  );
 
   const todo: StepView[] = [];
   const reverted = new Set<string>();
   for (const v of views) {
     if (!isAutomatic(v.step)) {
       const s = v.step;
-      report.outcomes.push(outcome(v, 'manual', s.type === 'patch' ? `the pod template of a ${s.kind} is immutable: recreate it from ${s.file} (see the phase's apply.sh notes)` : ''));
+      report.outcomes.push(
+        outcome(
+          v,
+          'manual',
+          s.type === 'patch'
+            ? `the pod template of a ${s.kind} is immutable: recreate it from ${s.file} (see the phase's apply.sh notes)`
+            : '',
+        ),
+      );
       continue;
     }
     if (v.state.state === 'verified' && laterInPlace(plan, phase, v.step.namespace, entries).length > 0) {
@@ -85,7 +116,13 @@ async function applyLocked(plan: Plan, phase: Plan['phases'][number], opts: RunO
         continue;
       }
       if (live === 'changed' && !opts.force) {
-        report.outcomes.push(outcome(v, 'skipped', 'the live object differs from what podsec applied (changed outside podsec): inspect it, roll the phase back, or --force to apply again'));
+        report.outcomes.push(
+          outcome(
+            v,
+            'skipped',
+            'the live object differs from what podsec applied (changed outside podsec): inspect it, roll the phase back, or --force to apply again',
+          ),
+        );
         continue;
       }
       if (live === 'reverted') {
@@ -95,7 +132,13 @@ async function applyLocked(plan: Plan, phase: Plan['phases'][number], opts: RunO
     }
     const blockers = gateBlockers(plan, phase, v.step.namespace, entries);
     if (blockers.length > 0 && !opts.force) {
-      report.outcomes.push(outcome(v, 'skipped', `earlier phases not applied for namespace ${v.step.namespace}: ${blockers.join(', ')} (apply them first, or --force)`));
+      report.outcomes.push(
+        outcome(
+          v,
+          'skipped',
+          `earlier phases not applied for namespace ${v.step.namespace}: ${blockers.join(', ')} (apply them first, or --force)`,
+        ),
+      );
       continue;
     }
     todo.push(v);
@@ -106,12 +149,20 @@ async function applyLocked(plan: Plan, phase: Plan['phases'][number], opts: RunO
   const { patches, refused } = await readPhasePatches(run, todo);
   if (refused.length > 0) {
     report.outcomes.push(...refused);
-    for (const v of todo) if (!refused.some((o) => o.step === v.id)) report.outcomes.push(outcome(v, 'skipped', 'not run: a plan file of this phase failed its checks, so nothing was written'));
+    for (const v of todo)
+      if (!refused.some((o) => o.step === v.id))
+        report.outcomes.push(
+          outcome(v, 'skipped', 'not run: a plan file of this phase failed its checks, so nothing was written'),
+        );
     return report;
   }
 
   if (!opts.dryRun && !opts.assumeYes && opts.phaseConfirmed !== true) {
-    const ok = await opts.confirm({ message: `Apply phase ${phase.id} (${todo.length} change${todo.length === 1 ? '' : 's'})?`, details: phaseSummary(todo), default: false });
+    const ok = await opts.confirm({
+      message: `Apply phase ${phase.id} (${todo.length} change${todo.length === 1 ? '' : 's'})?`,
+      details: phaseSummary(todo),
+      default: false,
+    });
     if (!ok) throw new CancelledError('nothing was applied');
   }
 
@@ -135,10 +186,19 @@ async function applyLocked(plan: Plan, phase: Plan['phases'][number], opts: RunO
 
 /** After a failed rollout: ask (or with --yes, do) the rollback of that one step. */
 async function offerRollback(run: Run, view: StepView, report: PhaseReport): Promise<void> {
-  const last = [...run.entries].reverse().find((e) => e.step === view.id && e.action === 'apply' && e.status !== 'intended');
+  const last = [...run.entries]
+    .reverse()
+    .find((e) => e.step === view.id && e.action === 'apply' && e.status !== 'intended');
   if (!last) return;
   const ask = !run.opts.assumeYes && !run.opts.dryRun;
-  const yes = run.opts.assumeYes || (ask && (await run.opts.confirm({ message: `Roll back ${targetOf(view)} to its previous pod template now?`, details: [], default: true })));
+  const yes =
+    run.opts.assumeYes ||
+    (ask &&
+      (await run.opts.confirm({
+        message: `Roll back ${targetOf(view)} to its previous pod template now?`,
+        details: [],
+        default: true,
+      })));
   if (!yes) return;
   const again: StepView = { ...view, state: { state: 'failed', last, written: true } };
   report.outcomes.push(await rollbackWorkloadStep({ ...run, opts: { ...run.opts, force: false } }, again, last));

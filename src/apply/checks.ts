@@ -23,7 +23,10 @@ export interface LabelDifference {
 }
 
 /** Pod Security labels that differ between `expected` and `live` (other labels are ignored). */
-export function labelDifferences(expected: Readonly<Labels>, live: Readonly<Record<string, string>>): LabelDifference[] {
+export function labelDifferences(
+  expected: Readonly<Labels>,
+  live: Readonly<Record<string, string>>,
+): LabelDifference[] {
   const a = psaOnly(expected);
   const b = psaOnly(live);
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
@@ -41,7 +44,10 @@ export function sameLabels(a: Readonly<Record<string, string>>, b: Readonly<Reco
 }
 
 /** The merge patch from the live labels to `to` for the Pod Security keys (null removes a key). */
-export function psaMergePatch(live: Readonly<Record<string, string>>, to: Readonly<Labels>): Record<string, string | null> {
+export function psaMergePatch(
+  live: Readonly<Record<string, string>>,
+  to: Readonly<Labels>,
+): Record<string, string | null> {
   const a = psaOnly(live);
   const b = psaOnly(to);
   const patch: Record<string, string | null> = {};
@@ -72,7 +78,10 @@ export interface EnforceGate {
 }
 
 /** Reads the warnings of an enforce dry-run; `ownerOf` maps a pod name to its workload key. */
-export function enforceGate(warnings: readonly string[], ownerOf: (pod: string) => string | null = () => null): EnforceGate {
+export function enforceGate(
+  warnings: readonly string[],
+  ownerOf: (pod: string) => string | null = () => null,
+): EnforceGate {
   const p = parsePsaWarnings(warnings);
   const violators: Violator[] = p.lines.map((l) => ({ ...l, workload: ownerOf(l.pod) }));
   const incomplete = p.checked && p.checked.first < p.checked.of ? p.checked : null;
@@ -81,7 +90,8 @@ export function enforceGate(warnings: readonly string[], ownerOf: (pod: string) 
     const others = v.others === 0 ? '' : ` and ${v.others} other pod${v.others === 1 ? '' : 's'}`;
     summary.push(`pod ${v.pod}${others}${v.workload ? ` (${v.workload})` : ''}: ${v.reasons}`);
   }
-  if (incomplete) summary.push(`only ${incomplete.first} of ${incomplete.of} pods were checked: the rest may violate too`);
+  if (incomplete)
+    summary.push(`only ${incomplete.first} of ${incomplete.of} pods were checked: the rest may violate too`);
   if (p.listFailed) summary.push('the API server could not list the pods to check them');
   if (p.truncated) summary.push('the API server cut the warning list (4 KiB limit): more pods may violate');
   const clean = violators.length === 0 && !incomplete && !p.listFailed && !p.truncated;

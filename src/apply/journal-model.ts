@@ -82,7 +82,9 @@ export function stepState(entries: readonly JournalEntry[], step: string): StepS
     if (last.status === 'intended') return { state: 'rollbackInDoubt', last };
     // A failed rollback leaves the step as it was before the rollback was tried.
     const prior = mine.filter((e) => e.action === 'apply' && e.status !== 'intended').pop();
-    return prior ? { state: prior.status === 'verified' ? 'verified' : 'applied', last: prior } : { state: 'pending', last };
+    return prior
+      ? { state: prior.status === 'verified' ? 'verified' : 'applied', last: prior }
+      : { state: 'pending', last };
   }
   switch (last.status) {
     case 'intended':
@@ -124,7 +126,9 @@ export function changeBase(entries: readonly JournalEntry[], step: string): Obje
 
 /** True for a result entry that records a read rather than a write (also in journals of older versions). */
 export function isObservation(e: JournalEntry): boolean {
-  return e.observed === true || (e.action === 'rollback' && e.status === 'rolledBack' && e.message === 'found as before');
+  return (
+    e.observed === true || (e.action === 'rollback' && e.status === 'rolledBack' && e.message === 'found as before')
+  );
 }
 
 /** The next sequence number. */
@@ -146,13 +150,15 @@ export function journalProblems(entries: readonly JournalEntry[]): string[] {
     seqs.add(e.seq);
     const key = `${e.step}/${e.action}`;
     if (e.status === 'intended') {
-      if (e.action === 'apply' && inPlace.has(e.step) && e.again !== true) problems.push(`seq ${e.seq}: ${e.step} applied again without a rollback`);
+      if (e.action === 'apply' && inPlace.has(e.step) && e.again !== true)
+        problems.push(`seq ${e.seq}: ${e.step} applied again without a rollback`);
       open.set(key, e);
       continue;
     }
     const intent = open.get(key);
     const isVerifyAfterApply = e.status === 'verified' || (e.status === 'failed' && inPlace.has(e.step));
-    if (!intent && !isVerifyAfterApply && !isObservation(e)) problems.push(`seq ${e.seq}: ${e.status} ${e.step} without an intent`);
+    if (!intent && !isVerifyAfterApply && !isObservation(e))
+      problems.push(`seq ${e.seq}: ${e.status} ${e.step} without an intent`);
     open.delete(key);
     if (e.action === 'apply' && (e.status === 'applied' || e.status === 'verified')) inPlace.add(e.step);
     if (e.action === 'apply' && e.status === 'failed' && e.after !== null) inPlace.add(e.step);

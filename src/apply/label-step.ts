@@ -3,7 +3,14 @@
 // the intent in the journal, a merge patch with the resourceVersion read, read-back verification.
 
 import type { PlanStep } from '../plan/plan-schema.js';
-import { describeLabelDifferences, enforceGate, labelDifferences, psaMergePatch, psaOnly, sameLabels } from './checks.js';
+import {
+  describeLabelDifferences,
+  enforceGate,
+  labelDifferences,
+  psaMergePatch,
+  psaOnly,
+  sameLabels,
+} from './checks.js';
 import { changeBase, type JournalEntry } from './journal-model.js';
 import type { LiveNamespace } from './ports.js';
 import { outcome, proceedDespite, record, type Run, type StepOutcome } from './run.js';
@@ -31,15 +38,34 @@ export async function applyLabelStep(run: Run, view: StepView): Promise<StepOutc
       if (run.opts.dryRun) return outcome(view, 'alreadyDone', 'labels are already as planned');
       const note = view.state.state === 'inDoubt' ? 'found applied after an interruption' : 'found as planned';
       const intent = view.state.state === 'inDoubt' ? view.state.last : undefined;
-      await record(run, { view, action: 'apply', status: 'verified', before: intent?.before ?? labelsState(step.before), after: labelsState(live.labels), resourceVersionAfter: live.resourceVersion, message: note, observed: intent === undefined });
+      await record(run, {
+        view,
+        action: 'apply',
+        status: 'verified',
+        before: intent?.before ?? labelsState(step.before),
+        after: labelsState(live.labels),
+        resourceVersionAfter: live.resourceVersion,
+        message: note,
+        observed: intent === undefined,
+      });
       return outcome(view, 'alreadyDone', note);
     }
   }
 
   const drift = labelDifferences(step.before, live.labels);
   if (drift.length > 0) {
-    const ok = await proceedDespite(run, `namespace ${step.namespace}: Pod Security labels changed since the plan was made; apply anyway?`, describeLabelDifferences(drift));
-    if (!ok) return outcome(view, 'skipped', 'labels changed since the plan was made (drift)', describeLabelDifferences(drift));
+    const ok = await proceedDespite(
+      run,
+      `namespace ${step.namespace}: Pod Security labels changed since the plan was made; apply anyway?`,
+      describeLabelDifferences(drift),
+    );
+    if (!ok)
+      return outcome(
+        view,
+        'skipped',
+        'labels changed since the plan was made (drift)',
+        describeLabelDifferences(drift),
+      );
   }
 
   const patch = psaMergePatch(live.labels, step.after);
@@ -52,11 +78,16 @@ export async function applyLabelStep(run: Run, view: StepView): Promise<StepOutc
   const details: string[] = [];
   if (step.gated) {
     const owners = new Map<string, string | null>();
-    for (const pod of enforceGate(warnings).violators.map((v) => v.pod)) owners.set(pod, await cluster.ownerOfPod(step.namespace, pod));
+    for (const pod of enforceGate(warnings).violators.map((v) => v.pod))
+      owners.set(pod, await cluster.ownerOfPod(step.namespace, pod));
     const gate = enforceGate(warnings, (pod) => owners.get(pod) ?? null);
     details.push(...gate.summary);
     if (!gate.clean) {
-      const ok = await proceedDespite(run, `namespace ${step.namespace}: existing pods would violate the new enforce level; enforce anyway?`, gate.summary);
+      const ok = await proceedDespite(
+        run,
+        `namespace ${step.namespace}: existing pods would violate the new enforce level; enforce anyway?`,
+        gate.summary,
+      );
       if (!ok) return outcome(view, 'refused', 'existing pods violate the new enforce level', gate.summary);
     }
   }
@@ -66,7 +97,14 @@ export async function applyLabelStep(run: Run, view: StepView): Promise<StepOutc
   // restores that and not an intermediate one.
   const base = changeBase(run.entries, view.id);
   const before = base?.type === 'labels' ? base : labelsState(live.labels);
-  await record(run, { view, action: 'apply', status: 'intended', before, after: labelsState(step.after), resourceVersionBefore: live.resourceVersion });
+  await record(run, {
+    view,
+    action: 'apply',
+    status: 'intended',
+    before,
+    after: labelsState(step.after),
+    resourceVersionBefore: live.resourceVersion,
+  });
   const res = await writeLabels(run, step.namespace, patch, live, step.after, live.labels);
   if (res.kind !== 'written') {
     const message = res.kind === 'changed' ? res.message : `write failed: ${errorText(res.error)}`;
@@ -77,7 +115,14 @@ export async function applyLabelStep(run: Run, view: StepView): Promise<StepOutc
 }
 
 /** Patches labels; a lost response or conflict is settled by reading the namespace again. */
-function writeLabels(run: Run, ns: string, patch: Record<string, string | null>, live: LiveNamespace, to: Record<string, string>, from: Record<string, string>) {
+function writeLabels(
+  run: Run,
+  ns: string,
+  patch: Record<string, string | null>,
+  live: LiveNamespace,
+  to: Record<string, string>,
+  from: Record<string, string>,
+) {
   return checkedWrite({
     resourceVersion: live.resourceVersion,
     write: async (rv) => (await run.ports.cluster.patchNamespaceLabels(ns, patch, rv, false)).value,
@@ -107,12 +152,32 @@ async function verifyLabels(
     // what podsec wrote, never the intermediate state, so a rollback compares against it and
     // restores the state the change started from.
     const message = `read-back shows other labels than written${back ? `: ${describePatch(psaOnly(back.labels))}` : ''}`;
-    await record(run, { view, action, status: 'failed', before, after: labelsState(expected), resourceVersionAfter: rvAfter, message });
+    await record(run, {
+      view,
+      action,
+      status: 'failed',
+      before,
+      after: labelsState(expected),
+      resourceVersionAfter: rvAfter,
+      message,
+    });
     return outcome(view, 'failed', message);
   }
   const status = action === 'apply' ? 'verified' : 'rolledBack';
-  await record(run, { view, action, status, before, after, resourceVersionAfter: rvAfter, ...(note ? { message: note } : {}) });
-  return outcome(view, action === 'apply' ? 'applied' : 'rolledBack', `${describePatch(psaOnly(back.labels))}${note ? ` (${note})` : ''}`);
+  await record(run, {
+    view,
+    action,
+    status,
+    before,
+    after,
+    resourceVersionAfter: rvAfter,
+    ...(note ? { message: note } : {}),
+  });
+  return outcome(
+    view,
+    action === 'apply' ? 'applied' : 'rolledBack',
+    `${describePatch(psaOnly(back.labels))}${note ? ` (${note})` : ''}`,
+  );
 }
 
 /** Restores the labels recorded before `applied`; refuses when someone changed them since. */
@@ -124,13 +189,31 @@ export async function rollbackLabelStep(run: Run, view: StepView, applied: Journ
   if (!live) return outcome(view, 'failed', `namespace ${step.namespace} does not exist`);
   if (sameLabels(live.labels, before)) {
     if (run.opts.dryRun) return outcome(view, 'alreadyDone', 'labels are already as before the phase');
-    await record(run, { view, action: 'rollback', status: 'rolledBack', before: labelsState(live.labels), after: labelsState(live.labels), message: 'found as before', observed: true });
+    await record(run, {
+      view,
+      action: 'rollback',
+      status: 'rolledBack',
+      before: labelsState(live.labels),
+      after: labelsState(live.labels),
+      message: 'found as before',
+      observed: true,
+    });
     return outcome(view, 'alreadyDone', 'labels were already as before the phase');
   }
   const changed = labelDifferences(after, live.labels);
   if (changed.length > 0) {
-    const ok = await proceedDespite(run, `namespace ${step.namespace}: labels were changed since podsec applied them; revert anyway?`, describeLabelDifferences(changed));
-    if (!ok) return outcome(view, 'refused', 'labels were changed by someone else since they were applied', describeLabelDifferences(changed));
+    const ok = await proceedDespite(
+      run,
+      `namespace ${step.namespace}: labels were changed since podsec applied them; revert anyway?`,
+      describeLabelDifferences(changed),
+    );
+    if (!ok)
+      return outcome(
+        view,
+        'refused',
+        'labels were changed by someone else since they were applied',
+        describeLabelDifferences(changed),
+      );
   }
   const patch = psaMergePatch(live.labels, before);
   try {
@@ -139,11 +222,25 @@ export async function rollbackLabelStep(run: Run, view: StepView, applied: Journ
     return outcome(view, 'failed', `server-side dry-run failed: ${errorText(err)}`);
   }
   if (run.opts.dryRun) return outcome(view, 'wouldRollBack', `would set ${describePatch(patch)}`);
-  await record(run, { view, action: 'rollback', status: 'intended', before: labelsState(live.labels), after: labelsState(before), resourceVersionBefore: live.resourceVersion });
+  await record(run, {
+    view,
+    action: 'rollback',
+    status: 'intended',
+    before: labelsState(live.labels),
+    after: labelsState(before),
+    resourceVersionBefore: live.resourceVersion,
+  });
   const res = await writeLabels(run, step.namespace, patch, live, before, live.labels);
   if (res.kind !== 'written') {
     const message = res.kind === 'changed' ? res.message : `write failed: ${errorText(res.error)}`;
-    await record(run, { view, action: 'rollback', status: 'failed', before: labelsState(live.labels), after: null, message });
+    await record(run, {
+      view,
+      action: 'rollback',
+      status: 'failed',
+      before: labelsState(live.labels),
+      after: null,
+      message,
+    });
     return outcome(view, 'failed', message);
   }
   return verifyLabels(run, view, labelsState(live.labels), before, 'rollback', res.note);
@@ -151,6 +248,8 @@ export async function rollbackLabelStep(run: Run, view: StepView, applied: Journ
 
 /** `enforce=restricted, warn-version=v1.35, audit removed` (short label keys). */
 export function describePatch(patch: Record<string, string | null>): string {
-  const parts = Object.entries(patch).map(([k, v]) => `${k.replace('pod-security.kubernetes.io/', '')}${v === null ? ' removed' : `=${v}`}`);
+  const parts = Object.entries(patch).map(
+    ([k, v]) => `${k.replace('pod-security.kubernetes.io/', '')}${v === null ? ' removed' : `=${v}`}`,
+  );
   return parts.length > 0 ? parts.join(', ') : 'no Pod Security labels';
 }

@@ -16,10 +16,30 @@ type Obj = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-const POD_SPEC_KEYS = new Set(['securityContext', 'hostNetwork', 'hostPID', 'hostIPC', 'hostUsers', 'containers', 'initContainers', 'ephemeralContainers', 'volumes']);
+const POD_SPEC_KEYS = new Set([
+  'securityContext',
+  'hostNetwork',
+  'hostPID',
+  'hostIPC',
+  'hostUsers',
+  'containers',
+  'initContainers',
+  'ephemeralContainers',
+  'volumes',
+]);
 const CONTAINER_LISTS = ['containers', 'initContainers', 'ephemeralContainers'];
-const CONTAINER_KEYS = new Set(['name', 'securityContext', 'volumeMounts', 'ports', 'livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle']);
-const SECURITY_ANNOTATION = /^(container\.apparmor\.security\.beta\.kubernetes\.io\/|seccomp\.security\.alpha\.kubernetes\.io\/)/;
+const CONTAINER_KEYS = new Set([
+  'name',
+  'securityContext',
+  'volumeMounts',
+  'ports',
+  'livenessProbe',
+  'readinessProbe',
+  'startupProbe',
+  'lifecycle',
+]);
+const SECURITY_ANNOTATION =
+  /^(container\.apparmor\.security\.beta\.kubernetes\.io\/|seccomp\.security\.alpha\.kubernetes\.io\/)/;
 
 /** What the plan allows this step beyond the fixed set. */
 interface Allowance {
@@ -33,15 +53,22 @@ interface Allowance {
 
 function allowanceOf(plan: Plan, step: PatchStep): Allowance {
   const w = plan.workloads.find((x) => x.namespace === step.namespace && x.kind === step.kind && x.name === step.name);
-  const removes = (list: string) => (w?.changes ?? []).some((c) => c.op === 'remove' && c.path.split('/').includes(list));
-  return { initContainer: w?.ownershipInit?.container ?? null, purpose: step.purpose, removesVolumes: removes('volumes'), removesMounts: removes('volumeMounts') };
+  const removes = (list: string) =>
+    (w?.changes ?? []).some((c) => c.op === 'remove' && c.path.split('/').includes(list));
+  return {
+    initContainer: w?.ownershipInit?.container ?? null,
+    purpose: step.purpose,
+    removesVolumes: removes('volumes'),
+    removesMounts: removes('volumeMounts'),
+  };
 }
 
 /** `$setElementOrder/<list>`: a list of `{<mergeKey>: value}` only. */
 function orderProblems(key: string, value: unknown, at: string): string[] {
   const list = key.slice('$setElementOrder/'.length);
   const mergeKey = list === 'volumeMounts' ? 'mountPath' : list === 'ports' ? 'containerPort' : 'name';
-  if (!Array.isArray(value) || !value.every((x) => isObj(x) && Object.keys(x).length === 1 && mergeKey in x)) return [`${at}.${key}: not a plain element order`];
+  if (!Array.isArray(value) || !value.every((x) => isObj(x) && Object.keys(x).length === 1 && mergeKey in x))
+    return [`${at}.${key}: not a plain element order`];
   return [];
 }
 
@@ -57,17 +84,26 @@ function annotationProblems(meta: unknown, at: string): string[] {
   for (const [k, v] of Object.entries(meta)) {
     if (k !== 'annotations') out.push(`${at}.${k}: outside the security-relevant fields`);
     else if (!isObj(v)) out.push(`${at}.annotations: not a mapping`);
-    else for (const a of Object.keys(v)) if (!SECURITY_ANNOTATION.test(a)) out.push(`${at}.annotations[${a}]: not a security annotation`);
+    else
+      for (const a of Object.keys(v))
+        if (!SECURITY_ANNOTATION.test(a)) out.push(`${at}.annotations[${a}]: not a security annotation`);
   }
   return out;
 }
 
-function containerProblems(list: string, item: unknown, at: string, allow: Allowance, emptyDirs: ReadonlySet<string>): string[] {
+function containerProblems(
+  list: string,
+  item: unknown,
+  at: string,
+  allow: Allowance,
+  emptyDirs: ReadonlySet<string>,
+): string[] {
   if (!isObj(item) || typeof item['name'] !== 'string') return [`${at}: a container entry without a name`];
   const name = item['name'];
   const where = `${at}[${name}]`;
   const theInit = list === 'initContainers' && name === allow.initContainer;
-  if (item['$patch'] === 'delete') return theInit && allow.purpose === 'removeOwnershipInit' ? [] : [`${where}: removes a container`];
+  if (item['$patch'] === 'delete')
+    return theInit && allow.purpose === 'removeOwnershipInit' ? [] : [`${where}: removes a container`];
   if (item['$patch'] !== undefined) return [`${where}: $patch ${JSON.stringify(item['$patch'])} is not allowed`];
   // The plan's own ownership init container is added whole by the fix patch.
   if (theInit && allow.purpose === 'fix') return [];
@@ -82,9 +118,18 @@ function containerProblems(list: string, item: unknown, at: string, allow: Allow
       continue;
     }
     if (k === 'securityContext' && v !== null && !isObj(v)) out.push(`${where}.securityContext: not a mapping`);
-    if ((k === 'livenessProbe' || k === 'readinessProbe' || k === 'startupProbe' || k === 'lifecycle') && !onlyHostRemovals(v)) out.push(`${where}.${k}: only the removal of \`host\` is allowed`);
+    if (
+      (k === 'livenessProbe' || k === 'readinessProbe' || k === 'startupProbe' || k === 'lifecycle') &&
+      !onlyHostRemovals(v)
+    )
+      out.push(`${where}.${k}: only the removal of \`host\` is allowed`);
     if (k === 'ports') {
-      const ok = Array.isArray(v) && v.every((p) => isObj(p) && Object.keys(p).every((pk) => pk === 'containerPort' || (pk === 'hostPort' && p[pk] === null)));
+      const ok =
+        Array.isArray(v) &&
+        v.every(
+          (p) =>
+            isObj(p) && Object.keys(p).every((pk) => pk === 'containerPort' || (pk === 'hostPort' && p[pk] === null)),
+        );
       if (!ok) out.push(`${where}.ports: only the removal of hostPort is allowed`);
     }
     if (k === 'volumeMounts') {
@@ -95,11 +140,18 @@ function containerProblems(list: string, item: unknown, at: string, allow: Allow
       for (const m of v) {
         if (!isObj(m)) out.push(`${where}.volumeMounts: not a mapping`);
         else if (m['$patch'] === 'delete') {
-          if (!allow.removesMounts) out.push(`${where}.volumeMounts[${String(m['mountPath'])}]: removes a mount the plan does not remove`);
+          if (!allow.removesMounts)
+            out.push(`${where}.volumeMounts[${String(m['mountPath'])}]: removes a mount the plan does not remove`);
         } else if (Object.keys(m).length === 1 && typeof m['mountPath'] === 'string') {
           // Names an existing mount (its place in the list), changes nothing.
-        } else if (typeof m['name'] !== 'string' || !emptyDirs.has(m['name']) || !Object.keys(m).every((mk) => ['name', 'mountPath', 'readOnly', 'subPath'].includes(mk))) {
-          out.push(`${where}.volumeMounts[${String(m['mountPath'])}]: only mounts of the emptyDir volumes the patch adds are allowed`);
+        } else if (
+          typeof m['name'] !== 'string' ||
+          !emptyDirs.has(m['name']) ||
+          !Object.keys(m).every((mk) => ['name', 'mountPath', 'readOnly', 'subPath'].includes(mk))
+        ) {
+          out.push(
+            `${where}.volumeMounts[${String(m['mountPath'])}]: only mounts of the emptyDir volumes the patch adds are allowed`,
+          );
         }
       }
     }
@@ -121,7 +173,8 @@ function podSpecProblems(spec: unknown, at: string, allow: Allowance): string[] 
           if (!allow.removesVolumes) out.push(`${at}.volumes[${v['name']}]: removes a volume the plan does not remove`);
         } else if (Object.keys(v).length === 1) {
           // Names an existing volume (its place in the list), changes nothing.
-        } else if (Object.keys(v).every((k) => k === 'name' || k === 'emptyDir') && 'emptyDir' in v) emptyDirs.add(v['name']);
+        } else if (Object.keys(v).every((k) => k === 'name' || k === 'emptyDir') && 'emptyDir' in v)
+          emptyDirs.add(v['name']);
         else out.push(`${at}.volumes[${v['name']}]: only emptyDir volumes may be added`);
       }
     }
@@ -135,7 +188,8 @@ function podSpecProblems(spec: unknown, at: string, allow: Allowance): string[] 
       out.push(`${at}.${k}: outside the security-relevant fields`);
       continue;
     }
-    if ((k === 'hostNetwork' || k === 'hostPID' || k === 'hostIPC' || k === 'hostUsers') && v !== false && v !== null) out.push(`${at}.${k}: may only be set to false or removed`);
+    if ((k === 'hostNetwork' || k === 'hostPID' || k === 'hostIPC' || k === 'hostUsers') && v !== false && v !== null)
+      out.push(`${at}.${k}: may only be set to false or removed`);
     if (k === 'securityContext' && v !== null && !isObj(v)) out.push(`${at}.securityContext: not a mapping`);
     if (CONTAINER_LISTS.includes(k)) {
       if (!Array.isArray(v)) out.push(`${at}.${k}: not a list`);
@@ -156,15 +210,20 @@ export function patchFileProblems(plan: Plan, step: PatchStep, patch: unknown): 
   for (const [k, v] of Object.entries(patch)) {
     if (k === 'apiVersion' || k === 'kind') {
       const want = k === 'kind' ? step.kind : undefined;
-      if (typeof v !== 'string' || (want !== undefined && v !== want)) out.push(`${k}: ${JSON.stringify(v)} is not the step's ${k}`);
+      if (typeof v !== 'string' || (want !== undefined && v !== want))
+        out.push(`${k}: ${JSON.stringify(v)} is not the step's ${k}`);
     } else if (k === 'metadata') {
       if (!isObj(v)) out.push('metadata: not a mapping');
       else
         for (const [mk, mv] of Object.entries(v)) {
           if (mk === 'name' && mv === step.name) continue;
           if (mk === 'namespace' && mv === step.namespace) continue;
-          if (mk === 'annotations' && step.kind === 'Pod') out.push(...annotationProblems({ annotations: mv }, 'metadata'));
-          else out.push(`metadata.${mk}: ${mk === 'name' || mk === 'namespace' ? `${JSON.stringify(mv)} is not the step's object` : 'outside the security-relevant fields'}`);
+          if (mk === 'annotations' && step.kind === 'Pod')
+            out.push(...annotationProblems({ annotations: mv }, 'metadata'));
+          else
+            out.push(
+              `metadata.${mk}: ${mk === 'name' || mk === 'namespace' ? `${JSON.stringify(mv)} is not the step's object` : 'outside the security-relevant fields'}`,
+            );
         }
     } else if (k !== 'spec') out.push(`${k}: outside the pod template`);
   }
@@ -178,7 +237,11 @@ export function patchFileProblems(plan: Plan, step: PatchStep, patch: unknown): 
     const parent = cur;
     const at = path.slice(0, i).join('.');
     if (!isObj(parent)) return [...out, `${at}: not a mapping`];
-    for (const k of Object.keys(parent)) if (k !== path[i]) out.push(`${at}.${k}: outside the pod template${k === 'replicas' ? ' (replicas are never changed by a plan)' : ''}`);
+    for (const k of Object.keys(parent))
+      if (k !== path[i])
+        out.push(
+          `${at}.${k}: outside the pod template${k === 'replicas' ? ' (replicas are never changed by a plan)' : ''}`,
+        );
     cur = parent[path[i]!];
     if (cur === undefined) return out;
   }
@@ -197,7 +260,10 @@ export function patchFileProblems(plan: Plan, step: PatchStep, patch: unknown): 
  * file that is missing, unreadable, edited, a symlink, malformed, or changes more than the
  * security-relevant fields becomes a `refused` outcome for its step (never an exception).
  */
-export async function readPhasePatches(run: Run, views: readonly StepView[]): Promise<{ patches: Map<string, Record<string, unknown>>; refused: StepOutcome[] }> {
+export async function readPhasePatches(
+  run: Run,
+  views: readonly StepView[],
+): Promise<{ patches: Map<string, Record<string, unknown>>; refused: StepOutcome[] }> {
   const patches = new Map<string, Record<string, unknown>>();
   const refused: StepOutcome[] = [];
   for (const v of views) {
@@ -210,12 +276,24 @@ export async function readPhasePatches(run: Run, views: readonly StepView[]): Pr
       if (err instanceof CancelledError) throw err;
       const [first = '', ...rest] = (err instanceof Error ? err.message : String(err)).split('\n');
       const hint = err instanceof UserError && err.hint !== undefined ? [err.hint] : [];
-      refused.push(outcome(v, 'refused', first.includes(step.file) ? first : `plan file ${step.file}: ${first}`, [...rest, ...hint]));
+      refused.push(
+        outcome(v, 'refused', first.includes(step.file) ? first : `plan file ${step.file}: ${first}`, [
+          ...rest,
+          ...hint,
+        ]),
+      );
       continue;
     }
     const problems = patchFileProblems(run.plan, step, data);
     if (problems.length > 0) {
-      refused.push(outcome(v, 'refused', `plan file ${step.file} changes more than the pod template's security settings`, problems));
+      refused.push(
+        outcome(
+          v,
+          'refused',
+          `plan file ${step.file} changes more than the pod template's security settings`,
+          problems,
+        ),
+      );
       continue;
     }
     patches.set(v.id, data as Record<string, unknown>);

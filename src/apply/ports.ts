@@ -44,12 +44,28 @@ export interface RolloutResult {
  */
 export interface ApplyCluster {
   readNamespace(name: string): Promise<LiveNamespace | null>;
-  patchNamespaceLabels(name: string, labels: Record<string, string | null>, resourceVersion: string, dryRun: boolean): Promise<WriteResult<LiveNamespace>>;
+  patchNamespaceLabels(
+    name: string,
+    labels: Record<string, string | null>,
+    resourceVersion: string,
+    dryRun: boolean,
+  ): Promise<WriteResult<LiveNamespace>>;
   readWorkload(ref: WorkloadRef): Promise<LiveObject | null>;
   /** Strategic-merge patch (the plan's patch file). */
-  patchWorkload(ref: WorkloadRef, patch: Record<string, unknown>, resourceVersion: string, dryRun: boolean): Promise<WriteResult<LiveObject>>;
+  patchWorkload(
+    ref: WorkloadRef,
+    patch: Record<string, unknown>,
+    resourceVersion: string,
+    dryRun: boolean,
+  ): Promise<WriteResult<LiveObject>>;
   /** Replaces the pod template at `templatePath` (rollback), only if it still equals `expected`. */
-  replaceTemplate(ref: WorkloadRef, templatePath: readonly string[], expected: unknown, template: unknown, dryRun: boolean): Promise<WriteResult<LiveObject>>;
+  replaceTemplate(
+    ref: WorkloadRef,
+    templatePath: readonly string[],
+    expected: unknown,
+    template: unknown,
+    dryRun: boolean,
+  ): Promise<WriteResult<LiveObject>>;
   /** The top-level workload of a pod (`Deployment/shop/vote`), or null. */
   ownerOfPod(namespace: string, pod: string): Promise<string | null>;
   /** Follows the rollout of a patched workload until done, failed, or the timeout. */

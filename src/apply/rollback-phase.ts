@@ -15,11 +15,16 @@ import type { PhaseReport } from './apply-phase.js';
 
 /** The entry describing the change in place for a step: its last apply result with an `after`. */
 function appliedEntry(entries: readonly JournalEntry[], step: string): JournalEntry | undefined {
-  return [...entries].sort((a, b) => b.seq - a.seq).find((e) => e.step === step && e.action === 'apply' && e.status !== 'intended' && e.after !== null);
+  return [...entries]
+    .sort((a, b) => b.seq - a.seq)
+    .find((e) => e.step === step && e.action === 'apply' && e.status !== 'intended' && e.after !== null);
 }
 
 /** Steps of the phase to roll back, newest change first. */
-export function rollbackOrder(views: readonly StepView[], entries: readonly JournalEntry[]): { view: StepView; applied: JournalEntry }[] {
+export function rollbackOrder(
+  views: readonly StepView[],
+  entries: readonly JournalEntry[],
+): { view: StepView; applied: JournalEntry }[] {
   const out: { view: StepView; applied: JournalEntry }[] = [];
   for (const v of views) {
     const inPlace = isInPlace(v.state) || v.state.state === 'inDoubt' || v.state.state === 'rollbackInDoubt';
@@ -33,9 +38,15 @@ export function rollbackOrder(views: readonly StepView[], entries: readonly Jour
 }
 
 /** Rolls back phase `phaseId`. Throws UserError for an unknown phase or a bad journal, CancelledError when declined. */
-export async function rollbackPhase(plan: Plan, phaseId: string, opts: RunOptions, ports: ApplyPorts): Promise<PhaseReport> {
+export async function rollbackPhase(
+  plan: Plan,
+  phaseId: string,
+  opts: RunOptions,
+  ports: ApplyPorts,
+): Promise<PhaseReport> {
   const phase = plan.phases.find((p) => p.id === phaseId);
-  if (!phase) throw new UserError(`the plan has no phase "${phaseId}"`, `phases: ${plan.phases.map((p) => p.id).join(', ')}`);
+  if (!phase)
+    throw new UserError(`the plan has no phase "${phaseId}"`, `phases: ${plan.phases.map((p) => p.id).join(', ')}`);
   const release = lockRun(ports, opts, `podsec rollback --phase ${phase.id}`);
   try {
     return await rollbackLocked(plan, phase, opts, ports);
@@ -44,11 +55,19 @@ export async function rollbackPhase(plan: Plan, phaseId: string, opts: RunOption
   }
 }
 
-async function rollbackLocked(plan: Plan, phase: Plan['phases'][number], opts: RunOptions, ports: ApplyPorts): Promise<PhaseReport> {
+async function rollbackLocked(
+  plan: Plan,
+  phase: Plan['phases'][number],
+  opts: RunOptions,
+  ports: ApplyPorts,
+): Promise<PhaseReport> {
   const entries = await ports.journal.read();
   const problems = journalProblems(entries);
   if (problems.length > 0 && !opts.force) {
-    throw new UserError(`the journal of this plan is inconsistent: ${problems[0]}`, 'inspect journal.jsonl; --force rolls back anyway');
+    throw new UserError(
+      `the journal of this plan is inconsistent: ${problems[0]}`,
+      'inspect journal.jsonl; --force rolls back anyway',
+    );
   }
   const run: Run = { plan, ports, opts, entries: [...entries] };
   const report: PhaseReport = { phase: phase.id, dryRun: opts.dryRun, outcomes: [], stoppedAt: null };
@@ -57,21 +76,38 @@ async function rollbackLocked(plan: Plan, phase: Plan['phases'][number], opts: R
   for (const item of order) {
     const later = laterInPlace(plan, phase, item.view.step.namespace, entries);
     if (later.length > 0 && !opts.force) {
-      report.outcomes.push(outcome(item.view, 'skipped', `later phases are still applied for namespace ${item.view.step.namespace}: ${later.join(', ')} (roll them back first, or --force)`));
+      report.outcomes.push(
+        outcome(
+          item.view,
+          'skipped',
+          `later phases are still applied for namespace ${item.view.step.namespace}: ${later.join(', ')} (roll them back first, or --force)`,
+        ),
+      );
       continue;
     }
     todo.push(item);
   }
   if (todo.length === 0) return report;
-  await checkAccess(run, todo.map((t) => t.view), `roll back phase ${phase.id}`);
+  await checkAccess(
+    run,
+    todo.map((t) => t.view),
+    `roll back phase ${phase.id}`,
+  );
   if (!opts.dryRun && !opts.assumeYes) {
     const details = todo.map((t) => `${targetOf(t.view)}: restore the state recorded at ${t.applied.time}`);
-    const ok = await opts.confirm({ message: `Roll back phase ${phase.id} (${todo.length} change${todo.length === 1 ? '' : 's'})?`, details, default: false });
+    const ok = await opts.confirm({
+      message: `Roll back phase ${phase.id} (${todo.length} change${todo.length === 1 ? '' : 's'})?`,
+      details,
+      default: false,
+    });
     if (!ok) throw new CancelledError('nothing was rolled back');
   }
   for (const { view, applied } of todo) {
     opts.progress(`rollback ${phase.id}: ${targetOf(view)}`);
-    const o: StepOutcome = view.step.type === 'labels' ? await rollbackLabelStep(run, view, applied) : await rollbackWorkloadStep(run, view, applied);
+    const o: StepOutcome =
+      view.step.type === 'labels'
+        ? await rollbackLabelStep(run, view, applied)
+        : await rollbackWorkloadStep(run, view, applied);
     report.outcomes.push(o);
   }
   return report;

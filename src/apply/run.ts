@@ -3,7 +3,15 @@
 
 import { InternalError } from '../errors.js';
 import type { Plan } from '../plan/plan-schema.js';
-import { isInPlace, nextSeq, stepState, type EntryStatus, type JournalAction, type JournalEntry, type ObjectState } from './journal-model.js';
+import {
+  isInPlace,
+  nextSeq,
+  stepState,
+  type EntryStatus,
+  type JournalAction,
+  type JournalEntry,
+  type ObjectState,
+} from './journal-model.js';
 import type { ApplyPorts, Confirm } from './ports.js';
 import type { StepView } from './steps.js';
 
@@ -110,7 +118,8 @@ export async function record(run: Run, input: EntryInput): Promise<JournalEntry>
   if (input.resourceVersionAfter !== undefined) entry.resourceVersionAfter = input.resourceVersionAfter;
   if (input.message !== undefined) entry.message = input.message;
   if (input.observed) entry.observed = true;
-  if (input.status === 'intended' && input.action === 'apply' && isInPlace(stepState(run.entries, input.view.id))) entry.again = true;
+  if (input.status === 'intended' && input.action === 'apply' && isInPlace(stepState(run.entries, input.view.id)))
+    entry.again = true;
   await run.ports.journal.append(entry);
   run.entries.push(entry);
   return entry;
@@ -129,8 +138,20 @@ export function targetOf(view: StepView): string {
 }
 
 /** An outcome for a step. */
-export function outcome(view: StepView, kind: OutcomeKind, message: string, details: readonly string[] = []): StepOutcome {
-  return { step: view.id, namespace: view.step.namespace, target: targetOf(view), outcome: kind, message, details: [...details] };
+export function outcome(
+  view: StepView,
+  kind: OutcomeKind,
+  message: string,
+  details: readonly string[] = [],
+): StepOutcome {
+  return {
+    step: view.id,
+    namespace: view.step.namespace,
+    target: targetOf(view),
+    outcome: kind,
+    message,
+    details: [...details],
+  };
 }
 
 /** JSON equality with object keys in any order. */

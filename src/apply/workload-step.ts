@@ -30,12 +30,19 @@ export function templateOf(object: unknown): { path: string[]; raw: unknown } | 
 /** The level a patch must pass: baseline while a temporary root init container is in, else the namespace's planned level. */
 export function gateLevel(run: Run, step: PatchStep, workload: PlanWorkload | undefined): Level {
   const planned = run.plan.namespaces.find((n) => n.name === step.namespace)?.planned ?? run.plan.target;
-  if (step.purpose === 'fix' && workload?.ownershipInit) return compareLevels(planned, 'baseline') < 0 ? planned : 'baseline';
+  if (step.purpose === 'fix' && workload?.ownershipInit)
+    return compareLevels(planned, 'baseline') < 0 ? planned : 'baseline';
   return planned;
 }
 
 /** Problems with the dry-run result: PodSecurity warnings at or below `level`, or an engine failure. */
-export function patchProblems(run: Run, step: PatchStep, dry: LiveObject, warnings: readonly string[], level: Level): string[] {
+export function patchProblems(
+  run: Run,
+  step: PatchStep,
+  dry: LiveObject,
+  warnings: readonly string[],
+  level: Level,
+): string[] {
   const out: string[] = [];
   for (const w of podSecurityWarnings(warnings)) {
     const m = /PodSecurity "(privileged|baseline|restricted):/.exec(w);
@@ -54,7 +61,11 @@ export function patchProblems(run: Run, step: PatchStep, dry: LiveObject, warnin
  * Applies one patch step (or resumes it: an applied step only has its rollout followed again).
  * `patch` is the step's patch file, read and checked before the phase wrote anything.
  */
-export async function applyWorkloadStep(run: Run, view: StepView, patch: Record<string, unknown>): Promise<{ outcome: StepOutcome; rolloutFailed: boolean }> {
+export async function applyWorkloadStep(
+  run: Run,
+  view: StepView,
+  patch: Record<string, unknown>,
+): Promise<{ outcome: StepOutcome; rolloutFailed: boolean }> {
   const step = view.step as PatchStep;
   const ref = refOf(step);
   const done = (o: StepOutcome, rolloutFailed = false) => ({ outcome: o, rolloutFailed });
@@ -69,25 +80,56 @@ export async function applyWorkloadStep(run: Run, view: StepView, patch: Record<
     if (expected !== undefined && sameJson(t.raw, expected)) {
       if (run.opts.dryRun) return done(outcome(view, 'alreadyDone', 'patched; the rollout would be followed again'));
       if (st.state === 'inDoubt') {
-        await record(run, { view, action: 'apply', status: 'applied', before: st.last.before, after: templateState(t.raw), resourceVersionAfter: live.resourceVersion, message: 'found applied after an interruption' });
+        await record(run, {
+          view,
+          action: 'apply',
+          status: 'applied',
+          before: st.last.before,
+          after: templateState(t.raw),
+          resourceVersionAfter: live.resourceVersion,
+          message: 'found applied after an interruption',
+        });
       }
       return follow(run, view, st.last.before, live, 'resumed');
     }
     if (st.state !== 'inDoubt') {
-      const ok = await proceedDespite(run, `${step.kind} ${step.namespace}/${step.name}: the pod template was changed after podsec patched it; patch again?`, ['the live template differs from the one recorded after the patch']);
-      if (!ok) return done(outcome(view, 'skipped', 'the pod template was changed after podsec patched it (roll the phase back, or --force)'));
+      const ok = await proceedDespite(
+        run,
+        `${step.kind} ${step.namespace}/${step.name}: the pod template was changed after podsec patched it; patch again?`,
+        ['the live template differs from the one recorded after the patch'],
+      );
+      if (!ok)
+        return done(
+          outcome(
+            view,
+            'skipped',
+            'the pod template was changed after podsec patched it (roll the phase back, or --force)',
+          ),
+        );
     }
   }
 
-  const workload = run.plan.workloads.find((w) => w.namespace === step.namespace && w.kind === step.kind && w.name === step.name);
+  const workload = run.plan.workloads.find(
+    (w) => w.namespace === step.namespace && w.kind === step.kind && w.name === step.name,
+  );
   const ex = extractPodTemplate(live.object);
   if (workload && ex && run.plan.origin === 'cluster' && step.purpose === 'fix') {
     const fp = run.ports.fingerprint(ex.template);
     if (fp === workload.fingerprintAfter) {
-      return done(outcome(view, 'skipped', 'the template already matches the patched template of the plan (patched outside podsec?)'));
+      return done(
+        outcome(
+          view,
+          'skipped',
+          'the template already matches the patched template of the plan (patched outside podsec?)',
+        ),
+      );
     }
     if (fp !== workload.fingerprint) {
-      const ok = await proceedDespite(run, `${step.kind} ${step.namespace}/${step.name}: the pod template changed since the plan was made; patch anyway?`, [`fingerprint in plan ${workload.fingerprint}, live ${fp}`]);
+      const ok = await proceedDespite(
+        run,
+        `${step.kind} ${step.namespace}/${step.name}: the pod template changed since the plan was made; patch anyway?`,
+        [`fingerprint in plan ${workload.fingerprint}, live ${fp}`],
+      );
       if (!ok) return done(outcome(view, 'skipped', 'pod template changed since the plan was made (drift)'));
     }
   }
@@ -101,16 +143,34 @@ export async function applyWorkloadStep(run: Run, view: StepView, patch: Record<
   const level = gateLevel(run, step, workload);
   const problems = patchProblems(run, step, dry.value, dry.warnings, level);
   if (problems.length > 0) {
-    const ok = await proceedDespite(run, `${step.kind} ${step.namespace}/${step.name}: the patched template does not pass ${level}; patch anyway?`, problems);
+    const ok = await proceedDespite(
+      run,
+      `${step.kind} ${step.namespace}/${step.name}: the patched template does not pass ${level}; patch anyway?`,
+      problems,
+    );
     if (!ok) return done(outcome(view, 'refused', `the patched template does not pass ${level}`, problems));
   }
   const expected = templateOf(dry.value.object)?.raw;
-  if (run.opts.dryRun) return done(outcome(view, 'wouldApply', `would patch (${step.file}); the server-side dry-run drew no PodSecurity warning at ${level}`));
+  if (run.opts.dryRun)
+    return done(
+      outcome(
+        view,
+        'wouldApply',
+        `would patch (${step.file}); the server-side dry-run drew no PodSecurity warning at ${level}`,
+      ),
+    );
 
   // A re-apply over a change in place keeps the template the change started from.
   const base = changeBase(run.entries, view.id);
   const before = base?.type === 'template' ? base : templateState(t.raw);
-  await record(run, { view, action: 'apply', status: 'intended', before, after: templateState(expected), resourceVersionBefore: live.resourceVersion });
+  await record(run, {
+    view,
+    action: 'apply',
+    status: 'intended',
+    before,
+    after: templateState(expected),
+    resourceVersionBefore: live.resourceVersion,
+  });
   const res = await checkedWrite({
     resourceVersion: live.resourceVersion,
     write: (rv) => run.ports.cluster.patchWorkload(ref, patch, rv, false),
@@ -124,7 +184,16 @@ export async function applyWorkloadStep(run: Run, view: StepView, patch: Record<
   // The object as read back after the write (never the response body, which may be lost or wrong).
   const written = res.value;
   const after = templateOf(written.object)?.raw;
-  await record(run, { view, action: 'apply', status: 'applied', before, after: templateState(after), resourceVersionBefore: live.resourceVersion, resourceVersionAfter: written.resourceVersion, ...(res.note ? { message: res.note } : {}) });
+  await record(run, {
+    view,
+    action: 'apply',
+    status: 'applied',
+    before,
+    after: templateState(after),
+    resourceVersionBefore: live.resourceVersion,
+    resourceVersionAfter: written.resourceVersion,
+    ...(res.note ? { message: res.note } : {}),
+  });
   return follow(run, view, before, written, res.note);
 }
 
@@ -133,21 +202,66 @@ export async function standing(run: Run, ref: WorkloadRef, after: unknown, befor
   const now = await run.ports.cluster.readWorkload(ref);
   if (!now) return { standing: 'missing' as const, resourceVersion: '', value: null };
   const raw = templateOf(now.object)?.raw;
-  return { standing: sameJson(raw, after) ? ('after' as const) : sameJson(raw, before) ? ('before' as const) : ('other' as const), resourceVersion: now.resourceVersion, value: now };
+  return {
+    standing: sameJson(raw, after)
+      ? ('after' as const)
+      : sameJson(raw, before)
+        ? ('before' as const)
+        : ('other' as const),
+    resourceVersion: now.resourceVersion,
+    value: now,
+  };
 }
 
 /** Follows the rollout and records verified or failed. */
-async function follow(run: Run, view: StepView, before: ObjectState | null, written: LiveObject, note?: string): Promise<{ outcome: StepOutcome; rolloutFailed: boolean }> {
+async function follow(
+  run: Run,
+  view: StepView,
+  before: ObjectState | null,
+  written: LiveObject,
+  note?: string,
+): Promise<{ outcome: StepOutcome; rolloutFailed: boolean }> {
   const step = view.step as PatchStep;
   const r: RolloutResult = await run.ports.cluster.followRollout(refOf(step), written, run.opts.progress);
   const after = templateState(templateOf(written.object)?.raw);
-  const details = r.failures.flatMap((f) => [`pod ${f.pod}: ${f.reason}`, ...f.events.map((e) => `  event: ${e}`), ...f.logs.map((l) => `  log: ${l}`)]);
+  const details = r.failures.flatMap((f) => [
+    `pod ${f.pod}: ${f.reason}`,
+    ...f.events.map((e) => `  event: ${e}`),
+    ...f.logs.map((l) => `  log: ${l}`),
+  ]);
   if (r.status === 'failed' || r.status === 'timeout') {
-    await record(run, { view, action: 'apply', status: 'failed', before, after, resourceVersionAfter: written.resourceVersion, message: `rollout ${r.status}: ${r.message}` });
-    return { outcome: outcome(view, 'failed', `rollout ${r.status === 'timeout' ? 'timed out' : 'failed'}: ${r.message}`, details), rolloutFailed: true };
+    await record(run, {
+      view,
+      action: 'apply',
+      status: 'failed',
+      before,
+      after,
+      resourceVersionAfter: written.resourceVersion,
+      message: `rollout ${r.status}: ${r.message}`,
+    });
+    return {
+      outcome: outcome(
+        view,
+        'failed',
+        `rollout ${r.status === 'timeout' ? 'timed out' : 'failed'}: ${r.message}`,
+        details,
+      ),
+      rolloutFailed: true,
+    };
   }
-  await record(run, { view, action: 'apply', status: 'verified', before, after, resourceVersionAfter: written.resourceVersion, message: r.message });
-  return { outcome: outcome(view, 'applied', `${r.message}${note ? ` (${note})` : ''}`, details), rolloutFailed: false };
+  await record(run, {
+    view,
+    action: 'apply',
+    status: 'verified',
+    before,
+    after,
+    resourceVersionAfter: written.resourceVersion,
+    message: r.message,
+  });
+  return {
+    outcome: outcome(view, 'applied', `${r.message}${note ? ` (${note})` : ''}`, details),
+    rolloutFailed: false,
+  };
 }
 
 /** Restores the template recorded before `applied`; refuses when someone changed it since. */
@@ -163,11 +277,23 @@ export async function rollbackWorkloadStep(run: Run, view: StepView, applied: Jo
   if (!t) return outcome(view, 'failed', 'the object has no pod template');
   if (sameJson(t.raw, before)) {
     if (run.opts.dryRun) return outcome(view, 'alreadyDone', 'the template is already as before the phase');
-    await record(run, { view, action: 'rollback', status: 'rolledBack', before: templateState(t.raw), after: templateState(t.raw), message: 'found as before', observed: true });
+    await record(run, {
+      view,
+      action: 'rollback',
+      status: 'rolledBack',
+      before: templateState(t.raw),
+      after: templateState(t.raw),
+      message: 'found as before',
+      observed: true,
+    });
     return outcome(view, 'alreadyDone', 'the template was already as before the phase');
   }
   if (!sameJson(t.raw, after)) {
-    const ok = await proceedDespite(run, `${step.kind} ${step.namespace}/${step.name}: the pod template was changed since podsec patched it; revert anyway?`, ['the live template differs from the one recorded after the patch']);
+    const ok = await proceedDespite(
+      run,
+      `${step.kind} ${step.namespace}/${step.name}: the pod template was changed since podsec patched it; revert anyway?`,
+      ['the live template differs from the one recorded after the patch'],
+    );
     if (!ok) return outcome(view, 'refused', 'the pod template was changed by someone else since it was patched');
   }
   try {
@@ -175,9 +301,17 @@ export async function rollbackWorkloadStep(run: Run, view: StepView, applied: Jo
   } catch (err) {
     return outcome(view, 'failed', `server-side dry-run failed: ${errorText(err)}`);
   }
-  if (run.opts.dryRun) return outcome(view, 'wouldRollBack', 'would restore the pod template recorded before the patch');
+  if (run.opts.dryRun)
+    return outcome(view, 'wouldRollBack', 'would restore the pod template recorded before the patch');
   const cur = templateState(t.raw);
-  await record(run, { view, action: 'rollback', status: 'intended', before: cur, after: templateState(before), resourceVersionBefore: live.resourceVersion });
+  await record(run, {
+    view,
+    action: 'rollback',
+    status: 'intended',
+    before: cur,
+    after: templateState(before),
+    resourceVersionBefore: live.resourceVersion,
+  });
   const res = await checkedWrite({
     resourceVersion: live.resourceVersion,
     write: () => run.ports.cluster.replaceTemplate(ref, t.path, t.raw, before, false),
@@ -190,7 +324,19 @@ export async function rollbackWorkloadStep(run: Run, view: StepView, applied: Jo
   }
   const back = res.value;
   const now = templateOf(back.object)?.raw;
-  await record(run, { view, action: 'rollback', status: 'rolledBack', before: cur, after: templateState(now), resourceVersionAfter: back.resourceVersion, ...(res.note ? { message: res.note } : {}) });
+  await record(run, {
+    view,
+    action: 'rollback',
+    status: 'rolledBack',
+    before: cur,
+    after: templateState(now),
+    resourceVersionAfter: back.resourceVersion,
+    ...(res.note ? { message: res.note } : {}),
+  });
   const r = await run.ports.cluster.followRollout(ref, back, run.opts.progress);
-  return outcome(view, 'rolledBack', `restored the previous pod template; ${r.message}${res.note ? ` (${res.note})` : ''}`);
+  return outcome(
+    view,
+    'rolledBack',
+    `restored the previous pod template; ${r.message}${res.note ? ` (${res.note})` : ''}`,
+  );
 }

@@ -51,12 +51,19 @@ export async function checkedWrite<T>(w: CheckedWrite<T>): Promise<WriteOutcome<
       return { kind: 'error', error: ok ? readErr : failed };
     }
     if (now.standing === 'after' && now.value !== null) {
-      return ok ? { kind: 'written', value: now.value } : { kind: 'written', value: now.value, note: 'the change was found in place after a failed response' };
+      return ok
+        ? { kind: 'written', value: now.value }
+        : { kind: 'written', value: now.value, note: 'the change was found in place after a failed response' };
     }
-    if (now.standing === 'other') return { kind: 'changed', message: 'the object was changed by someone else during the write' };
+    if (now.standing === 'other')
+      return { kind: 'changed', message: 'the object was changed by someone else during the write' };
     if (now.standing === 'missing') return { kind: 'changed', message: 'the object was deleted during the write' };
     // Still as before: the write did not happen.
-    if (ok) lastError = new ClusterError('server', 'the API server answered the write with success, but the object read back is unchanged');
+    if (ok)
+      lastError = new ClusterError(
+        'server',
+        'the API server answered the write with success, but the object read back is unchanged',
+      );
     else if (!(failed instanceof ClusterError) || !AGAIN.has(failed.kind)) return { kind: 'error', error: failed };
     rv = now.resourceVersion;
   }

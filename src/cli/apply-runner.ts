@@ -36,7 +36,8 @@ export interface ApplyFlags {
 export function applyFlags(flags: Record<string, unknown>): ApplyFlags {
   const str = (k: string) => (typeof flags[k] === 'string' ? (flags[k] as string) : undefined);
   const timeout = Number(str('timeout') ?? '300');
-  if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--timeout must be a number of seconds, got "${str('timeout')}"`);
+  if (!Number.isFinite(timeout) || timeout <= 0)
+    throw new UsageError(`--timeout must be a number of seconds, got "${str('timeout')}"`);
   const wait = str('wait') ?? 'ready';
   if (wait !== 'ready' && wait !== 'admitted') throw new UsageError(`--wait must be ready or admitted, got "${wait}"`);
   const out: ApplyFlags = {
@@ -65,7 +66,12 @@ export interface ApplySession {
 }
 
 /** Reads the plan, connects, refuses another cluster (unless --force), builds the ports. */
-export async function openApplySession(args: string[], f: ApplyFlags, ctx: CommandContext, command: string): Promise<ApplySession> {
+export async function openApplySession(
+  args: string[],
+  f: ApplyFlags,
+  ctx: CommandContext,
+  command: string,
+): Promise<ApplySession> {
   const dir = args[0];
   if (!dir) throw new UsageError(`podsec ${command} needs the plan directory`, `podsec ${command} plans/podsec`);
   const plan = await readPlan(dir);
@@ -73,10 +79,20 @@ export async function openApplySession(args: string[], f: ApplyFlags, ctx: Comma
   const client = {
     // Retries are progress: an API server restarting shows as retries, not as a silent pause.
     onRetry: (r: { method: string; path: string; attempt: number; delayMs: number; reason: string }) =>
-      ctx.io.err(`API server: ${r.method} ${r.path.split('?')[0]} failed (${r.reason}); retry ${r.attempt} in ${(r.delayMs / 1000).toFixed(1)} s\n`),
+      ctx.io.err(
+        `API server: ${r.method} ${r.path.split('?')[0]} failed (${r.reason}); retry ${r.attempt} in ${(r.delayMs / 1000).toFixed(1)} s\n`,
+      ),
     ...(requestMs > 0 ? { timeoutMs: requestMs } : {}),
   };
-  const session = await connect({ ...(f.kubeconfig !== undefined ? { kubeconfig: f.kubeconfig } : {}), ...(f.context !== undefined ? { context: f.context } : {}), client, newestPolicyMinor: NEWEST_MINOR }, ctx);
+  const session = await connect(
+    {
+      ...(f.kubeconfig !== undefined ? { kubeconfig: f.kubeconfig } : {}),
+      ...(f.context !== undefined ? { context: f.context } : {}),
+      client,
+      newestPolicyMinor: NEWEST_MINOR,
+    },
+    ctx,
+  );
   if (plan.cluster && (plan.cluster.server !== session.server || plan.cluster.context !== session.context)) {
     const what = `the plan was made for context "${plan.cluster.context}" (${plan.cluster.server}), but the current one is "${session.context}" (${session.server})`;
     if (!f.force) {
@@ -85,7 +101,9 @@ export async function openApplySession(args: string[], f: ApplyFlags, ctx: Comma
     }
     ctx.io.err(`warning: ${what} (continuing: --force)\n`);
   } else if (!plan.cluster) {
-    ctx.io.err(`note: the plan was made from ${plan.origin === 'demo' ? 'the demo inventory' : 'manifest files'}; applying it to context "${session.context}"\n`);
+    ctx.io.err(
+      `note: the plan was made from ${plan.origin === 'demo' ? 'the demo inventory' : 'manifest files'}; applying it to context "${session.context}"\n`,
+    );
   }
   const exitAfter = Number(ctx.env['PODSEC_TEST_EXIT_AFTER_WRITES'] ?? '0');
   const killAfterEvent = Number(ctx.env['PODSEC_TEST_KILL_AFTER_EVENT'] ?? '0');
@@ -151,7 +169,10 @@ export async function makeApplyPorts(
             },
           }
         : journal,
-    readPlanFile: planFileReader(dir, opts.plan, { acceptModified: opts.acceptModifiedPlanFiles === true, warn: opts.warn ?? (() => undefined) }),
+    readPlanFile: planFileReader(dir, opts.plan, {
+      acceptModified: opts.acceptModifiedPlanFiles === true,
+      warn: opts.warn ?? (() => undefined),
+    }),
     fingerprint: (template) => createHash('sha256').update(stableStringify(template)).digest('hex'),
     now: ctx.now,
     user: await whoAmI(session),
@@ -162,10 +183,13 @@ export async function makeApplyPorts(
 /** The user name as the API server sees it (SelfSubjectReview), else the kubeconfig user. */
 async function whoAmI(session: ClusterSession): Promise<string> {
   try {
-    const res = await session.client.post<{ status?: { userInfo?: { username?: string } } }>('/apis/authentication.k8s.io/v1/selfsubjectreviews', {
-      apiVersion: 'authentication.k8s.io/v1',
-      kind: 'SelfSubjectReview',
-    });
+    const res = await session.client.post<{ status?: { userInfo?: { username?: string } } }>(
+      '/apis/authentication.k8s.io/v1/selfsubjectreviews',
+      {
+        apiVersion: 'authentication.k8s.io/v1',
+        kind: 'SelfSubjectReview',
+      },
+    );
     const name = res.body.status?.userInfo?.username;
     if (name) return name;
   } catch {
@@ -176,22 +200,30 @@ async function whoAmI(session: ClusterSession): Promise<string> {
 
 /** Line-mode confirm; in headless mode a needed answer is a UsageError naming --yes. */
 function makeConfirm(ctx: CommandContext, f: ApplyFlags, command: string): Confirm {
-  const mode = resolveMode({ stdinIsTTY: ctx.io.stdinIsTTY, stdoutIsTTY: ctx.io.stdoutIsTTY, env: ctx.env, flags: ctx.globals });
+  const mode = resolveMode({
+    stdinIsTTY: ctx.io.stdinIsTTY,
+    stdoutIsTTY: ctx.io.stdoutIsTTY,
+    env: ctx.env,
+    flags: ctx.globals,
+  });
   return async (q) => {
     if (mode === 'headless') {
-      throw new UsageError(`podsec ${command} needs a confirmation in a non-interactive run: ${q.message}`, 'pass --yes to confirm (risky steps are then refused unless --force), or --dry-run to only check');
+      throw new UsageError(
+        `podsec ${command} needs a confirmation in a non-interactive run: ${q.message}`,
+        'pass --yes to confirm (risky steps are then refused unless --force), or --dry-run to only check',
+      );
     }
     for (const d of q.details) ctx.io.err(`  ${d}\n`);
     const { confirm } = await import('@inquirer/prompts');
     try {
       return await confirm({ message: q.message, default: q.default }, { signal: ctx.signal, output: process.stderr });
     } catch (err) {
-      if (err instanceof Error && (err.name === 'ExitPromptError' || err.name === 'AbortPromptError')) throw new CancelledError();
+      if (err instanceof Error && (err.name === 'ExitPromptError' || err.name === 'AbortPromptError'))
+        throw new CancelledError();
       throw err;
     }
   };
 }
-
 
 /** The report as text for stdout. */
 export function formatReport(report: PhaseReport, verb: string): string {
@@ -209,5 +241,7 @@ export function formatReport(report: PhaseReport, verb: string): string {
 
 /** 1 when a step failed, was refused or skipped; else 0. */
 export function reportExitCode(report: PhaseReport): number {
-  return report.outcomes.some((o) => o.outcome === 'failed' || o.outcome === 'refused' || o.outcome === 'skipped') ? 1 : 0;
+  return report.outcomes.some((o) => o.outcome === 'failed' || o.outcome === 'refused' || o.outcome === 'skipped')
+    ? 1
+    : 0;
 }

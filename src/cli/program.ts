@@ -45,11 +45,16 @@ function unexpectedArguments(name: CommandName, extra: readonly string[], comman
   const first = extra[0] ?? '';
   if (name === 'wizard') {
     const guess = closest(first, commands);
-    return new UsageError(`unknown command "${first}"${guess !== null ? ` (did you mean ${guess}?)` : ''}`, `podsec --help lists the commands: ${commands.join(', ')}`);
+    return new UsageError(
+      `unknown command "${first}"${guess !== null ? ` (did you mean ${guess}?)` : ''}`,
+      `podsec --help lists the commands: ${commands.join(', ')}`,
+    );
   }
   return new UsageError(
     `unexpected argument "${first}" for podsec ${name}`,
-    /\.(ya?ml|json)$|\//.test(first) ? 'repeat -f for each file (-f a.yaml -f b.yaml), or pass a directory (-f k8s/)' : `podsec ${name} --help lists its options`,
+    /\.(ya?ml|json)$|\//.test(first)
+      ? 'repeat -f for each file (-f a.yaml -f b.yaml), or pass a directory (-f k8s/)'
+      : `podsec ${name} --help lists its options`,
   );
 }
 
@@ -82,7 +87,12 @@ export function buildProgram(
       const positional = args.slice(0, -2).filter((a): a is string => typeof a === 'string');
       // Commands without arguments take none: say what was meant instead of "too many arguments".
       const extra = this.args.slice(this.registeredArguments.length);
-      if (extra.length > 0) throw unexpectedArguments(name, extra, program.commands.map((c) => c.name()));
+      if (extra.length > 0)
+        throw unexpectedArguments(
+          name,
+          extra,
+          program.commands.map((c) => c.name()),
+        );
       setExit(await dispatch(name, flags, positional));
     };
 
@@ -103,15 +113,13 @@ export function buildProgram(
     .option('--no-color', 'no colours (NO_COLOR is honoured too)')
     .action(run('demo'));
 
-  sourceOptions(
-    program
-      .command('scan')
-      .description('evaluate workloads exactly as Pod Security Admission would'),
-  )
+  sourceOptions(program.command('scan').description('evaluate workloads exactly as Pod Security Admission would'))
     .addOption(new Option('--level <level>', 'evaluate one level only').choices(['baseline', 'restricted']))
     .option('--version <version>', 'policy version: v1.N or latest (default: latest, or the namespace pin)')
     .addOption(
-      new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'yaml', 'markdown', 'sarif']).default('table'),
+      new Option('-o, --output <format>', 'output format')
+        .choices(['table', 'json', 'yaml', 'markdown', 'sarif'])
+        .default('table'),
     )
     .option('--exit-code', 'exit 1 when a workload fails the level (restricted unless --level)', false)
     .option('--verify', 'server-side dry-run to confirm verdicts (live clusters; default when permitted)')
@@ -119,20 +127,43 @@ export function buildProgram(
     .action(run('scan'));
 
   sourceOptions(program.command('plan').description('write a staged migration plan with patch files'))
-    .addOption(new Option('--target <level>', 'target level (default: the answers file, else restricted)').choices(['baseline', 'restricted']))
+    .addOption(
+      new Option('--target <level>', 'target level (default: the answers file, else restricted)').choices([
+        'baseline',
+        'restricted',
+      ]),
+    )
     .option('--out <dir>', 'plan directory', 'plans/podsec')
     .option('--answers <file>', 'answers file (YAML): UIDs, writable paths, exemptions, skips')
     .option('--exempt <ns>', 'namespace to record as exempt (repeatable)', collect, [])
     .option('--harden', 'add readOnlyRootFilesystem hardening beyond the level', false)
     .option('--force', 'overwrite an existing plan (never one with an apply journal)', false)
-    .option('--version <version>', 'policy version to pin and evaluate at: v1.N or latest (default: the cluster minor, else the newest)')
-    .option('--evidence', 'read container logs of failing or crashing workloads to inform fixes (live clusters; needs get pods/log)', false)
-    .option('--probe', 'also run id -u, id -g and a find in their pods (asks first; implies --evidence; needs pods/exec)', false)
+    .option(
+      '--version <version>',
+      'policy version to pin and evaluate at: v1.N or latest (default: the cluster minor, else the newest)',
+    )
+    .option(
+      '--evidence',
+      'read container logs of failing or crashing workloads to inform fixes (live clusters; needs get pods/log)',
+      false,
+    )
+    .option(
+      '--probe',
+      'also run id -u, id -g and a find in their pods (asks first; implies --evidence; needs pods/exec)',
+      false,
+    )
     .option('--yes', 'run --probe without asking', false)
-    .option('--chart <dir>', 'plan a Helm chart: render it, fix the workloads, and find the chart values that realise the fixes (values-podsec.yaml)')
+    .option(
+      '--chart <dir>',
+      'plan a Helm chart: render it, fix the workloads, and find the chart values that realise the fixes (values-podsec.yaml)',
+    )
     .option('--values <file>', 'with --chart: your values file (repeatable, in helm order)', collect, [])
     .option('--release <name>', 'with --chart: the release name to render with (default: the chart name)')
-    .option('--edit-sources', 'with -f: also write each fix into the manifest files themselves (comments and layout kept) and show the diff', false)
+    .option(
+      '--edit-sources',
+      'with -f: also write each fix into the manifest files themselves (comments and layout kept) and show the diff',
+      false,
+    )
     .option('--dry-run', 'with --edit-sources: show the diffs, write no source file', false)
     .option('--non-interactive', 'never prompt (--probe then needs --yes)')
     .action(run('plan'));
@@ -148,19 +179,39 @@ export function buildProgram(
     .option('--yes', 'do not ask for confirmation', false)
     .option('--dry-run', 'run every check and write nothing', false)
     .option('--force', 'skip phase gating and cluster/drift checks (never the plan file digests)', false)
-    .option('--accept-modified-plan-files', 'use patch files that differ from the digests in plan.json (after reviewing them); the security-field check still applies', false)
+    .option(
+      '--accept-modified-plan-files',
+      'use patch files that differ from the digests in plan.json (after reviewing them); the security-field check still applies',
+      false,
+    )
     .option('--timeout <seconds>', 'rollout timeout per workload', '300')
-    .addOption(new Option('--wait <until>', 'end a rollout when new pods are ready, or once they are admitted').choices(['ready', 'admitted']).default('ready'))
+    .addOption(
+      new Option('--wait <until>', 'end a rollout when new pods are ready, or once they are admitted')
+        .choices(['ready', 'admitted'])
+        .default('ready'),
+    )
     .action(run('apply'));
 
   program
     .command('trial')
-    .description('try the patched pod templates as short-lived copies on the cluster before applying (create/delete pods)')
+    .description(
+      'try the patched pod templates as short-lived copies on the cluster before applying (create/delete pods)',
+    )
     .argument('<dir>', 'plan directory')
-    .option('--workload <key>', 'namespace/Kind/name to try (repeatable; default: every workload with a proposed fix)', collect, [])
+    .option(
+      '--workload <key>',
+      'namespace/Kind/name to try (repeatable; default: every workload with a proposed fix)',
+      collect,
+      [],
+    )
     .option('--iterate <n>', 'rounds at most: after a failure, re-propose from its logs and try again', '1')
     .option('--timeout <duration>', 'how long to watch each copy (e.g. 60s, 2m)', '60s')
-    .option('--allow <key=reason>', 'run a copy the safety rules refuse (StatefulSet, Job, hostPort, ReadWriteOnce PVC), with your reason (repeatable)', collect, [])
+    .option(
+      '--allow <key=reason>',
+      'run a copy the safety rules refuse (StatefulSet, Job, hostPort, ReadWriteOnce PVC), with your reason (repeatable)',
+      collect,
+      [],
+    )
     .option('--kubeconfig <path>', 'kubeconfig file')
     .option('--context <name>', 'kubeconfig context')
     .option('--dry-run', 'print the trial pods and create nothing', false)
@@ -178,7 +229,11 @@ export function buildProgram(
     .option('--dry-run', 'run every check and write nothing', false)
     .option('--force', 'revert even where someone changed the object since', false)
     .option('--timeout <seconds>', 'rollout timeout per workload', '300')
-    .addOption(new Option('--wait <until>', 'end a rollout when pods are ready, or once they are admitted').choices(['ready', 'admitted']).default('ready'))
+    .addOption(
+      new Option('--wait <until>', 'end a rollout when pods are ready, or once they are admitted')
+        .choices(['ready', 'admitted'])
+        .default('ready'),
+    )
     .action(run('rollback'));
 
   program

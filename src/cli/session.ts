@@ -18,7 +18,13 @@ export function sessionMode(ctx: CommandContext): Mode {
 }
 
 /** Runs the session to its end; returns the exit code. */
-export async function runSession(mode: Mode, start: WizardState, ports: WizardPorts, ctx: CommandContext, title: string): Promise<number> {
+export async function runSession(
+  mode: Mode,
+  start: WizardState,
+  ports: WizardPorts,
+  ctx: CommandContext,
+  title: string,
+): Promise<number> {
   switch (mode) {
     case 'headless':
       return runHeadless(start, ports, ctx.io, ctx.signal);

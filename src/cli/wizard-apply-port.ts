@@ -18,17 +18,33 @@ export function liveApplyPort(ctx: CommandContext, target: ApplyTarget): ApplyPo
   return {
     async overview(dir, signal): Promise<ApplyOverview> {
       signal.throwIfAborted();
-      const [{ readPlan }, { fileJournal }, { nextPhase, phaseDone }] = await Promise.all([import('../files/read-plan.js'), import('../files/journal.js'), import('../apply/index.js')]);
+      const [{ readPlan }, { fileJournal }, { nextPhase, phaseDone }] = await Promise.all([
+        import('../files/read-plan.js'),
+        import('../files/journal.js'),
+        import('../apply/index.js'),
+      ]);
       const plan = await readPlan(dir);
       const entries = await fileJournal(dir).read();
       return {
         dir,
         phases: plan.phases.map((p) => {
           const mine = entries.filter((e) => e.phase === p.id && e.action === 'apply');
-          const appliedNamespaces = p.namespaces.filter((n) => mine.some((e) => e.namespace === n) && phaseDone(p, entries, [n]));
+          const appliedNamespaces = p.namespaces.filter(
+            (n) => mine.some((e) => e.namespace === n) && phaseDone(p, entries, [n]),
+          );
           // Started and not finished: a namespace with journal entries for this phase that is not done.
-          const interrupted = p.namespaces.some((n) => mine.some((e) => e.namespace === n) && !appliedNamespaces.includes(n));
-          return { id: p.id, title: p.title, namespaces: [...p.namespaces], done: phaseDone(p, entries), journalEntries: mine.length, appliedNamespaces, interrupted };
+          const interrupted = p.namespaces.some(
+            (n) => mine.some((e) => e.namespace === n) && !appliedNamespaces.includes(n),
+          );
+          return {
+            id: p.id,
+            title: p.title,
+            namespaces: [...p.namespaces],
+            done: phaseDone(p, entries),
+            journalEntries: mine.length,
+            appliedNamespaces,
+            interrupted,
+          };
         }),
         next: nextPhase(plan, entries)?.id ?? null,
       };
@@ -44,10 +60,35 @@ export function liveApplyPort(ctx: CommandContext, target: ApplyTarget): ApplyPo
       ]);
       const plan = await readPlan(dir);
       const context = target.context();
-      const session = await connect({ ...(target.kubeconfig !== undefined ? { kubeconfig: target.kubeconfig } : {}), ...(context !== undefined ? { context } : {}), newestPolicyMinor: NEWEST_MINOR }, rctx);
+      const session = await connect(
+        {
+          ...(target.kubeconfig !== undefined ? { kubeconfig: target.kubeconfig } : {}),
+          ...(context !== undefined ? { context } : {}),
+          newestPolicyMinor: NEWEST_MINOR,
+        },
+        rctx,
+      );
       try {
-        const ports = await makeApplyPorts(dir, session, rctx, { plan, timeoutMs: target.timeoutMs ?? 300_000, wait: 'ready', warn: progress });
-        const report = await applyPhase(plan, run.phase, { confirm, progress, dryRun: run.dryRun, force: false, assumeYes: false, phaseConfirmed: run.confirmed, namespaces: run.namespaces }, ports);
+        const ports = await makeApplyPorts(dir, session, rctx, {
+          plan,
+          timeoutMs: target.timeoutMs ?? 300_000,
+          wait: 'ready',
+          warn: progress,
+        });
+        const report = await applyPhase(
+          plan,
+          run.phase,
+          {
+            confirm,
+            progress,
+            dryRun: run.dryRun,
+            force: false,
+            assumeYes: false,
+            phaseConfirmed: run.confirmed,
+            namespaces: run.namespaces,
+          },
+          ports,
+        );
         return { phase: report.phase, dryRun: report.dryRun, outcomes: report.outcomes, stoppedAt: report.stoppedAt };
       } finally {
         session.client.close();

@@ -20,9 +20,18 @@ interface PlanDeps {
 }
 
 /** The session's signal joined with a request's: a live call stops when either aborts. */
-const withSignal = (ctx: CommandContext, signal: AbortSignal): CommandContext => ({ ...ctx, signal: AbortSignal.any([ctx.signal, signal]) });
+const withSignal = (ctx: CommandContext, signal: AbortSignal): CommandContext => ({
+  ...ctx,
+  signal: AbortSignal.any([ctx.signal, signal]),
+});
 
-async function proposals(deps: PlanDeps, inv: Inventory, answers: Answers, keys: readonly string[], signal: AbortSignal): Promise<FixProposal[]> {
+async function proposals(
+  deps: PlanDeps,
+  inv: Inventory,
+  answers: Answers,
+  keys: readonly string[],
+  signal: AbortSignal,
+): Promise<FixProposal[]> {
   const { proposeFixes } = await import('../fix/index.js');
   const { planPolicyVersion } = await import('../files/generate-plan.js');
   signal.throwIfAborted();
@@ -70,11 +79,19 @@ function commonPorts(deps: PlanDeps, findEvidence: EvidenceSource): Omit<WizardP
       const ev = await findEvidence(w, signal);
       if (ev === undefined) return { found: false, note: `no evidence for ${key} (no pods, logs or probe results)` };
       deps.evidence.set(key, ev);
-      const found = Object.entries(ev.containers).flatMap(([name, c]) => c.findings.map((f) => `${name}: ${f.line.length > 90 ? `${f.line.slice(0, 89)}…` : f.line}`));
+      const found = Object.entries(ev.containers).flatMap(([name, c]) =>
+        c.findings.map((f) => `${name}: ${f.line.length > 90 ? `${f.line.slice(0, 89)}…` : f.line}`),
+      );
       const paths = [...new Set(Object.values(ev.containers).flatMap((c) => c.writablePaths))];
-      const what = found.length === 0 ? 'nothing the fix needs to know' : `${found.length} finding(s): ${found.slice(0, 2).join(' | ')}${found.length > 2 ? ` (+${found.length - 2} more)` : ''}`;
+      const what =
+        found.length === 0
+          ? 'nothing the fix needs to know'
+          : `${found.length} finding(s): ${found.slice(0, 2).join(' | ')}${found.length > 2 ? ` (+${found.length - 2} more)` : ''}`;
       const writes = paths.length > 0 ? `; writes ${paths.join(', ')} (kept writable)` : '';
-      return { found: true, note: `evidence for ${key}: ${what}${writes}${ev.notes.length > 0 ? `; ${ev.notes.join('; ')}` : ''}` };
+      return {
+        found: true,
+        note: `evidence for ${key}: ${what}${writes}${ev.notes.length > 0 ? `; ${ev.notes.join('; ')}` : ''}`,
+      };
     },
     async previewPlan(inv, answers, keys, signal) {
       signal.throwIfAborted();
@@ -89,11 +106,22 @@ function commonPorts(deps: PlanDeps, findEvidence: EvidenceSource): Omit<WizardP
         dir = await writePlan(resolve(deps.ctx.cwd, outDir), files, { force: deps.force || opts.overwrite });
       } catch (err) {
         if (!(err instanceof PlanDirInUse)) throw err;
-        const conflict = { dir: outDir, suggestion: await freeSibling(deps.ctx.cwd, outDir), canOverwrite: err.holds === 'plan' };
+        const conflict = {
+          dir: outDir,
+          suggestion: await freeSibling(deps.ctx.cwd, outDir),
+          canOverwrite: err.holds === 'plan',
+        };
         return { conflict, message: err.message };
       }
       const { planSummaryText } = await import('./commands/plan.js');
-      return { written: { dir, files: files.length, summary: bundle.plan.summary, report: planSummaryText(bundle.plan, outDir.replace(/\/+$/, '')) } };
+      return {
+        written: {
+          dir,
+          files: files.length,
+          summary: bundle.plan.summary,
+          report: planSummaryText(bundle.plan, outDir.replace(/\/+$/, '')),
+        },
+      };
     },
   };
 }
@@ -114,17 +142,33 @@ export interface OfflineSource {
 
 /** The bundled demo estate (templates/demo) as an offline source. */
 export function demoSource(ctx: CommandContext): OfflineSource {
-  return { label: 'demo', evidenceAtScan: true, load: async () => (await import('../files/demo.js')).loadDemoEstate(ctx.templatesDir) };
+  return {
+    label: 'demo',
+    evidenceAtScan: true,
+    load: async () => (await import('../files/demo.js')).loadDemoEstate(ctx.templatesDir),
+  };
 }
 
 /** Manifest files (-f) as an offline source. */
 export function fileSource(ctx: CommandContext, paths: string[]): OfflineSource {
-  return { label: paths.join(', '), evidenceAtScan: false, load: async () => ({ inventory: await (await import('../files/read-manifests.js')).readFileInventory(paths, { cwd: ctx.cwd, exempt: [] }) }) };
+  return {
+    label: paths.join(', '),
+    evidenceAtScan: false,
+    load: async () => ({
+      inventory: await (
+        await import('../files/read-manifests.js')
+      ).readFileInventory(paths, { cwd: ctx.cwd, exempt: [] }),
+    }),
+  };
 }
 
 /** Ports over an offline inventory (the demo estate or files): recorded evidence, a scan with progress. */
 /** `answers` may be a loader: the demo reads its bundled decisions during the scan, after the first frame. */
-export function offlinePorts(ctx: CommandContext, source: OfflineSource, opts: { answers: Answers | (() => Promise<Answers>); force: boolean }): WizardPorts {
+export function offlinePorts(
+  ctx: CommandContext,
+  source: OfflineSource,
+  opts: { answers: Answers | (() => Promise<Answers>); force: boolean },
+): WizardPorts {
   const deps: PlanDeps = { ctx, force: opts.force, catalogue: cachedCatalogue(ctx), evidence: new Map() };
   let recorded: ((w: Workload) => Evidence | undefined) | undefined;
   return {
@@ -156,13 +200,24 @@ export function offlinePorts(ctx: CommandContext, source: OfflineSource, opts: {
       }
       const { planPolicyVersion } = await import('../files/generate-plan.js');
       const verificationNote = `no server-side verification (${source.label === 'demo' ? 'the demo estate has no cluster' : 'manifest files, no cluster'})`;
-      return { inventory, proposals: await proposals(deps, inventory, answers, keys, signal), target: answers.target ?? 'restricted', version: planPolicyVersion(inventory), answers, evidence: keys.sort(), verificationNote };
+      return {
+        inventory,
+        proposals: await proposals(deps, inventory, answers, keys, signal),
+        target: answers.target ?? 'restricted',
+        version: planPolicyVersion(inventory),
+        answers,
+        evidence: keys.sort(),
+        verificationNote,
+      };
     },
   };
 }
 
 /** Ports over a live cluster selected from the kubeconfig (read-only). */
-export function livePorts(ctx: CommandContext, opts: { answers: Answers; force: boolean; source: SourceFlags }): WizardPorts {
+export function livePorts(
+  ctx: CommandContext,
+  opts: { answers: Answers; force: boolean; source: SourceFlags },
+): WizardPorts {
   const deps: PlanDeps = { ctx, force: opts.force, catalogue: cachedCatalogue(ctx), evidence: new Map() };
   let chosen: string | undefined = opts.source.context;
   return {
@@ -170,7 +225,14 @@ export function livePorts(ctx: CommandContext, opts: { answers: Answers; force: 
       const { connect } = await import('../cluster/connect.js');
       const { gatherEvidence } = await import('../cluster/evidence.js');
       const { NEWEST_MINOR } = await import('../policy/index.js');
-      const session = await connect({ kubeconfig: opts.source.kubeconfig, ...(chosen !== undefined ? { context: chosen } : {}), newestPolicyMinor: NEWEST_MINOR }, withSignal(ctx, signal));
+      const session = await connect(
+        {
+          kubeconfig: opts.source.kubeconfig,
+          ...(chosen !== undefined ? { context: chosen } : {}),
+          newestPolicyMinor: NEWEST_MINOR,
+        },
+        withSignal(ctx, signal),
+      );
       try {
         return await gatherEvidence(session, w, { probe: false });
       } finally {
@@ -186,7 +248,14 @@ export function livePorts(ctx: CommandContext, opts: { answers: Answers; force: 
       const { proposeFix } = await import('../fix/propose.js');
       const { NEWEST_MINOR } = await import('../policy/index.js');
       const { randomBytes } = await import('node:crypto');
-      const session = await connect({ kubeconfig: opts.source.kubeconfig, ...(chosen !== undefined ? { context: chosen } : {}), newestPolicyMinor: NEWEST_MINOR }, withSignal(ctx, signal));
+      const session = await connect(
+        {
+          kubeconfig: opts.source.kubeconfig,
+          ...(chosen !== undefined ? { context: chosen } : {}),
+          newestPolicyMinor: NEWEST_MINOR,
+        },
+        withSignal(ctx, signal),
+      );
       const port = await clusterTrialPort(session.kc, session.client);
       try {
         await removeLeftovers(session.kc, [w.namespace]);
@@ -195,12 +264,21 @@ export function livePorts(ctx: CommandContext, opts: { answers: Answers; force: 
         const known = deps.evidence.get(key);
         const catalogue = await deps.catalogue();
         const { record, evidence } = await trialWorkload(w, port, {
-          plan: 'wizard', iterate: 1, timeoutMs: 60_000, signal, now: () => Date.now(), suffix: () => randomBytes(3).toString('hex').slice(0, 5),
-          propose: (ev) => proposeFix(w, { target, version, answers, catalogue, harden: answers.harden, evidence: ev ?? known }),
+          plan: 'wizard',
+          iterate: 1,
+          timeoutMs: 60_000,
+          signal,
+          now: () => Date.now(),
+          suffix: () => randomBytes(3).toString('hex').slice(0, 5),
+          propose: (ev) =>
+            proposeFix(w, { target, version, answers, catalogue, harden: answers.harden, evidence: ev ?? known }),
         });
         if (evidence !== undefined) deps.evidence.set(key, evidence);
         const lines = record.rounds.flatMap((r) => r.lines);
-        return { found: evidence !== undefined, note: `trial of ${key}: ${record.result} (${record.reason})${lines.length > 0 ? `; log: ${lines[0]!.slice(0, 90)}` : ''}${evidence !== undefined ? '; re-proposed from it' : ''}` };
+        return {
+          found: evidence !== undefined,
+          note: `trial of ${key}: ${record.result} (${record.reason})${lines.length > 0 ? `; log: ${lines[0]!.slice(0, 90)}` : ''}${evidence !== undefined ? '; re-proposed from it' : ''}`,
+        };
       } finally {
         port.close();
         session.client.close();
@@ -211,7 +289,12 @@ export function livePorts(ctx: CommandContext, opts: { answers: Answers; force: 
       const { loadKubeconfig } = await import('../cluster/kubeconfig.js');
       const { kc } = loadKubeconfig({ kubeconfig: opts.source.kubeconfig, env: ctx.env });
       const current = kc.getCurrentContext();
-      return kc.getContexts().map((c) => ({ name: c.name, cluster: c.cluster, server: kc.getCluster(c.cluster)?.server ?? '', current: c.name === current }));
+      return kc.getContexts().map((c) => ({
+        name: c.name,
+        cluster: c.cluster,
+        server: kc.getCluster(c.cluster)?.server ?? '',
+        current: c.name === current,
+      }));
     },
     async scan(context, onProgress, signal): Promise<ScanResult> {
       if (context !== null) chosen = context;
@@ -220,7 +303,10 @@ export function livePorts(ctx: CommandContext, opts: { answers: Answers; force: 
       const seen: ScanProgress = { namespaces: [], kinds: [], workloads: 0, elapsedMs: 0 };
       // The read and the server-side verification (dry-run, when permitted); its log lines are not
       // written (the screen shows the structured progress instead).
-      const quiet: CommandContext = { ...withSignal(ctx, signal), io: { ...ctx.io, err: () => {}, stderrIsTTY: false } };
+      const quiet: CommandContext = {
+        ...withSignal(ctx, signal),
+        io: { ...ctx.io, err: () => {}, stderrIsTTY: false },
+      };
       const live = await scanLive(
         {
           ...opts.source,
@@ -239,11 +325,23 @@ export function livePorts(ctx: CommandContext, opts: { answers: Answers; force: 
       const inventory = live.inventory;
       const verification: Record<string, ServerCheck> = {};
       for (const [name, v] of live.verification) {
-        const detail = v.levels.map((l) => `${l.policy} ${l.status === 'agrees' ? (l.violators.length > 0 ? `${l.violators.reduce((n, x) => n + 1 + x.others, 0)} violating pod(s), as podsec predicts` : 'clean') : (l.note ?? l.status)}`).join('; ');
+        const detail = v.levels
+          .map(
+            (l) =>
+              `${l.policy} ${l.status === 'agrees' ? (l.violators.length > 0 ? `${l.violators.reduce((n, x) => n + 1 + x.others, 0)} violating pod(s), as podsec predicts` : 'clean') : (l.note ?? l.status)}`,
+          )
+          .join('; ');
         verification[name] = { status: v.status, detail: detail || v.note || '' };
       }
-      const verificationNote = live.verification.size === 0 ? (live.notes[0] ?? 'no server-side verification') : undefined;
-      onProgress({ namespaces: inventory.namespaces.map((n) => n.name), kinds: [...new Set(inventory.workloads.map((w) => w.kind))], workloads: inventory.workloads.length, elapsedMs: ctx.now().getTime() - started, ...(inventory.serverVersion !== undefined ? { serverVersion: inventory.serverVersion } : {}) });
+      const verificationNote =
+        live.verification.size === 0 ? (live.notes[0] ?? 'no server-side verification') : undefined;
+      onProgress({
+        namespaces: inventory.namespaces.map((n) => n.name),
+        kinds: [...new Set(inventory.workloads.map((w) => w.kind))],
+        workloads: inventory.workloads.length,
+        elapsedMs: ctx.now().getTime() - started,
+        ...(inventory.serverVersion !== undefined ? { serverVersion: inventory.serverVersion } : {}),
+      });
       const { planPolicyVersion } = await import('../files/generate-plan.js');
       return {
         inventory,

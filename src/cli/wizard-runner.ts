@@ -14,14 +14,19 @@ export const headlessDecider: Decider = (state) => {
   switch (state.step) {
     case 'cluster': {
       const current = (state.contexts ?? []).find((c) => c.current);
-      if (current === undefined) throw new UsageError('no kubeconfig context selected for a non-interactive run', 'pass --context NAME');
+      if (current === undefined)
+        throw new UsageError('no kubeconfig context selected for a non-interactive run', 'pass --context NAME');
       return { type: 'pickContext', name: current.name };
     }
     case 'overview':
     case 'namespace':
       return { type: 'openPlan' };
     case 'plan':
-      if (state.conflict !== null) throw new UserError(state.error ?? `${state.conflict.dir} is in the way`, `pass --out ${state.conflict.suggestion} (a new directory)${state.conflict.canOverwrite ? ', or --force to replace it' : ''}`);
+      if (state.conflict !== null)
+        throw new UserError(
+          state.error ?? `${state.conflict.dir} is in the way`,
+          `pass --out ${state.conflict.suggestion} (a new directory)${state.conflict.canOverwrite ? ', or --force to replace it' : ''}`,
+        );
       if (state.error !== null) throw new UserError(state.error);
       return { type: 'writePlan' };
     case 'written':
@@ -40,7 +45,12 @@ export const headlessDecider: Decider = (state) => {
 };
 
 /** Runs a whole session headless; prints the plan summary on stdout; returns the exit code. */
-export async function runHeadless(start: WizardState, ports: WizardPorts, io: { out(t: string): void; err(t: string): void }, signal: AbortSignal): Promise<number> {
+export async function runHeadless(
+  start: WizardState,
+  ports: WizardPorts,
+  io: { out(t: string): void; err(t: string): void },
+  signal: AbortSignal,
+): Promise<number> {
   let written: string | null = null;
   let announced = false;
   const runner = new SessionRunner(start, ports, {
@@ -48,7 +58,9 @@ export async function runHeadless(start: WizardState, ports: WizardPorts, io: { 
       if (s.step === 'written') written = s.result.report;
       if (s.step === 'overview' && !announced) {
         announced = true;
-        io.err(`podsec: read ${s.session.inventory.workloads.length} workloads in ${new Set(s.session.inventory.workloads.map((w) => w.namespace)).size} namespaces\n`);
+        io.err(
+          `podsec: read ${s.session.inventory.workloads.length} workloads in ${new Set(s.session.inventory.workloads.map((w) => w.namespace)).size} namespaces\n`,
+        );
       }
     },
   });

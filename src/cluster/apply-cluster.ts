@@ -14,7 +14,13 @@ import { pathSegment } from '../inventory/object-names.js';
 
 export const FIELD_MANAGER = 'podsec';
 
-type Meta = { name?: string; namespace?: string; resourceVersion?: string; labels?: Record<string, string>; ownerReferences?: { kind?: string; name?: string; controller?: boolean }[] };
+type Meta = {
+  name?: string;
+  namespace?: string;
+  resourceVersion?: string;
+  labels?: Record<string, string>;
+  ownerReferences?: { kind?: string; name?: string; controller?: boolean }[];
+};
 type KObj = Record<string, unknown> & { metadata?: Meta };
 
 /** Options of the adapter: rollout waiting, and a hook called after every real (non-dry-run) write. */
@@ -25,7 +31,9 @@ export interface ApplyClusterOptions {
 
 /** The resource path of a workload. */
 export function workloadPath(ref: WorkloadRef): string {
-  const r = WORKLOAD_KINDS.find((k) => k.kind === ref.kind && k.apiVersion === ref.apiVersion) ?? WORKLOAD_KINDS.find((k) => k.kind === ref.kind);
+  const r =
+    WORKLOAD_KINDS.find((k) => k.kind === ref.kind && k.apiVersion === ref.apiVersion) ??
+    WORKLOAD_KINDS.find((k) => k.kind === ref.kind);
   if (!r) throw toClusterError(new Error(`unsupported kind ${ref.kind}`), '', `patch ${ref.kind}`);
   return `${collectionPath(r, ref.namespace)}/${pathSegment(ref.kind, ref.name)}`;
 }
@@ -46,7 +54,10 @@ export function applyCluster(client: KubeClient, kc: KubeConfig, opts: ApplyClus
   const wrote = (dryRun: boolean) => {
     if (!dryRun) opts.afterWrite?.();
   };
-  const asNamespace = (o: KObj): LiveNamespace => ({ labels: o.metadata?.labels ?? {}, resourceVersion: o.metadata?.resourceVersion ?? '' });
+  const asNamespace = (o: KObj): LiveNamespace => ({
+    labels: o.metadata?.labels ?? {},
+    resourceVersion: o.metadata?.resourceVersion ?? '',
+  });
   const asObject = (o: KObj): LiveObject => ({ object: o, resourceVersion: o.metadata?.resourceVersion ?? '' });
   const read = async (path: string, what: string): Promise<KObj | null> => {
     try {
@@ -64,7 +75,11 @@ export function applyCluster(client: KubeClient, kc: KubeConfig, opts: ApplyClus
     },
     async patchNamespaceLabels(name, labels, resourceVersion, dryRun) {
       try {
-        const res = await client.mergePatch<KObj>(`/api/v1/namespaces/${pathSegment('Namespace', name)}`, { metadata: { labels, resourceVersion } }, query(dryRun));
+        const res = await client.mergePatch<KObj>(
+          `/api/v1/namespaces/${pathSegment('Namespace', name)}`,
+          { metadata: { labels, resourceVersion } },
+          query(dryRun),
+        );
         wrote(dryRun);
         return { value: asNamespace(res.body), warnings: parseWarningHeader(res.headers.warning) };
       } catch (err) {
@@ -78,11 +93,21 @@ export function applyCluster(client: KubeClient, kc: KubeConfig, opts: ApplyClus
     async patchWorkload(ref, patch, resourceVersion, dryRun) {
       const meta = { ...((patch['metadata'] as Record<string, unknown> | undefined) ?? {}), resourceVersion };
       try {
-        const res = await client.request<KObj>('PATCH', workloadPath(ref), query(dryRun), { ...patch, metadata: meta }, 'application/strategic-merge-patch+json');
+        const res = await client.request<KObj>(
+          'PATCH',
+          workloadPath(ref),
+          query(dryRun),
+          { ...patch, metadata: meta },
+          'application/strategic-merge-patch+json',
+        );
         wrote(dryRun);
         return { value: asObject(res.body), warnings: parseWarningHeader(res.headers.warning) };
       } catch (err) {
-        return rethrow(err, client, `${dryRun ? 'dry-run the patch of' : 'patch'} ${ref.kind} ${ref.namespace}/${ref.name}`);
+        return rethrow(
+          err,
+          client,
+          `${dryRun ? 'dry-run the patch of' : 'patch'} ${ref.kind} ${ref.namespace}/${ref.name}`,
+        );
       }
     },
     async replaceTemplate(ref, templatePath, expected, template, dryRun) {
@@ -92,16 +117,29 @@ export function applyCluster(client: KubeClient, kc: KubeConfig, opts: ApplyClus
         { op: 'replace', path: at, value: template },
       ];
       try {
-        const res = await client.request<KObj>('PATCH', workloadPath(ref), query(dryRun), ops, 'application/json-patch+json');
+        const res = await client.request<KObj>(
+          'PATCH',
+          workloadPath(ref),
+          query(dryRun),
+          ops,
+          'application/json-patch+json',
+        );
         wrote(dryRun);
         return { value: asObject(res.body), warnings: parseWarningHeader(res.headers.warning) };
       } catch (err) {
-        return rethrow(err, client, `${dryRun ? 'dry-run the restore of' : 'restore'} the pod template of ${ref.kind} ${ref.namespace}/${ref.name}`);
+        return rethrow(
+          err,
+          client,
+          `${dryRun ? 'dry-run the restore of' : 'restore'} the pod template of ${ref.kind} ${ref.namespace}/${ref.name}`,
+        );
       }
     },
     async ownerOfPod(namespace, pod) {
       try {
-        let o = await read(`/api/v1/namespaces/${pathSegment('Namespace', namespace)}/pods/${pathSegment('Pod', pod)}`, `read pod ${namespace}/${pod}`);
+        let o = await read(
+          `/api/v1/namespaces/${pathSegment('Namespace', namespace)}/pods/${pathSegment('Pod', pod)}`,
+          `read pod ${namespace}/${pod}`,
+        );
         let kind = 'Pod';
         for (let i = 0; o && i < 3; i++) {
           const owner = o.metadata?.ownerReferences?.find((r) => r.controller);
@@ -109,7 +147,12 @@ export function applyCluster(client: KubeClient, kc: KubeConfig, opts: ApplyClus
           const r = WORKLOAD_KINDS.find((k) => k.kind === owner.kind);
           kind = owner.kind;
           const name = owner.name;
-          o = r ? await read(`${collectionPath(r, namespace)}/${pathSegment(r.kind, name)}`, `read ${owner.kind} ${namespace}/${name}`) : null;
+          o = r
+            ? await read(
+                `${collectionPath(r, namespace)}/${pathSegment(r.kind, name)}`,
+                `read ${owner.kind} ${namespace}/${name}`,
+              )
+            : null;
           if (!o) return `${namespace}/${kind}/${name}`;
         }
         return o ? `${namespace}/${kind}/${o.metadata?.name ?? pod}` : null;
@@ -144,9 +187,16 @@ export async function missingAccess(client: KubeClient, targets: readonly Access
       if (t.kind === 'Namespace') a = { verb, group: '', resource: 'namespaces', name: t.name };
       else {
         const ref = t as WorkloadRef;
-        const r = WORKLOAD_KINDS.find((k) => k.kind === ref.kind && k.apiVersion === ref.apiVersion) ?? WORKLOAD_KINDS.find((k) => k.kind === ref.kind);
+        const r =
+          WORKLOAD_KINDS.find((k) => k.kind === ref.kind && k.apiVersion === ref.apiVersion) ??
+          WORKLOAD_KINDS.find((k) => k.kind === ref.kind);
         if (!r) continue;
-        a = { verb, group: r.apiVersion.includes('/') ? r.apiVersion.split('/')[0]! : '', resource: r.plural, namespace: ref.namespace };
+        a = {
+          verb,
+          group: r.apiVersion.includes('/') ? r.apiVersion.split('/')[0]! : '',
+          resource: r.plural,
+          namespace: ref.namespace,
+        };
       }
       checks.set(JSON.stringify(a), a);
     }
@@ -154,11 +204,14 @@ export async function missingAccess(client: KubeClient, targets: readonly Access
   const missing: string[] = [];
   for (const a of checks.values()) {
     try {
-      const res = await client.post<{ status?: { allowed?: boolean } }>('/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
-        apiVersion: 'authorization.k8s.io/v1',
-        kind: 'SelfSubjectAccessReview',
-        spec: { resourceAttributes: a },
-      });
+      const res = await client.post<{ status?: { allowed?: boolean } }>(
+        '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+        {
+          apiVersion: 'authorization.k8s.io/v1',
+          kind: 'SelfSubjectAccessReview',
+          spec: { resourceAttributes: a },
+        },
+      );
       if (res.body.status?.allowed === true) continue;
       const what = `${a.verb} ${a.resource}${a.group ? `.${a.group}` : ''}`;
       missing.push(a.name !== undefined ? `${what} "${a.name}"` : `${what} in namespace "${a.namespace}"`);

@@ -113,7 +113,13 @@ export class KubeClient {
   }
 
   /** One request with retries; rejects with ApiResponseError for a final non-2xx status. */
-  async request<T>(method: string, path: string, query: Query = {}, body?: unknown, contentType?: string): Promise<KubeResponse<T>> {
+  async request<T>(
+    method: string,
+    path: string,
+    query: Query = {},
+    body?: unknown,
+    contentType?: string,
+  ): Promise<KubeResponse<T>> {
     const qs = Object.entries(query)
       .filter(([, v]) => v !== undefined && v !== '')
       .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
@@ -141,8 +147,14 @@ export class KubeClient {
         } else if (!isRetryable(err) || attempt >= this.retries) throw err;
         const retryAfter = err instanceof ApiResponseError ? err.retryAfterSeconds : undefined;
         const backoff = Math.min(this.baseDelayMs * 2 ** attempt, this.maxDelayMs);
-        const delayMs = retryAfter !== undefined ? Math.min(retryAfter * 1000, this.maxDelayMs * 4) : backoff * (0.5 + Math.random() / 2);
-        const reason = err instanceof ApiResponseError ? String(err.status) : (networkCode(err) ?? (err instanceof Error ? err.name : 'error'));
+        const delayMs =
+          retryAfter !== undefined
+            ? Math.min(retryAfter * 1000, this.maxDelayMs * 4)
+            : backoff * (0.5 + Math.random() / 2);
+        const reason =
+          err instanceof ApiResponseError
+            ? String(err.status)
+            : (networkCode(err) ?? (err instanceof Error ? err.name : 'error'));
         this.opts.onRetry?.({ method, path: fullPath, attempt: attempt + 1, delayMs, reason });
         await this.sleep(delayMs);
       }
@@ -169,7 +181,8 @@ export class KubeClient {
 
   private setHeaders(o: https.RequestOptions): void {
     const h: Record<string, string> = {};
-    for (const [k, v] of Object.entries(o.headers ?? {})) if (typeof v === 'string' || typeof v === 'number') h[k] = String(v);
+    for (const [k, v] of Object.entries(o.headers ?? {}))
+      if (typeof v === 'string' || typeof v === 'number') h[k] = String(v);
     if (o.auth) h.Authorization = `Basic ${Buffer.from(o.auth).toString('base64')}`;
     this.headers = h;
     this.headersAt = Date.now();
@@ -182,7 +195,12 @@ export class KubeClient {
     this.setHeaders(o);
   }
 
-  private once<T>(method: string, path: string, payload: string | undefined, contentType: string | undefined): Promise<KubeResponse<T>> {
+  private once<T>(
+    method: string,
+    path: string,
+    payload: string | undefined,
+    contentType: string | undefined,
+  ): Promise<KubeResponse<T>> {
     const url = new URL(this.server + path);
     const mod = url.protocol === 'http:' ? http : https;
     const headers: Record<string, string> = { ...this.headers, Accept: 'application/json', 'User-Agent': 'podsec' };
@@ -221,7 +239,13 @@ export class KubeClient {
   }
 }
 
-function responseError(status: number, text: string, headers: http.IncomingHttpHeaders, method: string, path: string): ApiResponseError {
+function responseError(
+  status: number,
+  text: string,
+  headers: http.IncomingHttpHeaders,
+  method: string,
+  path: string,
+): ApiResponseError {
   let reason = '';
   let message = text.slice(0, 500);
   try {

@@ -25,7 +25,12 @@ export interface ClusterSession {
  * `newestPolicyMinor` is the engine's NEWEST_MINOR (passed in to keep this module engine-free).
  */
 export async function connect(
-  opts: { kubeconfig?: string | undefined; context?: string | undefined; client?: KubeClientOptions | undefined; newestPolicyMinor: number },
+  opts: {
+    kubeconfig?: string | undefined;
+    context?: string | undefined;
+    client?: KubeClientOptions | undefined;
+    newestPolicyMinor: number;
+  },
   ctx: Pick<CommandContext, 'env' | 'signal'>,
 ): Promise<ClusterSession> {
   const loaded = loadKubeconfig({ kubeconfig: opts.kubeconfig, context: opts.context, env: ctx.env });
@@ -40,7 +45,7 @@ export async function connect(
       'check the files the kubeconfig names, or log in again with the credential plugin (e.g. your cloud CLI)',
     );
   }
-  let gitVersion = '';
+  let gitVersion: string;
   try {
     const res = await client.get<{ gitVersion?: string }>('/version');
     gitVersion = res.body.gitVersion ?? '';
@@ -51,5 +56,12 @@ export async function connect(
   const minor = releaseMinor(gitVersion);
   const newest = opts.newestPolicyMinor;
   const policyMinor = minor === null ? newest : serverPolicyMinor(minor, newest);
-  return { kc: loaded.kc, client, context: loaded.context, server: loaded.server, serverVersion: gitVersion, policyMinor };
+  return {
+    kc: loaded.kc,
+    client,
+    context: loaded.context,
+    server: loaded.server,
+    serverVersion: gitVersion,
+    policyMinor,
+  };
 }

@@ -36,7 +36,15 @@ const TLS_CODES = new Set([
   'EPROTO',
   'ERR_SSL_WRONG_VERSION_NUMBER',
 ]);
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNRESET', 'EPIPE']);
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ECONNRESET',
+  'EPIPE',
+]);
 
 /** Error code of a Node network error (also when wrapped as `cause`). */
 export function networkCode(err: unknown): string | undefined {
@@ -70,7 +78,11 @@ export function toClusterError(err: unknown, server: string, what: string): Clus
   if (err instanceof ClusterError) return err;
   if (err instanceof ApiResponseError) return fromStatus(err, server, what);
   if (err instanceof RequestTimeoutError) {
-    return new ClusterError('timeout', `the API server at ${server} did not answer in time (${what})`, 'check the network or VPN, or retry; a busy server may need a moment');
+    return new ClusterError(
+      'timeout',
+      `the API server at ${server} did not answer in time (${what})`,
+      'check the network or VPN, or retry; a busy server may need a moment',
+    );
   }
   const code = networkCode(err) ?? '';
   if (TLS_CODES.has(code) || /certificate|SSL|TLS/i.test(String((err as Error)?.message ?? ''))) {
@@ -81,13 +93,25 @@ export function toClusterError(err: unknown, server: string, what: string): Clus
     );
   }
   if (UNREACHABLE_CODES.has(code)) {
-    return new ClusterError('unreachable', `cannot reach the API server at ${server} (${code})`, 'check that the cluster is running, the server URL, and your network or VPN');
+    return new ClusterError(
+      'unreachable',
+      `cannot reach the API server at ${server} (${code})`,
+      'check that the cluster is running, the server URL, and your network or VPN',
+    );
   }
   if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT') {
-    return new ClusterError('timeout', `connecting to ${server} timed out`, 'check the network or VPN and that the server URL is right');
+    return new ClusterError(
+      'timeout',
+      `connecting to ${server} timed out`,
+      'check the network or VPN and that the server URL is right',
+    );
   }
-  const msg = err instanceof Error ? err.message.split('\n')[0] ?? '' : String(err);
-  return new ClusterError('unreachable', `request to ${server} failed: ${msg}`, 'check the kubeconfig and that the cluster is reachable');
+  const msg = err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err);
+  return new ClusterError(
+    'unreachable',
+    `request to ${server} failed: ${msg}`,
+    'check the kubeconfig and that the cluster is reachable',
+  );
 }
 
 const WRITES = new Set(['PATCH', 'PUT', 'DELETE', 'POST']);
@@ -112,7 +136,12 @@ function fromStatus(err: ApiResponseError, server: string, what: string): Cluste
   const detail = oneLine(err.apiMessage);
   switch (kind) {
     case 'unauthorized':
-      return new ClusterError(kind, `the API server at ${server} rejected the credentials (401 Unauthorized)`, 'log in again or refresh the token (e.g. re-run your cloud CLI login), then retry', 401);
+      return new ClusterError(
+        kind,
+        `the API server at ${server} rejected the credentials (401 Unauthorized)`,
+        'log in again or refresh the token (e.g. re-run your cloud CLI login), then retry',
+        401,
+      );
     case 'forbidden':
       return new ClusterError(
         kind,
@@ -123,13 +152,33 @@ function fromStatus(err: ApiResponseError, server: string, what: string): Cluste
         403,
       );
     case 'tooManyRequests':
-      return new ClusterError(kind, `the API server kept throttling requests (${what})`, 'retry later, or scan fewer namespaces with -n', 429);
+      return new ClusterError(
+        kind,
+        `the API server kept throttling requests (${what})`,
+        'retry later, or scan fewer namespaces with -n',
+        429,
+      );
     case 'timeout':
-      return new ClusterError(kind, `the API server timed out (${what})`, 'retry, or scan fewer namespaces with -n', err.status);
+      return new ClusterError(
+        kind,
+        `the API server timed out (${what})`,
+        'retry, or scan fewer namespaces with -n',
+        err.status,
+      );
     case 'notFound':
-      return new ClusterError(kind, `not found: ${what}${detail ? ` (${detail})` : ''}`, 'check the name and namespace', 404);
+      return new ClusterError(
+        kind,
+        `not found: ${what}${detail ? ` (${detail})` : ''}`,
+        'check the name and namespace',
+        404,
+      );
     default:
-      return new ClusterError(kind, `the API server refused to ${what}: ${err.status}${detail ? ` ${detail}` : ''}`, 'retry; if it persists, check the API server logs', err.status);
+      return new ClusterError(
+        kind,
+        `the API server refused to ${what}: ${err.status}${detail ? ` ${detail}` : ''}`,
+        'retry; if it persists, check the API server logs',
+        err.status,
+      );
   }
 }
 

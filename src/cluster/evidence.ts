@@ -10,7 +10,13 @@ import { PassThrough } from 'node:stream';
 import { Exec, type KubeConfig, type V1Status } from '@kubernetes/client-node';
 import type { ClusterSession } from './connect.js';
 import { mapLimit } from './list.js';
-import { analyzeLogs, mergeContainerEvidence, parseProbeOutput, type ContainerEvidence, type Evidence } from '../fix/evidence.js';
+import {
+  analyzeLogs,
+  mergeContainerEvidence,
+  parseProbeOutput,
+  type ContainerEvidence,
+  type Evidence,
+} from '../fix/evidence.js';
 import { workloadKey, type Workload } from '../inventory/types.js';
 import { CancelledError } from '../errors.js';
 import { pathSegment } from '../inventory/object-names.js';
@@ -76,7 +82,10 @@ export function pickPod(w: Workload): PodStatus | undefined {
 /** True when some pod is not Running, is waiting/terminated with a reason, or has restarted. */
 export function isUnhealthy(w: Workload): boolean {
   return (w.live?.podStatuses ?? []).some(
-    (p) => (p.phase !== 'Running' && p.phase !== 'Succeeded') || p.restarts > 0 || (p.reason !== undefined && p.reason !== 'Completed'),
+    (p) =>
+      (p.phase !== 'Running' && p.phase !== 'Succeeded') ||
+      p.restarts > 0 ||
+      (p.reason !== undefined && p.reason !== 'Completed'),
   );
 }
 
@@ -98,35 +107,43 @@ async function getText(kc: KubeConfig, path: string, timeoutMs: number, limitByt
   const url = new URL(server + path);
   const mod = url.protocol === 'http:' ? http : https;
   return new Promise((resolve) => {
-    const req = mod.request(url, { ...o, method: 'GET', headers: { ...o.headers, Accept: 'text/plain, application/json', 'User-Agent': 'podsec' } }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      const finish = (): void => {
-        const text = Buffer.concat(chunks).subarray(0, limitBytes).toString('utf8');
-        const status = res.statusCode ?? 0;
-        if (status >= 200 && status < 300) return resolve({ text });
-        let message = text.trim();
-        try {
-          const st = JSON.parse(text) as { message?: unknown };
-          if (typeof st.message === 'string') message = st.message;
-        } catch {
-          // not a Status object: keep the text
-        }
-        resolve({ status, message: `HTTP ${status}${message !== '' ? `: ${firstLine(message)}` : ''}` });
-      };
-      res.on('data', (c: Buffer) => {
-        chunks.push(c);
-        size += c.length;
-        if (size >= limitBytes) {
-          // A server that ignores limitBytes: stop reading, keep the first limitBytes.
-          res.removeAllListeners('data');
-          req.destroy();
-          finish();
-        }
-      });
-      res.on('error', (e) => resolve({ status: 0, message: firstLine(e.message) }));
-      res.on('end', finish);
-    });
+    const req = mod.request(
+      url,
+      {
+        ...o,
+        method: 'GET',
+        headers: { ...o.headers, Accept: 'text/plain, application/json', 'User-Agent': 'podsec' },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        const finish = (): void => {
+          const text = Buffer.concat(chunks).subarray(0, limitBytes).toString('utf8');
+          const status = res.statusCode ?? 0;
+          if (status >= 200 && status < 300) return resolve({ text });
+          let message = text.trim();
+          try {
+            const st = JSON.parse(text) as { message?: unknown };
+            if (typeof st.message === 'string') message = st.message;
+          } catch {
+            // not a Status object: keep the text
+          }
+          resolve({ status, message: `HTTP ${status}${message !== '' ? `: ${firstLine(message)}` : ''}` });
+        };
+        res.on('data', (c: Buffer) => {
+          chunks.push(c);
+          size += c.length;
+          if (size >= limitBytes) {
+            // A server that ignores limitBytes: stop reading, keep the first limitBytes.
+            res.removeAllListeners('data');
+            req.destroy();
+            finish();
+          }
+        });
+        res.on('error', (e) => resolve({ status: 0, message: firstLine(e.message) }));
+        res.on('end', finish);
+      },
+    );
     req.setTimeout(timeoutMs, () => req.destroy(new Error(`timed out after ${Math.round(timeoutMs / 1000)}s`)));
     req.on('error', (e) => resolve({ status: 0, message: firstLine(e.message) }));
     req.end();
@@ -162,9 +179,21 @@ function describe(e: unknown): string {
 const GONE_CONTAINER_RE = /unable to retrieve container logs for/i;
 
 /** One container log (current or previous), bounded; a failed read is `{ status, message }`. */
-export async function readLog(kc: KubeConfig, ns: string, pod: string, container: string, previous: boolean, opts: EvidenceOptions): Promise<LogResult> {
+export async function readLog(
+  kc: KubeConfig,
+  ns: string,
+  pod: string,
+  container: string,
+  previous: boolean,
+  opts: EvidenceOptions,
+): Promise<LogResult> {
   const limitBytes = opts.limitBytes ?? 256 * 1024;
-  const q = new URLSearchParams({ container, previous: String(previous), tailLines: String(opts.tailLines ?? 200), limitBytes: String(limitBytes) });
+  const q = new URLSearchParams({
+    container,
+    previous: String(previous),
+    tailLines: String(opts.tailLines ?? 200),
+    limitBytes: String(limitBytes),
+  });
   const path = `/api/v1/namespaces/${pathSegment('Namespace', ns)}/pods/${pathSegment('Pod', pod)}/log?${q.toString()}`;
   const first = await getText(kc, path, opts.timeoutMs ?? 15_000, limitBytes);
   if (!previous || !('status' in first) || !GONE_CONTAINER_RE.test(first.message)) return first;
@@ -177,7 +206,13 @@ export async function readLog(kc: KubeConfig, ns: string, pod: string, container
   return first;
 }
 
-async function execProbe(session: ClusterSession, ns: string, pod: string, container: string, timeoutMs: number): Promise<{ out: string } | { error: string }> {
+async function execProbe(
+  session: ClusterSession,
+  ns: string,
+  pod: string,
+  container: string,
+  timeoutMs: number,
+): Promise<{ out: string } | { error: string }> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
@@ -210,18 +245,29 @@ function logProblem(results: LogResult[], pod: PodStatus): GatheredEvidence['pro
   // A previous instance the kubelet removed (GONE_CONTAINER_RE) while the current log was read is
   // not a problem either: the current log is the last crash's.
   const currentRead = results.some((r) => 'text' in r && r.text.trim() !== '');
-  const real = failed.filter((r) => !(r.status === 400 && /previous terminated container|not found/i.test(r.message)) && !(currentRead && GONE_CONTAINER_RE.test(r.message)));
+  const real = failed.filter(
+    (r) =>
+      !(r.status === 400 && /previous terminated container|not found/i.test(r.message)) &&
+      !(currentRead && GONE_CONTAINER_RE.test(r.message)),
+  );
   const forbidden = real.find((r) => r.status === 403 || r.status === 401);
   if (forbidden) return { kind: 'forbidden', detail: forbidden.message };
-  const other = real.find((r) => r.status !== 400 || !/waiting to start|ContainerCreating|PodInitializing/i.test(r.message));
+  const other = real.find(
+    (r) => r.status !== 400 || !/waiting to start|ContainerCreating|PodInitializing/i.test(r.message),
+  );
   if (other) return { kind: 'unavailable', detail: other.message };
   const empty = results.every((r) => !('text' in r) || r.text.trim() === '');
-  if (empty && (pod.phase === 'Pending' || real.length > 0)) return { kind: 'notStarted', detail: `pod ${pod.name} is ${pod.reason ?? pod.phase}` };
+  if (empty && (pod.phase === 'Pending' || real.length > 0))
+    return { kind: 'notStarted', detail: `pod ${pod.name} is ${pod.reason ?? pod.phase}` };
   return undefined;
 }
 
 /** Evidence for one workload with the reason its logs were unreadable, if they were. */
-export async function gatherWorkloadEvidence(session: ClusterSession, w: Workload, opts: EvidenceOptions): Promise<GatheredEvidence> {
+export async function gatherWorkloadEvidence(
+  session: ClusterSession,
+  w: Workload,
+  opts: EvidenceOptions,
+): Promise<GatheredEvidence> {
   const evidence: Evidence = { containers: {}, notes: [] };
   const pod = pickPod(w);
   if (pod === undefined) {
@@ -230,7 +276,10 @@ export async function gatherWorkloadEvidence(session: ClusterSession, w: Workloa
   }
   const all: LogResult[] = [];
   for (const name of containerNames(w)) {
-    const logs = await Promise.all([readLog(session.kc, w.namespace, pod.name, name, true, opts), readLog(session.kc, w.namespace, pod.name, name, false, opts)]);
+    const logs = await Promise.all([
+      readLog(session.kc, w.namespace, pod.name, name, true, opts),
+      readLog(session.kc, w.namespace, pod.name, name, false, opts),
+    ]);
     all.push(...logs);
     const text = logs.map((l) => ('text' in l ? l.text : '')).join('\n');
     const parts: Partial<ContainerEvidence>[] = [analyzeLogs(text)];
@@ -248,7 +297,8 @@ export async function gatherWorkloadEvidence(session: ClusterSession, w: Workloa
     evidence.containers[name] = mergeContainerEvidence(...parts);
   }
   const problem = logProblem(all, pod);
-  if (problem !== undefined) evidence.notes.push(`logs of pod ${pod.name}: ${problem.kind === 'notStarted' ? 'none yet' : problem.detail}`);
+  if (problem !== undefined)
+    evidence.notes.push(`logs of pod ${pod.name}: ${problem.kind === 'notStarted' ? 'none yet' : problem.detail}`);
   return problem === undefined ? { evidence, pod: pod.name } : { evidence, pod: pod.name, problem };
 }
 
@@ -289,7 +339,9 @@ const PROBLEM_TEXT: Record<LogProblem, string> = {
 };
 
 /** One line per namespace and problem: `namespace shop: logs of 2 workload(s) could not be read (...)`. */
-export function summarizeProblems(results: readonly { namespace: string; problem?: { kind: LogProblem; detail: string } | undefined }[]): string[] {
+export function summarizeProblems(
+  results: readonly { namespace: string; problem?: { kind: LogProblem; detail: string } | undefined }[],
+): string[] {
   const groups = new Map<string, { ns: string; kind: LogProblem; count: number; detail: string }>();
   for (const r of results) {
     if (r.problem === undefined) continue;
@@ -300,25 +352,39 @@ export function summarizeProblems(results: readonly { namespace: string; problem
   }
   return [...groups.values()]
     .sort((a, b) => (a.ns < b.ns ? -1 : a.ns > b.ns ? 1 : a.kind < b.kind ? -1 : 1))
-    .map((g) => `namespace ${g.ns}: logs of ${g.count} workload(s) ${PROBLEM_TEXT[g.kind]}${g.kind === 'unavailable' ? ` (${g.detail})` : ''}`);
+    .map(
+      (g) =>
+        `namespace ${g.ns}: logs of ${g.count} workload(s) ${PROBLEM_TEXT[g.kind]}${g.kind === 'unavailable' ? ` (${g.detail})` : ''}`,
+    );
 }
 
 /**
  * Reads logs (and probes, when asked) for the workloads that need it, at most `concurrency` at a
  * time, one pod per workload. Cancelled by `signal` between workloads.
  */
-export async function collectEvidence(session: ClusterSession, workloads: readonly Workload[], opts: CollectOptions): Promise<EvidenceCollection> {
+export async function collectEvidence(
+  session: ClusterSession,
+  workloads: readonly Workload[],
+  opts: CollectOptions,
+): Promise<EvidenceCollection> {
   const picked = selectForEvidence(workloads, opts.failsTarget ?? (() => false));
-  opts.progress?.(`reading container logs of ${picked.length} workload(s)${opts.probe ? ' and probing their containers' : ''}`);
+  opts.progress?.(
+    `reading container logs of ${picked.length} workload(s)${opts.probe ? ' and probing their containers' : ''}`,
+  );
   const results = await mapLimit(picked, opts.concurrency ?? 4, async (w) => {
     if (opts.signal?.aborted) throw new CancelledError();
     return { w, ...(await gatherWorkloadEvidence(session, w, opts)) };
   });
   const byKey = new Map(results.map((r) => [workloadKey(r.w), r.evidence]));
-  const probeNotes = results.flatMap((r) => r.evidence.notes.filter((n) => n.startsWith('container ')).map((n) => `${workloadKey(r.w)}: ${n}`));
+  const probeNotes = results.flatMap((r) =>
+    r.evidence.notes.filter((n) => n.startsWith('container ')).map((n) => `${workloadKey(r.w)}: ${n}`),
+  );
   return {
     evidenceFor: (w) => byKey.get(workloadKey(w)),
     gathered: results.map((r) => workloadKey(r.w)),
-    notes: [...summarizeProblems(results.map((r) => ({ namespace: r.w.namespace, problem: r.problem }))), ...probeNotes],
+    notes: [
+      ...summarizeProblems(results.map((r) => ({ namespace: r.w.namespace, problem: r.problem }))),
+      ...probeNotes,
+    ],
   };
 }

@@ -15,7 +15,10 @@ import { buildWorkloads, namespaceInfo, slimPod, type LivePod } from './workload
 import type { KubeClientOptions } from './client.js';
 
 /** Structured progress of a live read (the wizard's scan screen; no parsing of the log lines). */
-export type ReadProgress = { type: 'namespaces'; names: string[] } | { type: 'listing'; kind: string } | { type: 'read'; kind: string; count: number };
+export type ReadProgress =
+  | { type: 'namespaces'; names: string[] }
+  | { type: 'listing'; kind: string }
+  | { type: 'read'; kind: string; count: number };
 
 export interface ClusterReadOptions extends SourceFlags {
   /** Report progress lines (stderr) while listing. */
@@ -105,7 +108,9 @@ async function readWith(
   const readKind = async (r: ResourceKind): Promise<KubeObject[]> => {
     if (selected.size === 0) return [];
     opts.onRead?.({ type: 'listing', kind: r.kind });
-    progress(`listing ${r.resource}${clusterWide ? ' in all namespaces' : ` in ${selected.size} namespace(s)`} (${elapsed()})`);
+    progress(
+      `listing ${r.resource}${clusterWide ? ' in all namespaces' : ` in ${selected.size} namespace(s)`} (${elapsed()})`,
+    );
     let items: KubeObject[];
     if (clusterWide) {
       try {
@@ -158,7 +163,11 @@ async function readWith(
   return { inventory, session, pods };
 }
 
-async function readNamespaces(session: ClusterSession, opts: ClusterReadOptions, errors: Inventory['errors']): Promise<NamespaceInfo[]> {
+async function readNamespaces(
+  session: ClusterSession,
+  opts: ClusterReadOptions,
+  errors: Inventory['errors'],
+): Promise<NamespaceInfo[]> {
   const { client, server } = session;
   if (opts.namespace.length === 0) {
     try {
@@ -170,7 +179,12 @@ async function readNamespaces(session: ClusterSession, opts: ClusterReadOptions,
     } catch (err) {
       const e = toClusterError(err, server, 'list namespaces');
       if (e.kind === 'forbidden') {
-        throw new ClusterError('forbidden', 'not allowed to list namespaces (403 Forbidden)', 'pass -n NS for each namespace you may read, or bind templates/rbac/podsec-reader.yaml', 403);
+        throw new ClusterError(
+          'forbidden',
+          'not allowed to list namespaces (403 Forbidden)',
+          'pass -n NS for each namespace you may read, or bind templates/rbac/podsec-reader.yaml',
+          403,
+        );
       }
       throw e;
     }
@@ -179,7 +193,10 @@ async function readNamespaces(session: ClusterSession, opts: ClusterReadOptions,
   const infos = await mapLimit(names, opts.concurrency ?? 6, async (name): Promise<NamespaceInfo | undefined> => {
     const bad = namespaceNameProblem(name);
     if (bad !== null) {
-      errors.push({ namespace: name, message: `-n ${quoteName(name)} is not a valid namespace name (${bad}); not read` });
+      errors.push({
+        namespace: name,
+        message: `-n ${quoteName(name)} is not a valid namespace name (${bad}); not read`,
+      });
       return undefined;
     }
     try {
@@ -192,7 +209,13 @@ async function readNamespaces(session: ClusterSession, opts: ClusterReadOptions,
       }
       if (err instanceof ApiResponseError && err.status === 403) {
         const info = namespaceInfo({ metadata: { name } }, SYSTEM_NAMESPACES);
-        info.unreadable = [{ kinds: ['Namespace'], permission: `get namespaces "${name}"`, message: err.apiMessage.split('\n')[0] ?? '' }];
+        info.unreadable = [
+          {
+            kinds: ['Namespace'],
+            permission: `get namespaces "${name}"`,
+            message: err.apiMessage.split('\n')[0] ?? '',
+          },
+        ];
         return info;
       }
       throw toClusterError(err, server, `get namespace "${name}"`);
@@ -205,8 +228,12 @@ async function readNamespaces(session: ClusterSession, opts: ClusterReadOptions,
 function validLiveName(o: KubeObject, kind: string, errors: Inventory['errors']): boolean {
   const name = o.metadata?.name ?? '';
   const ns = o.metadata?.namespace;
-  const bad = objectNameProblem(kind, name) ?? (kind === 'Namespace' || ns === undefined ? null : namespaceNameProblem(ns));
+  const bad =
+    objectNameProblem(kind, name) ?? (kind === 'Namespace' || ns === undefined ? null : namespaceNameProblem(ns));
   if (bad === null) return true;
-  errors.push({ ...(ns !== undefined ? { namespace: ns } : {}), message: `the API server listed a ${kind} named ${quoteName(ns !== undefined ? `${ns}/${name}` : name)}, which is not a valid name (${bad}); ignored` });
+  errors.push({
+    ...(ns !== undefined ? { namespace: ns } : {}),
+    message: `the API server listed a ${kind} named ${quoteName(ns !== undefined ? `${ns}/${name}` : name)}, which is not a valid name (${bad}); ignored`,
+  });
   return false;
 }

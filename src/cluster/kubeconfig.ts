@@ -51,13 +51,18 @@ export function loadKubeconfig(opts: KubeconfigOptions, saDir = SA_DIR): LoadedK
   const current = kc.getCurrentContext();
   if (!current || !kc.getContextObject(current)) {
     throw new UserError(
-      current ? `current context "${current}" is not defined in ${describe(files)}` : `no current context in ${describe(files)}`,
+      current
+        ? `current context "${current}" is not defined in ${describe(files)}`
+        : `no current context in ${describe(files)}`,
       'pass --context NAME (kubectl config get-contexts lists them)',
     );
   }
   const cluster = kc.getCurrentCluster();
   if (!cluster?.server) {
-    throw new UserError(`context "${current}" names no cluster with a server URL`, `check the kubeconfig ${describe(files)}`);
+    throw new UserError(
+      `context "${current}" names no cluster with a server URL`,
+      `check the kubeconfig ${describe(files)}`,
+    );
   }
   return { kc, context: current, server: cluster.server, files };
 }
@@ -79,7 +84,10 @@ export function kubeconfigFiles(opts: KubeconfigOptions): string[] {
     const listed = env.split(path.delimiter).filter((f) => f.length > 0);
     const existing = listed.filter((f) => fs.existsSync(f));
     if (listed.length > 0 && existing.length === 0) {
-      throw new UserError(`none of the KUBECONFIG files exist: ${listed.join(path.delimiter)}`, 'fix KUBECONFIG or pass --kubeconfig FILE');
+      throw new UserError(
+        `none of the KUBECONFIG files exist: ${listed.join(path.delimiter)}`,
+        'fix KUBECONFIG or pass --kubeconfig FILE',
+      );
     }
     return [...new Set(existing)];
   }
@@ -104,7 +112,10 @@ function mergeFiles(kc: KubeConfig, files: readonly string[]): void {
       one.loadFromFile(file);
     } catch (err) {
       const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
-      throw new UserError(`cannot read kubeconfig ${file}: ${msg}`, 'fix the file or point --kubeconfig at another one');
+      throw new UserError(
+        `cannot read kubeconfig ${file}: ${msg}`,
+        'fix the file or point --kubeconfig at another one',
+      );
     }
     for (const c of one.getClusters()) if (!clusters.has(c.name)) clusters.set(c.name, c);
     for (const u of one.getUsers()) if (!users.has(u.name)) users.set(u.name, u);

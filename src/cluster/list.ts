@@ -41,7 +41,9 @@ export const NAMESPACES: ResourceKind = core('Namespace', 'namespaces');
 /** The collection path, cluster-wide when `namespace` is undefined. */
 export function collectionPath(r: ResourceKind, namespace?: string): string {
   const base = r.apiVersion === 'v1' ? '/api/v1' : `/apis/${r.apiVersion}`;
-  return namespace === undefined ? `${base}/${r.plural}` : `${base}/namespaces/${pathSegment('Namespace', namespace)}/${r.plural}`;
+  return namespace === undefined
+    ? `${base}/${r.plural}`
+    : `${base}/namespaces/${pathSegment('Namespace', namespace)}/${r.plural}`;
 }
 
 export interface ListOptions {
@@ -99,7 +101,11 @@ export async function listAll(
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight; results keep the input order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {

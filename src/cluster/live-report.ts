@@ -22,7 +22,10 @@ export interface ClusterSummary {
 }
 
 /** Returns a copy of `report` with the live fields added; fields already present are kept. */
-export function addLiveFields<R extends ReportShape>(report: R, live: LiveScan): R & { cluster: ClusterSummary; notes: string[] } {
+export function addLiveFields<R extends ReportShape>(
+  report: R,
+  live: LiveScan,
+): R & { cluster: ClusterSummary; notes: string[] } {
   const byKey = new Map(live.inventory.workloads.map((w) => [workloadKey(w), w]));
   const namespaces = report.namespaces.map((n) => {
     const v: NamespaceVerification | undefined = live.verification.get(n.name);
@@ -36,7 +39,13 @@ export function addLiveFields<R extends ReportShape>(report: R, live: LiveScan):
     if (!('managedBy' in w)) extra.managedBy = source.managedBy;
     return { ...w, ...extra };
   });
-  return { ...report, namespaces, workloads, cluster: clusterSummary(live.inventory, live.policyMinor), notes: live.notes };
+  return {
+    ...report,
+    namespaces,
+    workloads,
+    cluster: clusterSummary(live.inventory, live.policyMinor),
+    notes: live.notes,
+  };
 }
 
 function clusterSummary(inv: Inventory, policyMinor: number): ClusterSummary {
@@ -68,19 +77,32 @@ export function renderVerification(live: LiveScan, format: 'table' | 'markdown')
   const lines: string[] = [];
   const rows = [...live.verification].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   if (rows.length > 0) {
-    lines.push(format === 'markdown' ? '## Server-side verification (dry-run, nothing changed)\n' : 'Server-side verification (dry-run, nothing changed)');
+    lines.push(
+      format === 'markdown'
+        ? '## Server-side verification (dry-run, nothing changed)\n'
+        : 'Server-side verification (dry-run, nothing changed)',
+    );
     const width = Math.max(...rows.map(([n]) => n.length));
     for (const [name, v] of rows) {
       const levels = v.levels
         .map((l) => {
           const pods = l.violators.reduce((n, x) => n + 1 + x.others, 0);
           const workloads = new Set(l.violators.flatMap((x) => x.workloads)).size;
-          const what = l.status === 'agrees' ? (pods ? `${pods} violating pod(s) in ${workloads} workload(s), as podsec predicts` : 'clean') : (l.note ?? l.status);
+          const what =
+            l.status === 'agrees'
+              ? pods
+                ? `${pods} violating pod(s) in ${workloads} workload(s), as podsec predicts`
+                : 'clean'
+              : (l.note ?? l.status);
           return `${l.policy} ${what}`;
         })
         .join('; ');
       const detail = levels || v.note || '';
-      lines.push(format === 'markdown' ? `- \`${name}\`: **${v.status}**${detail ? ` (${detail})` : ''}` : `  ${name.padEnd(width)}  ${v.status.padEnd(14)}  ${detail}`);
+      lines.push(
+        format === 'markdown'
+          ? `- \`${name}\`: **${v.status}**${detail ? ` (${detail})` : ''}`
+          : `  ${name.padEnd(width)}  ${v.status.padEnd(14)}  ${detail}`,
+      );
     }
   }
   for (const n of live.notes) lines.push(format === 'markdown' ? `> ${n}` : `note: ${n}`);

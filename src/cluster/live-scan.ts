@@ -65,7 +65,9 @@ export async function scanLive(opts: LiveScanOptions, ctx: CommandContext): Prom
   }
   if (progress) {
     const secs = ((ctx.now().getTime() - started) / 1000).toFixed(1);
-    progress(`scan finished in ${secs}s${verification.size ? `, ${verification.size} namespace(s) verified by dry-run` : ''}`);
+    progress(
+      `scan finished in ${secs}s${verification.size ? `, ${verification.size} namespace(s) verified by dry-run` : ''}`,
+    );
   }
   return { inventory: live.inventory, policyMinor: live.session.policyMinor, verification, notes };
 }

@@ -21,22 +21,38 @@ const podsPath = (ns: string) => `/api/v1/namespaces/${encodeURIComponent(ns)}/p
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
     const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
   });
 
 function state(s: Obj): Pick<ContainerObservation, 'waiting' | 'terminated'> {
   const w = obj(s['waiting']);
   const t = obj(s['terminated']);
   const out: Pick<ContainerObservation, 'waiting' | 'terminated'> = {};
-  if (str(w['reason']) !== undefined) out.waiting = { reason: str(w['reason'])!, ...(str(w['message']) ? { message: str(w['message'])! } : {}) };
-  if (t['exitCode'] !== undefined) out.terminated = { reason: str(t['reason']) ?? 'Terminated', exitCode: Number(t['exitCode']), ...(str(t['message']) ? { message: str(t['message'])! } : {}) };
+  if (str(w['reason']) !== undefined)
+    out.waiting = { reason: str(w['reason'])!, ...(str(w['message']) ? { message: str(w['message'])! } : {}) };
+  if (t['exitCode'] !== undefined)
+    out.terminated = {
+      reason: str(t['reason']) ?? 'Terminated',
+      exitCode: Number(t['exitCode']),
+      ...(str(t['message']) ? { message: str(t['message'])! } : {}),
+    };
   return out;
 }
 
 /** The observation of a pod object (status) with its events; `readySince` tracks steady readiness. */
 export function observe(pod: Obj, events: Obj[], elapsedMs: number, readyForMs: number): TrialObservation {
   const status = obj(pod['status']);
-  const containers = [...arr(status['initContainerStatuses']).map((c) => ({ c, init: true })), ...arr(status['containerStatuses']).map((c) => ({ c, init: false }))].map(({ c, init }): ContainerObservation => {
+  const containers = [
+    ...arr(status['initContainerStatuses']).map((c) => ({ c, init: true })),
+    ...arr(status['containerStatuses']).map((c) => ({ c, init: false })),
+  ].map(({ c, init }): ContainerObservation => {
     const now = state(obj(c['state']));
     const last = state(obj(c['lastState']));
     return {
@@ -48,7 +64,12 @@ export function observe(pod: Obj, events: Obj[], elapsedMs: number, readyForMs: 
       ...(last.terminated ? { lastTerminated: last.terminated } : {}),
     };
   });
-  const conditions = arr(status['conditions']).map((c) => ({ type: str(c['type']) ?? '', status: str(c['status']) ?? '', ...(str(c['reason']) ? { reason: str(c['reason'])! } : {}), ...(str(c['message']) ? { message: str(c['message'])! } : {}) }));
+  const conditions = arr(status['conditions']).map((c) => ({
+    type: str(c['type']) ?? '',
+    status: str(c['status']) ?? '',
+    ...(str(c['reason']) ? { reason: str(c['reason'])! } : {}),
+    ...(str(c['message']) ? { message: str(c['message'])! } : {}),
+  }));
   return {
     phase: str(status['phase']) ?? 'Pending',
     ready: conditions.some((c) => c.type === 'Ready' && c.status === 'True'),
@@ -56,14 +77,23 @@ export function observe(pod: Obj, events: Obj[], elapsedMs: number, readyForMs: 
     elapsedMs,
     containers,
     conditions,
-    events: events.map((e) => ({ type: str(e['type']) ?? '', reason: str(e['reason']) ?? '', message: str(e['message']) ?? '' })),
+    events: events.map((e) => ({
+      type: str(e['type']) ?? '',
+      reason: str(e['reason']) ?? '',
+      message: str(e['message']) ?? '',
+    })),
   };
 }
 
 /** Deletes a pod (grace 0) and waits until it is gone, at most `waitMs`. True when gone. */
 async function deletePod(client: KubeClient, ns: string, name: string, waitMs = 30_000): Promise<boolean> {
   try {
-    await client.request('DELETE', `${podsPath(ns)}/${encodeURIComponent(name)}`, {}, { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0 });
+    await client.request(
+      'DELETE',
+      `${podsPath(ns)}/${encodeURIComponent(name)}`,
+      {},
+      { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0 },
+    );
   } catch (err) {
     if (!(err instanceof ApiResponseError && err.status === 404)) throw err;
   }
@@ -100,7 +130,11 @@ export async function removeLeftovers(kc: KubeConfig, namespaces: readonly strin
 }
 
 /** The trial port on a cluster: `client` follows Ctrl-C; deletes use a client of their own. */
-export async function clusterTrialPort(kc: KubeConfig, client: KubeClient, opts: { pollMs?: number; settleMs?: number } = {}): Promise<TrialPort & { close(): void }> {
+export async function clusterTrialPort(
+  kc: KubeConfig,
+  client: KubeClient,
+  opts: { pollMs?: number; settleMs?: number } = {},
+): Promise<TrialPort & { close(): void }> {
   const cleaner = await KubeClient.create(kc, {});
   return {
     close: () => cleaner.close(),
@@ -109,8 +143,8 @@ export async function clusterTrialPort(kc: KubeConfig, client: KubeClient, opts:
       const ns = str(meta['namespace']) ?? 'default';
       const name = str(meta['name']) ?? '';
       const started = Date.now();
-      let observation = observe({}, [], 0, 0);
-      let classification = classifyTrial(observation, { timedOut: false, timeoutMs });
+      let observation: ReturnType<typeof observe>;
+      let classification: ReturnType<typeof classifyTrial>;
       const logs: Record<string, string> = {};
       let created = false;
       let deleted = true;
@@ -122,17 +156,33 @@ export async function clusterTrialPort(kc: KubeConfig, client: KubeClient, opts:
           const elapsed = Date.now() - started;
           const timedOut = elapsed >= timeoutMs || signal.aborted;
           const live = (await cleaner.get<Obj>(`${podsPath(ns)}/${encodeURIComponent(name)}`)).body;
-          const events = (await cleaner.get<{ items?: Obj[] }>(`/api/v1/namespaces/${encodeURIComponent(ns)}/events`, { fieldSelector: `involvedObject.name=${name}` })).body.items ?? [];
-          const ready = arr(obj(live['status'])['conditions']).some((c) => c['type'] === 'Ready' && c['status'] === 'True');
+          const events =
+            (
+              await cleaner.get<{ items?: Obj[] }>(`/api/v1/namespaces/${encodeURIComponent(ns)}/events`, {
+                fieldSelector: `involvedObject.name=${name}`,
+              })
+            ).body.items ?? [];
+          const ready = arr(obj(live['status'])['conditions']).some(
+            (c) => c['type'] === 'Ready' && c['status'] === 'True',
+          );
           readySince = ready ? (readySince ?? Date.now()) : undefined;
           observation = observe(live, events, elapsed, readySince === undefined ? 0 : Date.now() - readySince);
-          classification = classifyTrial(observation, { timedOut, timeoutMs, ...(opts.settleMs !== undefined ? { settleMs: opts.settleMs } : {}) });
-          if (signal.aborted) classification = { verdict: 'fail', reason: 'Cancelled', message: 'cancelled before the trial ended' };
+          classification = classifyTrial(observation, {
+            timedOut,
+            timeoutMs,
+            ...(opts.settleMs !== undefined ? { settleMs: opts.settleMs } : {}),
+          });
+          if (signal.aborted)
+            classification = { verdict: 'fail', reason: 'Cancelled', message: 'cancelled before the trial ended' };
           if (classification.verdict !== 'running') break;
           await sleep(opts.pollMs ?? 1000, signal);
         }
         for (const c of observation.containers) {
-          const parts = await Promise.all([true, false].map((previous) => readLog(kc, ns, name, c.name, previous, { probe: false, tailLines: 200, timeoutMs: 10_000 })));
+          const parts = await Promise.all(
+            [true, false].map((previous) =>
+              readLog(kc, ns, name, c.name, previous, { probe: false, tailLines: 200, timeoutMs: 10_000 }),
+            ),
+          );
           logs[c.name] = parts.map((r) => ('text' in r ? r.text : '')).join('\n');
         }
       } finally {

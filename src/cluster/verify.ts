@@ -52,7 +52,10 @@ export async function canPatchNamespaces(session: ClusterSession, name?: string)
     spec: { resourceAttributes: { verb: 'patch', resource: 'namespaces', ...(name ? { name } : {}) } },
   };
   try {
-    const res = await session.client.post<{ status?: { allowed?: boolean } }>('/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', body);
+    const res = await session.client.post<{ status?: { allowed?: boolean } }>(
+      '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+      body,
+    );
     return res.body.status?.allowed === true;
   } catch (err) {
     if (err instanceof ApiResponseError && (err.status === 403 || err.status === 404)) return false;
@@ -67,14 +70,21 @@ export async function verifyNamespaces(
   pods: Map<string, LivePod[]>,
   opts: VerifyOptions,
 ): Promise<VerifyResult> {
-  const candidates = inventory.namespaces.filter((n) => !(n.unreadable ?? []).some((u) => u.kinds.includes('Namespace')));
+  const candidates = inventory.namespaces.filter(
+    (n) => !(n.unreadable ?? []).some((u) => u.kinds.includes('Namespace')),
+  );
   let allowed = new Set(candidates.map((n) => n.name));
   if (!(await canPatchNamespaces(session))) {
     const few = candidates.length <= 20;
-    const checks = few ? await mapLimit(candidates, 4, async (n) => ((await canPatchNamespaces(session, n.name)) ? n.name : '')) : [];
+    const checks = few
+      ? await mapLimit(candidates, 4, async (n) => ((await canPatchNamespaces(session, n.name)) ? n.name : ''))
+      : [];
     allowed = new Set(checks.filter((n) => n));
     if (allowed.size === 0) {
-      return { namespaces: new Map(), note: 'verification skipped: you may not patch namespaces (a dry-run needs patch on namespaces; templates/rbac/podsec-applier.yaml grants it)' };
+      return {
+        namespaces: new Map(),
+        note: 'verification skipped: you may not patch namespaces (a dry-run needs patch on namespaces; templates/rbac/podsec-applier.yaml grants it)',
+      };
     }
   }
   const minor = releaseMinor(session.serverVersion) ?? session.policyMinor;
@@ -85,7 +95,8 @@ export async function verifyNamespaces(
     out.set(ns.name, await verifyOne(session, inventory, ns, pods.get(ns.name) ?? [], opts, minor));
   });
   for (const n of candidates) {
-    if (!out.has(n.name)) out.set(n.name, { status: 'skipped', levels: [], note: `you may not patch namespace "${n.name}"` });
+    if (!out.has(n.name))
+      out.set(n.name, { status: 'skipped', levels: [], note: `you may not patch namespace "${n.name}"` });
   }
   return { namespaces: out };
 }
@@ -113,14 +124,28 @@ async function verifyOne(
   }
   const levels = [...new Set<Level>([strictest, opts.target])].filter((l) => l !== 'privileged');
   const current = {
-    level: (['privileged', 'baseline', 'restricted'] as const).find((l) => l === ns.labels[`${LABEL}enforce`]) ?? 'privileged',
+    level:
+      (['privileged', 'baseline', 'restricted'] as const).find((l) => l === ns.labels[`${LABEL}enforce`]) ??
+      'privileged',
     version: ns.labels[`${LABEL}enforce-version`] ?? 'latest',
   };
   const results: LevelVerification[] = [];
   for (const level of levels) {
-    const sent = versionForDryRun(level, version, current, serverMinor, (a, b) => b <= session.policyMinor && sameRules(level, a, b));
+    const sent = versionForDryRun(
+      level,
+      version,
+      current,
+      serverMinor,
+      (a, b) => b <= session.policyMinor && sameRules(level, a, b),
+    );
     if (sent === null) {
-      results.push(skippedLevel(level, version, 'PodSecurity does not re-check pods when the enforce level and version stay the same'));
+      results.push(
+        skippedLevel(
+          level,
+          version,
+          'PodSecurity does not re-check pods when the enforce level and version stay the same',
+        ),
+      );
       continue;
     }
     const checks: PodCheck[] = pods.map((p) => {
@@ -137,7 +162,8 @@ async function verifyOne(
         );
         result = compareWithServer(ns.name, level, sent, checks, parseWarningHeader(res.headers.warning));
         // PSA reads pods from an informer cache: pods created a moment ago may not be seen yet.
-        const lagging = (result.status === 'disagrees' || result.status === 'exemptOrUnseen') && result.onlyServer.length === 0;
+        const lagging =
+          (result.status === 'disagrees' || result.status === 'exemptOrUnseen') && result.onlyServer.length === 0;
         if (!lagging || attempt >= (opts.settleRetries ?? 1)) break;
         await new Promise((r) => setTimeout(r, opts.settleDelayMs ?? 1500));
       }
@@ -148,7 +174,8 @@ async function verifyOne(
       results.push({ ...skippedLevel(level, sent, e.message), status: e.kind === 'forbidden' ? 'skipped' : 'failed' });
     }
   }
-  if (levels.length === 0) return { status: 'skipped', levels: [], note: 'workloads pass only privileged: nothing to dry-run' };
+  if (levels.length === 0)
+    return { status: 'skipped', levels: [], note: 'workloads pass only privileged: nothing to dry-run' };
   return { status: worstStatus(results), levels: results };
 }
 
@@ -161,7 +188,13 @@ function sameRules(level: Level, a: number, b: number): boolean {
 }
 
 /** Says per violator whether its workload's template fails too, or only the live pod does. */
-function attributeCauses(result: LevelVerification, inventory: Inventory, pods: readonly LivePod[], level: Level, version: string): void {
+function attributeCauses(
+  result: LevelVerification,
+  inventory: Inventory,
+  pods: readonly LivePod[],
+  level: Level,
+  version: string,
+): void {
   const byKey = new Map(inventory.workloads.map((w) => [workloadKey(w), w]));
   for (const v of result.violators) {
     const pod = pods.find((p) => p.name === v.pod);
@@ -171,10 +204,25 @@ function attributeCauses(result: LevelVerification, inventory: Inventory, pods: 
       continue;
     }
     const templateAllowed = evaluatePod(w.template, level, version, { isPod: w.kind === 'Pod' }).allowed;
-    v.cause = !templateAllowed ? 'template' : (w.live?.injectedContainers.length ?? 0) > 0 ? 'injectedContainers' : 'podDiffersFromTemplate';
+    v.cause = !templateAllowed
+      ? 'template'
+      : (w.live?.injectedContainers.length ?? 0) > 0
+        ? 'injectedContainers'
+        : 'podDiffersFromTemplate';
   }
 }
 
 function skippedLevel(level: Level, version: string, note: string): LevelVerification {
-  return { level, version, policy: `${level}:${version}`, status: 'skipped', warnings: [], violators: [], onlyServer: [], onlyEngine: [], truncated: false, note };
+  return {
+    level,
+    version,
+    policy: `${level}:${version}`,
+    status: 'skipped',
+    warnings: [],
+    violators: [],
+    onlyServer: [],
+    onlyEngine: [],
+    truncated: false,
+    note,
+  };
 }

@@ -16,10 +16,24 @@ export interface LivePod {
   workload: string;
 }
 
-const KIND_ORDER = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'CronJob', 'Job', 'Pod'];
+const KIND_ORDER = [
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'ReplicationController',
+  'CronJob',
+  'Job',
+  'Pod',
+];
 
 function refOf(o: KubeObject): { kind: string; apiVersion: string; namespace: string; name: string } {
-  return { kind: o.kind ?? '', apiVersion: o.apiVersion ?? '', namespace: o.metadata?.namespace ?? '', name: o.metadata?.name ?? '' };
+  return {
+    kind: o.kind ?? '',
+    apiVersion: o.apiVersion ?? '',
+    namespace: o.metadata?.namespace ?? '',
+    name: o.metadata?.name ?? '',
+  };
 }
 
 /** Workloads for every top-level object, with live pod state and managers; sorted by namespace, kind, name. */
@@ -53,7 +67,17 @@ export function buildWorkloads(index: OwnerIndex, context: string): Workload[] {
     return i < 0 ? KIND_ORDER.length : i;
   };
   return out.sort((a, b) =>
-    a.namespace !== b.namespace ? (a.namespace < b.namespace ? -1 : 1) : a.kind !== b.kind ? rank(a.kind) - rank(b.kind) : a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    a.namespace !== b.namespace
+      ? a.namespace < b.namespace
+        ? -1
+        : 1
+      : a.kind !== b.kind
+        ? rank(a.kind) - rank(b.kind)
+        : a.name < b.name
+          ? -1
+          : a.name > b.name
+            ? 1
+            : 0,
   );
 }
 

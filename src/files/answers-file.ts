@@ -31,7 +31,9 @@ export async function loadAnswersFile(path: string | undefined, cwd: string): Pr
   try {
     text = await readFile(resolve(cwd, path), 'utf8');
   } catch (err) {
-    throw new UsageError(`--answers ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new UsageError(
+      `--answers ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
   }
   return parseAnswersText(text, path);
 }

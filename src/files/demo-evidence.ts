@@ -3,7 +3,13 @@
 
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { analyzeLogs, mergeContainerEvidence, parseProbeOutput, type ContainerEvidence, type Evidence } from '../fix/index.js';
+import {
+  analyzeLogs,
+  mergeContainerEvidence,
+  parseProbeOutput,
+  type ContainerEvidence,
+  type Evidence,
+} from '../fix/index.js';
 import type { LiveState } from '../inventory/types.js';
 
 const podSchema = z.object({
@@ -46,11 +52,18 @@ export function parseDemoEvidence(text: string): Map<string, DemoObservation> {
     for (const [name, c] of Object.entries(w.containers)) {
       const probe =
         c.uid !== undefined || c.written !== undefined
-          ? parseProbeOutput(String(c.uid ?? ''), String(c.gid ?? ''), (c.written ?? []).join('\n'), c.image?.join('\n'))
+          ? parseProbeOutput(
+              String(c.uid ?? ''),
+              String(c.gid ?? ''),
+              (c.written ?? []).join('\n'),
+              c.image?.join('\n'),
+            )
           : {};
       containers[name] = mergeContainerEvidence(analyzeLogs(c.logs), probe);
     }
-    const podStatuses = w.pods.map((p) => (p.reason !== undefined ? { ...p, reason: p.reason } : { name: p.name, phase: p.phase, restarts: p.restarts }));
+    const podStatuses = w.pods.map((p) =>
+      p.reason !== undefined ? { ...p, reason: p.reason } : { name: p.name, phase: p.phase, restarts: p.restarts },
+    );
     out.set(key, {
       live: { pods: w.pods.length, injectedContainers: [], driftedPods: [], podStatuses },
       evidence: { containers, notes: w.notes },

@@ -29,7 +29,10 @@ async function read(templatesDir: string, file: string): Promise<string> {
 
 /** Loads the demo estate. Sources read `estate.yaml` (document index as in the file). */
 export async function loadDemoEstate(templatesDir: string): Promise<DemoEstate> {
-  const [estate, evidenceText] = await Promise.all([read(templatesDir, DEMO_ESTATE_FILE), read(templatesDir, DEMO_EVIDENCE_FILE)]);
+  const [estate, evidenceText] = await Promise.all([
+    read(templatesDir, DEMO_ESTATE_FILE),
+    read(templatesDir, DEMO_EVIDENCE_FILE),
+  ]);
   const observed = parseDemoEvidence(evidenceText);
   const inv = inventoryFromTexts([{ file: 'estate.yaml', text: estate }]);
   if (inv.errors.length > 0) throw new InternalError(`the demo estate does not parse: ${inv.errors[0]?.message ?? ''}`);

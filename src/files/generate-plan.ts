@@ -39,8 +39,14 @@ export function planPolicyVersion(inventory: Inventory): string {
 }
 
 /** The plan bundle and its rendered files. */
-export async function generatePlan(inventory: Inventory, opts: GeneratePlanOptions): Promise<{ bundle: PlanBundle; files: PlanFile[] }> {
-  const [catalogue, templates] = await Promise.all([loadImageCatalogue(opts.templatesDir), loadPlanTemplates(opts.templatesDir)]);
+export async function generatePlan(
+  inventory: Inventory,
+  opts: GeneratePlanOptions,
+): Promise<{ bundle: PlanBundle; files: PlanFile[] }> {
+  const [catalogue, templates] = await Promise.all([
+    loadImageCatalogue(opts.templatesDir),
+    loadPlanTemplates(opts.templatesDir),
+  ]);
   // A name the API server would refuse never reaches a plan file (callers report them first).
   const bundle = buildPlan(withoutInvalidNames(inventory), {
     target: opts.target,

@@ -46,12 +46,22 @@ export function mergeValues(base: Values, over: Values): Values {
   return out;
 }
 
-function run(cmd: string, args: string[], signal?: AbortSignal): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  cmd: string,
+  args: string[],
+  signal?: AbortSignal,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile(cmd, args, { maxBuffer: 512 * 1024 * 1024, timeout: 120_000, ...(signal ? { signal } : {}) }, (err, stdout, stderr) => {
-      const code = err === null ? 0 : typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1;
-      done({ code, stdout: String(stdout), stderr: err !== null && stderr === '' ? err.message : String(stderr) });
-    });
+    execFile(
+      cmd,
+      args,
+      { maxBuffer: 512 * 1024 * 1024, timeout: 120_000, ...(signal ? { signal } : {}) },
+      (err, stdout, stderr) => {
+        const code =
+          err === null ? 0 : typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1;
+        done({ code, stdout: String(stdout), stderr: err !== null && stderr === '' ? err.message : String(stderr) });
+      },
+    );
   });
 }
 
@@ -63,7 +73,9 @@ export async function findHelm(env: NodeJS.ProcessEnv): Promise<string> {
     if (r !== null && r.code === 0) return c;
   }
   throw new UserError(
-    env['PODSEC_HELM'] ? `PODSEC_HELM=${env['PODSEC_HELM']} does not run (helm version failed)` : '--chart needs the helm CLI, and there is no `helm` on PATH',
+    env['PODSEC_HELM']
+      ? `PODSEC_HELM=${env['PODSEC_HELM']} does not run (helm version failed)`
+      : '--chart needs the helm CLI, and there is no `helm` on PATH',
     'install Helm 3 or 4 (or set PODSEC_HELM to its path); `bash test/helm/build.sh` builds one from Go modules',
   );
 }
@@ -90,8 +102,17 @@ export function renderedInventory(text: string, chartDir: string, namespace: str
     return { ...w, namespace, object };
   });
   const names = new Set([...inv.namespaces.map((n) => n.name), ...workloads.map((w) => w.namespace)]);
-  const namespaces = [...names].sort().map((name) => inv.namespaces.find((n) => n.name === name) ?? { name, labels: {}, psa: { invalid: [] }, system: false });
-  return { ...inv, namespaces: namespaces.filter((n) => workloads.some((w) => w.namespace === n.name) || inv.namespaces.includes(n)), workloads };
+  const namespaces = [...names]
+    .sort()
+    .map(
+      (name) =>
+        inv.namespaces.find((n) => n.name === name) ?? { name, labels: {}, psa: { invalid: [] }, system: false },
+    );
+  return {
+    ...inv,
+    namespaces: namespaces.filter((n) => workloads.some((w) => w.namespace === n.name) || inv.namespaces.includes(n)),
+    workloads,
+  };
 }
 
 /** Opens a chart: checks helm, reads the default values, renders it once with the operator's values. */
@@ -100,7 +121,11 @@ export async function openChart(opts: ChartOptions): Promise<OpenChart> {
   const chart = resolve(opts.cwd, opts.chart);
   const valuesFiles = opts.valuesFiles.map((f) => resolve(opts.cwd, f));
   const shown = await run(helm, ['show', 'values', chart], opts.signal);
-  if (shown.code !== 0) throw new UserError(`helm show values ${opts.chart} failed: ${shown.stderr.trim()}`, 'check the --chart path (a chart directory with Chart.yaml)');
+  if (shown.code !== 0)
+    throw new UserError(
+      `helm show values ${opts.chart} failed: ${shown.stderr.trim()}`,
+      'check the --chart path (a chart directory with Chart.yaml)',
+    );
   let defaults: Values = isObj(parse(shown.stdout)) ? (parse(shown.stdout) as Values) : {};
   for (const f of valuesFiles) {
     const text = await readFile(f, 'utf8').catch((e: Error) => {
@@ -111,7 +136,14 @@ export async function openChart(opts: ChartOptions): Promise<OpenChart> {
     if (isObj(v)) defaults = mergeValues(defaults, v);
   }
   const template = async (overrides: Values): Promise<{ code: number; stdout: string; stderr: string }> => {
-    const args = ['template', opts.release, chart, '--namespace', opts.namespace, ...valuesFiles.flatMap((f) => ['--values', f])];
+    const args = [
+      'template',
+      opts.release,
+      chart,
+      '--namespace',
+      opts.namespace,
+      ...valuesFiles.flatMap((f) => ['--values', f]),
+    ];
     if (Object.keys(overrides).length === 0) return run(helm, args, opts.signal);
     const dir = await mkdtemp(join(tmpdir(), 'podsec-helm-'));
     try {
@@ -123,15 +155,33 @@ export async function openChart(opts: ChartOptions): Promise<OpenChart> {
     }
   };
   const first = await template({});
-  if (first.code !== 0) throw new UserError(`helm template failed for ${opts.chart}: ${first.stderr.trim()}`, 'the chart must render with the given --values before podsec can plan it');
+  if (first.code !== 0)
+    throw new UserError(
+      `helm template failed for ${opts.chart}: ${first.stderr.trim()}`,
+      'the chart must render with the given --values before podsec can plan it',
+    );
   const inventory = renderedInventory(first.stdout, opts.chart, opts.namespace);
   const render: RenderChart = async (overrides) => {
     const r = await template(overrides);
     if (r.code !== 0) return { ok: false, error: r.stderr.trim().split('\n')[0] ?? 'helm template failed' };
     const inv = renderedInventory(r.stdout, opts.chart, opts.namespace);
-    return { ok: true, templates: new Map<string, PodTemplate>(inv.workloads.map((w) => [workloadKey(w), w.template])) };
+    return {
+      ok: true,
+      templates: new Map<string, PodTemplate>(inv.workloads.map((w) => [workloadKey(w), w.template])),
+    };
   };
   const upgradeCommand = (valuesPodsec: string): string =>
-    ['helm', 'upgrade', '--install', opts.release, opts.chart, '--namespace', opts.namespace, ...opts.valuesFiles.flatMap((f) => ['--values', f]), '--values', valuesPodsec].join(' ');
+    [
+      'helm',
+      'upgrade',
+      '--install',
+      opts.release,
+      opts.chart,
+      '--namespace',
+      opts.namespace,
+      ...opts.valuesFiles.flatMap((f) => ['--values', f]),
+      '--values',
+      valuesPodsec,
+    ].join(' ');
   return { helm, defaults, inventory, render, upgradeCommand };
 }

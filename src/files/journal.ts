@@ -47,11 +47,16 @@ export function parseJournal(text: string, file = JOURNAL_FILE): JournalEntry[] 
     if (line.trim() === '') return;
     try {
       const e = JSON.parse(line) as JournalEntry;
-      if (typeof e !== 'object' || e === null || typeof e.seq !== 'number' || typeof e.step !== 'string') throw new Error('not an entry');
+      if (typeof e !== 'object' || e === null || typeof e.seq !== 'number' || typeof e.step !== 'string')
+        throw new Error('not an entry');
       out.push(e);
     } catch {
       const isLast = lines.slice(i + 1).every((l) => l.trim() === '');
-      if (!isLast) throw new UserError(`${file} line ${i + 1} is not a journal entry`, 'restore the journal from a backup; podsec never rewrites it');
+      if (!isLast)
+        throw new UserError(
+          `${file} line ${i + 1} is not a journal entry`,
+          'restore the journal from a backup; podsec never rewrites it',
+        );
     }
   });
   return out;
@@ -74,7 +79,10 @@ export function fsyncDir(dir: string): void {
 }
 
 /** The journal of `dir`. `io` replaces the file operations (tests). */
-export function fileJournal(dir: string, io: JournalFs = nodeFs): JournalPort & { path: string; lock(command: string): () => void } {
+export function fileJournal(
+  dir: string,
+  io: JournalFs = nodeFs,
+): JournalPort & { path: string; lock(command: string): () => void } {
   const path = join(dir, JOURNAL_FILE);
   return {
     path,
@@ -99,16 +107,19 @@ export function fileJournal(dir: string, io: JournalFs = nodeFs): JournalPort & 
       try {
         fd = io.openSync(path, 'a+');
       } catch (err) {
-        throw new UserError(`cannot write the journal ${path}: ${errText(err)}; stopped before the next cluster write`, hint);
+        throw new UserError(
+          `cannot write the journal ${path}: ${errText(err)}; stopped before the next cluster write`,
+          hint,
+        );
       }
-      let created = false;
+      let created: boolean;
       try {
         let start = io.fstatSync(fd).size;
         start = dropTornTail(io, fd, start);
         created = start === 0;
         const line = Buffer.from(`${JSON.stringify(entry)}\n`, 'utf8');
         try {
-          for (let off = 0; off < line.length; ) {
+          for (let off = 0; off < line.length;) {
             const n = io.writeSync(fd, line, off, line.length - off);
             if (!(n > 0)) throw new Error(`short write: ${off} of ${line.length} bytes written`);
             off += n;
@@ -122,7 +133,10 @@ export function fileJournal(dir: string, io: JournalFs = nodeFs): JournalPort & 
           } catch {
             // the torn line stays; readers drop a torn last line, and this run stops here
           }
-          throw new UserError(`cannot write the journal ${path} (${what}): ${errText(err)}; stopped before the next cluster write`, hint);
+          throw new UserError(
+            `cannot write the journal ${path} (${what}): ${errText(err)}; stopped before the next cluster write`,
+            hint,
+          );
         }
       } finally {
         io.closeSync(fd);
@@ -131,7 +145,10 @@ export function fileJournal(dir: string, io: JournalFs = nodeFs): JournalPort & 
         try {
           fsyncDir(dir);
         } catch (err) {
-          throw new UserError(`cannot sync the plan directory ${dir}: ${errText(err)}; stopped before the next cluster write`, hint);
+          throw new UserError(
+            `cannot sync the plan directory ${dir}: ${errText(err)}; stopped before the next cluster write`,
+            hint,
+          );
         }
       }
     },
@@ -240,7 +257,13 @@ const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuf
 export function lockJournal(dir: string, command: string, now: () => Date = () => new Date()): () => void {
   const path = join(dir, LOCK_FILE);
   const guard = `${path}.takeover`;
-  const me: LockHolder = { pid: process.pid, host: hostname(), started: now().toISOString(), command, token: `${process.pid}-${Math.random().toString(36).slice(2)}` };
+  const me: LockHolder = {
+    pid: process.pid,
+    host: hostname(),
+    started: now().toISOString(),
+    command,
+    token: `${process.pid}-${Math.random().toString(36).slice(2)}`,
+  };
   const ps = procStart(process.pid);
   if (ps !== undefined) me.procStart = ps;
   const content = `${JSON.stringify(me)}\n`;
@@ -256,7 +279,10 @@ export function lockJournal(dir: string, command: string, now: () => Date = () =
       return release;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new UserError(`cannot lock the journal ${path}: ${errText(err)}`, 'make the plan directory writable; nothing was changed');
+        throw new UserError(
+          `cannot lock the journal ${path}: ${errText(err)}`,
+          'make the plan directory writable; nothing was changed',
+        );
       }
     }
     const holder = readHolder(path);

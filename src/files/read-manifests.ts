@@ -31,7 +31,8 @@ async function walk(dir: string, out: string[]): Promise<void> {
   for (const e of entries) {
     const p = join(dir, e.name);
     if (e.isDirectory()) await walk(p, out);
-    else if ((e.isFile() || e.isSymbolicLink()) && EXTENSIONS.some((x) => e.name.toLowerCase().endsWith(x))) out.push(p);
+    else if ((e.isFile() || e.isSymbolicLink()) && EXTENSIONS.some((x) => e.name.toLowerCase().endsWith(x)))
+      out.push(p);
   }
 }
 
@@ -69,7 +70,9 @@ async function* pieces(
 ): AsyncGenerator<string> {
   const signal = opts.signal;
   if (signal?.aborted) throw cancelled();
-  let timer: NodeJS.Timeout | undefined = opts.notice ? setTimeout(() => opts.notice?.(waiting), NOTICE_AFTER_MS) : undefined;
+  let timer: NodeJS.Timeout | undefined = opts.notice
+    ? setTimeout(() => opts.notice?.(waiting), NOTICE_AFTER_MS)
+    : undefined;
   timer?.unref?.();
   const iterator = (stream as AsyncIterable<string | Buffer>)[Symbol.asyncIterator]();
   let onAbort: (() => void) | undefined;
@@ -126,7 +129,10 @@ function fileReader(path: string, file: string, fifo: boolean, opts: ReadManifes
  * Yields each input in order: the paths as given, directories expanded recursively. A file named
  * explicitly is read whatever its extension; '-' is stdin.
  */
-export async function* readManifestInputs(paths: readonly string[], opts: ReadManifestOptions): AsyncGenerator<ManifestInput> {
+export async function* readManifestInputs(
+  paths: readonly string[],
+  opts: ReadManifestOptions,
+): AsyncGenerator<ManifestInput> {
   for (const p of paths) {
     if (opts.signal?.aborted) throw cancelled();
     if (p === '-') {
@@ -148,7 +154,8 @@ export async function* readManifestInputs(paths: readonly string[], opts: ReadMa
       yield { file: p, error: { file: p, message: `cannot read ${p}: ${reason(err)}` } };
       continue;
     }
-    for (const f of files) yield { file: display(opts.cwd, f.path), read: fileReader(f.path, display(opts.cwd, f.path), f.fifo, opts) };
+    for (const f of files)
+      yield { file: display(opts.cwd, f.path), read: fileReader(f.path, display(opts.cwd, f.path), f.fifo, opts) };
   }
 }
 
@@ -167,7 +174,12 @@ export async function parseManifestInput(input: ManifestInput, onParsed: (p: Par
   } catch (err) {
     if (err instanceof CancelledError) throw err;
     const what = input.file === '-' ? 'stdin' : input.file;
-    onParsed({ workloads: [], namespaces: new Map(), errors: [{ file: input.file, message: `cannot read ${what}: ${reason(err)}` }], skipped: 0 });
+    onParsed({
+      workloads: [],
+      namespaces: new Map(),
+      errors: [{ file: input.file, message: `cannot read ${what}: ${reason(err)}` }],
+      skipped: 0,
+    });
     return;
   }
   onParsed(parser.end());

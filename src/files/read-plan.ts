@@ -14,7 +14,10 @@ export async function readPlan(dir: string): Promise<Plan> {
     text = await readFile(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(`cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`, 'point at a directory written by `podsec plan --out DIR`');
+    throw new UserError(
+      `cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+      'point at a directory written by `podsec plan --out DIR`',
+    );
   }
   return parsePlanText(text, path);
 }
@@ -25,12 +28,18 @@ export function parsePlanText(text: string, where = 'plan.json'): Plan {
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new UserError(`${where} is not valid JSON: ${(err as Error).message}`, 'regenerate the plan with `podsec plan`');
+    throw new UserError(
+      `${where} is not valid JSON: ${(err as Error).message}`,
+      'regenerate the plan with `podsec plan`',
+    );
   }
   const issues = planIssues(data);
   if (issues.length > 0) {
     const shown = issues.slice(0, 5).join('; ');
-    throw new UserError(`${where} is not a valid plan: ${shown}${issues.length > 5 ? ` (+${issues.length - 5} more)` : ''}`, 'regenerate the plan with `podsec plan`, or fix the named fields');
+    throw new UserError(
+      `${where} is not a valid plan: ${shown}${issues.length > 5 ? ` (+${issues.length - 5} more)` : ''}`,
+      'regenerate the plan with `podsec plan`, or fix the named fields',
+    );
   }
   return planSchema.parse(data);
 }

@@ -100,11 +100,18 @@ export async function freeSibling(cwd: string, dir: string): Promise<string> {
 /** A plan file path inside `root`, or an error: no absolute paths, no `..`, no backslashes. */
 export function safeJoin(root: string, rel: string): string {
   const parts = rel.split('/');
-  if (rel === '' || rel.startsWith('/') || rel.includes('\\') || rel.includes('\0') || parts.some((p) => p === '' || p === '.' || p === '..')) {
+  if (
+    rel === '' ||
+    rel.startsWith('/') ||
+    rel.includes('\\') ||
+    rel.includes('\0') ||
+    parts.some((p) => p === '' || p === '.' || p === '..')
+  ) {
     throw new UserError(`refusing to write ${JSON.stringify(rel)}: not a plain path inside the plan directory`);
   }
   const abs = resolve(root, ...parts);
-  if (!abs.startsWith(root + sep)) throw new UserError(`refusing to write ${JSON.stringify(rel)} outside the plan directory`);
+  if (!abs.startsWith(root + sep))
+    throw new UserError(`refusing to write ${JSON.stringify(rel)} outside the plan directory`);
   return abs;
 }
 
@@ -161,11 +168,25 @@ export async function writePlan(dir: string, files: readonly PlanFile[], opts: W
   const target = resolve(dir);
   const state = await existing(target);
   if (state === 'journal' && opts.force !== true) {
-    throw new PlanDirInUse(`${dir} holds a plan that is being applied (${JOURNAL_FILE} exists); not overwriting it`, 'write the new plan to another --out directory, or roll back first; --force replaces it anyway', 'journal');
+    throw new PlanDirInUse(
+      `${dir} holds a plan that is being applied (${JOURNAL_FILE} exists); not overwriting it`,
+      'write the new plan to another --out directory, or roll back first; --force replaces it anyway',
+      'journal',
+    );
   }
   if (state === 'plan' && opts.force !== true && (await holdsSamePlan(target, files))) return target;
-  if (state === 'plan' && opts.force !== true) throw new PlanDirInUse(`${dir} already holds a plan; not overwriting it`, 'choose another --out directory, or pass --force to replace it', 'plan');
-  if (state === 'other') throw new PlanDirInUse(`${dir} exists and is not a podsec plan; not touching it`, 'choose another --out directory', 'other');
+  if (state === 'plan' && opts.force !== true)
+    throw new PlanDirInUse(
+      `${dir} already holds a plan; not overwriting it`,
+      'choose another --out directory, or pass --force to replace it',
+      'plan',
+    );
+  if (state === 'other')
+    throw new PlanDirInUse(
+      `${dir} exists and is not a podsec plan; not touching it`,
+      'choose another --out directory',
+      'other',
+    );
   await mkdir(dirname(target), { recursive: true });
   const tmp = await mkdtemp(join(dirname(target), `.${basename(target)}.tmp-`));
   const write = opts.writeFile ?? defaultWrite;

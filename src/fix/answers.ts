@@ -21,7 +21,10 @@ export const answersSchema = z
     /** Apply readOnlyRootFilesystem hardening beyond the level. */
     harden: z.boolean().default(false),
     /** Soak period before enforcing, e.g. "7d" (exit criterion of the observe phase). */
-    soak: z.string().regex(/^\d+[hdw]$/).default('7d'),
+    soak: z
+      .string()
+      .regex(/^\d+[hdw]$/)
+      .default('7d'),
     /**
      * Keys (of uids, gids, writablePaths) whose values a bundled example prefilled (the demo's
      * answers.yaml): used like answers, but never labelled as the operator's. The wizard drops a

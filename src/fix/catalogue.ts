@@ -88,13 +88,23 @@ interface CompiledEntry {
 }
 
 /** Per catalogue: compiled globs and the answer for each image already looked up (a pure memo). */
-const compiled = new WeakMap<ImageCatalogue, { entries: CompiledEntry[]; byImage: Map<string, ImageEntry | undefined> }>();
+const compiled = new WeakMap<
+  ImageCatalogue,
+  { entries: CompiledEntry[]; byImage: Map<string, ImageEntry | undefined> }
+>();
 
-function compile(catalogue: ImageCatalogue): { entries: CompiledEntry[]; byImage: Map<string, ImageEntry | undefined> } {
+function compile(catalogue: ImageCatalogue): {
+  entries: CompiledEntry[];
+  byImage: Map<string, ImageEntry | undefined>;
+} {
   let c = compiled.get(catalogue);
   if (c === undefined) {
     c = {
-      entries: catalogue.entries.map((entry) => ({ entry, match: entry.match.map(globToRegExp), tags: entry.tags?.map(globToRegExp) })),
+      entries: catalogue.entries.map((entry) => ({
+        entry,
+        match: entry.match.map(globToRegExp),
+        tags: entry.tags?.map(globToRegExp),
+      })),
       byImage: new Map(),
     };
     compiled.set(catalogue, c);

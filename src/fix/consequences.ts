@@ -17,11 +17,15 @@ const WORLD_WRITABLE = ['/tmp', '/var/tmp'];
 function lowPorts(ctx: FixContext, ref: ContainerRef): number[] {
   const c = containerObj(ctx, ref);
   const declared = Array.isArray(c['ports'])
-    ? c['ports'].flatMap((p: unknown) => (isObj(p) && typeof p['containerPort'] === 'number' ? [p['containerPort']] : []))
+    ? c['ports'].flatMap((p: unknown) =>
+        isObj(p) && typeof p['containerPort'] === 'number' ? [p['containerPort']] : [],
+      )
     : [];
   const fromCatalogue = declared.length === 0 ? (ctx.switchedToNonRoot.get(ref.name)?.entry?.ports ?? []) : [];
   const observed = evidenceFor(ctx, ref.name)?.lowPorts ?? [];
-  return [...new Set([...declared, ...fromCatalogue, ...observed])].filter((p) => p > 0 && p < 1024).sort((a, b) => a - b);
+  return [...new Set([...declared, ...fromCatalogue, ...observed])]
+    .filter((p) => p > 0 && p < 1024)
+    .sort((a, b) => a - b);
 }
 
 function addPortSysctl(ctx: FixContext, ref: ContainerRef, ports: number[]): void {
@@ -32,9 +36,13 @@ function addPortSysctl(ctx: FixContext, ref: ContainerRef, ports: number[]): voi
   ctx.draft.append(
     [...POD_SC, 'sysctls'],
     { name: UNPRIVILEGED_PORT_SYSCTL, value: '0' },
-    meta('runAsNonRoot', `${q(ref)} binds port ${ports.join(', ')} as non-root: let unprivileged users bind low ports in the pod's network namespace (NET_BIND_SERVICE does not help non-root processes)`, {
-      confidence: 'high',
-    }),
+    meta(
+      'runAsNonRoot',
+      `${q(ref)} binds port ${ports.join(', ')} as non-root: let unprivileged users bind low ports in the pod's network namespace (NET_BIND_SERVICE does not help non-root processes)`,
+      {
+        confidence: 'high',
+      },
+    ),
   );
 }
 
@@ -55,8 +63,19 @@ function planOwnership(ctx: FixContext, ref: ContainerRef, proposal: Pick<FixPro
     if (source === 'persistentVolumeClaim' || source === 'ephemeral') {
       if (group === undefined || podSc(ctx)['fsGroup'] !== undefined) continue;
       const why = `volume "${String(m['name'])}" was written as root: group ${group} (${describeSource(id.source)}) gets access`;
-      ctx.draft.set([...POD_SC, 'fsGroup'], group, meta('ownership', why, { confidence: id.confidence, source: id.source }));
-      ctx.draft.set([...POD_SC, 'fsGroupChangePolicy'], 'OnRootMismatch', meta('ownership', 'change ownership only when the volume root does not match yet (a recursive chown of a large volume at every start is slow)'));
+      ctx.draft.set(
+        [...POD_SC, 'fsGroup'],
+        group,
+        meta('ownership', why, { confidence: id.confidence, source: id.source }),
+      );
+      ctx.draft.set(
+        [...POD_SC, 'fsGroupChangePolicy'],
+        'OnRootMismatch',
+        meta(
+          'ownership',
+          'change ownership only when the volume root does not match yet (a recursive chown of a large volume at every start is slow)',
+        ),
+      );
     } else if (source === 'csi' && id.uid !== undefined) {
       const paths = [...(proposal.ownershipInit?.paths ?? []), String(m['mountPath'])];
       proposal.ownershipInit = { container: 'podsec-chown', paths, uid: id.uid, gid: group ?? id.uid };
@@ -74,10 +93,15 @@ export function applyConsequences(ctx: FixContext, proposal: Pick<FixProposal, '
       if (id.imageRunsAsRoot && ref.list !== 'ephemeralContainers') {
         for (const path of id.entry?.rootOwned ?? []) {
           if (WORLD_WRITABLE.includes(path)) continue;
-          addWritableMount(ctx, ref, path, meta('ownership', `${q(ref)} writes ${path}, owned by root in the image: give it a writable emptyDir`, {
-            confidence: id.confidence,
-            source: { kind: 'catalogue', image: id.entry?.id ?? '' },
-          }));
+          addWritableMount(
+            ctx,
+            ref,
+            path,
+            meta('ownership', `${q(ref)} writes ${path}, owned by root in the image: give it a writable emptyDir`, {
+              confidence: id.confidence,
+              source: { kind: 'catalogue', image: id.entry?.id ?? '' },
+            }),
+          );
         }
       }
       planOwnership(ctx, ref, proposal);
@@ -87,16 +111,31 @@ export function applyConsequences(ctx: FixContext, proposal: Pick<FixProposal, '
     const readOnly = containerSc(ctx, ref)['readOnlyRootFilesystem'] === true;
     for (const path of ev.writablePaths) {
       if (!readOnly && !(id !== undefined && !WORLD_WRITABLE.includes(path))) continue;
-      const failed = ev.findings.find((f) => f.path !== undefined && (f.path === path || f.path.startsWith(path + '/')));
-      const why = failed !== undefined
-        ? `${q(ref)} was seen failing to write ${path}: mount a writable emptyDir there`
-        : ev.writtenDirs?.includes(path)
-          ? `${q(ref)} writes files in ${path} at run time (found by the probe): keep it writable with an emptyDir`
-          : `${q(ref)} writes ${path} (${ev.findings.find((f) => f.kind === 'noTempDir') !== undefined ? 'no usable temporary directory' : 'from its logs'}): mount a writable emptyDir there`;
-      addWritableMount(ctx, ref, path, meta('writable', why, {
-        confidence: 'high',
-        source: { kind: 'evidence', detail: failed?.line ?? (ev.writtenDirs?.includes(path) ? `files written in ${path} since the container started` : `writes ${path}`) },
-      }));
+      const failed = ev.findings.find(
+        (f) => f.path !== undefined && (f.path === path || f.path.startsWith(path + '/')),
+      );
+      const why =
+        failed !== undefined
+          ? `${q(ref)} was seen failing to write ${path}: mount a writable emptyDir there`
+          : ev.writtenDirs?.includes(path)
+            ? `${q(ref)} writes files in ${path} at run time (found by the probe): keep it writable with an emptyDir`
+            : `${q(ref)} writes ${path} (${ev.findings.find((f) => f.kind === 'noTempDir') !== undefined ? 'no usable temporary directory' : 'from its logs'}): mount a writable emptyDir there`;
+      addWritableMount(
+        ctx,
+        ref,
+        path,
+        meta('writable', why, {
+          confidence: 'high',
+          source: {
+            kind: 'evidence',
+            detail:
+              failed?.line ??
+              (ev.writtenDirs?.includes(path)
+                ? `files written in ${path} since the container started`
+                : `writes ${path}`),
+          },
+        }),
+      );
     }
     if (ev.lowPorts.length > 0 && id === undefined) addPortSysctl(ctx, ref, ev.lowPorts);
   }

@@ -76,15 +76,35 @@ export function resolveIdentity(ctx: FixContext, ref: ContainerRef): Identity {
     return { ...base, uid: answered, gid, confidence: 'high', fromWorkload, source: answerSource(ctx, key) };
   }
   if (own !== undefined && own !== 0) {
-    return { ...base, uid: own, confidence: 'high', fromWorkload: true, source: { kind: 'workload', detail: 'runAsUser already set' } };
+    return {
+      ...base,
+      uid: own,
+      confidence: 'high',
+      fromWorkload: true,
+      source: { kind: 'workload', detail: 'runAsUser already set' },
+    };
   }
   if (entry?.uid !== undefined) {
     const gid = gidAnswer ?? entry.gid;
-    return { ...base, uid: entry.uid, ...(gid !== undefined ? { gid } : {}), confidence: entry.confidence, fromWorkload: false, source: { kind: 'catalogue', image: entry.id } };
+    return {
+      ...base,
+      uid: entry.uid,
+      ...(gid !== undefined ? { gid } : {}),
+      confidence: entry.confidence,
+      fromWorkload: false,
+      source: { kind: 'catalogue', image: entry.id },
+    };
   }
   if (ev?.uid !== undefined && ev.uid !== 0) {
     const gid = gidAnswer ?? ev.gid;
-    return { ...base, uid: ev.uid, ...(gid !== undefined ? { gid } : {}), confidence: 'high', fromWorkload: false, source: { kind: 'evidence', detail: `id -u in container "${ref.name}"` } };
+    return {
+      ...base,
+      uid: ev.uid,
+      ...(gid !== undefined ? { gid } : {}),
+      confidence: 'high',
+      fromWorkload: false,
+      source: { kind: 'evidence', detail: `id -u in container "${ref.name}"` },
+    };
   }
   return { ...base, confidence: 'low', fromWorkload: false };
 }
@@ -94,8 +114,23 @@ export function answerSource(ctx: FixContext, key: string): ValueSource {
   return ctx.answers.prefilled.includes(key) ? { kind: 'answer', key, prefilled: true } : { kind: 'answer', key };
 }
 
-const HOST_PATH_PREFIXES = ['/proc', '/sys', '/dev', '/var/run', '/run', '/var/lib/kubelet', '/var/lib/docker', '/var/lib/containerd', '/etc/cni', '/opt/cni', '/lib/modules', '/etc/kubernetes', '/var/log'];
-const AGENT_IMAGES = /(calico|cilium|flannel|weave|antrea|kube-proxy|csi|node-driver-registrar|node-exporter|newrelic\/infrastructure|datadog\/agent|fluent|falco|nvidia|multus|kube-router|aws-node|amazon-k8s-cni)/i;
+const HOST_PATH_PREFIXES = [
+  '/proc',
+  '/sys',
+  '/dev',
+  '/var/run',
+  '/run',
+  '/var/lib/kubelet',
+  '/var/lib/docker',
+  '/var/lib/containerd',
+  '/etc/cni',
+  '/opt/cni',
+  '/lib/modules',
+  '/etc/kubernetes',
+  '/var/log',
+];
+const AGENT_IMAGES =
+  /(calico|cilium|flannel|weave|antrea|kube-proxy|csi|node-driver-registrar|node-exporter|newrelic\/infrastructure|datadog\/agent|fluent|falco|nvidia|multus|kube-router|aws-node|amazon-k8s-cni)/i;
 
 /**
  * Why a workload needs the host: a DaemonSet with host namespaces, privilege or system
@@ -107,9 +142,14 @@ export function detectNodeAgent(workload: Workload): string | undefined {
   const systemPaths = volumes.flatMap((v) => {
     const hp = v['hostPath'];
     const path = isObj(hp) && typeof hp['path'] === 'string' ? hp['path'] : undefined;
-    return path !== undefined && (path === '/' || HOST_PATH_PREFIXES.some((p) => path === p || path.startsWith(p + '/'))) ? [path] : [];
+    return path !== undefined &&
+      (path === '/' || HOST_PATH_PREFIXES.some((p) => path === p || path.startsWith(p + '/')))
+      ? [path]
+      : [];
   });
-  const containers = ['initContainers', 'containers'].flatMap((l) => (Array.isArray(spec[l]) ? (spec[l] as unknown[]).filter(isObj) : []));
+  const containers = ['initContainers', 'containers'].flatMap((l) =>
+    Array.isArray(spec[l]) ? (spec[l] as unknown[]).filter(isObj) : [],
+  );
   const privileged = containers.some((c) => isObj(c['securityContext']) && c['securityContext']['privileged'] === true);
   const hostNs = (['hostNetwork', 'hostPID', 'hostIPC'] as const).filter((f) => spec[f] === true);
   const agentImage = containers.map((c) => String(c['image'] ?? '')).find((i) => AGENT_IMAGES.test(i));

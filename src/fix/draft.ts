@@ -66,7 +66,15 @@ export class FixDraft {
       if (!Array.isArray(items)) return [];
       return items.flatMap((c: unknown, index): ContainerRef[] =>
         isObj(c)
-          ? [{ list, index, name: String(c['name'] ?? ''), image: String(c['image'] ?? ''), path: ['spec', list, index] }]
+          ? [
+              {
+                list,
+                index,
+                name: String(c['name'] ?? ''),
+                image: String(c['image'] ?? ''),
+                path: ['spec', list, index],
+              },
+            ]
           : [],
       );
     });

@@ -4,13 +4,7 @@
 
 /** What a log line or probe tells about a container. */
 export type FindingKind =
-  | 'readOnlyFs'
-  | 'noTempDir'
-  | 'permissionDenied'
-  | 'nonNumericUser'
-  | 'runsAsRoot'
-  | 'lowPortBind'
-  | 'probe';
+  'readOnlyFs' | 'noTempDir' | 'permissionDenied' | 'nonNumericUser' | 'runsAsRoot' | 'lowPortBind' | 'probe';
 
 export interface Finding {
   kind: FindingKind;
@@ -49,10 +43,13 @@ export interface Evidence {
 }
 
 const TEMP_DIRS_RE = /No usable temporary directory found in \[([^\]]*)\]/;
-const READ_ONLY_RE = /(?:"|'|\s|^)(\/[^\s"'():,]+)["']?\s*(?:failed\s*)?\(?(?:30: |Errno 30\] |: )?Read-only file system/;
+const READ_ONLY_RE =
+  /(?:"|'|\s|^)(\/[^\s"'():,]+)["']?\s*(?:failed\s*)?\(?(?:30: |Errno 30\] |: )?Read-only file system/;
 const READ_ONLY_PY_RE = /\[Errno 30\] Read-only file system: '([^']+)'/;
-const PERM_PATH_RE = /(?:open|mkdir|create|write|touch|cannot create)[^/\n]*?["']?(\/[^\s"':,)]+)["']?[^\n]*Permission denied|Permission denied: '(\/[^']+)'|(\/[^\s"':,)]+)["']?:? Permission denied/i;
-const BIND_RE = /(?:bind|listen)[^\n]*?:(\d{1,5})\b[^\n]*(?:permission denied|Permission denied|EACCES)|EACCES[^\n]*?:(\d{1,5})\b/;
+const PERM_PATH_RE =
+  /(?:open|mkdir|create|write|touch|cannot create)[^/\n]*?["']?(\/[^\s"':,)]+)["']?[^\n]*Permission denied|Permission denied: '(\/[^']+)'|(\/[^\s"':,)]+)["']?:? Permission denied/i;
+const BIND_RE =
+  /(?:bind|listen)[^\n]*?:(\d{1,5})\b[^\n]*(?:permission denied|Permission denied|EACCES)|EACCES[^\n]*?:(\d{1,5})\b/;
 
 /** Matches one log line; null when it says nothing we can act on. */
 export function matchLogLine(raw: string): Finding | null {
@@ -95,7 +92,8 @@ export function analyzeLogs(text: string): ContainerEvidence {
   const ports = new Set<number>();
   for (const f of findings) {
     if (f.kind === 'noTempDir') ['/tmp', '/var/tmp'].forEach((p) => paths.add(p));
-    if ((f.kind === 'readOnlyFs' || f.kind === 'permissionDenied') && f.path !== undefined) paths.add(writableDirFor(f.path));
+    if ((f.kind === 'readOnlyFs' || f.kind === 'permissionDenied') && f.path !== undefined)
+      paths.add(writableDirFor(f.path));
     if (f.kind === 'lowPortBind' && f.port !== undefined) ports.add(f.port);
   }
   return { writablePaths: [...paths].sort(), lowPorts: [...ports].sort((a, b) => a - b), findings };
@@ -115,7 +113,10 @@ function ancestors(path: string): string[] {
  * image files, that directory, flagged as `seed` (its content must be copied in first). Without
  * `imageFiles` (nothing known about the image), the file's own directory. Pure.
  */
-export function writtenDirectories(files: readonly string[], imageFiles?: readonly string[]): { dir: string; seed: boolean }[] {
+export function writtenDirectories(
+  files: readonly string[],
+  imageFiles?: readonly string[],
+): { dir: string; seed: boolean }[] {
   const out = new Map<string, boolean>();
   const image = imageFiles?.map((f) => f.replace(/\/+/g, '/'));
   for (const f of files) {
@@ -139,13 +140,29 @@ export function writtenDirectories(files: readonly string[], imageFiles?: readon
  * Parses the probe's output: `id -u`, `id -g`, one written path per line, and (newer probes) one
  * image file per line found in the written files' directories and their ancestors.
  */
-export function parseProbeOutput(uidText: string, gidText: string, changedFiles: string, imageFilesText?: string): Partial<ContainerEvidence> {
+export function parseProbeOutput(
+  uidText: string,
+  gidText: string,
+  changedFiles: string,
+  imageFilesText?: string,
+): Partial<ContainerEvidence> {
   const uid = Number.parseInt(uidText.trim(), 10);
   const gid = Number.parseInt(gidText.trim(), 10);
-  const lines = (t: string) => t.split('\n').map((l) => l.trim()).filter((p) => p.startsWith('/') && !/^\/(proc|sys|dev)(\/|$)/.test(p));
-  const dirs = writtenDirectories(lines(changedFiles), imageFilesText === undefined ? undefined : lines(imageFilesText));
+  const lines = (t: string) =>
+    t
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((p) => p.startsWith('/') && !/^\/(proc|sys|dev)(\/|$)/.test(p));
+  const dirs = writtenDirectories(
+    lines(changedFiles),
+    imageFilesText === undefined ? undefined : lines(imageFilesText),
+  );
   const writablePaths = dirs.map((d) => d.dir);
-  const out: Partial<ContainerEvidence> = { writablePaths, writtenDirs: writablePaths, imageContent: dirs.filter((d) => d.seed).map((d) => d.dir) };
+  const out: Partial<ContainerEvidence> = {
+    writablePaths,
+    writtenDirs: writablePaths,
+    imageContent: dirs.filter((d) => d.seed).map((d) => d.dir),
+  };
   if (Number.isInteger(uid)) out.uid = uid;
   if (Number.isInteger(gid)) out.gid = gid;
   return out;
@@ -159,8 +176,10 @@ export function mergeContainerEvidence(...parts: Partial<ContainerEvidence>[]): 
     if (p.gid !== undefined) out.gid = p.gid;
     out.writablePaths = [...new Set([...out.writablePaths, ...(p.writablePaths ?? [])])].sort();
     out.lowPorts = [...new Set([...out.lowPorts, ...(p.lowPorts ?? [])])].sort((a, b) => a - b);
-    if (p.writtenDirs !== undefined) out.writtenDirs = [...new Set([...(out.writtenDirs ?? []), ...p.writtenDirs])].sort();
-    if (p.imageContent !== undefined) out.imageContent = [...new Set([...(out.imageContent ?? []), ...p.imageContent])].sort();
+    if (p.writtenDirs !== undefined)
+      out.writtenDirs = [...new Set([...(out.writtenDirs ?? []), ...p.writtenDirs])].sort();
+    if (p.imageContent !== undefined)
+      out.imageContent = [...new Set([...(out.imageContent ?? []), ...p.imageContent])].sort();
     out.findings.push(...(p.findings ?? []));
   }
   return out;

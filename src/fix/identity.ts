@@ -37,7 +37,10 @@ export function ensureIdentity(ctx: FixContext, ref: ContainerRef, check: CheckI
   ctx.draft.set(
     scPath(ref, 'runAsUser'),
     id.uid,
-    meta(check, `run ${q(ref)} as UID ${id.uid} (${from}) so runAsNonRoot can be verified`, { confidence: id.confidence, source: id.source }),
+    meta(check, `run ${q(ref)} as UID ${id.uid} (${from}) so runAsNonRoot can be verified`, {
+      confidence: id.confidence,
+      source: id.source,
+    }),
   );
   const pod = podSc(ctx);
   if (id.gid !== undefined && sc['runAsGroup'] === undefined && pod['runAsGroup'] === undefined) {
@@ -67,13 +70,24 @@ export function applyAnsweredIdentities(ctx: FixContext): void {
     const source = answerSource(ctx, key);
     const from = describeSource(source);
     if ((sc['runAsUser'] ?? pod['runAsUser']) !== uid) {
-      ctx.draft.set(scPath(ref, 'runAsUser'), uid, meta('runAsUser', `run ${q(ref)} as UID ${uid} (${from})`, { confidence: 'high', source }));
+      ctx.draft.set(
+        scPath(ref, 'runAsUser'),
+        uid,
+        meta('runAsUser', `run ${q(ref)} as UID ${uid} (${from})`, { confidence: 'high', source }),
+      );
     }
     const gid = answerFor(ctx.answers.gids, ctx.key, ref.name);
     if (gid !== undefined && (sc['runAsGroup'] ?? pod['runAsGroup']) !== gid) {
       const gkey = ctx.answers.gids[`${ctx.key}/${ref.name}`] !== undefined ? `${ctx.key}/${ref.name}` : ctx.key;
       const gsource = answerSource(ctx, gkey);
-      ctx.draft.set(scPath(ref, 'runAsGroup'), gid, meta('runAsUser', `primary group ${gid} for ${q(ref)} (${describeSource(gsource)})`, { confidence: 'high', source: gsource }));
+      ctx.draft.set(
+        scPath(ref, 'runAsGroup'),
+        gid,
+        meta('runAsUser', `primary group ${gid} for ${q(ref)} (${describeSource(gsource)})`, {
+          confidence: 'high',
+          source: gsource,
+        }),
+      );
     }
   }
 }
@@ -89,7 +103,9 @@ export function describeSource(source: import('./types.js').ValueSource | undefi
     case 'evidence':
       return `observed: ${source.detail}`;
     case 'answer':
-      return source.prefilled === true ? `the demo's prefilled value for ${source.key}` : `operator's answer for ${source.key}`;
+      return source.prefilled === true
+        ? `the demo's prefilled value for ${source.key}`
+        : `operator's answer for ${source.key}`;
     case 'default':
       return source.detail;
   }

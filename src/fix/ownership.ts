@@ -17,7 +17,9 @@ export function ownershipInitContainer(ctx: FixContext, plan: OwnershipInit): Ow
       return Array.isArray(m) ? m.filter(isObj) : [];
     })
     .filter((m) => plan.paths.includes(String(m['mountPath'])));
-  const unique = [...new Map(mounts.map((m) => [String(m['mountPath']), { name: m['name'], mountPath: m['mountPath'] }])).values()];
+  const unique = [
+    ...new Map(mounts.map((m) => [String(m['mountPath']), { name: m['name'], mountPath: m['mountPath'] }])).values(),
+  ];
   const owner = `${plan.uid ?? 0}:${plan.gid ?? plan.uid ?? 0}`;
   return {
     ...plan,

@@ -3,7 +3,7 @@
 
 import jsonpatch from 'fast-json-patch';
 import type { PodTemplate, Workload } from '../inventory/types.js';
-import { getAt, isObj, type Obj } from './draft.js';
+import { isObj, type Obj } from './draft.js';
 import type { JsonPatchOp } from './json-patch-types.js';
 
 /**
@@ -58,14 +58,15 @@ export function same(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
     return JSON.stringify(a) === JSON.stringify(b); // scalars: NaN and null both write null
-
   }
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!same(a[i] === undefined ? null : a[i], b[i] === undefined ? null : b[i])) return false;
+    for (let i = 0; i < a.length; i++)
+      if (!same(a[i] === undefined ? null : a[i], b[i] === undefined ? null : b[i])) return false;
     return true;
   }
-  if (Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype) return JSON.stringify(a) === JSON.stringify(b);
+  if (Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype)
+    return JSON.stringify(a) === JSON.stringify(b);
   const ka = Object.keys(a).filter((k) => (a as Obj)[k] !== undefined);
   const kb = Object.keys(b).filter((k) => (b as Obj)[k] !== undefined);
   if (ka.length !== kb.length) return false;
@@ -86,9 +87,11 @@ export function same(a: unknown, b: unknown): boolean {
  */
 function diffList(a: unknown[], b: unknown[], key: string): unknown[] | undefined {
   const keyed = (xs: unknown[]): boolean =>
-    xs.every((x) => isObj(x) && x[key] !== undefined) && new Set(xs.map((x) => JSON.stringify((x as Obj)[key]))).size === xs.length;
+    xs.every((x) => isObj(x) && x[key] !== undefined) &&
+    new Set(xs.map((x) => JSON.stringify((x as Obj)[key]))).size === xs.length;
   if (!keyed(a) || !keyed(b)) return [...b, { $patch: 'replace' }];
-  const find = (xs: unknown[], k: unknown): Obj | undefined => xs.find((x) => same((x as Obj)[key], k)) as Obj | undefined;
+  const find = (xs: unknown[], k: unknown): Obj | undefined =>
+    xs.find((x) => same((x as Obj)[key], k)) as Obj | undefined;
   const out: unknown[] = [];
   let changed = false;
   for (const item of b as Obj[]) {
@@ -132,7 +135,10 @@ function diffObj(a: Obj, b: Obj): Obj | undefined {
 }
 
 /** Strategic-merge patch turning `original` into `patched`; null when they are equal. */
-export function toStrategicPatch(original: Record<string, unknown>, patched: Record<string, unknown>): Record<string, unknown> | null {
+export function toStrategicPatch(
+  original: Record<string, unknown>,
+  patched: Record<string, unknown>,
+): Record<string, unknown> | null {
   return diffObj(original, patched) ?? null;
 }
 

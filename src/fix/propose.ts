@@ -75,12 +75,19 @@ export function proposeFix(workload: Workload, opts: ProposeOptions): FixProposa
   if (status === 'fixed' || status === 'review') {
     const after = evaluatePod(patchedTemplate, opts.target, opts.version, { isPod });
     if (!after.allowed) {
-      throw new InternalError(`fix for ${workloadKey(workload)} does not pass ${opts.target}:${opts.version}: ${after.message}`);
+      throw new InternalError(
+        `fix for ${workloadKey(workload)} does not pass ${opts.target}:${opts.version}: ${after.message}`,
+      );
     }
   }
   const patched = patchedObject(workload, patchedTemplate);
   const out: FixProposal = {
-    workload: { kind: workload.kind, apiVersion: workload.apiVersion, namespace: workload.namespace, name: workload.name },
+    workload: {
+      kind: workload.kind,
+      apiVersion: workload.apiVersion,
+      namespace: workload.namespace,
+      name: workload.name,
+    },
     target: opts.target,
     version: opts.version,
     status,
@@ -93,18 +100,29 @@ export function proposeFix(workload: Workload, opts: ProposeOptions): FixProposa
     jsonPatch: toJsonPatch(workload.object, patched),
   };
   if (ctx.nodeAgent !== undefined) out.nodeAgent = ctx.nodeAgent;
-  if (out.strategicPatch !== null) out.applyMethod = IMMUTABLE_TEMPLATE_KINDS.includes(workload.kind) ? 'recreate' : 'patch';
+  if (out.strategicPatch !== null)
+    out.applyMethod = IMMUTABLE_TEMPLATE_KINDS.includes(workload.kind) ? 'recreate' : 'patch';
   if (blocked) {
-    const reasons = [...new Set([...(ctx.nodeAgent !== undefined ? [ctx.nodeAgent] : []), ...ctx.draft.blockers.values()])];
+    const reasons = [
+      ...new Set([...(ctx.nodeAgent !== undefined ? [ctx.nodeAgent] : []), ...ctx.draft.blockers.values()]),
+    ];
     out.blockedReason = `${reasons.join('; ')}. Keep the namespace at the strictest level this passes, or exempt it with a reason`;
   }
-  if (!blocked && proposal.ownershipInit !== undefined) out.ownershipInit = ownershipInitContainer(ctx, proposal.ownershipInit);
+  if (!blocked && proposal.ownershipInit !== undefined)
+    out.ownershipInit = ownershipInitContainer(ctx, proposal.ownershipInit);
   return out;
 }
 
 /** A proposal for every workload of an inventory, in inventory order (per-namespace targets from answers). */
-export function proposeFixes(inventory: Inventory, opts: ProposeOptions & { evidenceFor?: (w: Workload) => Evidence | undefined }): FixProposal[] {
+export function proposeFixes(
+  inventory: Inventory,
+  opts: ProposeOptions & { evidenceFor?: (w: Workload) => Evidence | undefined },
+): FixProposal[] {
   return inventory.workloads.map((w) =>
-    proposeFix(w, { ...opts, target: opts.answers?.targets[w.namespace] ?? opts.target, evidence: opts.evidenceFor?.(w) }),
+    proposeFix(w, {
+      ...opts,
+      target: opts.answers?.targets[w.namespace] ?? opts.target,
+      evidence: opts.evidenceFor?.(w),
+    }),
   );
 }

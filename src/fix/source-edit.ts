@@ -48,7 +48,12 @@ function styleOf(text: string): ToStringOptions {
  * The file text with the proposal applied to document `documentIndex` (and List item `item`).
  * Returns the text unchanged when the proposal changes nothing.
  */
-export function editSourceText(text: string, documentIndex: number, item: number | undefined, proposal: Pick<FixProposal, 'jsonPatch'>): string {
+export function editSourceText(
+  text: string,
+  documentIndex: number,
+  item: number | undefined,
+  proposal: Pick<FixProposal, 'jsonPatch'>,
+): string {
   if (proposal.jsonPatch.length === 0) return text;
   const docs = parseAllDocuments(text);
   const doc = docs[documentIndex];
@@ -57,7 +62,12 @@ export function editSourceText(text: string, documentIndex: number, item: number
   const js: unknown = doc.toJS();
   const items = isObj(js) && Array.isArray(js['items']) ? js['items'] : [];
   const original: unknown = item === undefined ? js : items[item];
-  const patched = jsonpatch.applyPatch(structuredClone(original), jsonpatch.deepClone(proposal.jsonPatch) as jsonpatch.Operation[], true, false).newDocument;
+  const patched = jsonpatch.applyPatch(
+    structuredClone(original),
+    jsonpatch.deepClone(proposal.jsonPatch) as jsonpatch.Operation[],
+    true,
+    false,
+  ).newDocument;
   applyDiff(doc, base, original, patched);
   const start = documentIndex === 0 ? 0 : (docs[documentIndex - 1]?.range[2] ?? 0);
   const end = doc.range[2];

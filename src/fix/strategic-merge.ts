@@ -28,7 +28,9 @@ function mergeList(orig: unknown[], patch: unknown[], key: string): unknown[] {
   // either is new to the original, the patch's item comes first.
   const patchOrder = patch.filter((p) => isObj(p) && p['$patch'] !== 'delete').map(id);
   const serverOrder = orig.map(id);
-  const named = merged.filter((m) => patchOrder.includes(id(m))).sort((x, y) => patchOrder.indexOf(id(x)) - patchOrder.indexOf(id(y)));
+  const named = merged
+    .filter((m) => patchOrder.includes(id(m)))
+    .sort((x, y) => patchOrder.indexOf(id(x)) - patchOrder.indexOf(id(y)));
   const others = merged.filter((m) => !patchOrder.includes(id(m)));
   const out: unknown[] = [];
   let i = 0;
@@ -77,6 +79,9 @@ function applyMap(orig: Obj, patch: Obj): Obj {
 }
 
 /** Applies a strategic-merge patch to a workload object (the input is not modified). */
-export function applyStrategicMerge(object: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+export function applyStrategicMerge(
+  object: Record<string, unknown>,
+  patch: Record<string, unknown>,
+): Record<string, unknown> {
   return applyMap(object, patch);
 }

@@ -9,7 +9,11 @@ import { containerSc, meta, podSc, q, scPath } from './fixers/shared.js';
 
 /** A stable, DNS-1123 volume name for a path: /var/cache/nginx -> podsec-var-cache-nginx. */
 export function volumeNameFor(path: string): string {
-  const slug = path.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'root';
+  const slug =
+    path
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'root';
   let hash = 5381;
   for (const ch of path) hash = ((hash * 33) ^ ch.charCodeAt(0)) >>> 0;
   const name = `podsec-${slug}`;
@@ -62,10 +66,20 @@ function addSeedInit(ctx: FixContext, ref: ContainerRef, path: string, volume: s
   const image = String(containerObj(ctx, ref)['image'] ?? ref.image);
   ctx.draft.append(
     ['spec', 'initContainers'],
-    { name, image, command: ['sh', '-c', `cp -R ${shq(path)}/. ${SEED_MOUNT}/`], securityContext: sc, volumeMounts: [{ name: volume, mountPath: SEED_MOUNT }] },
-    meta('writable', `${why}: copy them into the emptyDir at ${path} before ${q(ref)} starts (same image, as the same user; needs sh and cp in the image)`, {
-      confidence: 'medium',
-    }),
+    {
+      name,
+      image,
+      command: ['sh', '-c', `cp -R ${shq(path)}/. ${SEED_MOUNT}/`],
+      securityContext: sc,
+      volumeMounts: [{ name: volume, mountPath: SEED_MOUNT }],
+    },
+    meta(
+      'writable',
+      `${why}: copy them into the emptyDir at ${path} before ${q(ref)} starts (same image, as the same user; needs sh and cp in the image)`,
+      {
+        confidence: 'medium',
+      },
+    ),
   );
 }
 
@@ -98,7 +112,12 @@ export function applyHardening(ctx: FixContext): void {
     if (ref.list === 'ephemeralContainers' || ref.name.startsWith(SEED_PREFIX)) continue;
     const entry = resolveIdentity(ctx, ref).entry;
     const answered = answerFor(ctx.answers.writablePaths, ctx.key, ref.name);
-    const paths = new Set<string>(['/tmp', ...(entry?.writes ?? []), ...(evidenceFor(ctx, ref.name)?.writablePaths ?? []), ...(answered ?? [])]);
+    const paths = new Set<string>([
+      '/tmp',
+      ...(entry?.writes ?? []),
+      ...(evidenceFor(ctx, ref.name)?.writablePaths ?? []),
+      ...(answered ?? []),
+    ]);
     const sure = entry !== undefined || answered !== undefined || evidenceFor(ctx, ref.name) !== undefined;
     if (containerSc(ctx, ref)['readOnlyRootFilesystem'] !== true) {
       ctx.draft.set(
@@ -114,17 +133,34 @@ export function applyHardening(ctx: FixContext): void {
     for (const path of [...paths].sort()) {
       // What this workload was seen doing (its logs, the probe) is credited before what its image
       // usually needs (catalogue) or the /tmp default.
-      const finding = seen?.writablePaths.includes(path) ? seen.findings.find((f) => f.path === path || (f.kind === 'noTempDir' && f.line.includes(`'${path}'`))) : undefined;
+      const finding = seen?.writablePaths.includes(path)
+        ? seen.findings.find((f) => f.path === path || (f.kind === 'noTempDir' && f.line.includes(`'${path}'`)))
+        : undefined;
       const source = answered?.includes(path)
-        ? answerSource(ctx, ctx.answers.writablePaths[`${ctx.key}/${ref.name}`] !== undefined ? `${ctx.key}/${ref.name}` : ctx.key)
+        ? answerSource(
+            ctx,
+            ctx.answers.writablePaths[`${ctx.key}/${ref.name}`] !== undefined ? `${ctx.key}/${ref.name}` : ctx.key,
+          )
         : seen?.writablePaths.includes(path)
-          ? { kind: 'evidence' as const, detail: finding !== undefined ? `logs: ${finding.line.slice(0, 120)}` : `writes ${path}` }
+          ? {
+              kind: 'evidence' as const,
+              detail: finding !== undefined ? `logs: ${finding.line.slice(0, 120)}` : `writes ${path}`,
+            }
           : entry?.writes.includes(path)
             ? { kind: 'catalogue' as const, image: entry.id }
             : path === '/tmp'
               ? { kind: 'default' as const, detail: 'most programs need a writable /tmp' }
               : { kind: 'evidence' as const, detail: `writes ${path}` };
-      addWritableMount(ctx, ref, path, meta('harden', `${q(ref)} writes ${path}: keep it writable with an emptyDir`, { purpose: 'hardening', confidence: 'medium', source }));
+      addWritableMount(
+        ctx,
+        ref,
+        path,
+        meta('harden', `${q(ref)} writes ${path}: keep it writable with an emptyDir`, {
+          purpose: 'hardening',
+          confidence: 'medium',
+          source,
+        }),
+      );
     }
   }
 }

@@ -11,7 +11,8 @@ export interface Duplicate {
 }
 
 /** A source as read back from plan.json (optional fields may be explicitly undefined). */
-type LooseSource = { file: string; document: number; item?: number | undefined; line?: number | undefined } | { context: string };
+type LooseSource =
+  { file: string; document: number; item?: number | undefined; line?: number | undefined } | { context: string };
 
 /** Where an object was read, in words: `a.yaml document 2` or `cluster context x`. */
 export function sourceText(s: LooseSource): string {
@@ -31,5 +32,8 @@ export function findDuplicates(objects: readonly (WorkloadRef & { source: Source
 
 /** One line per duplicate, for scan and plan output. */
 export function duplicateLines(dups: readonly { key: string; sources: readonly LooseSource[] }[]): string[] {
-  return dups.map((d) => `${d.key} is defined ${d.sources.length} times (${d.sources.map(sourceText).join('; ')}): each copy is checked and patched on its own; applying them all keeps only the last`);
+  return dups.map(
+    (d) =>
+      `${d.key} is defined ${d.sources.length} times (${d.sources.map(sourceText).join('; ')}): each copy is checked and patched on its own; applying them all keeps only the last`,
+  );
 }

@@ -30,7 +30,10 @@ const UINT64_MAX = 18446744073709551615n;
 
 const BOOL_NULL: ReadonlyMap<string, boolean | null> = new Map<string, boolean | null>([
   ...['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON'].map((s): [string, boolean] => [s, true]),
-  ...['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF'].map((s): [string, boolean] => [s, false]),
+  ...['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF'].map((s): [string, boolean] => [
+    s,
+    false,
+  ]),
   ...['', '~', 'null', 'Null', 'NULL'].map((s): [string, null] => [s, null]),
 ]);
 const SPECIAL_FLOATS: ReadonlyMap<string, number> = new Map([
@@ -96,7 +99,8 @@ function exactInteger(text: string): bigint | undefined {
   const m = GO_INT.exec(text.replaceAll('_', ''));
   if (!m) return undefined;
   const [, sign, hex, oct, bin, oct0, dec] = m;
-  const prefix = hex !== undefined ? '0x' : oct !== undefined || oct0 !== undefined ? '0o' : bin !== undefined ? '0b' : '';
+  const prefix =
+    hex !== undefined ? '0x' : oct !== undefined || oct0 !== undefined ? '0o' : bin !== undefined ? '0b' : '';
   const big = BigInt(`${prefix}${hex ?? oct ?? bin ?? oct0 ?? dec}`);
   const v = sign === '-' ? -big : big;
   return (v >= INT64_MIN && v <= INT64_MAX) || (sign === '' && v <= UINT64_MAX) ? v : undefined;
@@ -131,7 +135,16 @@ function taggedScalar(tag: string, text: string, offset: number | undefined): un
   }
   if (short !== 'bool' && short !== 'int' && short !== 'float' && short !== 'null') return text;
   const v = resolvePlainScalar(text);
-  const kind = v === null ? 'null' : typeof v === 'boolean' ? 'bool' : typeof v === 'string' ? 'str' : numberKind(text) === 'float' ? 'float' : 'int';
+  const kind =
+    v === null
+      ? 'null'
+      : typeof v === 'boolean'
+        ? 'bool'
+        : typeof v === 'string'
+          ? 'str'
+          : numberKind(text) === 'float'
+            ? 'float'
+            : 'int';
   if (kind === short || (short === 'float' && kind === 'int')) return v;
   throw new YamlDecodeError(`cannot decode !!${kind} \`${text}\` as a !!${short}`, offset);
 }
@@ -175,7 +188,8 @@ type Obj = Record<string, unknown>;
 type AnyNode = Node | null | undefined;
 
 function setKey(o: Obj, k: string, v: unknown): void {
-  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  if (k === '__proto__')
+    Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
   else o[k] = v;
 }
 
@@ -195,7 +209,11 @@ class Decoder {
   private count(node: AnyNode): void {
     this.decodeCount++;
     if (this.aliasDepth > 0) this.aliasCount++;
-    if (this.aliasCount > 100 && this.decodeCount > 1000 && this.aliasCount / this.decodeCount > allowedAliasRatio(this.decodeCount)) {
+    if (
+      this.aliasCount > 100 &&
+      this.decodeCount > 1000 &&
+      this.aliasCount / this.decodeCount > allowedAliasRatio(this.decodeCount)
+    ) {
       throw new YamlDecodeError('document contains excessive aliasing', node?.range?.[0]);
     }
   }
@@ -224,7 +242,10 @@ class Decoder {
     else v = resolvePlainScalar(text);
     if (typeof v === 'number' && !Number.isFinite(v)) {
       // encoding/json has no NaN or infinity: YAMLToJSON fails for the whole document.
-      throw new YamlDecodeError(`json: unsupported value: ${Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf'} (${text})`, node.range?.[0]);
+      throw new YamlDecodeError(
+        `json: unsupported value: ${Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf'} (${text})`,
+        node.range?.[0],
+      );
     }
     return v;
   }
@@ -248,7 +269,8 @@ class Decoder {
       const scalar = isAlias(node) ? this.target(node) : node;
       const kind = isScalar(scalar) ? numberKind(String(scalar.value)) : 'float';
       if (kind === 'float') return formatFloatKey(k);
-      if (kind === 'int') return Number.isSafeInteger(k) ? String(k) : String(exactInteger(String((scalar as Scalar).value)));
+      if (kind === 'int')
+        return Number.isSafeInteger(k) ? String(k) : String(exactInteger(String((scalar as Scalar).value)));
       type = 'uint64';
     }
     throw new YamlDecodeError(`unsupported map key of type: ${type}`, node?.range?.[0]);
@@ -256,10 +278,16 @@ class Decoder {
 
   /** go-yaml v2 mapping(): pairs in order, a later key (or merge) overriding an earlier one. */
   private mapInto(node: AnyNode, out: Obj): void {
-    if (!isMap(node)) throw new YamlDecodeError('map merge requires map or sequence of maps as the value', node?.range?.[0]);
+    if (!isMap(node))
+      throw new YamlDecodeError('map merge requires map or sequence of maps as the value', node?.range?.[0]);
     for (const pair of node.items) {
       const k = pair.key as AnyNode;
-      if (isScalar(k) && k.value === '<<' && (k.type === Scalar.PLAIN || k.type === undefined) && (k.tag === undefined || k.tag === 'tag:yaml.org,2002:merge')) {
+      if (
+        isScalar(k) &&
+        k.value === '<<' &&
+        (k.type === Scalar.PLAIN || k.type === undefined) &&
+        (k.tag === undefined || k.tag === 'tag:yaml.org,2002:merge')
+      ) {
         this.merge(pair.value as AnyNode, out);
         continue;
       }
@@ -294,7 +322,8 @@ class Decoder {
   private alias<T>(node: Alias, decode: (target: Node) => T): T {
     const target = this.target(node);
     if (target === undefined) throw new YamlDecodeError(`unknown anchor '${node.source}' referenced`, node.range?.[0]);
-    if (this.active.has(node)) throw new YamlDecodeError(`anchor '${node.source}' value contains itself`, node.range?.[0]);
+    if (this.active.has(node))
+      throw new YamlDecodeError(`anchor '${node.source}' value contains itself`, node.range?.[0]);
     this.active.add(node);
     this.aliasDepth++;
     try {

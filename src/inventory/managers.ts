@@ -16,16 +16,26 @@ export function detectManagers(obj: Record<string, unknown>): Manager[] {
   const helmRelease = ann['meta.helm.sh/release-name'];
   if (helmRelease) {
     const ns = ann['meta.helm.sh/release-namespace'];
-    out.push(ns ? { tool: 'helm', name: helmRelease, detail: `release namespace ${ns}` } : { tool: 'helm', name: helmRelease });
+    out.push(
+      ns ? { tool: 'helm', name: helmRelease, detail: `release namespace ${ns}` } : { tool: 'helm', name: helmRelease },
+    );
   } else if ((labels['app.kubernetes.io/managed-by'] ?? '').toLowerCase() === 'helm') {
-    out.push({ tool: 'helm', name: labels['app.kubernetes.io/instance'] ?? labels.release ?? '', detail: 'app.kubernetes.io/managed-by=Helm' });
+    out.push({
+      tool: 'helm',
+      name: labels['app.kubernetes.io/instance'] ?? labels.release ?? '',
+      detail: 'app.kubernetes.io/managed-by=Helm',
+    });
   }
 
   const tracking = ann['argocd.argoproj.io/tracking-id'];
   if (tracking) {
     out.push({ tool: 'argocd', name: tracking.split(':')[0] ?? tracking, detail: `tracking-id ${tracking}` });
   } else if (labels['argocd.argoproj.io/instance']) {
-    out.push({ tool: 'argocd', name: labels['argocd.argoproj.io/instance'], detail: 'argocd.argoproj.io/instance label' });
+    out.push({
+      tool: 'argocd',
+      name: labels['argocd.argoproj.io/instance'],
+      detail: 'argocd.argoproj.io/instance label',
+    });
   }
 
   for (const kind of ['kustomize', 'helm'] as const) {

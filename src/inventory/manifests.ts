@@ -5,7 +5,13 @@
 // as one syntax tree.
 
 import { Composer, isMap, isSeq, Parser, type Document, type Node } from 'yaml';
-import { decodePodSpec, decodeStringMap, extractPodTemplate, parseNamespaceLabels, WORKLOAD_KINDS } from '../policy/index.js';
+import {
+  decodePodSpec,
+  decodeStringMap,
+  extractPodTemplate,
+  parseNamespaceLabels,
+  WORKLOAD_KINDS,
+} from '../policy/index.js';
 import { decodeYamlDocument, YamlDecodeError } from './go-yaml.js';
 import { detectManagers } from './managers.js';
 import type { InputError, Inventory, NamespaceInfo, Workload } from './types.js';
@@ -70,7 +76,12 @@ const DOC_START = /\n---(?=[ \t\r\n])/g;
 export class ManifestParser {
   private readonly lines = new LineIndex();
   private readonly parser = new Parser(this.lines.add);
-  private readonly composer = new Composer({ schema: 'failsafe', uniqueKeys: false, prettyErrors: false, strict: false });
+  private readonly composer = new Composer({
+    schema: 'failsafe',
+    uniqueKeys: false,
+    prettyErrors: false,
+    strict: false,
+  });
   /** Text not yet given to the parser (after the last document start seen), in pieces. */
   private pending: string[] = [];
   /** The last few characters of `pending`, where a document start may begin. */
@@ -128,7 +139,14 @@ export class ManifestParser {
   private addDocument(out: ParsedManifests, doc: Document.Parsed): void {
     const index = this.document++;
     try {
-      addDocument(out, this.file, index, doc, (n) => this.lineOf(n), (o) => this.lines.line(o));
+      addDocument(
+        out,
+        this.file,
+        index,
+        doc,
+        (n) => this.lineOf(n),
+        (o) => this.lines.line(o),
+      );
     } finally {
       this.lines.trim(doc.range[2]);
     }
@@ -171,15 +189,26 @@ function addDocument(
   } catch (err) {
     if (!(err instanceof YamlDecodeError)) throw err;
     const errLine = err.offset === undefined ? line : lineAt(err.offset);
-    out.errors.push({ file, document, ...(errLine === undefined ? {} : { line: errLine }), message: `invalid YAML: ${err.message}` });
+    out.errors.push({
+      file,
+      document,
+      ...(errLine === undefined ? {} : { line: errLine }),
+      message: `invalid YAML: ${err.message}`,
+    });
     return;
   }
   if (value === null || value === undefined) return;
   if (!isObj(value)) {
-    out.errors.push({ ...at, message: `expected a Kubernetes object (a mapping), got ${Array.isArray(value) ? 'a list' : typeof value}` });
+    out.errors.push({
+      ...at,
+      message: `expected a Kubernetes object (a mapping), got ${Array.isArray(value) ? 'a list' : typeof value}`,
+    });
     return;
   }
-  if (value['kind'] === 'List' || (typeof value['kind'] === 'string' && value['kind'].endsWith('List') && Array.isArray(value['items']))) {
+  if (
+    value['kind'] === 'List' ||
+    (typeof value['kind'] === 'string' && value['kind'].endsWith('List') && Array.isArray(value['items']))
+  ) {
     const items = value['items'];
     if (!Array.isArray(items)) {
       out.errors.push({ ...at, message: `${String(value['kind'])}: items must be a list` });
@@ -191,7 +220,12 @@ function addDocument(
       const itemLine = lineOf(node) ?? line;
       const src = itemLine === undefined ? { file, document, item: i } : { file, document, item: i, line: itemLine };
       if (!isObj(item)) {
-        out.errors.push({ file, document, ...(itemLine === undefined ? {} : { line: itemLine }), message: `List item ${i}: expected a Kubernetes object (a mapping)` });
+        out.errors.push({
+          file,
+          document,
+          ...(itemLine === undefined ? {} : { line: itemLine }),
+          message: `List item ${i}: expected a Kubernetes object (a mapping)`,
+        });
         return;
       }
       addObject(out, item, src);
@@ -207,7 +241,8 @@ type FileSource = { file: string; document: number; item?: number; line?: number
 function decodeMeta(meta: Obj, path: string, errors: string[]): void {
   for (const k of ['name', 'generateName', 'namespace']) {
     if (meta[k] === null) meta[k] = '';
-    else if (meta[k] !== undefined && typeof meta[k] !== 'string') errors.push(`${path}.${k}: expected a string, got ${Array.isArray(meta[k]) ? 'list' : typeof meta[k]}`);
+    else if (meta[k] !== undefined && typeof meta[k] !== 'string')
+      errors.push(`${path}.${k}: expected a string, got ${Array.isArray(meta[k]) ? 'list' : typeof meta[k]}`);
   }
   decodeStringMap(meta, 'labels', `${path}.labels`, errors);
   decodeStringMap(meta, 'annotations', `${path}.annotations`, errors);
@@ -216,7 +251,11 @@ function decodeMeta(meta: Obj, path: string, errors: string[]): void {
 function addObject(out: ParsedManifests, o: Obj, source: FileSource): void {
   const kind = typeof o['kind'] === 'string' ? o['kind'] : '';
   const meta = isObj(o['metadata']) ? o['metadata'] : {};
-  const errAt = { file: source.file, document: source.document, ...(source.line === undefined ? {} : { line: source.line }) };
+  const errAt = {
+    file: source.file,
+    document: source.document,
+    ...(source.line === undefined ? {} : { line: source.line }),
+  };
   const label = `${kind || 'object'} ${typeof meta['name'] === 'string' ? meta['name'] : ''}`.trim();
   const decodeErrors: string[] = [];
   decodeMeta(meta, 'metadata', decodeErrors);
@@ -233,7 +272,10 @@ function addObject(out: ParsedManifests, o: Obj, source: FileSource): void {
   const extracted = extractPodTemplate(o);
   if (extracted === null) {
     if (WORKLOAD_KINDS.includes(kind)) {
-      out.errors.push({ ...errAt, message: `${label}: no pod template (expected ${kind === 'Pod' ? 'spec' : kind === 'CronJob' ? 'spec.jobTemplate.spec.template.spec' : 'spec.template.spec'} to be a mapping)` });
+      out.errors.push({
+        ...errAt,
+        message: `${label}: no pod template (expected ${kind === 'Pod' ? 'spec' : kind === 'CronJob' ? 'spec.jobTemplate.spec.template.spec' : 'spec.template.spec'} to be a mapping)`,
+      });
     } else {
       out.skipped++;
     }
@@ -251,7 +293,12 @@ function addObject(out: ParsedManifests, o: Obj, source: FileSource): void {
     out.errors.push({ ...errAt, message: `${label}: ${shape.join('; ')}` });
     return;
   }
-  const name = typeof meta['name'] === 'string' ? meta['name'] : typeof meta['generateName'] === 'string' ? meta['generateName'] : '';
+  const name =
+    typeof meta['name'] === 'string'
+      ? meta['name']
+      : typeof meta['generateName'] === 'string'
+        ? meta['generateName']
+        : '';
   if (name === '') {
     out.errors.push({ ...errAt, message: `${kind}: metadata.name is missing` });
     return;
@@ -274,8 +321,17 @@ function addObject(out: ParsedManifests, o: Obj, source: FileSource): void {
 }
 
 /** A NamespaceInfo for a name and its labels (system namespaces are flagged). */
-export function namespaceInfo(name: string, labels: Record<string, string>, exempt: readonly string[] = []): NamespaceInfo {
-  return { name, labels, psa: parseNamespaceLabels(labels), system: SYSTEM_NAMESPACES.includes(name) || exempt.includes(name) };
+export function namespaceInfo(
+  name: string,
+  labels: Record<string, string>,
+  exempt: readonly string[] = [],
+): NamespaceInfo {
+  return {
+    name,
+    labels,
+    psa: parseNamespaceLabels(labels),
+    system: SYSTEM_NAMESPACES.includes(name) || exempt.includes(name),
+  };
 }
 
 /** Accumulates parsed files into one Inventory (origin `files`); namespaces sorted by name. */

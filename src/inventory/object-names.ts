@@ -29,7 +29,8 @@ export function nameRuleOf(kind: string): NameRule {
 }
 
 /** Control characters and the Unicode bidi/invisible format characters (Trojan Source: U+202E ...). */
-export const INVISIBLE_CHARS = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/;
+export const INVISIBLE_CHARS =
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/;
 const INVISIBLE_ALL = new RegExp(INVISIBLE_CHARS.source, 'g');
 
 /** A printable form of a name for messages: JSON-quoted, so control and bidi characters show as escapes. */
@@ -91,7 +92,10 @@ export function isObjectName(kind: string, name: unknown): name is string {
 export function pathSegment(kind: string, name: string): string {
   const problem = objectNameProblem(kind, name);
   if (problem !== null) {
-    throw new UserError(`refusing to send a request for ${kind} ${quoteName(name)}: not a valid Kubernetes name (${problem})`, 'the name came from a plan or manifest that was edited by hand or is hostile; regenerate the plan from the real objects');
+    throw new UserError(
+      `refusing to send a request for ${kind} ${quoteName(name)}: not a valid Kubernetes name (${problem})`,
+      'the name came from a plan or manifest that was edited by hand or is hostile; regenerate the plan from the real objects',
+    );
   }
   // Valid names hold only [a-z0-9.-]: nothing to encode, but keep the encoding as a second guard.
   return encodeURIComponent(name);
@@ -102,8 +106,13 @@ export function workloadNameProblem(w: Pick<Workload, 'kind' | 'namespace' | 'na
   const meta = (w.object as { metadata?: { name?: unknown } } | undefined)?.metadata;
   const badName = objectNameProblem(w.kind, w.name, { prefix: typeof meta?.name !== 'string' });
   const badNamespace = namespaceNameProblem(w.namespace);
-  const problems = [...(badName !== null ? [`metadata.name is not a valid ${w.kind} name: ${badName}`] : []), ...(badNamespace !== null ? [`metadata.namespace is not a valid namespace name: ${badNamespace}`] : [])];
-  return problems.length > 0 ? `${w.kind} ${quoteName(w.name)} in namespace ${quoteName(w.namespace)}: ${problems.join('; ')}` : null;
+  const problems = [
+    ...(badName !== null ? [`metadata.name is not a valid ${w.kind} name: ${badName}`] : []),
+    ...(badNamespace !== null ? [`metadata.namespace is not a valid namespace name: ${badNamespace}`] : []),
+  ];
+  return problems.length > 0
+    ? `${w.kind} ${quoteName(w.name)} in namespace ${quoteName(w.namespace)}: ${problems.join('; ')}`
+    : null;
 }
 
 /**
@@ -119,14 +128,25 @@ export function withoutInvalidNames(inv: Inventory): Inventory {
     const problem = workloadNameProblem(w);
     if (problem === null) return true;
     reported.add(w.namespace);
-    const src = 'file' in w.source ? { file: w.source.file, document: w.source.document, ...(w.source.line !== undefined ? { line: w.source.line } : {}) } : { namespace: w.namespace };
+    const src =
+      'file' in w.source
+        ? {
+            file: w.source.file,
+            document: w.source.document,
+            ...(w.source.line !== undefined ? { line: w.source.line } : {}),
+          }
+        : { namespace: w.namespace };
     errors.push({ ...src, message: problem });
     return false;
   });
   const namespaces = inv.namespaces.filter((n) => {
     const problem = namespaceNameProblem(n.name);
     if (problem === null) return true;
-    if (!reported.has(n.name)) errors.push({ namespace: quoteName(n.name), message: `namespace ${quoteName(n.name)} is not a valid namespace name: ${problem}` });
+    if (!reported.has(n.name))
+      errors.push({
+        namespace: quoteName(n.name),
+        message: `namespace ${quoteName(n.name)} is not a valid namespace name: ${problem}`,
+      });
     return false;
   });
   if (errors.length === 0) return inv;

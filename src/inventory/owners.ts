@@ -72,12 +72,18 @@ export function indexOwners(objects: readonly KubeObject[]): OwnerIndex {
 }
 
 type Spec = Record<string, unknown>;
-type Container = { name?: string; securityContext?: unknown; ports?: { containerPort?: number; hostPort?: number; protocol?: string }[] };
+type Container = {
+  name?: string;
+  securityContext?: unknown;
+  ports?: { containerPort?: number; hostPort?: number; protocol?: string }[];
+};
 
 const asSpec = (v: unknown): Spec => (v && typeof v === 'object' ? (v as Spec) : {});
-const containersOf = (spec: Spec, field: string): Container[] => (Array.isArray(spec[field]) ? (spec[field] as Container[]) : []);
+const containersOf = (spec: Spec, field: string): Container[] =>
+  Array.isArray(spec[field]) ? (spec[field] as Container[]) : [];
 const CONTAINER_FIELDS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
-const SECURITY_ANNOTATION = /^(container\.apparmor\.security\.beta\.kubernetes\.io\/|seccomp\.security\.alpha\.kubernetes\.io\/)/;
+const SECURITY_ANNOTATION =
+  /^(container\.apparmor\.security\.beta\.kubernetes\.io\/|seccomp\.security\.alpha\.kubernetes\.io\/)/;
 
 /** JSON with sorted keys, so field order does not count as a difference. */
 function canonical(v: unknown): string {
@@ -104,7 +110,14 @@ function securityView(spec: Spec, annotations: Record<string, string> | undefine
   });
   const volumes = (Array.isArray(spec.volumes) ? (spec.volumes as Spec[]) : [])
     .filter((v) => !String(v.name ?? '').startsWith('kube-api-access-'))
-    .map((v) => ({ name: v.name, type: Object.keys(v).filter((k) => k !== 'name').sort().join(',') || 'emptyDir' }));
+    .map((v) => ({
+      name: v.name,
+      type:
+        Object.keys(v)
+          .filter((k) => k !== 'name')
+          .sort()
+          .join(',') || 'emptyDir',
+    }));
   const view: Record<string, unknown> = {
     securityContext: spec.securityContext ?? {},
     hostNetwork,
@@ -114,7 +127,10 @@ function securityView(spec: Spec, annotations: Record<string, string> | undefine
     volumes,
     annotations: Object.entries(annotations ?? {}).filter(([k]) => SECURITY_ANNOTATION.test(k)),
   };
-  for (const f of CONTAINER_FIELDS) view[f] = containersOf(spec, f).filter((c) => names.has(c.name ?? '')).map(container);
+  for (const f of CONTAINER_FIELDS)
+    view[f] = containersOf(spec, f)
+      .filter((c) => names.has(c.name ?? ''))
+      .map(container);
   return canonical(view);
 }
 
@@ -153,7 +169,10 @@ export function liveStateFor(
 
 type StatusLike = {
   phase?: string;
-  containerStatuses?: { restartCount?: number; state?: { waiting?: { reason?: string }; terminated?: { reason?: string } } }[];
+  containerStatuses?: {
+    restartCount?: number;
+    state?: { waiting?: { reason?: string }; terminated?: { reason?: string } };
+  }[];
 };
 
 function podStatus(name: string, raw: unknown): { name: string; phase: string; reason?: string; restarts: number } {
@@ -164,7 +183,9 @@ function podStatus(name: string, raw: unknown): { name: string; phase: string; r
     restarts += c.restartCount ?? 0;
     reason ??= c.state?.waiting?.reason ?? c.state?.terminated?.reason;
   }
-  return reason === undefined ? { name, phase: s.phase ?? 'Unknown', restarts } : { name, phase: s.phase ?? 'Unknown', reason, restarts };
+  return reason === undefined
+    ? { name, phase: s.phase ?? 'Unknown', restarts }
+    : { name, phase: s.phase ?? 'Unknown', reason, restarts };
 }
 
 /** Controllers whose managedFields entries are not a human or tool source of truth. */

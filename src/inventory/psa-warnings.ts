@@ -60,7 +60,13 @@ const runeLength = (s: string): number => [...s].length;
 
 /** Structures the warning texts of a namespace relabel that tightens enforce. */
 export function parsePsaWarnings(texts: readonly string[]): ParsedPsaWarnings {
-  const out: ParsedPsaWarnings = { lines: [], listFailed: false, exempt: false, truncated: looksTruncated(texts), other: [] };
+  const out: ParsedPsaWarnings = {
+    lines: [],
+    listFailed: false,
+    exempt: false,
+    truncated: looksTruncated(texts),
+    other: [],
+  };
   for (const text of texts) {
     const head = EXISTING_RE.exec(text);
     if (head) {
@@ -100,7 +106,10 @@ export function looksTruncated(texts: readonly string[]): boolean {
     total += n;
     longest = Math.max(longest, n);
   }
-  return longest === WARNING_ITEM_RUNES || (total >= WARNING_TOTAL_RUNES - WARNING_ITEM_RUNES && longest <= WARNING_ITEM_RUNES);
+  return (
+    longest === WARNING_ITEM_RUNES ||
+    (total >= WARNING_TOTAL_RUNES - WARNING_ITEM_RUNES && longest <= WARNING_ITEM_RUNES)
+  );
 }
 
 /** A pod and the short reasons it fails at a level (empty = allowed). */
@@ -133,7 +142,9 @@ export function predictPsaWarnings(
   }
   const out: string[] = [];
   if (checked && checked.first < checked.of) {
-    out.push(`new PodSecurity enforce level only checked against the first ${checked.first} of ${checked.of} existing pods`);
+    out.push(
+      `new PodSecurity enforce level only checked against the first ${checked.first} of ${checked.of} existing pods`,
+    );
   }
   if (groups.size === 0) return out;
   out.push(`existing pods in namespace "${namespace}" violate the new PodSecurity enforce level "${policy}"`);

@@ -1,15 +1,13 @@
 // The inventory model shared by scan, fix, plan and the wizard: workloads and namespaces read
 // from files or a live cluster. Pure data; no I/O here.
 
-import type { Level, ModeSetting, NamespaceLabels, PodTemplate } from '../policy/types.js';
+import type { NamespaceLabels, PodTemplate } from '../policy/types.js';
 
 // Defined with the policy engine (the bottom layer), which reads them; re-exported for the rest.
 export type { ModeSetting, NamespaceLabels, PodTemplate } from '../policy/types.js';
 
 /** Where a workload came from. File sources carry the 0-based document index (and List item). */
-export type Source =
-  | { file: string; document: number; item?: number; line?: number }
-  | { context: string };
+export type Source = { file: string; document: number; item?: number; line?: number } | { context: string };
 
 export interface WorkloadRef {
   kind: string;

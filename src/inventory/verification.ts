@@ -6,9 +6,18 @@ import type { Level } from '../policy/types.js';
 import { parsePsaWarnings, predictPsaWarnings, simulateWarningTruncation, type PodVerdict } from './psa-warnings.js';
 
 /** Outcome of one check, worst first in VERIFICATION_SEVERITY. */
-export type VerificationStatus = 'agrees' | 'disagrees' | 'incomplete' | 'exempt' | 'exemptOrUnseen' | 'skipped' | 'failed';
+export type VerificationStatus =
+  'agrees' | 'disagrees' | 'incomplete' | 'exempt' | 'exemptOrUnseen' | 'skipped' | 'failed';
 
-export const VERIFICATION_SEVERITY: readonly VerificationStatus[] = ['disagrees', 'exemptOrUnseen', 'exempt', 'incomplete', 'failed', 'skipped', 'agrees'];
+export const VERIFICATION_SEVERITY: readonly VerificationStatus[] = [
+  'disagrees',
+  'exemptOrUnseen',
+  'exempt',
+  'incomplete',
+  'failed',
+  'skipped',
+  'agrees',
+];
 
 export interface VerifiedViolator {
   /** The pod the server names (lexically first of its group). */
@@ -64,11 +73,18 @@ export function compareWithServer(
   const policy = `${level}:${version}`;
   const parsed = parsePsaWarnings(serverWarnings);
   const psaTexts = new Set<string>([...parsed.lines.map((l) => l.text)]);
-  const serverPsa = serverWarnings.filter((w) => psaTexts.has(w) || w.startsWith('existing pods in namespace ') || w.startsWith('new PodSecurity enforce level only'));
+  const serverPsa = serverWarnings.filter(
+    (w) =>
+      psaTexts.has(w) ||
+      w.startsWith('existing pods in namespace ') ||
+      w.startsWith('new PodSecurity enforce level only'),
+  );
   const predicted = simulateWarningTruncation(predictPsaWarnings(namespace, policy, pods));
   const predictedSet = new Set(predicted);
   const serverSet = new Set(serverPsa);
-  const onlyServer = serverPsa.filter((w) => !predictedSet.has(w) && !w.startsWith('new PodSecurity enforce level only'));
+  const onlyServer = serverPsa.filter(
+    (w) => !predictedSet.has(w) && !w.startsWith('new PodSecurity enforce level only'),
+  );
   const onlyEngine = predicted.filter((w) => !serverSet.has(w));
 
   const groups = new Map<string, PodCheck[]>();
@@ -87,16 +103,33 @@ export function compareWithServer(
     return { pod: l.pod, others: l.others, reasons: l.reasons, workloads: [...keys].sort() };
   });
 
-  const base = { level, version, policy, warnings: [...serverWarnings], violators, onlyServer, onlyEngine, truncated: parsed.truncated };
+  const base = {
+    level,
+    version,
+    policy,
+    warnings: [...serverWarnings],
+    violators,
+    onlyServer,
+    onlyEngine,
+    truncated: parsed.truncated,
+  };
   const engineViolating = pods.filter((p) => p.reasons.length > 0).length;
   if (parsed.exempt) {
-    return { ...base, status: 'exempt', note: 'the API server says the namespace is exempt from Pod Security (admission configuration): labels are not enforced there' };
+    return {
+      ...base,
+      status: 'exempt',
+      note: 'the API server says the namespace is exempt from Pod Security (admission configuration): labels are not enforced there',
+    };
   }
   if (parsed.listFailed) {
     return { ...base, status: 'incomplete', note: 'the API server could not list the pods of the namespace' };
   }
   if (parsed.checked && parsed.checked.first < parsed.checked.of) {
-    return { ...base, status: 'incomplete', note: `PodSecurity only checked the first ${parsed.checked.first} of ${parsed.checked.of} pods` };
+    return {
+      ...base,
+      status: 'incomplete',
+      note: `PodSecurity only checked the first ${parsed.checked.first} of ${parsed.checked.of} pods`,
+    };
   }
   if (serverPsa.length === 0 && engineViolating > 0) {
     return {
@@ -107,13 +140,25 @@ export function compareWithServer(
   }
   if (onlyServer.length === 0 && onlyEngine.length === 0) {
     return parsed.truncated
-      ? { ...base, status: 'agrees', note: 'the API server truncated its warnings (4 KiB); podsec predicted the same truncation' }
+      ? {
+          ...base,
+          status: 'agrees',
+          note: 'the API server truncated its warnings (4 KiB); podsec predicted the same truncation',
+        }
       : { ...base, status: 'agrees' };
   }
   if (parsed.truncated) {
-    return { ...base, status: 'incomplete', note: 'the API server truncated its warnings (4 KiB): some pods were not reported' };
+    return {
+      ...base,
+      status: 'incomplete',
+      note: 'the API server truncated its warnings (4 KiB): some pods were not reported',
+    };
   }
-  return { ...base, status: 'disagrees', note: 'the API server and podsec differ; pods may have changed since they were listed, or a webhook or exemption is involved' };
+  return {
+    ...base,
+    status: 'disagrees',
+    note: 'the API server and podsec differ; pods may have changed since they were listed, or a webhook or exemption is involved',
+  };
 }
 
 /** The worst status of a namespace's level checks. */

@@ -7,9 +7,12 @@ import type { IntentEvent } from '../wizard/events.js';
 import type { ApplyState } from '../wizard/state.js';
 import { ask } from './ask.js';
 
-
 /** The operator's next event at the Apply step; `pending` receives follow-up events. */
-export async function applyDecision(state: ApplyState, print: (text: string) => void, pending: IntentEvent[]): Promise<IntentEvent | null> {
+export async function applyDecision(
+  state: ApplyState,
+  print: (text: string) => void,
+  pending: IntentEvent[],
+): Promise<IntentEvent | null> {
   const cancel: IntentEvent = { type: 'cancel' };
   if (state.question !== null) {
     const q = state.question;
@@ -23,9 +26,21 @@ export async function applyDecision(state: ApplyState, print: (text: string) => 
       const phases = state.overview?.phases ?? [];
       const next = state.overview?.next ?? null;
       if (next === null) print('Every phase of the plan is applied.\n');
-      const tag = (p: (typeof phases)[number]) => (phaseTag(p, next) === '' ? '' : p.done ? ' (applied)' : ` ${phaseTag(p, next).replace('resuming (interrupted)', '(resuming: interrupted)')}`);
+      const tag = (p: (typeof phases)[number]) =>
+        phaseTag(p, next) === ''
+          ? ''
+          : p.done
+            ? ' (applied)'
+            : ` ${phaseTag(p, next).replace('resuming (interrupted)', '(resuming: interrupted)')}`;
       const choice = await ask(() =>
-        select({ message: 'Apply which phase?', choices: [...phases.map((p) => ({ name: `${p.id}  ${p.title}${tag(p)}`, value: p.id })), { name: 'quit (apply later with podsec apply)', value: '\u0000quit' }], ...(next !== null ? { default: next } : { default: '\u0000quit' }) }),
+        select({
+          message: 'Apply which phase?',
+          choices: [
+            ...phases.map((p) => ({ name: `${p.id}  ${p.title}${tag(p)}`, value: p.id })),
+            { name: 'quit (apply later with podsec apply)', value: '\u0000quit' },
+          ],
+          ...(next !== null ? { default: next } : { default: '\u0000quit' }),
+        }),
       );
       if (choice === null) return cancel;
       if (choice === '\u0000quit') return { type: 'quit' };
@@ -33,7 +48,12 @@ export async function applyDecision(state: ApplyState, print: (text: string) => 
     }
     case 'namespaces': {
       const all = state.overview?.phases.find((p) => p.id === state.phase)?.namespaces ?? [];
-      const picked = await ask(() => checkbox({ message: `Namespaces of ${state.phase ?? ''}`, choices: all.map((n) => ({ name: n, value: n, checked: state.namespaces.includes(n) })) }));
+      const picked = await ask(() =>
+        checkbox({
+          message: `Namespaces of ${state.phase ?? ''}`,
+          choices: all.map((n) => ({ name: n, value: n, checked: state.namespaces.includes(n) })),
+        }),
+      );
       if (picked === null) return cancel;
       if (picked.length === 0) return { type: 'back' };
       pending.push({ type: 'select' });
@@ -41,7 +61,9 @@ export async function applyDecision(state: ApplyState, print: (text: string) => 
     }
     case 'reviewed': {
       if (state.report !== null) print(`${reportLines(state.report).join('\n')}\n`);
-      const yes = await ask(() => confirm({ message: `Apply ${state.phase ?? ''} for real to ${state.namespaces.join(', ')}?`, default: false }));
+      const yes = await ask(() =>
+        confirm({ message: `Apply ${state.phase ?? ''} for real to ${state.namespaces.join(', ')}?`, default: false }),
+      );
       return yes === null ? cancel : { type: 'confirm', yes };
     }
     case 'applied': {

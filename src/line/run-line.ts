@@ -14,7 +14,6 @@ import { applyDecision } from './apply-line.js';
 import { namespaceText, overviewText, planText } from './text.js';
 import { ask } from './ask.js';
 
-
 /** A decider that asks the operator with inquirer; `print` shows screens. */
 export function lineDecider(print: (text: string) => void): Decider {
   const pending: IntentEvent[] = [];
@@ -26,14 +25,27 @@ export function lineDecider(print: (text: string) => void): Decider {
       case 'cluster': {
         const list = state.contexts ?? [];
         const current = list.find((c) => c.current)?.name;
-        const name = await ask(() => select({ message: 'Kubeconfig context', choices: list.map((c) => ({ name: `${c.name}  ${c.server}`, value: c.name })), ...(current !== undefined ? { default: current } : {}) }));
+        const name = await ask(() =>
+          select({
+            message: 'Kubeconfig context',
+            choices: list.map((c) => ({ name: `${c.name}  ${c.server}`, value: c.name })),
+            ...(current !== undefined ? { default: current } : {}),
+          }),
+        );
         return name === null ? cancel : { type: 'pickContext', name };
       }
       case 'overview': {
         print(overviewText(state.session));
         const rows = namespaceRows(state.session, state.sort, state.filter);
         const choice = await ask(() =>
-          select({ message: 'Review a namespace, or write the plan', choices: [...rows.map((r) => ({ name: `namespace ${r.name}`, value: r.name })), { name: 'write the plan', value: '\u0000plan' }, { name: 'quit', value: '\u0000quit' }] }),
+          select({
+            message: 'Review a namespace, or write the plan',
+            choices: [
+              ...rows.map((r) => ({ name: `namespace ${r.name}`, value: r.name })),
+              { name: 'write the plan', value: '\u0000plan' },
+              { name: 'quit', value: '\u0000quit' },
+            ],
+          }),
         );
         if (choice === null) return cancel;
         if (choice === '\u0000plan') return { type: 'openPlan' };
@@ -43,13 +55,26 @@ export function lineDecider(print: (text: string) => void): Decider {
       case 'namespace': {
         if (state.notice !== null) print(`${state.notice}\n`);
         if (state.confirmingAll) {
-          const yes = await ask(() => confirm({ message: `Some fixes in ${state.namespace} need review. Accept them all anyway?`, default: false }));
+          const yes = await ask(() =>
+            confirm({
+              message: `Some fixes in ${state.namespace} need review. Accept them all anyway?`,
+              default: false,
+            }),
+          );
           return yes === null ? cancel : { type: 'confirm', yes };
         }
         print(namespaceText(state.session, state.namespace));
         const ws = workloadsIn(state.session.inventory, state.namespace);
         const choice = await ask(() =>
-          select({ message: `Namespace ${state.namespace}`, choices: [...ws.map((w, i) => ({ name: `${w.kind} ${w.name}`, value: String(i) })), { name: 'accept every fix here', value: 'all' }, { name: 'exempt this namespace (with a reason)', value: 'exempt' }, { name: 'back to the overview', value: 'back' }] }),
+          select({
+            message: `Namespace ${state.namespace}`,
+            choices: [
+              ...ws.map((w, i) => ({ name: `${w.kind} ${w.name}`, value: String(i) })),
+              { name: 'accept every fix here', value: 'all' },
+              { name: 'exempt this namespace (with a reason)', value: 'exempt' },
+              { name: 'back to the overview', value: 'back' },
+            ],
+          }),
         );
         if (choice === null) return cancel;
         if (choice === 'all') return { type: 'acceptAll' };
@@ -63,7 +88,16 @@ export function lineDecider(print: (text: string) => void): Decider {
         const idx = Number(choice);
         const w = ws[idx];
         const action = await ask(() =>
-          select({ message: `${w?.kind ?? ''} ${w?.name ?? ''}`, choices: [{ name: 'accept the fix', value: 'accept' }, { name: 'skip it (leave out of the fix phase)', value: 'skip' }, { name: 'set the UID', value: 'uid' }, { name: 'set writable paths', value: 'writablePaths' }, { name: 'gather evidence and re-propose', value: 'evidence' }] }),
+          select({
+            message: `${w?.kind ?? ''} ${w?.name ?? ''}`,
+            choices: [
+              { name: 'accept the fix', value: 'accept' },
+              { name: 'skip it (leave out of the fix phase)', value: 'skip' },
+              { name: 'set the UID', value: 'uid' },
+              { name: 'set writable paths', value: 'writablePaths' },
+              { name: 'gather evidence and re-propose', value: 'evidence' },
+            ],
+          }),
         );
         if (action === null || w === undefined) return cancel;
         const pick: IntentEvent = { type: 'pickWorkload', key: workloadKey(w) };
@@ -72,7 +106,11 @@ export function lineDecider(print: (text: string) => void): Decider {
         else if (action === 'evidence') pending.push({ type: 'gatherEvidence' });
         else {
           const field = action === 'uid' ? 'uid' : 'writablePaths';
-          const value = await ask(() => input({ message: field === 'uid' ? `UID for ${workloadKey(w)}` : 'Paths the program writes (space separated)' }));
+          const value = await ask(() =>
+            input({
+              message: field === 'uid' ? `UID for ${workloadKey(w)}` : 'Paths the program writes (space separated)',
+            }),
+          );
           if (value === null) return cancel;
           pending.push({ type: 'startEdit', field }, { type: 'submitEdit', value });
         }
@@ -89,14 +127,18 @@ export function lineDecider(print: (text: string) => void): Decider {
       case 'written': {
         print(state.result.report);
         if (state.session.inventory.origin !== 'cluster') return { type: 'select' };
-        const now = await ask(() => confirm({ message: 'Apply the plan now (server-side dry run first)?', default: false }));
+        const now = await ask(() =>
+          confirm({ message: 'Apply the plan now (server-side dry run first)?', default: false }),
+        );
         if (now === null) return cancel;
         return now ? { type: 'showApply' } : { type: 'select' };
       }
       case 'apply':
         return applyDecision(state, print, pending);
       case 'confirmQuit': {
-        const yes = await ask(() => confirm({ message: 'Quit without writing a plan? Your decisions will be lost.', default: false }));
+        const yes = await ask(() =>
+          confirm({ message: 'Quit without writing a plan? Your decisions will be lost.', default: false }),
+        );
         return yes === null ? cancel : { type: 'confirm', yes };
       }
       case 'failed':
@@ -120,14 +162,22 @@ async function planConflict(c: WriteConflict, pending: IntentEvent[]): Promise<I
   if (choice === null) return { type: 'cancel' };
   if (choice === 'overwrite') return { type: 'overwritePlan' };
   if (choice === 'back') return { type: 'back' };
-  const dir = choice === 'new' ? c.suggestion : await ask(() => input({ message: 'Directory for the plan', default: c.suggestion }));
+  const dir =
+    choice === 'new'
+      ? c.suggestion
+      : await ask(() => input({ message: 'Directory for the plan', default: c.suggestion }));
   if (dir === null) return { type: 'cancel' };
   pending.push({ type: 'submitEdit', value: dir });
   return { type: 'changeOutDir' };
 }
 
 /** Runs the session in line mode; returns the exit code. */
-export async function runLine(start: WizardState, ports: WizardPorts, ctx: CommandContext, title: string): Promise<number> {
+export async function runLine(
+  start: WizardState,
+  ports: WizardPorts,
+  ctx: CommandContext,
+  title: string,
+): Promise<number> {
   ctx.io.out(`${title}\n`);
   let shown: readonly string[] = [];
   if (start.step === 'scanning') ctx.io.err('scanning...\n');
@@ -139,7 +189,11 @@ export async function runLine(start: WizardState, ports: WizardPorts, ctx: Comma
       }
     },
   });
-  const end = await driveSession(runner, lineDecider((t) => ctx.io.out(t)), ctx.signal);
+  const end = await driveSession(
+    runner,
+    lineDecider((t) => ctx.io.out(t)),
+    ctx.signal,
+  );
   if (end.step === 'done' && end.exitCode === 130) throw new CancelledError();
   return end.step === 'done' ? end.exitCode : 1;
 }

@@ -15,7 +15,9 @@ export function overviewText(s: Session): string {
   const lines = [`${pad('NAMESPACE', w)}${pad('LABELS', 28)}${pad('PASSES', 12)}${pad('TARGET', 12)}BLOCKERS`];
   for (const r of rows) {
     const name = `${r.name}${r.system ? ' *' : ''}`;
-    lines.push(`${pad(name, w)}${pad(r.labels, 28)}${pad(r.strictest, 12)}${pad(r.exempted ? 'exempt' : r.recommended, 12)}${r.blockers.join(', ') || '-'}`);
+    lines.push(
+      `${pad(name, w)}${pad(r.labels, 28)}${pad(r.strictest, 12)}${pad(r.exempted ? 'exempt' : r.recommended, 12)}${r.blockers.join(', ') || '-'}`,
+    );
   }
   if (rows.some((r) => r.system)) lines.push('* system namespace (recorded, never relabelled)');
   return `${lines.join('\n')}\n`;
@@ -45,9 +47,13 @@ export function namespaceText(s: Session, ns: string): string {
 export function planText(p: PlanPreview, outDir: string): string {
   const out = [`The plan (to be written to ${outDir}):`];
   for (const ph of p.phases) {
-    out.push(`  ${ph.id} ${ph.title}: ${ph.namespaces.map((n) => `${n.name} (${n.steps})`).join(', ') || 'nothing to do'}`);
+    out.push(
+      `  ${ph.id} ${ph.title}: ${ph.namespaces.map((n) => `${n.name} (${n.steps})`).join(', ') || 'nothing to do'}`,
+    );
   }
   const s = p.summary;
-  out.push(`  ${s['workloads'] ?? 0} workloads: ${s['compliant'] ?? 0} compliant, ${s['fixed'] ?? 0} fixed, ${s['review'] ?? 0} to review, ${s['blocked'] ?? 0} blocked`);
+  out.push(
+    `  ${s['workloads'] ?? 0} workloads: ${s['compliant'] ?? 0} compliant, ${s['fixed'] ?? 0} fixed, ${s['review'] ?? 0} to review, ${s['blocked'] ?? 0} blocked`,
+  );
   return `${out.join('\n')}\n`;
 }

@@ -2,7 +2,15 @@
 // reaches, and the patch documents (fix, its inverse, removal of a temporary ownership init
 // container and that removal's inverse). Pure.
 
-import { patchedObject, proposeFix, toStrategicPatch, type Evidence, type FixProposal, type ImageCatalogue, type Answers } from '../fix/index.js';
+import {
+  patchedObject,
+  proposeFix,
+  toStrategicPatch,
+  type Evidence,
+  type FixProposal,
+  type ImageCatalogue,
+  type Answers,
+} from '../fix/index.js';
 import { strictestLevel, type Level } from '../policy/index.js';
 import { workloadKey, type PodTemplate, type Workload } from '../inventory/types.js';
 import { stableStringify } from './names.js';
@@ -94,7 +102,10 @@ export function assessWorkload(workload: Workload, opts: AssessOptions): Assessm
   const out: Assessment = {
     ...base,
     reachable: strictestLevel(proposal.patchedTemplate, opts.version, { isPod }),
-    fix: { patch: init !== undefined ? toPatch(workload.object, after) : proposal.strategicPatch, inverse: toPatch(after, workload.object) },
+    fix: {
+      patch: init !== undefined ? toPatch(workload.object, after) : proposal.strategicPatch,
+      inverse: toPatch(after, workload.object),
+    },
     fingerprintAfter: opts.hash(stableStringify(afterTemplate)),
   };
   if (init !== undefined && proposal.ownershipInit !== undefined) {

@@ -12,7 +12,16 @@ import { findDuplicates } from '../inventory/duplicates.js';
 import { NameAllocator } from './names.js';
 import { DEFAULT_ROLLOUT_TIMEOUT_SECONDS } from './render-scripts.js';
 import { phaseSkeletons, summarize } from './phases.js';
-import { PLAN_API_VERSION, PLAN_SCHEMA_VERSION, type Plan, type PlanNamespace, type PlanStep, type PlanWorkload, type PhaseId, type StepKind } from './plan-schema.js';
+import {
+  PLAN_API_VERSION,
+  PLAN_SCHEMA_VERSION,
+  type Plan,
+  type PlanNamespace,
+  type PlanStep,
+  type PlanWorkload,
+  type PhaseId,
+  type StepKind,
+} from './plan-schema.js';
 
 /** kube-system, kube-public, kube-node-lease: recorded, never relabelled or patched. */
 export const SYSTEM_NAMESPACES: readonly string[] = ['kube-node-lease', 'kube-public', 'kube-system'];
@@ -49,7 +58,19 @@ export interface PlanBundle {
 }
 
 const byName = <T extends { namespace: string; kind: string; name: string }>(a: T, b: T): number =>
-  a.namespace !== b.namespace ? (a.namespace < b.namespace ? -1 : 1) : a.kind !== b.kind ? (a.kind < b.kind ? -1 : 1) : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  a.namespace !== b.namespace
+    ? a.namespace < b.namespace
+      ? -1
+      : 1
+    : a.kind !== b.kind
+      ? a.kind < b.kind
+        ? -1
+        : 1
+      : a.name < b.name
+        ? -1
+        : a.name > b.name
+          ? 1
+          : 0;
 
 function minLevel(levels: Level[], start: Level): Level {
   return levels.reduce((m, l) => (compareLevels(l, m) < 0 ? l : m), start);
@@ -59,7 +80,12 @@ function minLevel(levels: Level[], start: Level): Level {
 function identified(w: Workload, patch: Patch): Patch {
   const { apiVersion: _a, kind: _k, metadata, ...rest } = patch;
   const meta = typeof metadata === 'object' && metadata !== null ? (metadata as Record<string, unknown>) : {};
-  return { apiVersion: w.apiVersion, kind: w.kind, metadata: { name: w.name, namespace: w.namespace, ...meta }, ...rest };
+  return {
+    apiVersion: w.apiVersion,
+    kind: w.kind,
+    metadata: { name: w.name, namespace: w.namespace, ...meta },
+    ...rest,
+  };
 }
 
 /** The plan for an inventory. Deterministic: same inventory and options give the same plan. */
@@ -67,7 +93,9 @@ export function buildPlan(inventory: Inventory, opts: BuildPlanOptions): PlanBun
   const { answers } = opts;
   const documents = new Map<string, PlanDocument>();
   const nsDirs = new NameAllocator();
-  const names = [...new Set([...inventory.namespaces.map((n) => n.name), ...inventory.workloads.map((w) => w.namespace)])].sort();
+  const names = [
+    ...new Set([...inventory.namespaces.map((n) => n.name), ...inventory.workloads.map((w) => w.namespace)]),
+  ].sort();
   const phases = phaseSkeletons(opts.target, answers.soak);
   const stepsOf = (id: PhaseId): PlanStep[] => phases.find((p) => p.id === id)?.steps ?? [];
   const namespaces: PlanNamespace[] = [];
@@ -90,24 +118,29 @@ export function buildPlan(inventory: Inventory, opts: BuildPlanOptions): PlanBun
     const fileNames = new NameAllocator(['namespace', 'kustomization', 'note', 'rollback']);
     const target = answers.targets[name] ?? opts.target;
     const system = (info?.system ?? false) || SYSTEM_NAMESPACES.includes(name);
-    const unreadable = info?.unreadable?.length ? `not planned: could not read ${info.unreadable.flatMap((u) => u.kinds).join(', ')} (${info.unreadable[0]?.permission ?? 'permission'})` : null;
-    const exemptReason = system ? 'system namespace' : (unreadable ?? answers.exemptions[name] ?? (exempt.has(name) ? 'exempted with --exempt' : null));
+    const unreadable = info?.unreadable?.length
+      ? `not planned: could not read ${info.unreadable.flatMap((u) => u.kinds).join(', ')} (${info.unreadable[0]?.permission ?? 'permission'})`
+      : null;
+    const exemptReason = system
+      ? 'system namespace'
+      : (unreadable ?? answers.exemptions[name] ?? (exempt.has(name) ? 'exempted with --exempt' : null));
     const current: Level = info?.psa.enforce?.level ?? 'privileged';
-    const assessed: Assessment[] = (workloadsByNamespace.get(name) ?? [])
-      .sort(byName)
-      .map((w) =>
-        assessWorkload(w, {
-          target,
-          version: opts.policyVersion,
-          answers,
-          catalogue: opts.catalogue,
-          harden: opts.harden,
-          evidence: opts.evidenceFor?.(w),
-          skipped: exemptReason ?? (skip.has(workloadKey(w)) ? 'skipped by the answers file' : null),
-          hash: opts.hash,
-        }),
-      );
-    const reachable = minLevel(assessed.map((a) => a.reachable), target);
+    const assessed: Assessment[] = (workloadsByNamespace.get(name) ?? []).sort(byName).map((w) =>
+      assessWorkload(w, {
+        target,
+        version: opts.policyVersion,
+        answers,
+        catalogue: opts.catalogue,
+        harden: opts.harden,
+        evidence: opts.evidenceFor?.(w),
+        skipped: exemptReason ?? (skip.has(workloadKey(w)) ? 'skipped by the answers file' : null),
+        hash: opts.hash,
+      }),
+    );
+    const reachable = minLevel(
+      assessed.map((a) => a.reachable),
+      target,
+    );
     const blockers = assessed.filter((a) => compareLevels(a.reachable, target) < 0).map((a) => a.key);
     const planned: Level = exemptReason !== null ? current : reachable;
     const blockerSet = new Set(blockers);
@@ -128,7 +161,9 @@ export function buildPlan(inventory: Inventory, opts: BuildPlanOptions): PlanBun
       system || unreadable !== null || info === undefined
         ? []
         : exemptReason !== null
-          ? labelsByPhase(currentLabels, info.psa, planned, opts.policyVersion, target).filter((lp) => lp.id === '1-observe')
+          ? labelsByPhase(currentLabels, info.psa, planned, opts.policyVersion, target).filter(
+              (lp) => lp.id === '1-observe',
+            )
           : labelsByPhase(currentLabels, info.psa, planned, opts.policyVersion, target);
 
     for (const a of assessed) {
@@ -140,46 +175,123 @@ export function buildPlan(inventory: Inventory, opts: BuildPlanOptions): PlanBun
       const header = (what: string) => [
         `${what} for ${w.kind} ${w.name} in namespace ${w.namespace} (${a.proposal.status}).`,
         `kubectl patch --namespace=${w.namespace} --type=strategic --patch-file=<this file> -- ${w.kind.toLowerCase()}/${w.name}`,
-        ...w.managedBy.filter((m) => m.tool !== 'fieldManager').map((m) => `NOTE: managed by ${m.tool} (${m.name}): change the source of truth too, or it will be reverted.`),
+        ...w.managedBy
+          .filter((m) => m.tool !== 'fieldManager')
+          .map(
+            (m) => `NOTE: managed by ${m.tool} (${m.name}): change the source of truth too, or it will be reverted.`,
+          ),
       ];
       const id = (p: Patch) => identified(w, p);
       if (a.fix && fixFile !== null && fixBack !== null) {
         documents.set(fixFile, { data: id(a.fix.patch), header: header('Fix patch') });
         documents.set(fixBack, { data: id(a.fix.inverse), header: header('Rollback of the fix patch') });
-        stepsOf('2-fix').push({ type: 'patch', purpose: 'fix', namespace: name, kind: w.kind as StepKind, apiVersion: w.apiVersion, name: w.name, file: fixFile, rollbackFile: fixBack, method });
+        stepsOf('2-fix').push({
+          type: 'patch',
+          purpose: 'fix',
+          namespace: name,
+          kind: w.kind as StepKind,
+          apiVersion: w.apiVersion,
+          name: w.name,
+          file: fixFile,
+          rollbackFile: fixBack,
+          method,
+        });
       }
       let removePatch: string | null = null;
       if (a.removeInit) {
         removePatch = `4-enforce-restricted/${dir}/${base}.yaml`;
         const back = `4-enforce-restricted/${dir}/rollback/${base}.yaml`;
-        documents.set(removePatch, { data: id(a.removeInit.patch), header: header('Removal of the temporary ownership init container') });
-        documents.set(back, { data: id(a.removeInit.inverse), header: header('Rollback: add the ownership init container back') });
-        stepsOf('4-enforce-restricted').push({ type: 'patch', purpose: 'removeOwnershipInit', namespace: name, kind: w.kind as StepKind, apiVersion: w.apiVersion, name: w.name, file: removePatch, rollbackFile: back, method });
+        documents.set(removePatch, {
+          data: id(a.removeInit.patch),
+          header: header('Removal of the temporary ownership init container'),
+        });
+        documents.set(back, {
+          data: id(a.removeInit.inverse),
+          header: header('Rollback: add the ownership init container back'),
+        });
+        stepsOf('4-enforce-restricted').push({
+          type: 'patch',
+          purpose: 'removeOwnershipInit',
+          namespace: name,
+          kind: w.kind as StepKind,
+          apiVersion: w.apiVersion,
+          name: w.name,
+          file: removePatch,
+          rollbackFile: back,
+          method,
+        });
       }
       const p = a.proposal;
       workloads.push({
-        namespace: name, kind: w.kind, name: w.name, apiVersion: w.apiVersion, source: w.source,
+        namespace: name,
+        kind: w.kind,
+        name: w.name,
+        apiVersion: w.apiVersion,
+        source: w.source,
         // A workload left out (system or exempt namespace, answers skip) is `skipped`, never `fixed`.
-        status: a.skipped !== null && (p.status === 'fixed' || p.status === 'review') ? 'skipped' : p.status, patch: fixFile, rollbackPatch: fixBack, blockers: p.blockers, blockedReason: p.blockedReason ?? null,
-        failing: p.failing, changes: a.fix || a.held !== null ? p.changes : [], questions: a.fix || a.held !== null ? p.questions : [], skipped: a.skipped, held: a.held, reachable: a.reachable,
+        status: a.skipped !== null && (p.status === 'fixed' || p.status === 'review') ? 'skipped' : p.status,
+        patch: fixFile,
+        rollbackPatch: fixBack,
+        blockers: p.blockers,
+        blockedReason: p.blockedReason ?? null,
+        failing: p.failing,
+        changes: a.fix || a.held !== null ? p.changes : [],
+        questions: a.fix || a.held !== null ? p.questions : [],
+        skipped: a.skipped,
+        held: a.held,
+        reachable: a.reachable,
         managedBy: w.managedBy.map((m) => ({ ...m })),
         applyMethod: a.fix ? method : null,
-        ownershipInit: a.removeInit && removePatch !== null ? { container: a.removeInit.container, paths: a.removeInit.paths, removePatch } : null,
-        fingerprint: a.fingerprint, fingerprintAfter: a.fingerprintAfter,
+        ownershipInit:
+          a.removeInit && removePatch !== null
+            ? { container: a.removeInit.container, paths: a.removeInit.paths, removePatch }
+            : null,
+        fingerprint: a.fingerprint,
+        fingerprintAfter: a.fingerprintAfter,
       });
     }
 
     for (const lp of labelPhases) {
       const file = `${lp.id}/${dir}/namespace.yaml`;
       const back = `${lp.id}/${dir}/rollback/namespace.yaml`;
-      const head = (what: string) => [`${what} for namespace ${name}.`, `kubectl patch namespace ${name} --type merge --patch-file <this file>`];
-      const nsDoc = (labels: Record<string, string | null>) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
-      documents.set(file, { data: nsDoc(labelMergePatch(lp.before, lp.after).metadata.labels), header: head('Pod Security labels') });
-      documents.set(back, { data: nsDoc(labelMergePatch(lp.after, lp.before).metadata.labels), header: head('Rollback: the labels as they were') });
-      stepsOf(lp.id).push({ type: 'labels', namespace: name, file, rollbackFile: back, before: lp.before, after: lp.after, gated: lp.id !== '1-observe' });
+      const head = (what: string) => [
+        `${what} for namespace ${name}.`,
+        `kubectl patch namespace ${name} --type merge --patch-file <this file>`,
+      ];
+      const nsDoc = (labels: Record<string, string | null>) => ({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name, labels },
+      });
+      documents.set(file, {
+        data: nsDoc(labelMergePatch(lp.before, lp.after).metadata.labels),
+        header: head('Pod Security labels'),
+      });
+      documents.set(back, {
+        data: nsDoc(labelMergePatch(lp.after, lp.before).metadata.labels),
+        header: head('Rollback: the labels as they were'),
+      });
+      stepsOf(lp.id).push({
+        type: 'labels',
+        namespace: name,
+        file,
+        rollbackFile: back,
+        before: lp.before,
+        after: lp.after,
+        gated: lp.id !== '1-observe',
+      });
     }
     namespaces.push({
-      name, dir, system, current, currentLabels, target, reachable, planned, exemption, blockers,
+      name,
+      dir,
+      system,
+      current,
+      currentLabels,
+      target,
+      reachable,
+      planned,
+      exemption,
+      blockers,
       phases: labelPhases.map((lp) => ({ id: lp.id, labelsAfter: lp.after })),
     });
   }
@@ -187,14 +299,28 @@ export function buildPlan(inventory: Inventory, opts: BuildPlanOptions): PlanBun
   const duplicates = findDuplicates(inventory.workloads);
   for (const phase of phases) phase.namespaces = [...new Set(phase.steps.map((s) => s.namespace))].sort();
   const plan: Plan = {
-    apiVersion: PLAN_API_VERSION, kind: 'Plan', schemaVersion: PLAN_SCHEMA_VERSION, createdAt: opts.createdAt,
-    target: opts.target, policyVersion: opts.policyVersion, origin: inventory.origin,
-    cluster: inventory.origin === 'cluster' ? { context: inventory.context ?? '', server: inventory.server ?? '', serverVersion: inventory.serverVersion ?? '' } : null,
+    apiVersion: PLAN_API_VERSION,
+    kind: 'Plan',
+    schemaVersion: PLAN_SCHEMA_VERSION,
+    createdAt: opts.createdAt,
+    target: opts.target,
+    policyVersion: opts.policyVersion,
+    origin: inventory.origin,
+    cluster:
+      inventory.origin === 'cluster'
+        ? {
+            context: inventory.context ?? '',
+            server: inventory.server ?? '',
+            serverVersion: inventory.serverVersion ?? '',
+          }
+        : null,
     soak: answers.soak,
     rolloutTimeoutSeconds: DEFAULT_ROLLOUT_TIMEOUT_SECONDS,
     ...(duplicates.length > 0 ? { duplicates } : {}),
     decisions: { exempt: [...opts.exempt].sort(), harden: opts.harden, answers },
-    phases, namespaces, workloads,
+    phases,
+    namespaces,
+    workloads,
     summary: summarize(namespaces, workloads),
   };
   return { plan, documents, hash: opts.hash };

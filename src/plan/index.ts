@@ -2,7 +2,13 @@
 // and the plan.json schema. The shell writes the files (src/files/write-plan.ts) and reads plans
 // back (src/files/read-plan.ts).
 
-export { buildPlan, SYSTEM_NAMESPACES, type BuildPlanOptions, type PlanBundle, type PlanDocument } from './build-plan.js';
+export {
+  buildPlan,
+  SYSTEM_NAMESPACES,
+  type BuildPlanOptions,
+  type PlanBundle,
+  type PlanDocument,
+} from './build-plan.js';
 export { labelMergePatch, labelsByPhase, podSecurityLabels, type Labels } from './labels.js';
 export { NameAllocator, sanitizeSegment, shQuote, stableStringify } from './names.js';
 export {

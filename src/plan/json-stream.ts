@@ -28,7 +28,9 @@ export function* jsonChunks(value: unknown, depth = 2, indent = ''): Generator<s
     yield `\n${indent}]`;
     return;
   }
-  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined && typeof v !== 'function');
+  const entries = Object.entries(value as Record<string, unknown>).filter(
+    ([, v]) => v !== undefined && typeof v !== 'function',
+  );
   if (entries.length === 0) {
     yield '{}';
     return;

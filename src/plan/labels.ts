@@ -31,7 +31,13 @@ function minLevel(a: Level, b: Level): Level {
  * unless the namespace already enforces that or stricter; enforce-restricted sets
  * enforce=restricted when planned. A phase that would change nothing is left out.
  */
-export function labelsByPhase(current: Labels, psa: NamespaceLabels, planned: Level, version: string, observe: Level = planned): { id: PhaseId; before: Labels; after: Labels }[] {
+export function labelsByPhase(
+  current: Labels,
+  psa: NamespaceLabels,
+  planned: Level,
+  version: string,
+  observe: Level = planned,
+): { id: PhaseId; before: Labels; after: Labels }[] {
   const out: { id: PhaseId; before: Labels; after: Labels }[] = [];
   const currentEnforce: Level = psa.enforce?.level ?? 'privileged';
   let labels = podSecurityLabels(current);
@@ -39,7 +45,8 @@ export function labelsByPhase(current: Labels, psa: NamespaceLabels, planned: Le
     if (stableStringify(next) !== stableStringify(labels)) out.push({ id, before: labels, after: next });
     labels = next;
   };
-  if (observe !== 'privileged') step('1-observe', withMode(withMode(labels, 'audit', observe, version), 'warn', observe, version));
+  if (observe !== 'privileged')
+    step('1-observe', withMode(withMode(labels, 'audit', observe, version), 'warn', observe, version));
   const baselineStep = minLevel('baseline', planned);
   if (compareLevels(currentEnforce, baselineStep) < 0 || (planned === 'privileged' && psa.enforce === undefined)) {
     step('3-enforce-baseline', withMode(labels, 'enforce', baselineStep, version));

@@ -22,7 +22,10 @@ const MAX_SEGMENT = 80;
  */
 export function sanitizeSegment(name: string): string {
   const lower = name.normalize('NFC').toLowerCase();
-  let safe = lower.replace(/[^a-z0-9._-]+/g, '_').replace(/^[._-]+/, '').replace(/_+/g, '_');
+  let safe = lower
+    .replace(/[^a-z0-9._-]+/g, '_')
+    .replace(/^[._-]+/, '')
+    .replace(/_+/g, '_');
   if (safe.length > MAX_SEGMENT) safe = safe.slice(0, MAX_SEGMENT);
   if (safe === name && safe !== '') return safe;
   return `${safe === '' ? 'x' : safe.replace(/[._-]+$/, '')}-${fnv1a32(name)}`;
@@ -84,7 +87,8 @@ export function shQuote(text: string): string {
   for (const ch of t) {
     const cp = ch.codePointAt(0) ?? 0;
     if (ch === '\\' || ch === "'") out += `\\${ch}`;
-    else if (INVISIBLE.test(ch)) out += cp < 0x80 ? `\\x${cp.toString(16).padStart(2, '0')}` : `\\u${cp.toString(16).padStart(4, '0')}`;
+    else if (INVISIBLE.test(ch))
+      out += cp < 0x80 ? `\\x${cp.toString(16).padStart(2, '0')}` : `\\u${cp.toString(16).padStart(4, '0')}`;
     else out += ch;
   }
   return `$'${out}'`;

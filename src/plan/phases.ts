@@ -14,7 +14,8 @@ const PHASES: readonly PhaseText[] = [
   {
     id: '1-observe',
     title: 'Observe',
-    description: 'Set warn and audit to the target level, pinned to the policy version (also where enforce stays lower or exempt, so those violations stay visible). Nothing is rejected; kubectl and the audit log show what would be.',
+    description:
+      'Set warn and audit to the target level, pinned to the policy version (also where enforce stays lower or exempt, so those violations stay visible). Nothing is rejected; kubectl and the audit log show what would be.',
     exitCriteria: (_t, soak) => [
       'kubectl apply and rollouts in these namespaces print no PodSecurity warnings beyond the workloads PLAN.md lists as held, blocked or exempt',
       `no pod-security.kubernetes.io/audit-violations annotations in the audit log for ${soak}`,
@@ -33,7 +34,8 @@ const PHASES: readonly PhaseText[] = [
   {
     id: '3-enforce-baseline',
     title: 'Enforce baseline',
-    description: 'enforce=baseline (or the level an exemption allows); warn and audit stay at the target level. Gated: the server-side dry-run must report no violating pods.',
+    description:
+      'enforce=baseline (or the level an exemption allows); warn and audit stay at the target level. Gated: the server-side dry-run must report no violating pods.',
     exitCriteria: (_t, soak) => [
       'the dry-run of the label change reported no violating pods',
       `no rejected pod creations (events "violates PodSecurity") for ${soak}`,
@@ -68,7 +70,10 @@ export function phaseSkeletons(target: string, soak: string): PlanPhase[] {
 }
 
 /** Counts for the summary: namespaces by outcome, workloads by status, patches. */
-export function summarize(namespaces: readonly PlanNamespace[], workloads: readonly PlanWorkload[]): Record<string, number> {
+export function summarize(
+  namespaces: readonly PlanNamespace[],
+  workloads: readonly PlanWorkload[],
+): Record<string, number> {
   const count = <T>(xs: readonly T[], f: (x: T) => boolean) => xs.filter(f).length;
   return {
     namespaces: namespaces.length,

@@ -20,7 +20,14 @@ const labels = z.record(z.string(), z.string());
 const relPath = z
   .string()
   .min(1)
-  .refine((p) => !p.startsWith('/') && !p.includes('\\') && !p.includes('\0') && p.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..'), 'must be a relative path inside the plan directory');
+  .refine(
+    (p) =>
+      !p.startsWith('/') &&
+      !p.includes('\\') &&
+      !p.includes('\0') &&
+      p.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..'),
+    'must be a relative path inside the plan directory',
+  );
 
 /** A namespace name as the API server accepts it (DNS-1123 label): never a path or an option. */
 const namespaceName = z.string().superRefine((v, ctx) => {
@@ -53,7 +60,14 @@ function checkName(o: { kind: string; name: string }, ctx: z.RefinementCtx, pref
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 digest (64 lowercase hex digits)');
 
 const source = z.union([
-  z.object({ file: z.string(), document: z.number().int().min(0), item: z.number().int().min(0).optional(), line: z.number().int().optional() }).strict(),
+  z
+    .object({
+      file: z.string(),
+      document: z.number().int().min(0),
+      item: z.number().int().min(0).optional(),
+      line: z.number().int().optional(),
+    })
+    .strict(),
   z.object({ context: z.string() }).strict(),
 ]);
 
@@ -65,7 +79,10 @@ const change = z
     value: z.unknown().optional(),
     rationale: z.string(),
     confidence: z.enum(['high', 'medium', 'low']),
-    source: z.object({ kind: z.enum(['workload', 'catalogue', 'evidence', 'answer', 'default']) }).passthrough().optional(),
+    source: z
+      .object({ kind: z.enum(['workload', 'catalogue', 'evidence', 'answer', 'default']) })
+      .passthrough()
+      .optional(),
     behavioural: z.boolean(),
     purpose: z.enum(['required', 'hardening']),
   })
@@ -136,7 +153,10 @@ export const planNamespaceSchema = z
     reachable: level,
     /** The enforce level the plan ends at: the target unless an exemption says otherwise. */
     planned: level,
-    exemption: z.object({ level, reason: z.string(), workloads: z.array(z.string()) }).strict().nullable(),
+    exemption: z
+      .object({ level, reason: z.string(), workloads: z.array(z.string()) })
+      .strict()
+      .nullable(),
     /** Workload keys that keep the namespace below its target. */
     blockers: z.array(z.string()),
     /** Phases that change this namespace, with its Pod Security labels after each. */
@@ -159,7 +179,9 @@ export const planWorkloadSchema = z
     blockedReason: z.string().nullable(),
     failing: z.array(z.string()),
     changes: z.array(change),
-    questions: z.array(z.object({ key: z.string(), kind: z.string(), prompt: z.string(), suggestion: z.unknown().optional() }).strict()),
+    questions: z.array(
+      z.object({ key: z.string(), kind: z.string(), prompt: z.string(), suggestion: z.unknown().optional() }).strict(),
+    ),
     /** Why the workload is left out of the fix phase (system/exempt namespace, answers skip). */
     skipped: z.string().nullable(),
     /** Trial runs of the patched template (`podsec trial`): result, rounds, duration, driving lines. */
@@ -170,7 +192,17 @@ export const planWorkloadSchema = z
         durationMs: z.number(),
         override: z.string().optional(),
         rounds: z.array(
-          z.object({ round: z.number().int(), result: z.enum(['pass', 'fail']), reason: z.string(), message: z.string(), durationMs: z.number(), lines: z.array(z.string()), changes: z.array(change) }).strict(),
+          z
+            .object({
+              round: z.number().int(),
+              result: z.enum(['pass', 'fail']),
+              reason: z.string(),
+              message: z.string(),
+              durationMs: z.number(),
+              lines: z.array(z.string()),
+              changes: z.array(change),
+            })
+            .strict(),
         ),
       })
       .strict()
@@ -182,7 +214,10 @@ export const planWorkloadSchema = z
     managedBy: z.array(z.object({ tool: z.string(), name: z.string(), detail: z.string().optional() }).strict()),
     applyMethod: z.enum(['patch', 'recreate']).nullable(),
     /** Temporary root init container added in 2-fix and removed first in 4-enforce-restricted. */
-    ownershipInit: z.object({ container: z.string(), paths: z.array(z.string()), removePatch: relPath }).strict().nullable(),
+    ownershipInit: z
+      .object({ container: z.string(), paths: z.array(z.string()), removePatch: relPath })
+      .strict()
+      .nullable(),
     /** Hash of the pod template as read, and after the fix patch (drift checks in apply). */
     fingerprint: z.string(),
     fingerprintAfter: z.string(),

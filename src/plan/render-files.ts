@@ -71,7 +71,11 @@ export function renderPlanFiles(bundle: PlanBundle, templates: PlanTemplates): P
     else at.push(i);
   });
   for (const phase of plan.phases) {
-    files.push({ path: phase.apply, contents: renderApplyScript(phase, templates, digests, plan.rolloutTimeoutSeconds), mode: 0o755 });
+    files.push({
+      path: phase.apply,
+      contents: renderApplyScript(phase, templates, digests, plan.rolloutTimeoutSeconds),
+      mode: 0o755,
+    });
     files.push({ path: phase.rollback, contents: renderRollbackScript(phase, templates, digests), mode: 0o755 });
     const stepsByNamespace = new Map<string, PlanStep[]>();
     for (const s of phase.steps) {
@@ -91,7 +95,10 @@ export function renderPlanFiles(bundle: PlanBundle, templates: PlanTemplates): P
       files.push({
         path: `${prefix}kustomization.yaml`,
         contents: yamlDoc(
-          [`Phase ${phase.id}, namespace ${ns.name}: the same patches as a kustomize Component.`, 'GitOps: add this folder to your overlay under `components:` instead of running apply.sh.'],
+          [
+            `Phase ${phase.id}, namespace ${ns.name}: the same patches as a kustomize Component.`,
+            'GitOps: add this folder to your overlay under `components:` instead of running apply.sh.',
+          ],
           component,
         ),
       });
@@ -105,8 +112,18 @@ export function renderPlanFiles(bundle: PlanBundle, templates: PlanTemplates): P
         .map((i) => plan.workloads[i] as PlanWorkload)
         .filter((w) => w.managedBy.some((m) => m.tool !== 'fieldManager'));
       if (managed.length > 0) {
-        const lines = managed.flatMap((w) => w.managedBy.filter((m) => m.tool !== 'fieldManager').map((m) => `- ${w.kind} ${w.name}: managed by ${m.tool} (${m.name}${m.detail !== undefined ? `, ${m.detail}` : ''}). Make the change in its source (chart values, Git repository), or the controller will revert the patch.`));
-        files.push({ path: `${prefix}NOTE.md`, contents: `# Managed workloads in ${commentText(ns.name)}\n\n${lines.map(commentText).join('\n')}\n` });
+        const lines = managed.flatMap((w) =>
+          w.managedBy
+            .filter((m) => m.tool !== 'fieldManager')
+            .map(
+              (m) =>
+                `- ${w.kind} ${w.name}: managed by ${m.tool} (${m.name}${m.detail !== undefined ? `, ${m.detail}` : ''}). Make the change in its source (chart values, Git repository), or the controller will revert the patch.`,
+            ),
+        );
+        files.push({
+          path: `${prefix}NOTE.md`,
+          contents: `# Managed workloads in ${commentText(ns.name)}\n\n${lines.map(commentText).join('\n')}\n`,
+        });
       }
     }
   }

@@ -18,17 +18,32 @@ export function mdText(s: string): string {
 
 /** A shell command shown in a fenced block: words quoted only where the shell needs it. */
 function cmd(args: string[]): string {
-  return ['kubectl', ...args.map((a) => commentText(a)).map((a) => (/^[A-Za-z0-9._/=:@%+-]+$/.test(a) ? a : shQuote(a)))].join(' ');
+  return [
+    'kubectl',
+    ...args.map((a) => commentText(a)).map((a) => (/^[A-Za-z0-9._/=:@%+-]+$/.test(a) ? a : shQuote(a))),
+  ].join(' ');
 }
 
 function renderPhase(plan: Plan, phase: PlanPhase, templates: PlanTemplates): string {
   const checklist: string[] = [];
-  if (phase.steps.length === 0) checklist.push('Nothing to do in this phase: every namespace is already there or exempt.');
+  if (phase.steps.length === 0)
+    checklist.push('Nothing to do in this phase: every namespace is already there or exempt.');
   else {
     checklist.push(`Namespaces: ${phase.namespaces.map(mdText).join(', ')}.`, '');
     checklist.push(`- [ ] Review the files under \`${phase.dir}/\``);
-    checklist.push(`- [ ] Run \`${phase.apply} --context NAME\` (or \`podsec apply DIR --phase ${phase.id}\`); it runs these, each with \`--dry-run=server\` first:`);
-    checklist.push('', '```sh', ...phase.steps.map((s) => (s.type === 'patch' && s.method === 'recreate' ? `# recreate (immutable pod template): ${s.file}` : cmd(kubectlArgs(s, s.file)))), '```');
+    checklist.push(
+      `- [ ] Run \`${phase.apply} --context NAME\` (or \`podsec apply DIR --phase ${phase.id}\`); it runs these, each with \`--dry-run=server\` first:`,
+    );
+    checklist.push(
+      '',
+      '```sh',
+      ...phase.steps.map((s) =>
+        s.type === 'patch' && s.method === 'recreate'
+          ? `# recreate (immutable pod template): ${s.file}`
+          : cmd(kubectlArgs(s, s.file)),
+      ),
+      '```',
+    );
     checklist.push('', '- [ ] Check the exit criteria below before the next phase');
   }
   return fillTemplate(templates['phase.md.tmpl'], {
@@ -45,40 +60,72 @@ function renderPhase(plan: Plan, phase: PlanPhase, templates: PlanTemplates): st
 }
 
 function sourceText(plan: Plan): string {
-  if (plan.cluster !== null) return `the cluster \`${mdText(plan.cluster.context)}\` (${mdText(plan.cluster.server)}, Kubernetes ${mdText(plan.cluster.serverVersion)})`;
+  if (plan.cluster !== null)
+    return `the cluster \`${mdText(plan.cluster.context)}\` (${mdText(plan.cluster.server)}, Kubernetes ${mdText(plan.cluster.serverVersion)})`;
   return plan.origin === 'demo' ? 'the bundled demo estate' : 'manifest files';
 }
 
 function risks(plan: Plan): string[] {
   const out: string[] = [];
   const review = plan.workloads.filter((w) => w.status === 'review' && w.patch !== null);
-  if (review.length > 0) out.push(`- ${review.length} patch(es) change behaviour or need an answer and must be reviewed by the workload owner: ${review.map((w) => mdText(workloadKey(w))).join(', ')}.`);
+  if (review.length > 0)
+    out.push(
+      `- ${review.length} patch(es) change behaviour or need an answer and must be reviewed by the workload owner: ${review.map((w) => mdText(workloadKey(w))).join(', ')}.`,
+    );
   for (const line of duplicateLines(plan.duplicates ?? [])) out.push(`- Defined more than once: ${mdText(line)}.`);
   const held = plan.workloads.filter((w) => w.held !== null);
-  if (held.length > 0) out.push(`- ${held.length} patch(es) wait for an answer and are not applied (not by apply.sh, podsec apply or the kustomize components); their namespaces stay at the level they have: ${held.map((w) => mdText(workloadKey(w))).join(', ')}. Answer with \`--answers FILE\` (\`uids:\`) or in the wizard, then plan again.`);
-  for (const n of plan.namespaces.filter((x) => x.exemption !== null && !x.system)) out.push(`- Namespace ${mdText(n.name)} stays at ${n.planned} (warn and audit at ${n.target}): ${mdText((n.exemption?.reason ?? '').replace(/\.$/, ''))}.`);
+  if (held.length > 0)
+    out.push(
+      `- ${held.length} patch(es) wait for an answer and are not applied (not by apply.sh, podsec apply or the kustomize components); their namespaces stay at the level they have: ${held.map((w) => mdText(workloadKey(w))).join(', ')}. Answer with \`--answers FILE\` (\`uids:\`) or in the wizard, then plan again.`,
+    );
+  for (const n of plan.namespaces.filter((x) => x.exemption !== null && !x.system))
+    out.push(
+      `- Namespace ${mdText(n.name)} stays at ${n.planned} (warn and audit at ${n.target}): ${mdText((n.exemption?.reason ?? '').replace(/\.$/, ''))}.`,
+    );
   const managed = plan.workloads.filter((w) => w.patch !== null && w.managedBy.some((m) => m.tool !== 'fieldManager'));
-  if (managed.length > 0) out.push(`- Managed by GitOps or Helm (change the source of truth, or the controller reverts the patch): ${managed.map((w) => mdText(workloadKey(w))).join(', ')}.`);
+  if (managed.length > 0)
+    out.push(
+      `- Managed by GitOps or Helm (change the source of truth, or the controller reverts the patch): ${managed.map((w) => mdText(workloadKey(w))).join(', ')}.`,
+    );
   const init = plan.workloads.filter((w) => w.ownershipInit !== null);
-  if (init.length > 0) out.push(`- Temporary root init containers fix volume ownership in 2-fix and are removed first in 4-enforce-restricted: ${init.map((w) => mdText(workloadKey(w))).join(', ')}.`);
+  if (init.length > 0)
+    out.push(
+      `- Temporary root init containers fix volume ownership in 2-fix and are removed first in 4-enforce-restricted: ${init.map((w) => mdText(workloadKey(w))).join(', ')}.`,
+    );
   const recreate = plan.workloads.filter((w) => w.applyMethod === 'recreate');
-  if (recreate.length > 0) out.push(`- Immutable pod templates (recreate from the patched manifest, the scripts skip them): ${recreate.map((w) => mdText(workloadKey(w))).join(', ')}.`);
-  out.push('- Patched rollouts restart pods. Non-root processes cannot write root-owned paths in the image: watch the logs for "Permission denied" and "Read-only file system".');
-  out.push('- Pods created by other means (operators, CI jobs, `kubectl run`) are not in this plan; the observe phase shows them as warnings and audit events.');
+  if (recreate.length > 0)
+    out.push(
+      `- Immutable pod templates (recreate from the patched manifest, the scripts skip them): ${recreate.map((w) => mdText(workloadKey(w))).join(', ')}.`,
+    );
+  out.push(
+    '- Patched rollouts restart pods. Non-root processes cannot write root-owned paths in the image: watch the logs for "Permission denied" and "Read-only file system".',
+  );
+  out.push(
+    '- Pods created by other means (operators, CI jobs, `kubectl run`) are not in this plan; the observe phase shows them as warnings and audit events.',
+  );
   return out;
 }
 
 function decisions(plan: Plan): string[] {
   const a = plan.decisions.answers;
-  const out = [`- Target: ${plan.target}; policy version \`${plan.policyVersion}\`; soak period ${mdText(plan.soak)}; hardening beyond the level: ${plan.decisions.harden ? 'yes' : 'no'}.`];
+  const out = [
+    `- Target: ${plan.target}; policy version \`${plan.policyVersion}\`; soak period ${mdText(plan.soak)}; hardening beyond the level: ${plan.decisions.harden ? 'yes' : 'no'}.`,
+  ];
   for (const [ns, t] of Object.entries(a.targets)) out.push(`- Namespace ${mdText(ns)}: target ${t}.`);
-  for (const n of plan.namespaces.filter((x) => x.exemption !== null)) out.push(`- Namespace ${mdText(n.name)} exempt at ${n.exemption?.level}: ${mdText((n.exemption?.reason ?? '').replace(/\.$/, ''))}.`);
+  for (const n of plan.namespaces.filter((x) => x.exemption !== null))
+    out.push(
+      `- Namespace ${mdText(n.name)} exempt at ${n.exemption?.level}: ${mdText((n.exemption?.reason ?? '').replace(/\.$/, ''))}.`,
+    );
   const by = (k: string) => (a.prefilled.includes(k) ? ' (prefilled by the demo, not an operator answer)' : '');
   for (const [k, v] of Object.entries(a.uids)) out.push(`- UID for ${mdText(k)}: ${v}${by(k)}.`);
   for (const [k, v] of Object.entries(a.gids)) out.push(`- GID for ${mdText(k)}: ${v}${by(k)}.`);
-  for (const [k, v] of Object.entries(a.writablePaths)) out.push(`- Writable paths for ${mdText(k)}: ${v.map(mdText).join(', ')}.`);
+  for (const [k, v] of Object.entries(a.writablePaths))
+    out.push(`- Writable paths for ${mdText(k)}: ${v.map(mdText).join(', ')}.`);
   for (const k of a.skip) out.push(`- Skipped: ${mdText(k)}.`);
-  out.push('', 'Give the same answers with `--answers FILE` to reproduce this plan byte for byte (apart from `createdAt` in plan.json).');
+  out.push(
+    '',
+    'Give the same answers with `--answers FILE` to reproduce this plan byte for byte (apart from `createdAt` in plan.json).',
+  );
   return out;
 }
 
@@ -104,7 +151,9 @@ export function renderPlanMarkdown(plan: Plan, templates: PlanTemplates): string
       ? 'system namespace'
       : n.exemption === null
         ? ''
-        : n.exemption.workloads.length > 0 && compareLevels(n.planned, n.target) < 0 && n.exemption.reason.includes(': ')
+        : n.exemption.workloads.length > 0 &&
+            compareLevels(n.planned, n.target) < 0 &&
+            n.exemption.reason.includes(': ')
           ? mdText(`held at ${n.planned} by ${n.exemption.workloads.map(held).join(', ')}`)
           : mdText(`exempt: ${n.exemption.reason}`);
     return `| ${mdText(n.name)} | ${n.current} | ${n.target} | ${n.reachable} | ${n.planned} | ${note} |`;
@@ -115,7 +164,13 @@ export function renderPlanMarkdown(plan: Plan, templates: PlanTemplates): string
       ...(w.status === 'blocked' ? [`blocked by ${w.blockers.join(', ')}`] : []),
       ...w.questions.map((q) => q.prompt),
       ...w.changes.filter((c) => c.behavioural).map((c) => `changes behaviour: ${c.rationale}`),
-      ...w.managedBy.filter((m) => m.tool !== 'fieldManager').map((m) => (w.patch !== null ? `managed by ${m.tool} ${m.name}: the live patch will be reverted by ${m.tool}; commit the change to its source` : `managed by ${m.tool} ${m.name}`)),
+      ...w.managedBy
+        .filter((m) => m.tool !== 'fieldManager')
+        .map((m) =>
+          w.patch !== null
+            ? `managed by ${m.tool} ${m.name}: the live patch will be reverted by ${m.tool}; commit the change to its source`
+            : `managed by ${m.tool} ${m.name}`,
+        ),
     ];
     return `| ${mdText(workloadKey(w))} | ${w.status} | ${w.patch !== null ? `\`${w.patch}\`` : ''} | ${notes.map(mdText).join('; ')} |`;
   });
@@ -128,7 +183,14 @@ export function renderPlanMarkdown(plan: Plan, templates: PlanTemplates): string
       .flatMap((n) => [
         cmd(['get', 'pods', '-n', n.name, '-o', 'wide']),
         cmd(['get', 'events', '-n', n.name, '--field-selector', 'type=Warning']),
-        cmd(['label', '--dry-run=server', '--overwrite', 'namespace', n.name, `pod-security.kubernetes.io/enforce=${n.planned}`]),
+        cmd([
+          'label',
+          '--dry-run=server',
+          '--overwrite',
+          'namespace',
+          n.name,
+          `pod-security.kubernetes.io/enforce=${n.planned}`,
+        ]),
       ]),
     '```',
     '',

@@ -24,12 +24,25 @@ export function commentText(s: string): string {
 
 /** The kubectl arguments of a step (without `kubectl`): option values attached, the object after `--`. */
 export function kubectlArgs(step: PlanStep, file: string): string[] {
-  if (step.type === 'labels') return ['patch', '--type=merge', `--patch-file=${file}`, '--', `namespace/${step.namespace}`];
-  return ['patch', `--namespace=${step.namespace}`, '--type=strategic', `--patch-file=${file}`, '--', `${step.kind.toLowerCase()}/${step.name}`];
+  if (step.type === 'labels')
+    return ['patch', '--type=merge', `--patch-file=${file}`, '--', `namespace/${step.namespace}`];
+  return [
+    'patch',
+    `--namespace=${step.namespace}`,
+    '--type=strategic',
+    `--patch-file=${file}`,
+    '--',
+    `${step.kind.toLowerCase()}/${step.name}`,
+  ];
 }
 
 /** The script's check_files function: `<sha256> <path>` for every distinct file it passes to kubectl. */
-function checkFiles(templates: PlanTemplates, command: 'apply' | 'rollback', files: readonly string[], digests: ReadonlyMap<string, string>): string {
+function checkFiles(
+  templates: PlanTemplates,
+  command: 'apply' | 'rollback',
+  files: readonly string[],
+  digests: ReadonlyMap<string, string>,
+): string {
   const lines = [...new Set(files)].map((f) => {
     const d = digests.get(f);
     if (d === undefined) throw new InternalError(`no digest for plan file ${f}`);
@@ -64,11 +77,18 @@ function stepLines(step: PlanStep, file: string, applying: boolean): string[] {
 
 /** Files a script passes to kubectl (recreate steps pass none). */
 function scriptFiles(steps: readonly PlanStep[], rollback: boolean): string[] {
-  return steps.filter((s) => s.type === 'labels' || s.method === 'patch').map((s) => (rollback ? s.rollbackFile : s.file));
+  return steps
+    .filter((s) => s.type === 'labels' || s.method === 'patch')
+    .map((s) => (rollback ? s.rollbackFile : s.file));
 }
 
 /** The phase's apply.sh; `digests` holds the SHA-256 of every plan file by path. */
-export function renderApplyScript(phase: PlanPhase, templates: PlanTemplates, digests: ReadonlyMap<string, string>, rolloutTimeoutSeconds = DEFAULT_ROLLOUT_TIMEOUT_SECONDS): string {
+export function renderApplyScript(
+  phase: PlanPhase,
+  templates: PlanTemplates,
+  digests: ReadonlyMap<string, string>,
+  rolloutTimeoutSeconds = DEFAULT_ROLLOUT_TIMEOUT_SECONDS,
+): string {
   const steps = phase.steps.flatMap((s) => [...stepLines(s, s.file, true), '']);
   return fillTemplate(templates['apply.sh.tmpl'], {
     phase: phase.id,
@@ -80,7 +100,11 @@ export function renderApplyScript(phase: PlanPhase, templates: PlanTemplates, di
 }
 
 /** The phase's rollback.sh: the inverse of every step, newest first. */
-export function renderRollbackScript(phase: PlanPhase, templates: PlanTemplates, digests: ReadonlyMap<string, string>): string {
+export function renderRollbackScript(
+  phase: PlanPhase,
+  templates: PlanTemplates,
+  digests: ReadonlyMap<string, string>,
+): string {
   const steps = [...phase.steps].reverse().flatMap((s) => [...stepLines(s, s.rollbackFile, false), '']);
   return fillTemplate(templates['rollback.sh.tmpl'], {
     phase: phase.id,

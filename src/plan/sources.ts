@@ -11,7 +11,10 @@ import { commentText } from './render-scripts.js';
 const relPath = z
   .string()
   .min(1)
-  .refine((p) => !p.startsWith('/') && !p.split('/').includes('..') && !p.includes('\\'), 'must be a relative path inside the plan directory');
+  .refine(
+    (p) => !p.startsWith('/') && !p.split('/').includes('..') && !p.includes('\\'),
+    'must be a relative path inside the plan directory',
+  );
 
 const helmWorkload = z
   .object({
@@ -98,16 +101,22 @@ export function renderValuesFile(helm: HelmSection): string {
 }
 
 /** Files of the section: values-podsec.yaml and the post-renderer (kustomization + script). */
-export function renderSourceFiles(sources: PlanSources | undefined): { path: string; contents: string; mode?: number }[] {
+export function renderSourceFiles(
+  sources: PlanSources | undefined,
+): { path: string; contents: string; mode?: number }[] {
   const helm = sources?.helm;
   if (helm === undefined) return [];
-  const files: { path: string; contents: string; mode?: number }[] = [{ path: helm.valuesFile, contents: renderValuesFile(helm) }];
+  const files: { path: string; contents: string; mode?: number }[] = [
+    { path: helm.valuesFile, contents: renderValuesFile(helm) },
+  ];
   if (helm.postRenderer !== null) {
     const dir = helm.postRenderer.replace(/\/+$/, '');
     // Targets by kind and name: `helm template` leaves metadata.namespace out unless the chart sets it.
     const patches = helm.workloads.flatMap((w) => {
       const [, kind, name] = w.key.split('/');
-      return w.postRenderPatch !== null ? [{ path: w.postRenderPatch.slice(dir.length + 1), target: { kind, name } }] : [];
+      return w.postRenderPatch !== null
+        ? [{ path: w.postRenderPatch.slice(dir.length + 1), target: { kind, name } }]
+        : [];
     });
     files.push({
       path: `${dir}/kustomization.yaml`,
@@ -141,21 +150,39 @@ export function renderSourcesMarkdown(sources: PlanSources | undefined, md: (s: 
   const helm = sources.helm;
   if (helm !== undefined) {
     out.push('## Helm values (commit these instead of live patches)', '');
-    out.push(`The workloads below come from the chart \`${md(helm.chart)}\` (release ${md(helm.release)}, namespace ${md(helm.namespace)}). A live patch would be reverted by the next \`helm upgrade\`: commit \`${helm.valuesFile}\` and upgrade with it.`, '');
+    out.push(
+      `The workloads below come from the chart \`${md(helm.chart)}\` (release ${md(helm.release)}, namespace ${md(helm.namespace)}). A live patch would be reverted by the next \`helm upgrade\`: commit \`${helm.valuesFile}\` and upgrade with it.`,
+      '',
+    );
     out.push('```sh', commentText(helm.command), '```', '');
-    out.push('| workload | values keys | verified by rendering | passes target | not expressible through values |', '|---|---|---|---|---|');
+    out.push(
+      '| workload | values keys | verified by rendering | passes target | not expressible through values |',
+      '|---|---|---|---|---|',
+    );
     for (const w of helm.workloads) {
-      out.push(`| ${md(w.key)} | ${w.keys.map((k) => `\`${md(k.path)}\` (${md(k.field)})`).join('<br>') || '-'} | ${w.verified ? 'yes' : 'no'} | ${w.passesTarget ? 'yes' : 'no'} | ${w.unexpressible.map(md).join('<br>') || '-'} |`);
+      out.push(
+        `| ${md(w.key)} | ${w.keys.map((k) => `\`${md(k.path)}\` (${md(k.field)})`).join('<br>') || '-'} | ${w.verified ? 'yes' : 'no'} | ${w.passesTarget ? 'yes' : 'no'} | ${w.unexpressible.map(md).join('<br>') || '-'} |`,
+      );
     }
     for (const n of helm.notIncluded) out.push(`| ${md(n.key)} | not included: ${md(n.reason)} | - | - | - |`);
     if (helm.postRenderer !== null) {
-      out.push('', `The chart exposes no values for some fixed fields: \`${helm.postRenderer}\` is a kustomize post-renderer that patches exactly those fields (\`--post-renderer ${helm.postRenderer}post-render.sh\`), or change the chart.`);
+      out.push(
+        '',
+        `The chart exposes no values for some fixed fields: \`${helm.postRenderer}\` is a kustomize post-renderer that patches exactly those fields (\`--post-renderer ${helm.postRenderer}post-render.sh\`), or change the chart.`,
+      );
     }
     out.push('');
   }
   for (const e of sources.edits ?? []) {
     if (out.length === 0) out.push('## Source files edited', '');
-    out.push(`### ${md(e.file)} (${e.mode === 'written' ? 'edited' : 'dry run: not written'}; ${e.workloads.map(md).join(', ')})`, '', '```diff', e.diff.trimEnd(), '```', '');
+    out.push(
+      `### ${md(e.file)} (${e.mode === 'written' ? 'edited' : 'dry run: not written'}; ${e.workloads.map(md).join(', ')})`,
+      '',
+      '```diff',
+      e.diff.trimEnd(),
+      '```',
+      '',
+    );
   }
   return out.join('\n');
 }

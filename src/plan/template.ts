@@ -4,7 +4,13 @@
 import { InternalError } from '../errors.js';
 
 /** Template file names under templates/plan/ that the renderer needs. */
-export const PLAN_TEMPLATE_FILES = ['PLAN.md.tmpl', 'phase.md.tmpl', 'apply.sh.tmpl', 'rollback.sh.tmpl', 'check-files.sh.tmpl'] as const;
+export const PLAN_TEMPLATE_FILES = [
+  'PLAN.md.tmpl',
+  'phase.md.tmpl',
+  'apply.sh.tmpl',
+  'rollback.sh.tmpl',
+  'check-files.sh.tmpl',
+] as const;
 export type PlanTemplateName = (typeof PLAN_TEMPLATE_FILES)[number];
 /** The loaded template texts, by file name. */
 export type PlanTemplates = Record<PlanTemplateName, string>;

@@ -43,7 +43,8 @@ function appArmorFieldFor(annotation: string): Obj | undefined {
     const profile = annotation.slice('localhost/'.length);
     // ValidateAppArmorProfileField: no padding (Go's unicode.IsSpace), at most 4095 bytes; an
     // invalid value is not copied.
-    if (GO_SPACE.test(profile[0]!) || GO_SPACE.test(profile[profile.length - 1]!) || utf8.encode(profile).length > 4095) return undefined;
+    if (GO_SPACE.test(profile[0]!) || GO_SPACE.test(profile[profile.length - 1]!) || utf8.encode(profile).length > 4095)
+      return undefined;
     return { type: 'Localhost', localhostProfile: profile };
   }
   return undefined;
@@ -54,7 +55,10 @@ function sameProfile(field: Obj, podProfile: unknown): boolean {
   const p = obj(podProfile);
   if (p === undefined) return false;
   const lp = p['localhostProfile'];
-  return str(p['type']) === field['type'] && (lp === undefined || lp === null ? field['localhostProfile'] === undefined : lp === field['localhostProfile']);
+  return (
+    str(p['type']) === field['type'] &&
+    (lp === undefined || lp === null ? field['localhostProfile'] === undefined : lp === field['localhostProfile'])
+  );
 }
 
 /**

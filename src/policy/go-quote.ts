@@ -33,7 +33,15 @@ function isPrint(cp: number): boolean {
   return true;
 }
 
-const SIMPLE: Readonly<Record<number, string>> = { 7: '\\a', 8: '\\b', 12: '\\f', 10: '\\n', 13: '\\r', 9: '\\t', 11: '\\v' };
+const SIMPLE: Readonly<Record<number, string>> = {
+  7: '\\a',
+  8: '\\b',
+  12: '\\f',
+  10: '\\n',
+  13: '\\r',
+  9: '\\t',
+  11: '\\v',
+};
 
 function hex(n: number, width: number): string {
   return n.toString(16).padStart(width, '0');

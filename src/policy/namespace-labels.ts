@@ -34,7 +34,8 @@ export function parseNamespaceLabels(labels: Readonly<Record<string, string>>): 
     const rawVersion = labels[versionLabel];
     let version = 'latest';
     if (rawVersion !== undefined) {
-      if (parsePolicyVersion(rawVersion) === null) out.invalid.push({ label: versionLabel, value: rawVersion, message: VERSION_ERROR });
+      if (parsePolicyVersion(rawVersion) === null)
+        out.invalid.push({ label: versionLabel, value: rawVersion, message: VERSION_ERROR });
       else version = rawVersion;
     }
     if (rawLevel === undefined) return rawVersion === undefined ? undefined : { level: 'privileged', version };
@@ -49,7 +50,10 @@ export function parseNamespaceLabels(labels: Readonly<Record<string, string>>): 
   const hasWarnLevel = labels[`${LABEL_PREFIX}warn`] !== undefined;
   if (!hasWarnLevel && enforce !== undefined && enforceLevel !== undefined && isLevel(enforceLevel)) {
     if (compareLevels(enforce.level, warn?.level ?? 'privileged') > 0) {
-      warn = { level: enforce.level, version: labels[`${LABEL_PREFIX}warn-version`] !== undefined ? (warn?.version ?? 'latest') : enforce.version };
+      warn = {
+        level: enforce.level,
+        version: labels[`${LABEL_PREFIX}warn-version`] !== undefined ? (warn?.version ?? 'latest') : enforce.version,
+      };
     }
   }
   if (enforce !== undefined) out.enforce = enforce;

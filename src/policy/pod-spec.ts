@@ -37,7 +37,9 @@ export function extractPodTemplate(object: unknown): ExtractedTemplate | null {
   if (kind === 'PodTemplate') {
     const t = obj(o['template']);
     const s = obj(t?.['spec']);
-    return t === undefined || s === undefined ? null : { templatePath: ['template'], template: asTemplate(t['metadata'], s) };
+    return t === undefined || s === undefined
+      ? null
+      : { templatePath: ['template'], template: asTemplate(t['metadata'], s) };
   }
   if (kind === 'CronJob') {
     const t = obj(obj(obj(spec?.['jobTemplate'])?.['spec'])?.['template']);
@@ -56,5 +58,13 @@ export function extractPodTemplate(object: unknown): ExtractedTemplate | null {
 
 /** Kinds whose pod template PSA checks (Pods are enforced, the rest warned and audited). */
 export const WORKLOAD_KINDS: readonly string[] = [
-  'Pod', 'PodTemplate', 'ReplicationController', 'ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob',
+  'Pod',
+  'PodTemplate',
+  'ReplicationController',
+  'ReplicaSet',
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'Job',
+  'CronJob',
 ];

@@ -16,7 +16,8 @@ export interface ActiveCheck {
 
 function revisionAt(versions: (typeof ALL_CHECKS)[number]['versions'], minor: number) {
   let found: (typeof versions)[number] | undefined;
-  for (const v of versions) if (v.minimumVersion <= minor && (found === undefined || v.minimumVersion > found.minimumVersion)) found = v;
+  for (const v of versions)
+    if (v.minimumVersion <= minor && (found === undefined || v.minimumVersion > found.minimumVersion)) found = v;
   return found;
 }
 
@@ -55,4 +56,8 @@ export function checksFor(level: 'baseline' | 'restricted', minor: number): read
 /** Every check ID, in upstream output order. */
 export const CHECK_IDS: readonly CheckId[] = checksFor('baseline', NEWEST_MINOR)
   .map((c) => c.id)
-  .concat(ALL_CHECKS.filter((c) => c.level === 'restricted').map((c) => c.id).sort(byteOrder));
+  .concat(
+    ALL_CHECKS.filter((c) => c.level === 'restricted')
+      .map((c) => c.id)
+      .sort(byteOrder),
+  );

@@ -22,34 +22,63 @@ const listOf = (items: Schema): Schema => ({ items });
 
 const PROFILE = fields({ type: STR, localhostProfile: 'string?' });
 const SC_COMMON = {
-  runAsNonRoot: 'boolean?', runAsUser: 'int64?', runAsGroup: 'int64?',
+  runAsNonRoot: 'boolean?',
+  runAsUser: 'int64?',
+  runAsGroup: 'int64?',
   seLinuxOptions: fields({ type: STR, user: STR, role: STR, level: STR }),
-  seccompProfile: PROFILE, appArmorProfile: PROFILE,
+  seccompProfile: PROFILE,
+  appArmorProfile: PROFILE,
   windowsOptions: fields({ hostProcess: 'boolean?', runAsUserName: 'string?', gmsaCredentialSpecName: 'string?' }),
 } as const;
 const POD_SC = fields({
-  ...SC_COMMON, fsGroup: 'int64?', supplementalGroups: listOf('int64'), sysctls: listOf(fields({ name: STR, value: STR })),
+  ...SC_COMMON,
+  fsGroup: 'int64?',
+  supplementalGroups: listOf('int64'),
+  sysctls: listOf(fields({ name: STR, value: STR })),
 });
 const CONTAINER_SC = fields({
-  ...SC_COMMON, privileged: 'boolean?', allowPrivilegeEscalation: 'boolean?', readOnlyRootFilesystem: 'boolean?', procMount: 'string?',
+  ...SC_COMMON,
+  privileged: 'boolean?',
+  allowPrivilegeEscalation: 'boolean?',
+  readOnlyRootFilesystem: 'boolean?',
+  procMount: 'string?',
   capabilities: fields({ add: listOf(STR), drop: listOf(STR) }),
 });
-const HANDLER = fields({ httpGet: fields({ host: STR }), tcpSocket: fields({ host: STR }), exec: 'mapping?', grpc: 'mapping?' });
+const HANDLER = fields({
+  httpGet: fields({ host: STR }),
+  tcpSocket: fields({ host: STR }),
+  exec: 'mapping?',
+  grpc: 'mapping?',
+});
 const CONTAINER = listOf(
   fields({
-    name: STR, image: STR, securityContext: CONTAINER_SC,
+    name: STR,
+    image: STR,
+    securityContext: CONTAINER_SC,
     ports: listOf(fields({ containerPort: I32, hostPort: I32 })),
-    livenessProbe: HANDLER, readinessProbe: HANDLER, startupProbe: HANDLER,
+    livenessProbe: HANDLER,
+    readinessProbe: HANDLER,
+    startupProbe: HANDLER,
     lifecycle: fields({ postStart: HANDLER, preStop: HANDLER }),
   }),
 );
 const VOLUME = fields({
   name: STR,
-  ...Object.fromEntries([...ALLOWED_VOLUME_SOURCES, ...RESTRICTED_VOLUME_SOURCES].map((k): [string, Schema] => [k, 'mapping?'])),
+  ...Object.fromEntries(
+    [...ALLOWED_VOLUME_SOURCES, ...RESTRICTED_VOLUME_SOURCES].map((k): [string, Schema] => [k, 'mapping?']),
+  ),
 });
 const POD_SPEC: Readonly<Record<string, Schema>> = {
-  containers: CONTAINER, initContainers: CONTAINER, ephemeralContainers: CONTAINER, volumes: listOf(VOLUME),
-  hostNetwork: BOOL, hostPID: BOOL, hostIPC: BOOL, hostUsers: 'boolean?', securityContext: POD_SC, os: fields({ name: STR }),
+  containers: CONTAINER,
+  initContainers: CONTAINER,
+  ephemeralContainers: CONTAINER,
+  volumes: listOf(VOLUME),
+  hostNetwork: BOOL,
+  hostPID: BOOL,
+  hostIPC: BOOL,
+  hostUsers: 'boolean?',
+  securityContext: POD_SC,
+  os: fields({ name: STR }),
 };
 
 function typeName(v: unknown): string {
@@ -60,11 +89,19 @@ function typeName(v: unknown): string {
 }
 
 const EXPECTED: Record<Scalar | 'list', string> = {
-  string: 'a string', boolean: 'a boolean', int32: 'an integer', int64: 'an integer', mapping: 'a mapping', list: 'a list',
+  string: 'a string',
+  boolean: 'a boolean',
+  int32: 'an integer',
+  int64: 'an integer',
+  mapping: 'a mapping',
+  list: 'a list',
 };
 const ZERO: Record<Scalar, unknown> = { string: '', boolean: false, int32: 0, int64: 0, mapping: {} };
 // Inclusive lower and exclusive upper bounds (int64 values arrive as doubles; see go-yaml.ts).
-const RANGE: Partial<Record<Scalar, [number, number]>> = { int32: [-2147483648, 2147483648], int64: [-9223372036854775808, 9223372036854775808] };
+const RANGE: Partial<Record<Scalar, [number, number]>> = {
+  int32: [-2147483648, 2147483648],
+  int64: [-9223372036854775808, 9223372036854775808],
+};
 
 /** The zero value Go decodes a null list entry to. */
 function zero(schema: Schema): unknown {

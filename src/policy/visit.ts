@@ -25,7 +25,8 @@ export function visitedContainers(spec: Obj, isPod: boolean, annotations: Readon
   const defaultPorts = defaultsHostPorts(spec, isPod);
   const windows = obj(spec['os'])?.['name'] === 'windows';
   const podProfile = obj(spec['securityContext'])?.['appArmorProfile'];
-  const prepare: Prepare | undefined = isPod && !windows ? (c) => withAppArmorField(c, annotations, podProfile) : undefined;
+  const prepare: Prepare | undefined =
+    isPod && !windows ? (c) => withAppArmorField(c, annotations, podProfile) : undefined;
   push(out, spec['initContainers'], defaultPorts, prepare);
   push(out, spec['containers'], defaultPorts, prepare);
   push(out, spec['ephemeralContainers'], false, prepare);

@@ -22,7 +22,10 @@ export function* jsonChunks(value: object): Generator<string> {
       let buf = '';
       for (let j = 0; j < v.length; j++) {
         const item: unknown = v[j];
-        const text = item === undefined || typeof item === 'function' ? 'null' : JSON.stringify(item, null, 2).replace(/\n/g, '\n    ');
+        const text =
+          item === undefined || typeof item === 'function'
+            ? 'null'
+            : JSON.stringify(item, null, 2).replace(/\n/g, '\n    ');
         buf += `    ${text}${j < v.length - 1 ? ',' : ''}\n`;
         if (buf.length > 65536) {
           yield buf;

@@ -22,11 +22,19 @@ function failing(w: WorkloadReport): { level: string; checks: string } | undefin
 export function formatMarkdown(report: ScanReport): string {
   const s = report.summary;
   const out: string[] = ['# Pod Security scan', '', `**${summaryLine(report)}.**`, ''];
-  out.push('| Namespace | Enforced today | All workloads pass | Workloads | Blocking the next level |', '|---|---|---|---|---|');
+  out.push(
+    '| Namespace | Enforced today | All workloads pass | Workloads | Blocking the next level |',
+    '|---|---|---|---|---|',
+  );
   for (const ns of report.namespaces) {
-    const enforced = ns.labels['pod-security.kubernetes.io/enforce'] === undefined ? 'none' : `${ns.enforcing.level} (${ns.enforcing.version})`;
+    const enforced =
+      ns.labels['pod-security.kubernetes.io/enforce'] === undefined
+        ? 'none'
+        : `${ns.enforcing.level} (${ns.enforcing.version})`;
     const blocking = ns.nextLevel ? `${ns.blocking.length} for ${ns.nextLevel}` : '-';
-    out.push(`| ${cell(ns.name)}${ns.system ? ' (system)' : ''} | ${enforced} | ${ns.strictestLevel} | ${ns.workloads} | ${blocking} |`);
+    out.push(
+      `| ${cell(ns.name)}${ns.system ? ' (system)' : ''} | ${enforced} | ${ns.strictestLevel} | ${ns.workloads} | ${blocking} |`,
+    );
   }
   out.push('');
   const byNs = new Map<string, WorkloadReport[]>();
@@ -38,11 +46,18 @@ export function formatMarkdown(report: ScanReport): string {
   for (const ns of report.namespaces) {
     const rows = byNs.get(ns.name) ?? [];
     if (rows.length === 0) continue;
-    out.push(`## Namespace \`${ns.name}\``, '', `Evaluated at ${ns.version}${ns.versionFrom === 'default' ? '' : ` (from ${ns.versionFrom})`}.`, '');
+    out.push(
+      `## Namespace \`${ns.name}\``,
+      '',
+      `Evaluated at ${ns.version}${ns.versionFrom === 'default' ? '' : ` (from ${ns.versionFrom})`}.`,
+      '',
+    );
     out.push('| Workload | Passes | Fails | Checks | Source |', '|---|---|---|---|---|');
     for (const w of rows) {
       const f = failing(w);
-      out.push(`| ${cell(`${w.kind}/${w.name}`)} | ${w.strictestLevel} | ${f ? f.level : '-'} | ${f ? f.checks : '-'} | ${cell(sourceLabel(w))} |`);
+      out.push(
+        `| ${cell(`${w.kind}/${w.name}`)} | ${w.strictestLevel} | ${f ? f.level : '-'} | ${f ? f.checks : '-'} | ${cell(sourceLabel(w))} |`,
+      );
     }
     out.push('');
   }
@@ -60,7 +75,14 @@ export function formatMarkdown(report: ScanReport): string {
   if (report.errors.length > 0) {
     out.push('## Inputs that could not be read', '');
     for (const e of report.errors) {
-      const where = [e.file, e.document === undefined ? undefined : `document ${e.document}`, e.line === undefined ? undefined : `line ${e.line}`, e.namespace].filter((x) => x !== undefined).join(', ');
+      const where = [
+        e.file,
+        e.document === undefined ? undefined : `document ${e.document}`,
+        e.line === undefined ? undefined : `line ${e.line}`,
+        e.namespace,
+      ]
+        .filter((x) => x !== undefined)
+        .join(', ');
       out.push(`- ${where ? `${where}: ` : ''}${e.message}`);
     }
     out.push('');

@@ -28,7 +28,9 @@ function ruleLevel(check: CheckId): 'error' | 'warning' {
 function rules(): object[] {
   return CHECK_IDS.map((id) => {
     const e = EXPLANATIONS.find((x) => x.id === id);
-    const text = e ? `${e.requires} Allowed: ${e.allowed}. Fix: ${e.fix} (run \`podsec explain ${id}\`)` : `Pod Security Standards check ${id}.`;
+    const text = e
+      ? `${e.requires} Allowed: ${e.allowed}. Fix: ${e.fix} (run \`podsec explain ${id}\`)`
+      : `Pod Security Standards check ${id}.`;
     return {
       id,
       name: id,
@@ -65,9 +67,17 @@ export function toSarif(report: ScanReport, opts: SarifOptions): object {
         ruleId: v.check,
         ruleIndex: ruleIndex.get(v.check) ?? 0,
         level: ruleLevel(v.check),
-        message: { text: `${w.kind} ${w.namespace}/${w.name} fails ${target} (${res.version}): ${v.reason} (${v.detail})` },
+        message: {
+          text: `${w.kind} ${w.namespace}/${w.name} fails ${target} (${res.version}): ${v.reason} (${v.detail})`,
+        },
         locations: [location],
-        properties: { namespace: w.namespace, kind: w.kind, name: w.name, level: target, strictestLevel: w.strictestLevel },
+        properties: {
+          namespace: w.namespace,
+          kind: w.kind,
+          name: w.name,
+          level: target,
+          strictestLevel: w.strictestLevel,
+        },
       });
     }
   }
@@ -76,14 +86,30 @@ export function toSarif(report: ScanReport, opts: SarifOptions): object {
     message: { text: e.message },
     ...(e.file === undefined
       ? {}
-      : { locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(e.file) }, ...(e.line === undefined ? {} : { region: { startLine: e.line } }) } }] }),
+      : {
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: artifactUri(e.file) },
+                ...(e.line === undefined ? {} : { region: { startLine: e.line } }),
+              },
+            },
+          ],
+        }),
   }));
   return {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'podsec', version: opts.version, informationUri: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/', rules: rules() } },
+        tool: {
+          driver: {
+            name: 'podsec',
+            version: opts.version,
+            informationUri: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/',
+            rules: rules(),
+          },
+        },
         invocations: [{ executionSuccessful: report.errors.length === 0, toolExecutionNotifications: notifications }],
         results,
       },

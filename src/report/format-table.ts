@@ -11,7 +11,14 @@ export interface TableOptions {
   columns?: number;
 }
 
-const ANSI = { red: '\u001b[31m', yellow: '\u001b[33m', green: '\u001b[32m', bold: '\u001b[1m', dim: '\u001b[2m', reset: '\u001b[0m' };
+const ANSI = {
+  red: '\u001b[31m',
+  yellow: '\u001b[33m',
+  green: '\u001b[32m',
+  bold: '\u001b[1m',
+  dim: '\u001b[2m',
+  reset: '\u001b[0m',
+};
 const LEVEL_COLOR: Record<Level, string> = { privileged: ANSI.red, baseline: ANSI.yellow, restricted: ANSI.green };
 
 /** Where a workload came from, as `file:line` or `file#doc`. */
@@ -50,8 +57,15 @@ function wrap(text: string, width: number, indent: string): string[] {
 }
 
 function namespaceHeader(ns: NamespaceReport, paint: (s: string, c: string) => string): string {
-  const enforce = ns.labels['pod-security.kubernetes.io/enforce'] === undefined ? 'none' : `${ns.enforcing.level}@${ns.enforcing.version}`;
-  const bits = [`enforce ${enforce}`, `all pass ${paint(ns.strictestLevel, LEVEL_COLOR[ns.strictestLevel])}`, `evaluated at ${ns.version}${ns.versionFrom === 'default' || ns.versionFrom === '--version' ? '' : ` (${ns.versionFrom})`}`];
+  const enforce =
+    ns.labels['pod-security.kubernetes.io/enforce'] === undefined
+      ? 'none'
+      : `${ns.enforcing.level}@${ns.enforcing.version}`;
+  const bits = [
+    `enforce ${enforce}`,
+    `all pass ${paint(ns.strictestLevel, LEVEL_COLOR[ns.strictestLevel])}`,
+    `evaluated at ${ns.version}${ns.versionFrom === 'default' || ns.versionFrom === '--version' ? '' : ` (${ns.versionFrom})`}`,
+  ];
   if (ns.system) bits.push('system namespace');
   return `${paint(`Namespace ${ns.name}`, ANSI.bold)}  (${bits.join(', ')})`;
 }
@@ -85,14 +99,20 @@ export function formatTable(report: ScanReport, opts: TableOptions): string {
   if (report.errors.length > 0) {
     out.push(paint(`Errors (${report.errors.length}): these inputs were not scanned`, ANSI.bold));
     for (const e of report.errors) {
-      const where = e.file === undefined ? (e.namespace === undefined ? '' : `namespace ${e.namespace}: `) : `${e.file}${e.document === undefined ? '' : ` document ${e.document}`}${e.line === undefined ? '' : ` line ${e.line}`}: `;
+      const where =
+        e.file === undefined
+          ? e.namespace === undefined
+            ? ''
+            : `namespace ${e.namespace}: `
+          : `${e.file}${e.document === undefined ? '' : ` document ${e.document}`}${e.line === undefined ? '' : ` line ${e.line}`}: `;
       out.push(`  ${where}${e.message}`);
     }
     out.push('');
   }
   if (report.duplicates !== undefined) {
     out.push(paint(`Duplicates (${report.duplicates.length}): the same object in more than one place`, ANSI.bold));
-    for (const line of duplicateLines(report.duplicates)) out.push(...wrap(line, width, '    ').map((l, i) => (i === 0 ? `  ${l.trimStart()}` : l)));
+    for (const line of duplicateLines(report.duplicates))
+      out.push(...wrap(line, width, '    ').map((l, i) => (i === 0 ? `  ${l.trimStart()}` : l)));
     out.push('');
   }
   out.push(summaryLine(report));

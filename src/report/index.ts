@@ -38,7 +38,10 @@ export function* renderReport(report: ScanReport, format: ReportFormat, opts: Re
       yield* jsonChunks(toSarif(report, { version: opts.version }));
       return;
     case 'table':
-      yield formatTable(report, opts.columns === undefined ? { color: opts.color } : { color: opts.color, columns: opts.columns });
+      yield formatTable(
+        report,
+        opts.columns === undefined ? { color: opts.color } : { color: opts.color, columns: opts.columns },
+      );
   }
 }
 

@@ -81,7 +81,10 @@ export interface ScanReportOptions {
  * namespace's enforce-version label, else warn-version, else audit-version (the pin the server
  * would apply for the mode that rejects first), else latest.
  */
-export function namespaceVersion(ns: NamespaceInfo | undefined, forced: string | undefined): { version: string; from: NamespaceReport['versionFrom'] } {
+export function namespaceVersion(
+  ns: NamespaceInfo | undefined,
+  forced: string | undefined,
+): { version: string; from: NamespaceReport['versionFrom'] } {
   if (forced !== undefined) return { version: forced, from: '--version' };
   for (const mode of ['enforce', 'warn', 'audit'] as const) {
     const label = `${LABEL_PREFIX}${mode}-version`;
@@ -120,7 +123,15 @@ export function scanWorkload(w: Workload, version: string, opts: ScanReportOptio
   });
   if (opts.level !== 'restricted') results.baseline = toResult(baseline);
   if (opts.level !== 'baseline') results.restricted = toResult(restricted);
-  return { kind: w.kind, apiVersion: w.apiVersion, namespace: w.namespace, name: w.name, source: w.source, strictestLevel: strictest, results };
+  return {
+    kind: w.kind,
+    apiVersion: w.apiVersion,
+    namespace: w.namespace,
+    name: w.name,
+    source: w.source,
+    strictestLevel: strictest,
+    results,
+  };
 }
 
 function podSecurityLabels(labels: Record<string, string>): Record<string, string> {
@@ -130,7 +141,11 @@ function podSecurityLabels(labels: Record<string, string>): Record<string, strin
 }
 
 /** Builds the namespace summary from its workloads' reports. */
-export function namespaceReport(ns: NamespaceInfo, rows: readonly WorkloadReport[], version: ReturnType<typeof namespaceVersion>): NamespaceReport {
+export function namespaceReport(
+  ns: NamespaceInfo,
+  rows: readonly WorkloadReport[],
+  version: ReturnType<typeof namespaceVersion>,
+): NamespaceReport {
   const strictest = rows.reduce<Level>((acc, r) => minLevel(acc, r.strictestLevel), 'restricted');
   const nextLevel = strictest === 'restricted' ? null : strictest === 'baseline' ? 'restricted' : 'baseline';
   const blocking: NamespaceReport['blocking'] = [];
@@ -138,13 +153,20 @@ export function namespaceReport(ns: NamespaceInfo, rows: readonly WorkloadReport
     for (const r of rows) {
       const res = r.results[nextLevel] ?? r.results.restricted;
       if (!res || res.allowed) continue;
-      blocking.push({ kind: r.kind, name: r.name, checks: [...new Set(res.violations.map((v) => v.check))], reasons: res.violations.map((v) => v.reason).join(', ') });
+      blocking.push({
+        kind: r.kind,
+        name: r.name,
+        checks: [...new Set(res.violations.map((v) => v.check))],
+        reasons: res.violations.map((v) => v.reason).join(', '),
+      });
     }
   }
   return {
     name: ns.name,
     labels: podSecurityLabels(ns.labels),
-    enforcing: ns.psa.enforce ? { level: ns.psa.enforce.level, version: ns.psa.enforce.version } : { level: 'privileged', version: 'latest' },
+    enforcing: ns.psa.enforce
+      ? { level: ns.psa.enforce.level, version: ns.psa.enforce.version }
+      : { level: 'privileged', version: 'latest' },
     strictestLevel: strictest,
     version: version.version,
     versionFrom: version.from,
@@ -174,9 +196,21 @@ export function buildScanReport(inv: Inventory, opts: ScanReportOptions = {}): S
   }
   const names = [...new Set([...byName.keys(), ...rowsByNs.keys()])].sort();
   const namespaces = names.map((n) =>
-    namespaceReport(byName.get(n) ?? { name: n, labels: {}, psa: { invalid: [] }, system: false }, rowsByNs.get(n) ?? [], versionOf(n)),
+    namespaceReport(
+      byName.get(n) ?? { name: n, labels: {}, psa: { invalid: [] }, system: false },
+      rowsByNs.get(n) ?? [],
+      versionOf(n),
+    ),
   );
-  return { kind: 'ScanReport', schemaVersion: 1, workloads, namespaces, errors: inv.errors, ...withDuplicates(workloads), summary: summarize(workloads, namespaces.length, inv.errors.length, inv.skipped, opts) };
+  return {
+    kind: 'ScanReport',
+    schemaVersion: 1,
+    workloads,
+    namespaces,
+    errors: inv.errors,
+    ...withDuplicates(workloads),
+    summary: summarize(workloads, namespaces.length, inv.errors.length, inv.skipped, opts),
+  };
 }
 
 /** `{ duplicates }` when some object was read more than once, else nothing (the report keeps its shape). */
@@ -186,7 +220,13 @@ export function withDuplicates(rows: readonly WorkloadReport[]): { duplicates?: 
 }
 
 /** Counts for the report's `summary`. */
-export function summarize(rows: readonly WorkloadReport[], namespaces: number, errors: number, skipped: number, opts: ScanReportOptions): ScanSummary {
+export function summarize(
+  rows: readonly WorkloadReport[],
+  namespaces: number,
+  errors: number,
+  skipped: number,
+  opts: ScanReportOptions,
+): ScanSummary {
   const target = opts.level ?? 'restricted';
   const by: Record<Level, number> = { privileged: 0, baseline: 0, restricted: 0 };
   let failing = 0;

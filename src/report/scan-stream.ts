@@ -4,7 +4,17 @@
 
 import { namespaceInfo, type ParsedManifests } from '../inventory/manifests.js';
 import type { InputError, NamespaceInfo, PodTemplate, Workload } from '../inventory/types.js';
-import { namespaceReport, namespaceVersion, scanWorkload, summarize, withDuplicates, type ScanReport, type LevelResult, type ScanReportOptions, type WorkloadReport } from './scan-report.js';
+import {
+  namespaceReport,
+  namespaceVersion,
+  scanWorkload,
+  summarize,
+  withDuplicates,
+  type ScanReport,
+  type LevelResult,
+  type ScanReportOptions,
+  type WorkloadReport,
+} from './scan-report.js';
 
 interface Row {
   report: WorkloadReport;
@@ -87,7 +97,9 @@ export class ScanReportBuilder {
       else byNs.set(r.namespace, [r]);
     }
     const names = [...new Set([...this.labels.keys(), ...byNs.keys()])].sort();
-    const namespaces = names.map((n) => namespaceReport(this.info(n), byNs.get(n) ?? [], namespaceVersion(this.info(n), this.opts.version)));
+    const namespaces = names.map((n) =>
+      namespaceReport(this.info(n), byNs.get(n) ?? [], namespaceVersion(this.info(n), this.opts.version)),
+    );
     return {
       kind: 'ScanReport',
       schemaVersion: 1,

@@ -30,7 +30,10 @@ function templateAt(w: Workload, object: Obj): PodTemplate {
   let cur: unknown = object;
   for (const k of w.templatePath) cur = isObj(cur) ? cur[k] : undefined;
   const t = isObj(cur) ? cur : {};
-  return { metadata: (isObj(t['metadata']) ? t['metadata'] : {}) as PodTemplate['metadata'], spec: isObj(t['spec']) ? t['spec'] : {} };
+  return {
+    metadata: (isObj(t['metadata']) ? t['metadata'] : {}) as PodTemplate['metadata'],
+    spec: isObj(t['spec']) ? t['spec'] : {},
+  };
 }
 
 /** The template a plan leaves a workload with after its last phase (fix, then removal of a temporary init). */
@@ -46,7 +49,11 @@ export function finalTemplate(bundle: PlanBundle, w: Workload): PodTemplate | nu
 }
 
 /** The Helm section of the plan, plus the post-renderer patch documents to add to the bundle. */
-export async function helmSection(bundle: PlanBundle, inventory: Inventory, input: HelmPlanInput): Promise<{ section: HelmSection; documents: Map<string, { data: Obj; header: string[] }> }> {
+export async function helmSection(
+  bundle: PlanBundle,
+  inventory: Inventory,
+  input: HelmPlanInput,
+): Promise<{ section: HelmSection; documents: Map<string, { data: Obj; header: string[] }> }> {
   const plan = bundle.plan;
   const fixes = new Map<string, { before: PodTemplate; after: PodTemplate }>();
   const notIncluded: { key: string; reason: string }[] = [];
@@ -56,7 +63,13 @@ export async function helmSection(bundle: PlanBundle, inventory: Inventory, inpu
     const w = byKey.get(key);
     if (w === undefined || (pw.patch === null && pw.questions.length === 0)) continue;
     if (pw.status !== 'fixed' || pw.questions.length > 0 || pw.patch === null) {
-      notIncluded.push({ key, reason: pw.questions.length > 0 ? `open question: ${pw.questions.map((q) => q.prompt).join('; ')}` : `status ${pw.status}: the owner reviews the patch first` });
+      notIncluded.push({
+        key,
+        reason:
+          pw.questions.length > 0
+            ? `open question: ${pw.questions.map((q) => q.prompt).join('; ')}`
+            : `status ${pw.status}: the owner reviews the patch first`,
+      });
       continue;
     }
     const after = finalTemplate(bundle, w);
@@ -77,7 +90,12 @@ export async function helmSection(bundle: PlanBundle, inventory: Inventory, inpu
         postRenderPatch = `${POST_RENDERER_DIR}patches/${w.namespace}-${w.kind.toLowerCase()}-${w.name}.yaml`;
         const { metadata, ...rest } = patch;
         documents.set(postRenderPatch, {
-          data: { apiVersion: w.apiVersion, kind: w.kind, metadata: { name: w.name, ...(isObj(metadata) ? metadata : {}) }, ...rest },
+          data: {
+            apiVersion: w.apiVersion,
+            kind: w.kind,
+            metadata: { name: w.name, ...(isObj(metadata) ? metadata : {}) },
+            ...rest,
+          },
           header: [`${wv.key}: the fields the chart cannot set through values (${wv.unexpressible.join('; ')}).`],
         });
       }
@@ -85,7 +103,14 @@ export async function helmSection(bundle: PlanBundle, inventory: Inventory, inpu
     const final = postRenderPatch !== null || rendered === undefined ? after : rendered;
     const target = plan.namespaces.find((n) => n.name === w.namespace)?.target ?? plan.target;
     const passesTarget = evaluatePod(final, target, plan.policyVersion, { isPod: w.kind === 'Pod' }).allowed;
-    workloads.push({ key: wv.key, keys: wv.keys, unexpressible: wv.unexpressible, verified: wv.verified, passesTarget, postRenderPatch });
+    workloads.push({
+      key: wv.key,
+      keys: wv.keys,
+      unexpressible: wv.unexpressible,
+      verified: wv.verified,
+      passesTarget,
+      postRenderPatch,
+    });
   }
   const postRenderer = documents.size > 0 ? POST_RENDERER_DIR : null;
   return {

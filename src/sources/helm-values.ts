@@ -22,7 +22,9 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Renders the chart with the original values plus `overrides`; pod templates by workload key. */
-export type RenderChart = (overrides: Values) => Promise<{ ok: true; templates: Map<string, PodTemplate> } | { ok: false; error: string }>;
+export type RenderChart = (
+  overrides: Values,
+) => Promise<{ ok: true; templates: Map<string, PodTemplate> } | { ok: false; error: string }>;
 
 /** A field of a workload's pod template that a values key can control. */
 export type FieldId =
@@ -101,8 +103,10 @@ export function candidateKeys(defaults: Values): string[][] {
   const conventional = [...SC_NAMES, ...VOLUME_NAMES, ...MOUNT_NAMES, ...INIT_NAMES];
   for (const name of conventional) add([name]);
   // A component key (Bitnami style: `vote: {image: ..., replicaCount: ...}`) gets the conventional names too.
-  const component = (v: unknown): boolean => isObj(v) && ['image', 'replicaCount', 'resources', 'containerPorts'].some((k) => k in v);
-  for (const [k, v] of Object.entries(defaults)) if (classify(k) === null && component(v)) for (const name of conventional) add([k, name]);
+  const component = (v: unknown): boolean =>
+    isObj(v) && ['image', 'replicaCount', 'resources', 'containerPorts'].some((k) => k in v);
+  for (const [k, v] of Object.entries(defaults))
+    if (classify(k) === null && component(v)) for (const name of conventional) add([k, name]);
   return out;
 }
 
@@ -132,7 +136,11 @@ function markerValue(kind: 'sc' | 'volumes' | 'mounts' | 'init', i: number, exis
   switch (kind) {
     case 'sc':
       // Bitnami-style keys render only when `enabled` is true.
-      return { ...(isObj(existing) ? existing : {}), ...(isObj(existing) && 'enabled' in existing ? { enabled: true } : {}), runAsUser: MARK_UID + i };
+      return {
+        ...(isObj(existing) ? existing : {}),
+        ...(isObj(existing) && 'enabled' in existing ? { enabled: true } : {}),
+        runAsUser: MARK_UID + i,
+      };
     case 'volumes':
       return [...list, { name: markName(i), emptyDir: {} }];
     case 'mounts':
@@ -156,17 +164,21 @@ function markerHits(t: PodTemplate, i: number, kind: 'sc' | 'volumes' | 'mounts'
   const hits: FieldId[] = [];
   const name = markName(i);
   if (kind === 'sc') {
-    if (isObj(spec['securityContext']) && spec['securityContext']['runAsUser'] === MARK_UID + i) hits.push({ kind: 'podSecurityContext' });
+    if (isObj(spec['securityContext']) && spec['securityContext']['runAsUser'] === MARK_UID + i)
+      hits.push({ kind: 'podSecurityContext' });
     for (const field of ['containers', 'initContainers'] as const) {
       for (const c of containersOf(spec, field)) {
-        if (isObj(c.securityContext) && c.securityContext['runAsUser'] === MARK_UID + i) hits.push({ kind: 'containerSecurityContext', container: c.name, init: field === 'initContainers' });
+        if (isObj(c.securityContext) && c.securityContext['runAsUser'] === MARK_UID + i)
+          hits.push({ kind: 'containerSecurityContext', container: c.name, init: field === 'initContainers' });
       }
     }
   } else if (kind === 'volumes') {
-    if (Array.isArray(spec['volumes']) && spec['volumes'].some((v) => isObj(v) && v['name'] === name)) hits.push({ kind: 'volumes' });
+    if (Array.isArray(spec['volumes']) && spec['volumes'].some((v) => isObj(v) && v['name'] === name))
+      hits.push({ kind: 'volumes' });
   } else if (kind === 'mounts') {
     for (const c of containersOf(spec, 'containers')) {
-      if (Array.isArray(c.volumeMounts) && c.volumeMounts.some((m) => isObj(m) && m['name'] === name)) hits.push({ kind: 'volumeMounts', container: c.name });
+      if (Array.isArray(c.volumeMounts) && c.volumeMounts.some((m) => isObj(m) && m['name'] === name))
+        hits.push({ kind: 'volumeMounts', container: c.name });
     }
   } else if (containersOf(spec, 'initContainers').some((c) => c.name === name)) {
     hits.push({ kind: 'initContainers' });
@@ -191,14 +203,19 @@ export const fieldLabel = (f: FieldId): string => {
 const fieldId = (f: FieldId): string => JSON.stringify(f);
 
 /** Where each candidate key lands: key index -> [workload key, field][]. */
-export async function probeKeys(candidates: string[][], defaults: Values, render: RenderChart): Promise<{ hits: Map<number, { workload: string; field: FieldId }[]>; renders: number }> {
+export async function probeKeys(
+  candidates: string[][],
+  defaults: Values,
+  render: RenderChart,
+): Promise<{ hits: Map<number, { workload: string; field: FieldId }[]>; renders: number }> {
   const hits = new Map<number, { workload: string; field: FieldId }[]>();
   let renders = 0;
   const record = (templates: Map<string, PodTemplate>, indices: number[]): void => {
     for (const i of indices) {
       const path = candidates[i]!;
       const kind = classify(path[path.length - 1]!)!;
-      for (const [workload, t] of templates) for (const field of markerHits(t, i, kind)) hits.set(i, [...(hits.get(i) ?? []), { workload, field }]);
+      for (const [workload, t] of templates)
+        for (const field of markerHits(t, i, kind)) hits.set(i, [...(hits.get(i) ?? []), { workload, field }]);
     }
   };
   const overridesFor = (indices: number[]): Values => {
@@ -228,39 +245,62 @@ export async function probeKeys(candidates: string[][], defaults: Values, render
   return { hits, renders };
 }
 
-const byName = (list: unknown): Map<string, unknown> => new Map((Array.isArray(list) ? list : []).filter(isObj).map((x) => [String(x['name']), x]));
+const byName = (list: unknown): Map<string, unknown> =>
+  new Map((Array.isArray(list) ? list : []).filter(isObj).map((x) => [String(x['name']), x]));
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 function canonical(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(canonical);
-  if (isObj(v)) return Object.fromEntries(Object.keys(v).sort().filter((k) => v[k] !== undefined && v[k] !== null).map((k) => [k, canonical(v[k])]));
+  if (isObj(v))
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .filter((k) => v[k] !== undefined && v[k] !== null)
+        .map((k) => [k, canonical(v[k])]),
+    );
   return v;
 }
 
 /** The fields a fix changes, with the value the chart must render there. */
-export function changedFields(before: PodTemplate, after: PodTemplate): { field: FieldId; want: unknown; added?: unknown[] }[] {
+export function changedFields(
+  before: PodTemplate,
+  after: PodTemplate,
+): { field: FieldId; want: unknown; added?: unknown[] }[] {
   const out: { field: FieldId; want: unknown; added?: unknown[] }[] = [];
   const b = before.spec;
   const a = after.spec;
-  if (!same(b['securityContext'], a['securityContext'])) out.push({ field: { kind: 'podSecurityContext' }, want: a['securityContext'] ?? {} });
+  if (!same(b['securityContext'], a['securityContext']))
+    out.push({ field: { kind: 'podSecurityContext' }, want: a['securityContext'] ?? {} });
   for (const field of ['containers', 'initContainers'] as const) {
     const old = new Map(containersOf(b, field).map((c) => [c.name, c]));
     for (const c of containersOf(a, field)) {
       const o = old.get(c.name);
       if (o === undefined) continue; // an added init container: see initContainers below
-      if (!same(o.securityContext, c.securityContext)) out.push({ field: { kind: 'containerSecurityContext', container: c.name, init: field === 'initContainers' }, want: c.securityContext ?? {} });
+      if (!same(o.securityContext, c.securityContext))
+        out.push({
+          field: { kind: 'containerSecurityContext', container: c.name, init: field === 'initContainers' },
+          want: c.securityContext ?? {},
+        });
       if (field === 'containers') {
-        const oldMounts = (Array.isArray(o.volumeMounts) ? o.volumeMounts : []).map((m) => JSON.stringify(canonical(m)));
-        const added = (Array.isArray(c.volumeMounts) ? c.volumeMounts : []).filter((m) => !oldMounts.includes(JSON.stringify(canonical(m))));
-        if (added.length > 0) out.push({ field: { kind: 'volumeMounts', container: c.name }, want: c.volumeMounts, added });
+        const oldMounts = (Array.isArray(o.volumeMounts) ? o.volumeMounts : []).map((m) =>
+          JSON.stringify(canonical(m)),
+        );
+        const added = (Array.isArray(c.volumeMounts) ? c.volumeMounts : []).filter(
+          (m) => !oldMounts.includes(JSON.stringify(canonical(m))),
+        );
+        if (added.length > 0)
+          out.push({ field: { kind: 'volumeMounts', container: c.name }, want: c.volumeMounts, added });
       }
     }
   }
   const oldVolumes = byName(b['volumes']);
-  const addedVolumes = [...byName(a['volumes']).entries()].filter(([n, v]) => !same(oldVolumes.get(n), v)).map(([, v]) => v);
+  const addedVolumes = [...byName(a['volumes']).entries()]
+    .filter(([n, v]) => !same(oldVolumes.get(n), v))
+    .map(([, v]) => v);
   if (addedVolumes.length > 0) out.push({ field: { kind: 'volumes' }, want: a['volumes'], added: addedVolumes });
   const oldInits = byName(b['initContainers']);
   const addedInits = [...byName(a['initContainers']).entries()].filter(([n]) => !oldInits.has(n)).map(([, v]) => v);
-  if (addedInits.length > 0) out.push({ field: { kind: 'initContainers' }, want: a['initContainers'], added: addedInits });
+  if (addedInits.length > 0)
+    out.push({ field: { kind: 'initContainers' }, want: a['initContainers'], added: addedInits });
   return out;
 }
 
@@ -277,7 +317,9 @@ export function otherDifferences(before: PodTemplate, after: PodTemplate): strin
     }
     return { metadata: t.metadata, spec };
   };
-  return same(strip(before), strip(after)) ? [] : ['other pod template fields (env, ports, host settings): no values key realises them'];
+  return same(strip(before), strip(after))
+    ? []
+    : ['other pod template fields (env, ports, host settings): no values key realises them'];
 }
 
 /** A security context value that, deep-merged by Helm over `existing`, gives exactly `want`. */
@@ -285,7 +327,8 @@ function mergeTo(existing: unknown, want: unknown): unknown {
   if (!isObj(want)) return want;
   const out: Obj = {};
   if (isObj(existing)) for (const k of Object.keys(existing)) if (!(k in want) && k !== 'enabled') out[k] = null;
-  for (const [k, v] of Object.entries(want)) out[k] = isObj(v) && isObj(existing) && isObj(existing[k]) ? mergeTo(existing[k], v) : v;
+  for (const [k, v] of Object.entries(want))
+    out[k] = isObj(v) && isObj(existing) && isObj(existing[k]) ? mergeTo(existing[k], v) : v;
   if (isObj(existing) && 'enabled' in existing) out['enabled'] = true;
   return out;
 }
@@ -294,14 +337,23 @@ function mergeTo(existing: unknown, want: unknown): unknown {
  * The values that realise `fixes` (workload key -> template before and after), searched and
  * verified through `render`. `defaults` are the chart's values merged with the operator's.
  */
-export async function findValues(defaults: Values, fixes: Map<string, { before: PodTemplate; after: PodTemplate }>, render: RenderChart): Promise<ValuesResult> {
+export async function findValues(
+  defaults: Values,
+  fixes: Map<string, { before: PodTemplate; after: PodTemplate }>,
+  render: RenderChart,
+): Promise<ValuesResult> {
   const candidates = candidateKeys(defaults);
   const probe = await probeKeys(candidates, defaults, render);
   let renders = probe.renders;
 
   // For each (workload, field): the candidate keys that control it, most specific first.
   const controls = new Map<string, number[]>();
-  for (const [i, hs] of probe.hits) for (const h of hs) controls.set(`${h.workload}|${fieldId(h.field)}`, [...(controls.get(`${h.workload}|${fieldId(h.field)}`) ?? []), i]);
+  for (const [i, hs] of probe.hits)
+    for (const h of hs)
+      controls.set(`${h.workload}|${fieldId(h.field)}`, [
+        ...(controls.get(`${h.workload}|${fieldId(h.field)}`) ?? []),
+        i,
+      ]);
   const breadth = (i: number): number => probe.hits.get(i)?.length ?? 0;
 
   const overrides: Values = {};
@@ -320,7 +372,10 @@ export async function findValues(defaults: Values, fixes: Map<string, { before: 
       for (const i of options) {
         const path = candidates[i]!;
         const existing = getIn(defaults, path);
-        const value = f.added !== undefined ? [...(Array.isArray(existing) ? existing : []), ...f.added] : mergeTo(existing, f.want);
+        const value =
+          f.added !== undefined
+            ? [...(Array.isArray(existing) ? existing : []), ...f.added]
+            : mergeTo(existing, f.want);
         const prior = chosen.get(i);
         if (prior !== undefined && !same(prior.value, value)) continue; // shared key already set differently
         chosen.set(i, { value, by: [...(prior?.by ?? []), `${key} ${fieldLabel(f.field)}`] });
@@ -351,12 +406,19 @@ export async function findValues(defaults: Values, fixes: Map<string, { before: 
   for (const wv of results) {
     const t = rendered.get(wv.key);
     if (!check.ok || t === undefined) {
-      wv.unexpressible.push(check.ok ? 'the workload is missing from the chart rendered with the overrides' : `the chart does not render with the overrides: ${check.error}`);
+      wv.unexpressible.push(
+        check.ok
+          ? 'the workload is missing from the chart rendered with the overrides'
+          : `the chart does not render with the overrides: ${check.error}`,
+      );
       continue;
     }
     const after = fixes.get(wv.key)!.after;
     for (const f of changedFields(t, after)) {
-      wv.unexpressible.push(unplaced.get(`${wv.key}|${fieldId(f.field)}`) ?? `the chart renders the ${fieldLabel(f.field)} differently from the value of its key`);
+      wv.unexpressible.push(
+        unplaced.get(`${wv.key}|${fieldId(f.field)}`) ??
+          `the chart renders the ${fieldLabel(f.field)} differently from the value of its key`,
+      );
     }
     wv.unexpressible.push(...otherDifferences(t, after));
     wv.verified = wv.unexpressible.length === 0;

@@ -32,16 +32,36 @@ export function keepOriginalLines(before: string, after: string): string {
 }
 
 /** The edited texts of the files whose workloads the plan fixes; `texts` maps file -> current text. */
-export function sourceEdits(bundle: PlanBundle, inventory: Inventory, texts: ReadonlyMap<string, string>): { edits: SourceEdit[]; skipped: { key: string; reason: string }[] } {
-  const byFile = new Map<string, { key: string; document: number; item: number | undefined; patch: ReturnType<typeof toJsonPatch> }[]>();
+export function sourceEdits(
+  bundle: PlanBundle,
+  inventory: Inventory,
+  texts: ReadonlyMap<string, string>,
+): { edits: SourceEdit[]; skipped: { key: string; reason: string }[] } {
+  const byFile = new Map<
+    string,
+    { key: string; document: number; item: number | undefined; patch: ReturnType<typeof toJsonPatch> }[]
+  >();
   const skipped: { key: string; reason: string }[] = [];
   for (const w of inventory.workloads) {
     if (!('file' in w.source)) continue;
     const key = workloadKey(w);
-    const pw = bundle.plan.workloads.find((x) => x.namespace === w.namespace && x.kind === w.kind && x.name === w.name && 'file' in x.source && x.source.file === (w.source as { file: string }).file);
+    const pw = bundle.plan.workloads.find(
+      (x) =>
+        x.namespace === w.namespace &&
+        x.kind === w.kind &&
+        x.name === w.name &&
+        'file' in x.source &&
+        x.source.file === (w.source as { file: string }).file,
+    );
     if (pw === undefined || (pw.patch === null && pw.questions.length === 0)) continue;
     if (pw.status !== 'fixed' || pw.questions.length > 0 || pw.skipped !== null || pw.patch === null) {
-      skipped.push({ key, reason: pw.questions.length > 0 ? `open question: ${pw.questions.map((q) => q.prompt).join('; ')}` : pw.skipped ?? `status ${pw.status}: review the patch first` });
+      skipped.push({
+        key,
+        reason:
+          pw.questions.length > 0
+            ? `open question: ${pw.questions.map((q) => q.prompt).join('; ')}`
+            : (pw.skipped ?? `status ${pw.status}: review the patch first`),
+      });
       continue;
     }
     const after = finalTemplate(bundle, w);
@@ -59,7 +79,9 @@ export function sourceEdits(bundle: PlanBundle, inventory: Inventory, texts: Rea
     for (const e of list) after = editSourceText(after, e.document, e.item, { jsonPatch: e.patch });
     after = keepOriginalLines(before, after);
     if (after === before) continue;
-    const diff = createTwoFilesPatch(`a/${file}`, `b/${file}`, before, after, undefined, undefined, { context: 3 }).replace(/^=+\n/m, '');
+    const diff = createTwoFilesPatch(`a/${file}`, `b/${file}`, before, after, undefined, undefined, {
+      context: 3,
+    }).replace(/^=+\n/m, '');
     edits.push({ file, workloads: list.map((e) => e.key), before, after, diff: diff.replace(/^Index: .*\n/m, '') });
   }
   return { edits, skipped };

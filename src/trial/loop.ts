@@ -38,7 +38,9 @@ export function trialEvidence(run: TrialRunResult): { evidence: Evidence; lines:
   const containers: Evidence['containers'] = {};
   const lines: string[] = [];
   for (const c of run.observation.containers) {
-    const kubelet = [c.waiting?.message, c.terminated?.message, c.lastTerminated?.message].filter((m): m is string => m !== undefined && m !== '');
+    const kubelet = [c.waiting?.message, c.terminated?.message, c.lastTerminated?.message].filter(
+      (m): m is string => m !== undefined && m !== '',
+    );
     const text = [run.logs[c.name] ?? '', ...kubelet].join('\n');
     const ev = analyzeLogs(text);
     containers[c.name] = mergeContainerEvidence(ev);
@@ -64,24 +66,50 @@ const changeKey = (c: FixChange) => `${c.path} ${JSON.stringify(c.value)}`;
  * the evidence changes nothing, or when cancelled. Returns the record for plan.json and the last
  * proposal.
  */
-export async function trialWorkload(w: Workload, port: TrialPort, opts: TrialLoopOptions): Promise<{ record: TrialRecord; proposal: FixProposal; evidence: Evidence | undefined }> {
+export async function trialWorkload(
+  w: Workload,
+  port: TrialPort,
+  opts: TrialLoopOptions,
+): Promise<{ record: TrialRecord; proposal: FixProposal; evidence: Evidence | undefined }> {
   const started = opts.now();
   let proposal = opts.propose(undefined);
   const refusal = trialRefusal(w, opts.pvcAccessModes);
   if (refusal !== null && opts.override === undefined) {
-    return { record: { result: 'refused', reason: `not tried: ${refusal} (override with --allow ${w.namespace}/${w.kind}/${w.name}=REASON)`, rounds: [], durationMs: 0 }, proposal, evidence: undefined };
+    return {
+      record: {
+        result: 'refused',
+        reason: `not tried: ${refusal} (override with --allow ${w.namespace}/${w.kind}/${w.name}=REASON)`,
+        rounds: [],
+        durationMs: 0,
+      },
+      proposal,
+      evidence: undefined,
+    };
   }
   const rounds: TrialRound[] = [];
   let evidence: Evidence | undefined;
   for (let round = 1; round <= Math.max(1, opts.iterate); round++) {
     if (opts.signal.aborted) break;
     const t0 = opts.now();
-    opts.progress?.(`trial ${w.namespace}/${w.kind}/${w.name}: round ${round}, up to ${Math.round(opts.timeoutMs / 1000)}s`);
-    const run = await port.run(trialPod(w, proposal.patchedTemplate, { plan: opts.plan, round, suffix: opts.suffix(round) }), { timeoutMs: opts.timeoutMs, signal: opts.signal });
+    opts.progress?.(
+      `trial ${w.namespace}/${w.kind}/${w.name}: round ${round}, up to ${Math.round(opts.timeoutMs / 1000)}s`,
+    );
+    const run = await port.run(
+      trialPod(w, proposal.patchedTemplate, { plan: opts.plan, round, suffix: opts.suffix(round) }),
+      { timeoutMs: opts.timeoutMs, signal: opts.signal },
+    );
     const { verdict, reason, message } = run.classification;
     const result = verdict === 'pass' ? 'pass' : 'fail';
     const found = trialEvidence(run);
-    const entry: TrialRound = { round, result, reason, message, durationMs: opts.now() - t0, lines: found.lines, changes: [] };
+    const entry: TrialRound = {
+      round,
+      result,
+      reason,
+      message,
+      durationMs: opts.now() - t0,
+      lines: found.lines,
+      changes: [],
+    };
     rounds.push(entry);
     opts.progress?.(`  round ${round}: ${result} (${reason})${message ? `: ${message}` : ''}`);
     if (result === 'pass') break;
@@ -100,10 +128,17 @@ export async function trialWorkload(w: Workload, port: TrialPort, opts: TrialLoo
   const last = rounds[rounds.length - 1];
   const record: TrialRecord = {
     result: last?.result === 'pass' ? 'pass' : 'fail',
-    reason: last === undefined ? 'cancelled before the first round' : last.result === 'pass' ? `passed in round ${last.round}` : `${last.reason}: ${last.message}`,
+    reason:
+      last === undefined
+        ? 'cancelled before the first round'
+        : last.result === 'pass'
+          ? `passed in round ${last.round}`
+          : `${last.reason}: ${last.message}`,
     rounds,
     durationMs: opts.now() - started,
-    ...(refusal !== null && opts.override !== undefined ? { override: `${refusal}; run anyway: ${opts.override}` } : {}),
+    ...(refusal !== null && opts.override !== undefined
+      ? { override: `${refusal}; run anyway: ${opts.override}` }
+      : {}),
   };
   return { record, proposal, evidence };
 }

@@ -149,7 +149,11 @@ export function App({ start, ports, title, color, signal, onEnd }: AppProps) {
       case 'overview':
         return <OverviewScreen state={state} paint={paint} height={height} width={width} />;
       case 'namespace':
-        return detail ? <DetailView state={state} paint={paint} height={height} width={width} scroll={scroll} /> : <NamespaceScreen state={state} paint={paint} height={height} columns={columns} scroll={scroll} />;
+        return detail ? (
+          <DetailView state={state} paint={paint} height={height} width={width} scroll={scroll} />
+        ) : (
+          <NamespaceScreen state={state} paint={paint} height={height} columns={columns} scroll={scroll} />
+        );
       case 'plan':
         return <PlanScreen state={state} paint={paint} />;
       case 'written':
@@ -167,7 +171,11 @@ export function App({ start, ports, title, color, signal, onEnd }: AppProps) {
 
   return (
     <Box flexDirection="column" width={width}>
-      {state.step === 'done' ? <Text bold>{title}</Text> : <Rail state={state} paint={paint} title={title} ascii={ascii} />}
+      {state.step === 'done' ? (
+        <Text bold>{title}</Text>
+      ) : (
+        <Rail state={state} paint={paint} title={title} ascii={ascii} />
+      )}
       <Box flexDirection="column" marginTop={1} height={state.step === 'done' ? undefined : height}>
         {help ? <HelpOverlay mode={mode} paint={paint} height={height} width={width} /> : screen}
       </Box>

@@ -9,9 +9,17 @@ import type { WizardState } from '../wizard/state.js';
 import { App } from './app.js';
 
 /** Runs the session in the TUI; returns the exit code. */
-export async function runTui(start: WizardState, ports: WizardPorts, ctx: CommandContext, title: string): Promise<number> {
+export async function runTui(
+  start: WizardState,
+  ports: WizardPorts,
+  ctx: CommandContext,
+  title: string,
+): Promise<number> {
   let end: { state: WizardState } | { crash: unknown } | null = null;
-  const instance = render(<App start={start} ports={ports} title={title} color={ctx.io.color} signal={ctx.signal} onEnd={(e) => (end = e)} />, { exitOnCtrlC: false });
+  const instance = render(
+    <App start={start} ports={ports} title={title} color={ctx.io.color} signal={ctx.signal} onEnd={(e) => (end = e)} />,
+    { exitOnCtrlC: false },
+  );
   await instance.waitUntilExit();
   const result = end as { state: WizardState } | { crash: unknown } | null;
   if (result === null) return 1;

@@ -4,7 +4,14 @@
 /** Semantic roles. */
 export type Role = 'ok' | 'warn' | 'bad' | 'accent' | 'muted' | 'selected';
 
-const COLORS: Record<Role, string> = { ok: 'green', warn: 'yellow', bad: 'red', accent: 'cyan', muted: 'gray', selected: 'cyan' };
+const COLORS: Record<Role, string> = {
+  ok: 'green',
+  warn: 'yellow',
+  bad: 'red',
+  accent: 'cyan',
+  muted: 'gray',
+  selected: 'cyan',
+};
 
 /** Text props for a role: `{ color }`, or nothing when colour is off. */
 export type Paint = (role: Role) => { color?: string; dimColor?: boolean };

@@ -17,7 +17,20 @@ const MAX_PROGRESS = 50;
 
 /** Opens the Apply step from the written plan: loads the phases and the journal. */
 export function openApply(w: WrittenState): ApplyTransition {
-  const state: ApplyState = { step: 'apply', session: w.session, result: w.result, stage: 'loading', overview: null, cursor: 0, phase: null, namespaces: [], report: null, progress: [], question: null, error: null };
+  const state: ApplyState = {
+    step: 'apply',
+    session: w.session,
+    result: w.result,
+    stage: 'loading',
+    overview: null,
+    cursor: 0,
+    phase: null,
+    namespaces: [],
+    report: null,
+    progress: [],
+    question: null,
+    error: null,
+  };
   return { state, effects: [{ type: 'loadApply', dir: w.result.dir }] };
 }
 
@@ -46,33 +59,51 @@ export function applyBusy(s: ApplyState): boolean {
   return s.stage === 'loading' || s.stage === 'dryRun' || s.stage === 'applying';
 }
 
-
 /** The report of a run as lines (one per step outcome, its details indented, the stop point). */
 export function reportLines(r: PhaseRun): string[] {
-  const lines = [`${r.dryRun ? 'Dry run of' : 'Applied'} ${r.phase}${r.dryRun ? ' (server-side, nothing written)' : ''}:`];
+  const lines = [
+    `${r.dryRun ? 'Dry run of' : 'Applied'} ${r.phase}${r.dryRun ? ' (server-side, nothing written)' : ''}:`,
+  ];
   if (r.outcomes.length === 0) lines.push('  nothing to do');
   for (const o of r.outcomes) {
     lines.push(`  ${OUTCOME_LABEL[o.outcome].padEnd(12)} ${o.target}: ${o.message}`);
     for (const d of o.details) lines.push(`  ${''.padEnd(12)}   ${d}`);
   }
-  if (r.stoppedAt !== null) lines.push(`  stopped at ${r.stoppedAt}: the phase did not finish (apply it again to resume)`);
+  if (r.stoppedAt !== null)
+    lines.push(`  stopped at ${r.stoppedAt}: the phase did not finish (apply it again to resume)`);
   return lines;
 }
 
 const run = (s: ApplyState, dryRun: boolean): ApplyTransition => ({
   state: { ...s, stage: dryRun ? 'dryRun' : 'applying', progress: [], error: null, question: null },
   // The real run follows the operator's yes after the dry run: that is the phase's one confirmation.
-  effects: [{ type: 'runPhase', dir: s.result.dir, phase: s.phase ?? '', namespaces: s.namespaces, dryRun, confirmed: !dryRun }],
+  effects: [
+    { type: 'runPhase', dir: s.result.dir, phase: s.phase ?? '', namespaces: s.namespaces, dryRun, confirmed: !dryRun },
+  ],
 });
 
-const reload = (s: ApplyState): ApplyTransition => ({ state: { ...s, stage: 'loading', phase: null, namespaces: [], question: null }, effects: [{ type: 'loadApply', dir: s.result.dir }] });
+const reload = (s: ApplyState): ApplyTransition => ({
+  state: { ...s, stage: 'loading', phase: null, namespaces: [], question: null },
+  effects: [{ type: 'loadApply', dir: s.result.dir }],
+});
 
 function pick(s: ApplyState, id: string): ApplyTransition {
   const p = (s.overview?.phases ?? []).find((x) => x.id === id);
   if (p === undefined) return { state: { ...s, error: `the plan has no phase ${id}` }, effects: [] };
   // The namespaces the phase still has to do are preselected (all of them when none is left).
   const left = p.namespaces.filter((n) => !(p.appliedNamespaces ?? []).includes(n));
-  return { state: { ...s, stage: 'namespaces', phase: p.id, namespaces: left.length > 0 ? left : [...p.namespaces], cursor: 0, report: null, error: null }, effects: [] };
+  return {
+    state: {
+      ...s,
+      stage: 'namespaces',
+      phase: p.id,
+      namespaces: left.length > 0 ? left : [...p.namespaces],
+      cursor: 0,
+      report: null,
+      error: null,
+    },
+    effects: [],
+  };
 }
 
 /** The Apply step's transitions (back from the phase list returns to the written plan). */
@@ -86,24 +117,45 @@ export function onApply(s: ApplyState, e: OwnEvent<'apply'>): ApplyTransition {
     case 'applyQuestion':
       return stay({ ...s, question: e.question });
     case 'applyFailed':
-      return stay({ ...s, stage: s.overview === null ? 'loading' : 'phase', phase: null, error: e.message, question: null });
+      return stay({
+        ...s,
+        stage: s.overview === null ? 'loading' : 'phase',
+        phase: null,
+        error: e.message,
+        question: null,
+      });
     case 'applyLoaded': {
       const next = e.overview.phases.findIndex((p) => p.id === e.overview.next);
-      return stay({ ...s, overview: e.overview, stage: 'phase', cursor: Math.max(0, next), phase: null, namespaces: [], error: null });
+      return stay({
+        ...s,
+        overview: e.overview,
+        stage: 'phase',
+        cursor: Math.max(0, next),
+        phase: null,
+        namespaces: [],
+        error: null,
+      });
     }
     case 'phaseRan':
       return stay({ ...s, report: e.report, stage: e.report.dryRun ? 'reviewed' : 'applied' });
     default:
       if (s.question !== null) {
-        if (e.type === 'confirm' || e.type === 'back') return { state: { ...s, question: null }, effects: [{ type: 'answerApply', yes: e.type === 'confirm' && e.yes }] };
+        if (e.type === 'confirm' || e.type === 'back')
+          return {
+            state: { ...s, question: null },
+            effects: [{ type: 'answerApply', yes: e.type === 'confirm' && e.yes }],
+          };
         return stay();
       }
   }
   switch (s.stage) {
     case 'loading':
-      return e.type === 'back' && s.error !== null ? stay({ step: 'written', session: s.session, result: s.result, showApply: true }) : stay();
+      return e.type === 'back' && s.error !== null
+        ? stay({ step: 'written', session: s.session, result: s.result, showApply: true })
+        : stay();
     case 'phase': {
-      if (e.type === 'move') return stay({ ...s, cursor: Math.max(0, Math.min(phases.length - 1, s.cursor + e.delta)) });
+      if (e.type === 'move')
+        return stay({ ...s, cursor: Math.max(0, Math.min(phases.length - 1, s.cursor + e.delta)) });
       if (e.type === 'back') return stay({ step: 'written', session: s.session, result: s.result, showApply: false });
       if (e.type === 'pickPhase') return pick(s, e.id);
       const p = phases[s.cursor];
@@ -112,7 +164,17 @@ export function onApply(s: ApplyState, e: OwnEvent<'apply'>): ApplyTransition {
     case 'namespaces': {
       const all = currentPhase(s)?.namespaces ?? [];
       if (e.type === 'move') return stay({ ...s, cursor: Math.max(0, Math.min(all.length - 1, s.cursor + e.delta)) });
-      if (e.type === 'back') return stay({ ...s, stage: 'phase', cursor: Math.max(0, phases.findIndex((p) => p.id === s.phase)), phase: null, namespaces: [] });
+      if (e.type === 'back')
+        return stay({
+          ...s,
+          stage: 'phase',
+          cursor: Math.max(
+            0,
+            phases.findIndex((p) => p.id === s.phase),
+          ),
+          phase: null,
+          namespaces: [],
+        });
       if (e.type === 'toggle') {
         const ns = all[s.cursor];
         if (ns === undefined) return stay();
@@ -120,7 +182,10 @@ export function onApply(s: ApplyState, e: OwnEvent<'apply'>): ApplyTransition {
         return stay({ ...s, namespaces: all.filter((n) => (n === ns ? !on : s.namespaces.includes(n))) });
       }
       if (e.type === 'setNamespaces') return stay({ ...s, namespaces: all.filter((n) => e.namespaces.includes(n)) });
-      if (e.type === 'select') return s.namespaces.length === 0 ? stay({ ...s, error: 'select at least one namespace (space toggles)' }) : run(s, true);
+      if (e.type === 'select')
+        return s.namespaces.length === 0
+          ? stay({ ...s, error: 'select at least one namespace (space toggles)' })
+          : run(s, true);
       return stay();
     }
     case 'reviewed':

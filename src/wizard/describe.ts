@@ -18,7 +18,11 @@ export interface FailingCheck {
 /** The checks the workload fails at the proposal's target, with upstream details. */
 export function failingChecks(w: Workload, p: FixProposal): FailingCheck[] {
   const ev = evaluatePod(w.template, p.target, p.version, { isPod: w.kind === 'Pod' });
-  return ev.violations.map((v) => ({ check: v.check, title: EXPLANATIONS.find((x) => x.id === v.check)?.title ?? v.check, detail: v.detail }));
+  return ev.violations.map((v) => ({
+    check: v.check,
+    title: EXPLANATIONS.find((x) => x.id === v.check)?.title ?? v.check,
+    detail: v.detail,
+  }));
 }
 
 /** One line of a diff: added, removed, unchanged context, or `~` between two hunks that are not adjacent. */
@@ -110,7 +114,9 @@ export function changeLines(changes: readonly FixChange[]): string[] {
 /** A status in words that do not rely on colour: what the proposal is before anyone accepts it. */
 export function statusLabel(p: FixProposal | undefined): string {
   if (p === undefined) return '?';
-  return { compliant: 'OK compliant', fixed: '+ fix proposed', review: '! needs review', blocked: 'x blocked' }[p.status];
+  return { compliant: 'OK compliant', fixed: '+ fix proposed', review: '! needs review', blocked: 'x blocked' }[
+    p.status
+  ];
 }
 
 /** Live pod health of a workload in a few words (`2 pods CrashLoopBackOff, 27 restarts`), or null when unknown. */

@@ -13,7 +13,14 @@ export type WizardEffect =
   /** Try the workload's proposed fix as a short-lived copy on the cluster; its evidence re-proposes. */
   | { type: 'trialRun'; inventory: Inventory; key: string; answers: Answers; evidence: string[] }
   | { type: 'previewPlan'; inventory: Inventory; answers: Answers; evidence: string[] }
-  | { type: 'writePlan'; inventory: Inventory; answers: Answers; evidence: string[]; outDir: string; overwrite: boolean }
+  | {
+      type: 'writePlan';
+      inventory: Inventory;
+      answers: Answers;
+      evidence: string[];
+      outDir: string;
+      overwrite: boolean;
+    }
   | { type: 'loadApply'; dir: string }
   | { type: 'runPhase'; dir: string; phase: string; namespaces: string[]; dryRun: boolean; confirmed: boolean }
   | { type: 'answerApply'; yes: boolean };

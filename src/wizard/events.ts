@@ -3,7 +3,18 @@
 // which result, is declared in protocol.ts. Pure data.
 
 import type { FixProposal } from '../fix/index.js';
-import type { ApplyOverview, ApplyQuestion, ContextInfo, EvidenceResult, PlanPreview, PhaseRun, PlanResult, ScanProgress, ScanResult, WriteConflict } from './ports.js';
+import type {
+  ApplyOverview,
+  ApplyQuestion,
+  ContextInfo,
+  EvidenceResult,
+  PlanPreview,
+  PhaseRun,
+  PlanResult,
+  ScanProgress,
+  ScanResult,
+  WriteConflict,
+} from './ports.js';
 import type { EditField } from './session.js';
 
 /** What the operator asks for. Cursor keys stay in the TUI's keymap (`move`, `select`); line and headless modes name the value. */

@@ -146,12 +146,28 @@ export type WriteOutcome = { written: PlanResult } | { conflict: WriteConflict; 
 export interface WizardPorts {
   listContexts(signal: AbortSignal): Promise<ContextInfo[]>;
   scan(context: string | null, onProgress: (p: ScanProgress) => void, signal: AbortSignal): Promise<ScanResult>;
-  propose(inventory: Inventory, answers: Answers, evidence: readonly string[], signal: AbortSignal): Promise<FixProposal[]>;
+  propose(
+    inventory: Inventory,
+    answers: Answers,
+    evidence: readonly string[],
+    signal: AbortSignal,
+  ): Promise<FixProposal[]>;
   gatherEvidence(inventory: Inventory, key: string, signal: AbortSignal): Promise<EvidenceResult>;
   /** Live clusters only: trial the workload's proposed fix as a copy (src/trial); its evidence is kept for re-proposals. */
   trialRun?(inventory: Inventory, key: string, answers: Answers, signal: AbortSignal): Promise<EvidenceResult>;
-  previewPlan(inventory: Inventory, answers: Answers, evidence: readonly string[], signal: AbortSignal): Promise<PlanPreview>;
-  writePlan(inventory: Inventory, answers: Answers, evidence: readonly string[], outDir: string, opts: { overwrite: boolean; signal: AbortSignal }): Promise<WriteOutcome>;
+  previewPlan(
+    inventory: Inventory,
+    answers: Answers,
+    evidence: readonly string[],
+    signal: AbortSignal,
+  ): Promise<PlanPreview>;
+  writePlan(
+    inventory: Inventory,
+    answers: Answers,
+    evidence: readonly string[],
+    outDir: string,
+    opts: { overwrite: boolean; signal: AbortSignal },
+  ): Promise<WriteOutcome>;
   /** Present only for a live cluster: the Apply step runs phases through it. */
   apply?: ApplyPort;
 }

@@ -32,14 +32,76 @@ export type EffectOf<T extends WizardEffectType> = Extract<WizardEffect, { type:
 export const STEP_ACCEPTS = {
   cluster: ['move', 'select', 'back', 'quit', 'cancel', 'pickContext', 'contextsLoaded', 'contextsFailed'],
   scanning: ['back', 'quit', 'cancel', 'scanProgressed', 'scanFinished', 'scanFailed'],
-  overview: ['move', 'select', 'back', 'quit', 'cancel', 'openNamespace', 'cycleSort', 'startFilter', 'changeFilter', 'openPlan', 'proposalsUpdated', 'proposeFailed'],
-  namespace: [
-    'move', 'select', 'back', 'quit', 'cancel', 'pickWorkload', 'accept', 'acceptAll', 'confirm', 'skip', 'startEdit', 'changeEdit', 'submitEdit', 'gatherEvidence', 'trialRun', 'openPlan',
-    'proposalsUpdated', 'proposeFailed', 'evidenceGathered', 'evidenceFailed',
+  overview: [
+    'move',
+    'select',
+    'back',
+    'quit',
+    'cancel',
+    'openNamespace',
+    'cycleSort',
+    'startFilter',
+    'changeFilter',
+    'openPlan',
+    'proposalsUpdated',
+    'proposeFailed',
   ],
-  plan: ['select', 'back', 'quit', 'cancel', 'writePlan', 'overwritePlan', 'changeOutDir', 'changeEdit', 'submitEdit', 'planPreviewed', 'planPreviewFailed', 'planWritten', 'planFailed', 'proposalsUpdated', 'proposeFailed'],
+  namespace: [
+    'move',
+    'select',
+    'back',
+    'quit',
+    'cancel',
+    'pickWorkload',
+    'accept',
+    'acceptAll',
+    'confirm',
+    'skip',
+    'startEdit',
+    'changeEdit',
+    'submitEdit',
+    'gatherEvidence',
+    'trialRun',
+    'openPlan',
+    'proposalsUpdated',
+    'proposeFailed',
+    'evidenceGathered',
+    'evidenceFailed',
+  ],
+  plan: [
+    'select',
+    'back',
+    'quit',
+    'cancel',
+    'writePlan',
+    'overwritePlan',
+    'changeOutDir',
+    'changeEdit',
+    'submitEdit',
+    'planPreviewed',
+    'planPreviewFailed',
+    'planWritten',
+    'planFailed',
+    'proposalsUpdated',
+    'proposeFailed',
+  ],
   written: ['select', 'back', 'quit', 'cancel', 'showApply'],
-  apply: ['move', 'select', 'back', 'quit', 'cancel', 'confirm', 'toggle', 'setNamespaces', 'pickPhase', 'applyLoaded', 'applyProgress', 'applyQuestion', 'phaseRan', 'applyFailed'],
+  apply: [
+    'move',
+    'select',
+    'back',
+    'quit',
+    'cancel',
+    'confirm',
+    'toggle',
+    'setNamespaces',
+    'pickPhase',
+    'applyLoaded',
+    'applyProgress',
+    'applyQuestion',
+    'phaseRan',
+    'applyFailed',
+  ],
   confirmQuit: ['confirm', 'back', 'quit', 'cancel'],
   done: [],
   failed: ['select', 'back', 'quit', 'cancel'],
@@ -63,14 +125,16 @@ export function awaitsAny(step: StepName, effect: WizardEffectType): boolean {
 
 /** Fails loudly when `state` was handed an event its step does not take. */
 export function assertAccepted(state: WizardState, e: WizardEvent): void {
-  if (!accepts(state.step, e.type)) throw new InternalError(`the wizard's ${state.step} step was sent ${e.type}, which it does not take`);
+  if (!accepts(state.step, e.type))
+    throw new InternalError(`the wizard's ${state.step} step was sent ${e.type}, which it does not take`);
 }
 
 /** Fails loudly when a step asks for an effect whose results it could not take (they would be lost). */
 export function assertAwaits(state: WizardState, effects: readonly WizardEffect[]): void {
   for (const f of effects) {
     const lost = EFFECT_RESULTS[f.type].filter((r) => !accepts(state.step, r));
-    if (lost.length > 0) throw new InternalError(`the wizard's ${state.step} step asked for ${f.type} but cannot take ${lost.join(', ')}`);
+    if (lost.length > 0)
+      throw new InternalError(`the wizard's ${state.step} step asked for ${f.type} but cannot take ${lost.join(', ')}`);
   }
 }
 
@@ -91,7 +155,10 @@ export function isWaiting(state: WizardState): boolean {
     case 'plan':
       return state.writing || (state.preview === null && state.error === null);
     case 'apply':
-      return state.question === null && (state.stage === 'loading' ? state.error === null : state.stage === 'dryRun' || state.stage === 'applying');
+      return (
+        state.question === null &&
+        (state.stage === 'loading' ? state.error === null : state.stage === 'dryRun' || state.stage === 'applying')
+      );
     case 'overview':
     case 'written':
     case 'confirmQuit':

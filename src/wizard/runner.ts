@@ -15,12 +15,14 @@ import { transition } from './transition.js';
 
 /** One line for an effect failure (the hint too for errors that carry one). */
 export function failureText(err: unknown): { message: string; hint: string | null } {
-  if (err instanceof UserError || err instanceof UsageError || err instanceof ClusterError) return { message: err.message, hint: err.hint ?? null };
+  if (err instanceof UserError || err instanceof UsageError || err instanceof ClusterError)
+    return { message: err.message, hint: err.hint ?? null };
   if (err instanceof Error) return { message: err.message.split('\n')[0] ?? err.name, hint: null };
   return { message: String(err), hint: null };
 }
 
-const withHint = (f: { message: string; hint: string | null }) => (f.hint !== null ? `${f.message} (${f.hint})` : f.message);
+const withHint = (f: { message: string; hint: string | null }) =>
+  f.hint !== null ? `${f.message} (${f.hint})` : f.message;
 
 /** The effects a state needs when a driver starts on it. */
 export function initialEffects(state: WizardState): WizardEffect[] {
@@ -41,30 +43,63 @@ interface RequestIo<T extends Performed> {
 /** How each effect runs, typed so it can only produce the results protocol.ts declares for it. */
 const PERFORM: { [T in Performed]: (f: EffectOf<T>, ports: WizardPorts, io: RequestIo<T>) => Promise<ResultOf<T>> } = {
   loadContexts: async (_f, ports, io) => ({ type: 'contextsLoaded', contexts: await ports.listContexts(io.signal) }),
-  scan: async (f, ports, io) => ({ type: 'scanFinished', result: await ports.scan(f.context, (progress) => io.emit({ type: 'scanProgressed', progress }), io.signal) }),
-  propose: async (f, ports, io) => ({ type: 'proposalsUpdated', proposals: await ports.propose(f.inventory, f.answers, f.evidence, io.signal) }),
+  scan: async (f, ports, io) => ({
+    type: 'scanFinished',
+    result: await ports.scan(f.context, (progress) => io.emit({ type: 'scanProgressed', progress }), io.signal),
+  }),
+  propose: async (f, ports, io) => ({
+    type: 'proposalsUpdated',
+    proposals: await ports.propose(f.inventory, f.answers, f.evidence, io.signal),
+  }),
   gatherEvidence: async (f, ports, io) => {
     const result = await ports.gatherEvidence(f.inventory, f.key, io.signal);
-    return { type: 'evidenceGathered', key: f.key, result, proposals: await ports.propose(f.inventory, f.answers, f.evidence, io.signal) };
+    return {
+      type: 'evidenceGathered',
+      key: f.key,
+      result,
+      proposals: await ports.propose(f.inventory, f.answers, f.evidence, io.signal),
+    };
   },
   trialRun: async (f, ports, io) => {
-    if (ports.trialRun === undefined) throw new UserError('trial runs need a live cluster', 'run podsec trial DIR against your cluster');
+    if (ports.trialRun === undefined)
+      throw new UserError('trial runs need a live cluster', 'run podsec trial DIR against your cluster');
     const result = await ports.trialRun(f.inventory, f.key, f.answers, io.signal);
-    return { type: 'evidenceGathered', key: f.key, result, proposals: await ports.propose(f.inventory, f.answers, f.evidence, io.signal) };
+    return {
+      type: 'evidenceGathered',
+      key: f.key,
+      result,
+      proposals: await ports.propose(f.inventory, f.answers, f.evidence, io.signal),
+    };
   },
-  previewPlan: async (f, ports, io) => ({ type: 'planPreviewed', preview: await ports.previewPlan(f.inventory, f.answers, f.evidence, io.signal) }),
+  previewPlan: async (f, ports, io) => ({
+    type: 'planPreviewed',
+    preview: await ports.previewPlan(f.inventory, f.answers, f.evidence, io.signal),
+  }),
   writePlan: async (f, ports, io) => {
-    const out = await ports.writePlan(f.inventory, f.answers, f.evidence, f.outDir, { overwrite: f.overwrite, signal: io.signal });
-    return 'written' in out ? { type: 'planWritten', result: out.written } : { type: 'planFailed', message: out.message, conflict: out.conflict };
+    const out = await ports.writePlan(f.inventory, f.answers, f.evidence, f.outDir, {
+      overwrite: f.overwrite,
+      signal: io.signal,
+    });
+    return 'written' in out
+      ? { type: 'planWritten', result: out.written }
+      : { type: 'planFailed', message: out.message, conflict: out.conflict };
   },
   loadApply: async (f, ports, io) => {
-    if (ports.apply === undefined) throw new UserError('this session has no cluster to apply to', 'run podsec apply DIR against your cluster');
+    if (ports.apply === undefined)
+      throw new UserError('this session has no cluster to apply to', 'run podsec apply DIR against your cluster');
     return { type: 'applyLoaded', overview: await ports.apply.overview(f.dir, io.signal) };
   },
   runPhase: async (f, ports, io) => {
-    if (ports.apply === undefined) throw new UserError('this session has no cluster to apply to', 'run podsec apply DIR against your cluster');
+    if (ports.apply === undefined)
+      throw new UserError('this session has no cluster to apply to', 'run podsec apply DIR against your cluster');
     const run = { phase: f.phase, namespaces: f.namespaces, dryRun: f.dryRun, confirmed: f.confirmed };
-    const report = await ports.apply.runPhase(f.dir, run, (line) => io.emit({ type: 'applyProgress', line }), io.ask, io.signal);
+    const report = await ports.apply.runPhase(
+      f.dir,
+      run,
+      (line) => io.emit({ type: 'applyProgress', line }),
+      io.ask,
+      io.signal,
+    );
     return { type: 'phaseRan', report };
   },
 };
@@ -79,7 +114,10 @@ const FAIL: { [T in Performed]: (err: unknown, f: EffectOf<T>) => ResultOf<T> } 
   previewPlan: (err) => ({ type: 'planPreviewFailed', message: withHint(failureText(err)) }),
   writePlan: (err) => ({ type: 'planFailed', message: withHint(failureText(err)), conflict: null }),
   loadApply: (err) => ({ type: 'applyFailed', message: withHint(failureText(err)) }),
-  runPhase: (err) => ({ type: 'applyFailed', message: err instanceof CancelledError ? `cancelled: ${failureText(err).message}` : withHint(failureText(err)) }),
+  runPhase: (err) => ({
+    type: 'applyFailed',
+    message: err instanceof CancelledError ? `cancelled: ${failureText(err).message}` : withHint(failureText(err)),
+  }),
 };
 
 interface Request {
@@ -213,22 +251,26 @@ export class SessionRunner {
           r.abort.signal.addEventListener('abort', () => resolve(false), { once: true });
         }),
     };
-    const perform = PERFORM[f.type] as (f: WizardEffect, ports: WizardPorts, io: RequestIo<Performed>) => Promise<ResultEvent>;
+    const perform = PERFORM[f.type] as (
+      f: WizardEffect,
+      ports: WizardPorts,
+      io: RequestIo<Performed>,
+    ) => Promise<ResultEvent>;
     const failure = FAIL[f.type] as (err: unknown, f: WizardEffect) => ResultEvent;
     // Started on the next microtask: a port never runs inside the transition that asked for it.
     void Promise.resolve()
       .then(() => perform(f, this.ports, io))
       .then(
-      (result) => {
-        this.deliver(r, result);
-        this.settle(r);
-      },
-      (err: unknown) => {
-        if (err instanceof InternalError && !r.abort.signal.aborted) return this.fail(err);
-        this.deliver(r, failure(err, f));
-        this.settle(r);
-      },
-    );
+        (result) => {
+          this.deliver(r, result);
+          this.settle(r);
+        },
+        (err: unknown) => {
+          if (err instanceof InternalError && !r.abort.signal.aborted) return this.fail(err);
+          this.deliver(r, failure(err, f));
+          this.settle(r);
+        },
+      );
   }
 
   private settle(r: Request): void {
@@ -259,7 +301,8 @@ export async function driveSession(runner: SessionRunner, decide: Decider, signa
       if (runner.crash !== null) throw runner.crash;
       const s = runner.state;
       if (isWaiting(s)) {
-        if (runner.inFlight() === 0) throw new InternalError(`the session waits at its ${s.step} step with nothing running`);
+        if (runner.inFlight() === 0)
+          throw new InternalError(`the session waits at its ${s.step} step with nothing running`);
         await runner.changed();
         continue;
       }
@@ -267,14 +310,16 @@ export async function driveSession(runner: SessionRunner, decide: Decider, signa
       if (runner.crash !== null) throw runner.crash;
       if (runner.state.step !== s.step) continue;
       if (e === null) {
-        if (runner.inFlight() === 0) throw new InternalError(`nothing to decide at the ${s.step} step and nothing running`);
+        if (runner.inFlight() === 0)
+          throw new InternalError(`nothing to decide at the ${s.step} step and nothing running`);
         await runner.changed();
         continue;
       }
       const before = runner.state;
       runner.dispatch(e);
       idle = runner.state === before && runner.inFlight() === 0 ? idle + 1 : 0;
-      if (idle >= 3) throw new InternalError(`the session made no progress: ${e.type} at the ${s.step} step changes nothing`);
+      if (idle >= 3)
+        throw new InternalError(`the session made no progress: ${e.type} at the ${s.step} step changes nothing`);
       await breathe();
     }
     if (runner.crash !== null) throw runner.crash;

@@ -74,7 +74,9 @@ const minLevel = (xs: Level[], start: Level): Level => xs.reduce((m, l) => (comp
 
 /** The overview table of a session, one row per namespace, sorted by `sort`, filtered by substring. */
 export function namespaceRows(s: Session, sort: SortKey = 'name', filter = ''): NamespaceRow[] {
-  const names = [...new Set([...s.inventory.namespaces.map((n) => n.name), ...s.inventory.workloads.map((w) => w.namespace)])];
+  const names = [
+    ...new Set([...s.inventory.namespaces.map((n) => n.name), ...s.inventory.workloads.map((w) => w.namespace)]),
+  ];
   const rows = names.map((name): NamespaceRow => {
     const info = s.inventory.namespaces.find((n) => n.name === name);
     const ws = workloadsIn(s.inventory, name);
@@ -116,7 +118,13 @@ export function withSkip(a: Answers, key: string, skip: boolean): Answers {
 export type EditField = 'uid' | 'writablePaths' | 'exemption';
 
 /** Applies an edit to the answers, or returns a message saying what is wrong with `value`. */
-export function applyEdit(a: Answers, field: EditField, key: string, namespace: string, value: string): Answers | string {
+export function applyEdit(
+  a: Answers,
+  field: EditField,
+  key: string,
+  namespace: string,
+  value: string,
+): Answers | string {
   const v = value.trim();
   switch (field) {
     case 'uid': {
@@ -126,8 +134,14 @@ export function applyEdit(a: Answers, field: EditField, key: string, namespace: 
     }
     case 'writablePaths': {
       const paths = v.split(/[\s,]+/).filter((p) => p !== '');
-      if (paths.length === 0 || paths.some((p) => !p.startsWith('/'))) return 'writable paths are absolute, separated by spaces or commas (e.g. /tmp /var/cache)';
-      return { ...a, harden: true, writablePaths: { ...a.writablePaths, [key]: paths }, prefilled: a.prefilled.filter((k) => k !== key) };
+      if (paths.length === 0 || paths.some((p) => !p.startsWith('/')))
+        return 'writable paths are absolute, separated by spaces or commas (e.g. /tmp /var/cache)';
+      return {
+        ...a,
+        harden: true,
+        writablePaths: { ...a.writablePaths, [key]: paths },
+        prefilled: a.prefilled.filter((k) => k !== key),
+      };
     }
     case 'exemption': {
       if (v === '') return 'an exemption needs a reason (it is recorded in the plan)';
@@ -140,7 +154,8 @@ export function applyEdit(a: Answers, field: EditField, key: string, namespace: 
 export function serverText(s: Pick<Session, 'verification' | 'verificationNote'>, namespace: string): string {
   const v = s.verification?.[namespace];
   if (v !== undefined) return `server dry-run: ${v.status}${v.detail !== '' ? `, ${v.detail}` : ''}`;
-  if (s.verification !== undefined && Object.keys(s.verification).length > 0) return 'server dry-run: not checked for this namespace';
+  if (s.verification !== undefined && Object.keys(s.verification).length > 0)
+    return 'server dry-run: not checked for this namespace';
   return s.verificationNote ?? 'no server-side verification';
 }
 
@@ -153,15 +168,24 @@ export interface DecisionCounts {
 }
 
 /** Decision counts of a session, or of one namespace; they always add up to the workloads. */
-export function decisionCounts(s: Pick<Session, 'inventory' | 'decisions' | 'answers'>, namespace?: string): DecisionCounts {
+export function decisionCounts(
+  s: Pick<Session, 'inventory' | 'decisions' | 'answers'>,
+  namespace?: string,
+): DecisionCounts {
   const ws = s.inventory.workloads.filter((w) => namespace === undefined || w.namespace === namespace);
   const exempt = ws.filter((w) => s.answers.exemptions[w.namespace] !== undefined).length;
-  const decided = ws.filter((w) => s.answers.exemptions[w.namespace] === undefined && s.decisions[workloadKey(w)] !== undefined).length;
+  const decided = ws.filter(
+    (w) => s.answers.exemptions[w.namespace] === undefined && s.decisions[workloadKey(w)] !== undefined,
+  ).length;
   return { workloads: ws.length, decided, exempt, open: ws.length - decided - exempt };
 }
 
 /** `11 workloads: 3 decided, 2 exempt, 6 open` (parts that are 0 left out, open always shown). */
 export function decisionText(c: DecisionCounts): string {
-  const parts = [c.decided > 0 ? `${c.decided} decided` : null, c.exempt > 0 ? `${c.exempt} exempt` : null, `${c.open} open`].filter((x): x is string => x !== null);
+  const parts = [
+    c.decided > 0 ? `${c.decided} decided` : null,
+    c.exempt > 0 ? `${c.exempt} exempt` : null,
+    `${c.open} open`,
+  ].filter((x): x is string => x !== null);
   return `${c.workloads} workload${c.workloads === 1 ? '' : 's'}: ${parts.join(', ')}`;
 }

@@ -1,7 +1,16 @@
 // The wizard's state: one discriminated union on `step`, each variant holding only what is known
 // by then (shared docs/style.md 5.6). Pure data.
 
-import type { ApplyOverview, ApplyQuestion, ContextInfo, PhaseRun, PlanPreview, PlanResult, ScanProgress, WriteConflict } from './ports.js';
+import type {
+  ApplyOverview,
+  ApplyQuestion,
+  ContextInfo,
+  PhaseRun,
+  PlanPreview,
+  PlanResult,
+  ScanProgress,
+  WriteConflict,
+} from './ports.js';
 import type { EditField, Session, SortKey } from './session.js';
 
 /** 1. Pick a kubeconfig context (contexts null while loading). */
@@ -141,6 +150,7 @@ export const NO_PROGRESS: ScanProgress = { namespaces: [], kinds: [], workloads:
 
 /** The first state: the context picker for a live cluster, or straight to the scan (demo, files). */
 export function initialState(opts: { live: boolean; context: string | null; outDir: string }): WizardState {
-  if (opts.live && opts.context === null) return { step: 'cluster', contexts: null, cursor: 0, error: null, outDir: opts.outDir };
+  if (opts.live && opts.context === null)
+    return { step: 'cluster', contexts: null, cursor: 0, error: null, outDir: opts.outDir };
   return { step: 'scanning', context: opts.context, progress: NO_PROGRESS, outDir: opts.outDir, live: opts.live };
 }

@@ -58,7 +58,9 @@ export function summary(state: WizardState): string {
     case 'written':
       return `plan written to ${state.result.dir} (${state.result.files} files)`;
     case 'apply':
-      return state.phase === null ? `plan ${state.result.dir}` : `phase ${state.phase}: ${state.namespaces.length} namespace(s), ${state.stage}`;
+      return state.phase === null
+        ? `plan ${state.result.dir}`
+        : `phase ${state.phase}: ${state.namespaces.length} namespace(s), ${state.stage}`;
     case 'confirmQuit':
       return summary(state.previous);
     case 'done':

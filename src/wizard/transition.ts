@@ -8,7 +8,18 @@ import type { WizardEffect } from './effects.js';
 import type { WizardEvent } from './events.js';
 import { assertAccepted, assertAwaits, type OwnEvent } from './protocol.js';
 import { applyEdit, namespaceRows, proposalFor, SORT_KEYS, withSkip, workloadsIn, type Session } from './session.js';
-import type { ClusterState, ConfirmQuitState, FailedState, NamespaceState, OverviewState, PlanState, ScanningState, StepName, WizardState, WrittenState } from './state.js';
+import type {
+  ClusterState,
+  ConfirmQuitState,
+  FailedState,
+  NamespaceState,
+  OverviewState,
+  PlanState,
+  ScanningState,
+  StepName,
+  WizardState,
+  WrittenState,
+} from './state.js';
 import { NO_PROGRESS } from './state.js';
 
 export interface Transition {
@@ -52,11 +63,29 @@ export function selectedKey(s: NamespaceState): string | undefined {
 }
 
 function planOf(session: Session): Transition {
-  const state: PlanState = { step: 'plan', session, preview: null, writing: false, error: null, conflict: null, dirDraft: null };
-  return go(state, { type: 'previewPlan', inventory: session.inventory, answers: session.answers, evidence: session.evidence });
+  const state: PlanState = {
+    step: 'plan',
+    session,
+    preview: null,
+    writing: false,
+    error: null,
+    conflict: null,
+    dirDraft: null,
+  };
+  return go(state, {
+    type: 'previewPlan',
+    inventory: session.inventory,
+    answers: session.answers,
+    evidence: session.evidence,
+  });
 }
 
-const propose = (session: Session): WizardEffect => ({ type: 'propose', inventory: session.inventory, answers: session.answers, evidence: session.evidence });
+const propose = (session: Session): WizardEffect => ({
+  type: 'propose',
+  inventory: session.inventory,
+  answers: session.answers,
+  evidence: session.evidence,
+});
 
 function decide(s: NamespaceState, keys: string[], decision: 'accepted' | 'skipped'): Transition {
   let answers = s.session.answers;
@@ -67,7 +96,13 @@ function decide(s: NamespaceState, keys: string[], decision: 'accepted' | 'skipp
   }
   const changed = answers !== s.session.answers;
   const session: Session = { ...s.session, answers, decisions, dirty: true };
-  const next: NamespaceState = { ...s, session, notice: null, confirmingAll: false, cursor: keys.length === 1 ? clamp(s.cursor + 1, workloadsIn(session.inventory, s.namespace).length) : s.cursor };
+  const next: NamespaceState = {
+    ...s,
+    session,
+    notice: null,
+    confirmingAll: false,
+    cursor: keys.length === 1 ? clamp(s.cursor + 1, workloadsIn(session.inventory, s.namespace).length) : s.cursor,
+  };
   return changed ? go({ ...next, busy: 're-proposing' }, propose(session)) : stay(next);
 }
 
@@ -77,22 +112,37 @@ function onNamespace(s: NamespaceState, e: Own<'namespace'>): Transition {
   switch (e.type) {
     // Results first: they arrive whatever the operator is doing.
     case 'evidenceGathered': {
-      const evidence = e.result.found && !s.session.evidence.includes(e.key) ? [...s.session.evidence, e.key].sort() : s.session.evidence;
-      return stay({ ...s, busy: null, notice: e.result.note, session: { ...s.session, evidence, proposals: e.proposals, dirty: true } });
+      const evidence =
+        e.result.found && !s.session.evidence.includes(e.key)
+          ? [...s.session.evidence, e.key].sort()
+          : s.session.evidence;
+      return stay({
+        ...s,
+        busy: null,
+        notice: e.result.note,
+        session: { ...s.session, evidence, proposals: e.proposals, dirty: true },
+      });
     }
     case 'evidenceFailed':
       return stay({ ...s, busy: null, notice: `evidence for ${e.key}: ${e.message}` });
     case 'proposalsUpdated':
       return stay({ ...s, busy: null, session: { ...s.session, proposals: e.proposals } });
     case 'proposeFailed':
-      return stay({ ...s, busy: null, notice: `could not re-propose the fixes: ${e.message} (your decision is kept; the plan step recomputes)` });
+      return stay({
+        ...s,
+        busy: null,
+        notice: `could not re-propose the fixes: ${e.message} (your decision is kept; the plan step recomputes)`,
+      });
     case 'changeEdit':
       return s.editing === null ? stay(s) : stay({ ...s, draft: e.text });
     case 'submitEdit': {
       if (s.editing === null) return stay(s);
       const result = applyEdit(s.session.answers, s.editing, key ?? '', s.namespace, e.value);
       if (typeof result === 'string') return stay({ ...s, notice: result });
-      const decisions = key !== undefined && s.editing !== 'exemption' ? { ...s.session.decisions, [key]: 'edited' as const } : s.session.decisions;
+      const decisions =
+        key !== undefined && s.editing !== 'exemption'
+          ? { ...s.session.decisions, [key]: 'edited' as const }
+          : s.session.decisions;
       const session: Session = { ...s.session, answers: result, decisions, dirty: true };
       return go({ ...s, session, editing: null, draft: '', busy: 're-proposing', notice: null }, propose(session));
     }
@@ -124,16 +174,24 @@ function onNamespace(s: NamespaceState, e: Own<'namespace'>): Transition {
     case 'skip':
       return key === undefined ? stay(s) : decide(s, [key], 'skipped');
     case 'startEdit':
-      return e.field !== 'exemption' && key === undefined ? stay(s) : stay({ ...s, editing: e.field, draft: '', notice: null });
+      return e.field !== 'exemption' && key === undefined
+        ? stay(s)
+        : stay({ ...s, editing: e.field, draft: '', notice: null });
     case 'gatherEvidence': {
       if (key === undefined || s.busy !== null) return stay(s);
       const evidence = s.session.evidence.includes(key) ? s.session.evidence : [...s.session.evidence, key].sort();
-      return go({ ...s, busy: `gathering evidence for ${key}`, notice: null }, { type: 'gatherEvidence', inventory: s.session.inventory, key, answers: s.session.answers, evidence });
+      return go(
+        { ...s, busy: `gathering evidence for ${key}`, notice: null },
+        { type: 'gatherEvidence', inventory: s.session.inventory, key, answers: s.session.answers, evidence },
+      );
     }
     case 'trialRun': {
       if (key === undefined || s.busy !== null) return stay(s);
       const evidence = s.session.evidence.includes(key) ? s.session.evidence : [...s.session.evidence, key].sort();
-      return go({ ...s, busy: `trying the fix of ${key} on the cluster (a short-lived copy)`, notice: null }, { type: 'trialRun', inventory: s.session.inventory, key, answers: s.session.answers, evidence });
+      return go(
+        { ...s, busy: `trying the fix of ${key} on the cluster (a short-lived copy)`, notice: null },
+        { type: 'trialRun', inventory: s.session.inventory, key, answers: s.session.answers, evidence },
+      );
     }
     case 'openPlan':
       return planOf(s.session);
@@ -146,7 +204,18 @@ function openNamespace(s: OverviewState, name: string): Transition {
   const rows = namespaceRows(s.session, s.sort, s.filter);
   const i = rows.findIndex((r) => r.name === name);
   if (!s.session.inventory.workloads.some((w) => w.namespace === name) && i < 0) return stay(s);
-  return stay({ step: 'namespace', session: s.session, namespace: name, cursor: 0, editing: null, draft: '', confirmingAll: false, busy: null, notice: null, overviewCursor: Math.max(0, i) });
+  return stay({
+    step: 'namespace',
+    session: s.session,
+    namespace: name,
+    cursor: 0,
+    editing: null,
+    draft: '',
+    confirmingAll: false,
+    busy: null,
+    notice: null,
+    overviewCursor: Math.max(0, i),
+  });
 }
 
 function onOverview(s: OverviewState, e: Own<'overview'>): Transition {
@@ -187,7 +256,10 @@ function onOverview(s: OverviewState, e: Own<'overview'>): Transition {
 
 function write(s: PlanState, overwrite: boolean): Transition {
   const { inventory, answers, evidence, outDir } = s.session;
-  return go({ ...s, writing: true, error: null, conflict: null, dirDraft: null }, { type: 'writePlan', inventory, answers, evidence, outDir, overwrite });
+  return go(
+    { ...s, writing: true, error: null, conflict: null, dirDraft: null },
+    { type: 'writePlan', inventory, answers, evidence, outDir, overwrite },
+  );
 }
 
 function onPlan(s: PlanState, e: Own<'plan'>): Transition {
@@ -237,9 +309,22 @@ function onCluster(s: ClusterState, e: Own<'cluster'>): Transition {
   const list = s.contexts ?? [];
   switch (e.type) {
     case 'contextsLoaded':
-      return stay({ ...s, contexts: e.contexts, cursor: Math.max(0, e.contexts.findIndex((c) => c.current)) });
+      return stay({
+        ...s,
+        contexts: e.contexts,
+        cursor: Math.max(
+          0,
+          e.contexts.findIndex((c) => c.current),
+        ),
+      });
     case 'contextsFailed':
-      return stay({ step: 'failed', message: e.message, hint: 'check your kubeconfig (--kubeconfig, $KUBECONFIG), or try `podsec demo`', outDir: s.outDir, canPick: false });
+      return stay({
+        step: 'failed',
+        message: e.message,
+        hint: 'check your kubeconfig (--kubeconfig, $KUBECONFIG), or try `podsec demo`',
+        outDir: s.outDir,
+        canPick: false,
+      });
     case 'move':
       return stay({ ...s, cursor: clamp(s.cursor + e.delta, list.length) });
     case 'select': {
@@ -247,8 +332,12 @@ function onCluster(s: ClusterState, e: Own<'cluster'>): Transition {
       return ctx === undefined ? stay(s) : onCluster(s, { type: 'pickContext', name: ctx.name });
     }
     case 'pickContext': {
-      if (!list.some((c) => c.name === e.name)) return stay({ ...s, error: `the kubeconfig has no context "${e.name}"` });
-      return go({ step: 'scanning', context: e.name, progress: NO_PROGRESS, outDir: s.outDir, live: true }, { type: 'scan', context: e.name });
+      if (!list.some((c) => c.name === e.name))
+        return stay({ ...s, error: `the kubeconfig has no context "${e.name}"` });
+      return go(
+        { step: 'scanning', context: e.name, progress: NO_PROGRESS, outDir: s.outDir, live: true },
+        { type: 'scan', context: e.name },
+      );
     }
     case 'back':
       return quit(s);
@@ -265,8 +354,24 @@ function onScanning(s: ScanningState, e: Own<'scanning'>): Transition {
       return stay({ step: 'failed', message: e.message, hint: e.hint, outDir: s.outDir, canPick: s.live });
     case 'scanFinished': {
       const { inventory, proposals, target, version, answers, evidence, verification, verificationNote } = e.result;
-      const server = { ...(verification !== undefined ? { verification } : {}), ...(verificationNote !== undefined ? { verificationNote } : {}) };
-      return stay(overview({ inventory, proposals, target, version, answers, decisions: {}, evidence, outDir: s.outDir, dirty: false, ...server }));
+      const server = {
+        ...(verification !== undefined ? { verification } : {}),
+        ...(verificationNote !== undefined ? { verificationNote } : {}),
+      };
+      return stay(
+        overview({
+          inventory,
+          proposals,
+          target,
+          version,
+          answers,
+          decisions: {},
+          evidence,
+          outDir: s.outDir,
+          dirty: false,
+          ...server,
+        }),
+      );
     }
     case 'back':
       // Esc during the scan stops it (the runner aborts it as the step is left), as q does.
@@ -342,7 +447,11 @@ function route(state: Exclude<WizardState, { step: 'done' }>, e: WizardEvent): T
 
 /** True while a text input has the keyboard (q and letters are text then). */
 export function isTyping(state: WizardState): boolean {
-  return (state.step === 'overview' && state.filtering) || (state.step === 'namespace' && state.editing !== null) || (state.step === 'plan' && state.dirDraft !== null);
+  return (
+    (state.step === 'overview' && state.filtering) ||
+    (state.step === 'namespace' && state.editing !== null) ||
+    (state.step === 'plan' && state.dirDraft !== null)
+  );
 }
 
 /**

@@ -31,7 +31,11 @@ describe('applyPhase (labels)', () => {
       '1-observe/labels/b:intended',
       '1-observe/labels/b:verified',
     ]);
-    expect(journal.entries[0]).toMatchObject({ user: 'tester', before: { type: 'labels', labels: {} }, resourceVersionBefore: '1' });
+    expect(journal.entries[0]).toMatchObject({
+      user: 'tester',
+      before: { type: 'labels', labels: {} },
+      resourceVersionBefore: '1',
+    });
     expect(journalProblems(journal.entries)).toEqual([]);
   });
 
@@ -57,11 +61,16 @@ describe('applyPhase (labels)', () => {
     // The first run wrote its intent and the label, then died before the result.
     cluster.faults = ['lostResponse'];
     const crashing = ports(cluster, journal);
-    const crashJournal = { read: journal.read.bind(journal), append: async (e: Parameters<typeof journal.append>[0]) => {
-      if (e.status !== 'intended') throw new Error('crash');
-      await journal.append(e);
-    } };
-    await expect(applyPhase(plan, '1-observe', opts(), { ...crashing, journal: crashJournal })).rejects.toThrow('crash');
+    const crashJournal = {
+      read: journal.read.bind(journal),
+      append: async (e: Parameters<typeof journal.append>[0]) => {
+        if (e.status !== 'intended') throw new Error('crash');
+        await journal.append(e);
+      },
+    };
+    await expect(applyPhase(plan, '1-observe', opts(), { ...crashing, journal: crashJournal })).rejects.toThrow(
+      'crash',
+    );
     expect(stepState(journal.entries, '1-observe/labels/a').state).toBe('inDoubt');
     expect(cluster.writes).toEqual(['a']);
     const r = await applyPhase(plan, '1-observe', opts(), ports(cluster, journal, 'run-2'));
@@ -112,11 +121,25 @@ describe('applyPhase (labels)', () => {
   it('refuses an enforce step with violating pods under --yes, asks otherwise, and proceeds with --force', async () => {
     const { cluster, journal, plan } = setup(['a']);
     await applyPhase(plan, '1-observe', opts(), ports(cluster, journal));
-    cluster.warnings.set('a', ['existing pods in namespace "a" violate the new PodSecurity enforce level "baseline:v1.35"', 'web-1: privileged']);
+    cluster.warnings.set('a', [
+      'existing pods in namespace "a" violate the new PodSecurity enforce level "baseline:v1.35"',
+      'web-1: privileged',
+    ]);
     const refused = await applyPhase(plan, '3-enforce-baseline', opts(), ports(cluster, journal));
-    expect(refused.outcomes[0]).toMatchObject({ outcome: 'refused', details: ['pod web-1 (a/Deployment/web): privileged'] });
+    expect(refused.outcomes[0]).toMatchObject({
+      outcome: 'refused',
+      details: ['pod web-1 (a/Deployment/web): privileged'],
+    });
     const asked: string[][] = [];
-    const declined = await applyPhase(plan, '3-enforce-baseline', opts({ assumeYes: false, confirm: async (q) => (asked.push([...q.details]), q.message.startsWith('Apply phase')) }), ports(cluster, journal));
+    const declined = await applyPhase(
+      plan,
+      '3-enforce-baseline',
+      opts({
+        assumeYes: false,
+        confirm: async (q) => (asked.push([...q.details]), q.message.startsWith('Apply phase')),
+      }),
+      ports(cluster, journal),
+    );
     expect(declined.outcomes[0]?.outcome).toBe('refused');
     expect(asked[1]).toEqual(['pod web-1 (a/Deployment/web): privileged']);
     const forced = await applyPhase(plan, '3-enforce-baseline', opts({ force: true }), ports(cluster, journal));
@@ -128,14 +151,24 @@ describe('applyPhase (labels)', () => {
     const { cluster, journal, plan } = setup(['a']);
     cluster.namespaces.get('a')!.labels[`${P}warn`] = 'baseline';
     const r = await applyPhase(plan, '1-observe', opts(), ports(cluster, journal));
-    expect(r.outcomes[0]).toMatchObject({ outcome: 'skipped', details: [`${P}warn: plan expected (unset), cluster has baseline`] });
-    const ok = await applyPhase(plan, '1-observe', opts({ assumeYes: false, confirm: async () => true }), ports(cluster, journal));
+    expect(r.outcomes[0]).toMatchObject({
+      outcome: 'skipped',
+      details: [`${P}warn: plan expected (unset), cluster has baseline`],
+    });
+    const ok = await applyPhase(
+      plan,
+      '1-observe',
+      opts({ assumeYes: false, confirm: async () => true }),
+      ports(cluster, journal),
+    );
     expect(ok.outcomes[0]?.outcome).toBe('applied');
   });
 
   it('throws CancelledError when the phase is declined, before any write', async () => {
     const { cluster, journal, plan } = setup(['a']);
-    await expect(applyPhase(plan, '1-observe', opts({ assumeYes: false, confirm: async () => false }), ports(cluster, journal))).rejects.toBeInstanceOf(CancelledError);
+    await expect(
+      applyPhase(plan, '1-observe', opts({ assumeYes: false, confirm: async () => false }), ports(cluster, journal)),
+    ).rejects.toBeInstanceOf(CancelledError);
     expect(cluster.writes).toEqual([]);
     expect(journal.entries).toEqual([]);
   });
@@ -144,7 +177,12 @@ describe('applyPhase (labels)', () => {
     const { cluster, journal, plan } = setup(['a', 'b']);
     cluster.namespaces.get('b')!.labels[`${P}warn`] = 'baseline';
     const asked: string[] = [];
-    const r = await applyPhase(plan, '1-observe', opts({ assumeYes: false, phaseConfirmed: true, confirm: async (q) => (asked.push(q.message), true) }), ports(cluster, journal));
+    const r = await applyPhase(
+      plan,
+      '1-observe',
+      opts({ assumeYes: false, phaseConfirmed: true, confirm: async (q) => (asked.push(q.message), true) }),
+      ports(cluster, journal),
+    );
     expect(asked.some((m) => m.startsWith('Apply phase'))).toBe(false);
     expect(asked).toHaveLength(1);
     expect(r.outcomes.map((o) => o.outcome)).toEqual(['applied', 'applied']);

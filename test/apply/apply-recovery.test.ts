@@ -11,7 +11,14 @@ import { ClusterError, UserError } from '../../src/errors.js';
 import { FakeCluster, MemoryJournal, labelPlan, observe, ports } from './fakes.js';
 
 const P = 'pod-security.kubernetes.io/';
-const opts = (over: Partial<RunOptions> = {}): RunOptions => ({ confirm: async () => true, progress: () => {}, dryRun: false, force: false, assumeYes: true, ...over });
+const opts = (over: Partial<RunOptions> = {}): RunOptions => ({
+  confirm: async () => true,
+  progress: () => {},
+  dryRun: false,
+  force: false,
+  assumeYes: true,
+  ...over,
+});
 function setup(names = ['a', 'b']) {
   const cluster = new FakeCluster();
   for (const n of names) cluster.addNamespace(n, { team: 'x' });
@@ -22,12 +29,17 @@ describe('a journal write that fails stops the phase', () => {
   it('before any further cluster write, and the step is settled by the next run', async () => {
     const { cluster, journal, plan } = setup(['a', 'b', 'c']);
     let appends = 0;
-    const failing = { read: journal.read.bind(journal), append: async (e: JournalEntry) => {
-      if (++appends === 4) throw new UserError('cannot write the journal: ENOSPC');
-      await journal.append(e);
-    } };
+    const failing = {
+      read: journal.read.bind(journal),
+      append: async (e: JournalEntry) => {
+        if (++appends === 4) throw new UserError('cannot write the journal: ENOSPC');
+        await journal.append(e);
+      },
+    };
     // Entry 4 is b's result: b was written, c must not be.
-    await expect(applyPhase(plan, '1-observe', opts(), { ...ports(cluster, journal), journal: failing })).rejects.toThrow(/ENOSPC/);
+    await expect(
+      applyPhase(plan, '1-observe', opts(), { ...ports(cluster, journal), journal: failing }),
+    ).rejects.toThrow(/ENOSPC/);
     expect(cluster.writes).toEqual(['a', 'b']);
     expect(stepState(journal.entries, '1-observe/labels/b').state).toBe('inDoubt');
     const r = await applyPhase(plan, '1-observe', opts(), ports(cluster, journal, 'run-2'));
@@ -42,18 +54,30 @@ describe('ambiguous outcomes are settled by reading', () => {
 
   it('a 422 after the client resent a write that went through is a success', async () => {
     let writes = 0;
-    const r = await checkedWrite({ resourceVersion: '1', write: async () => {
-      writes++;
-      throw new ClusterError('invalid', 'the server rejected our request: the test operation failed');
-    }, standing: standingOf('after') });
-    expect(r).toEqual({ kind: 'written', value: { ok: 'after' }, note: 'the change was found in place after a failed response' });
+    const r = await checkedWrite({
+      resourceVersion: '1',
+      write: async () => {
+        writes++;
+        throw new ClusterError('invalid', 'the server rejected our request: the test operation failed');
+      },
+      standing: standingOf('after'),
+    });
+    expect(r).toEqual({
+      kind: 'written',
+      value: { ok: 'after' },
+      note: 'the change was found in place after a failed response',
+    });
     expect(writes).toBe(1);
   });
 
   it('a 422 with the object unchanged is the error it says', async () => {
-    const r = await checkedWrite({ resourceVersion: '1', write: async () => {
-      throw new ClusterError('invalid', 'spec.template: Invalid value');
-    }, standing: standingOf('before') });
+    const r = await checkedWrite({
+      resourceVersion: '1',
+      write: async () => {
+        throw new ClusterError('invalid', 'spec.template: Invalid value');
+      },
+      standing: standingOf('before'),
+    });
     expect(r).toMatchObject({ kind: 'error', error: { kind: 'invalid' } });
   });
 
@@ -73,12 +97,23 @@ describe('apply checks the live object before trusting "verified"', () => {
     await applyPhase(plan, '1-observe', opts(), ports(cluster, journal));
     cluster.namespaces.get('a')!.labels = { team: 'x' }; // reverted behind the journal's back
     const progress: string[] = [];
-    const r = await applyPhase(plan, '1-observe', opts({ progress: (l) => progress.push(l) }), ports(cluster, journal, 'run-2'));
-    expect(r.outcomes.map((o) => `${o.target}:${o.outcome}`)).toEqual(['namespace b:alreadyDone', 'namespace a:applied']);
+    const r = await applyPhase(
+      plan,
+      '1-observe',
+      opts({ progress: (l) => progress.push(l) }),
+      ports(cluster, journal, 'run-2'),
+    );
+    expect(r.outcomes.map((o) => `${o.target}:${o.outcome}`)).toEqual([
+      'namespace b:alreadyDone',
+      'namespace a:applied',
+    ]);
     expect(progress).toContain('1-observe: namespace a was found reverted outside podsec; applying it again');
     expect(cluster.namespaces.get('a')?.labels).toEqual({ team: 'x', ...observe() });
     expect(journalProblems(journal.entries)).toEqual([]);
-    expect(journal.entries.find((e) => e.observed && e.step === '1-observe/labels/a')).toMatchObject({ action: 'rollback', status: 'rolledBack' });
+    expect(journal.entries.find((e) => e.observed && e.step === '1-observe/labels/a')).toMatchObject({
+      action: 'rollback',
+      status: 'rolledBack',
+    });
   });
 
   it('skips a change someone altered since (not as applied, not as before) unless --force', async () => {
@@ -86,7 +121,10 @@ describe('apply checks the live object before trusting "verified"', () => {
     await applyPhase(plan, '1-observe', opts(), ports(cluster, journal));
     cluster.namespaces.get('a')!.labels = { team: 'x', [`${P}warn`]: 'baseline' };
     const r = await applyPhase(plan, '1-observe', opts(), ports(cluster, journal, 'run-2'));
-    expect(r.outcomes[0]).toMatchObject({ outcome: 'skipped', message: expect.stringMatching(/changed outside podsec/) });
+    expect(r.outcomes[0]).toMatchObject({
+      outcome: 'skipped',
+      message: expect.stringMatching(/changed outside podsec/),
+    });
     const forced = await applyPhase(plan, '1-observe', opts({ force: true }), ports(cluster, journal, 'run-3'));
     expect(forced.outcomes[0]?.outcome).toBe('applied');
     expect(journalProblems(journal.entries)).toEqual([]);
@@ -99,7 +137,10 @@ describe('apply checks the live object: later phases', () => {
     await applyPhase(plan, '1-observe', opts(), ports(cluster, journal));
     await applyPhase(plan, '3-enforce-baseline', opts(), ports(cluster, journal, 'run-2'));
     const again = await applyPhase(plan, '1-observe', opts(), ports(cluster, journal, 'run-3'));
-    expect(again.outcomes[0]).toMatchObject({ outcome: 'alreadyDone', message: 'already applied (journal; later phases are applied on top)' });
+    expect(again.outcomes[0]).toMatchObject({
+      outcome: 'alreadyDone',
+      message: 'already applied (journal; later phases are applied on top)',
+    });
     expect(cluster.writes).toEqual(['a', 'a']);
   });
 });
@@ -123,7 +164,8 @@ describe("podsec's own recovery paths leave a journal it accepts", () => {
     const { cluster, journal, plan } = setup(['a']);
     let meddle = true;
     cluster.afterWrite = (name) => {
-      if (meddle) cluster.namespaces.get(name)!.labels = { ...cluster.namespaces.get(name)!.labels, [`${P}warn`]: 'baseline' };
+      if (meddle)
+        cluster.namespaces.get(name)!.labels = { ...cluster.namespaces.get(name)!.labels, [`${P}warn`]: 'baseline' };
     };
     // The write is settled by reading: someone changed it right after, so the result is "changed".
     const r = await applyPhase(plan, '1-observe', opts(), ports(cluster, journal));
@@ -142,12 +184,19 @@ describe('access is checked once, before the first write', () => {
   it('a user without patch rights gets one error naming what is missing and the applier role', async () => {
     const { cluster, journal, plan } = setup(['a', 'b']);
     const asked: unknown[] = [];
-    Object.assign(cluster, { missingAccess: async (t: unknown[]) => (asked.push(...t), ['patch namespaces "a"', 'patch namespaces "b"']) });
+    Object.assign(cluster, {
+      missingAccess: async (t: unknown[]) => (asked.push(...t), ['patch namespaces "a"', 'patch namespaces "b"']),
+    });
     const err = await applyPhase(plan, '1-observe', opts(), ports(cluster, journal)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
-    expect((err as UserError).message).toBe('not allowed to apply phase 1-observe: patch namespaces "a"; patch namespaces "b" (checked before any write; nothing was changed)');
+    expect((err as UserError).message).toBe(
+      'not allowed to apply phase 1-observe: patch namespaces "a"; patch namespaces "b" (checked before any write; nothing was changed)',
+    );
     expect((err as UserError).hint).toContain('podsec-applier');
-    expect(asked).toEqual([{ kind: 'Namespace', name: 'a' }, { kind: 'Namespace', name: 'b' }]);
+    expect(asked).toEqual([
+      { kind: 'Namespace', name: 'a' },
+      { kind: 'Namespace', name: 'b' },
+    ]);
     expect(cluster.writes).toEqual([]);
     expect(journal.entries).toEqual([]);
   });

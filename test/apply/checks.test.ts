@@ -1,18 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { enforceGate, labelDifferences, podSecurityWarnings, psaMergePatch, sameLabels } from '../../src/apply/checks.js';
+import {
+  enforceGate,
+  labelDifferences,
+  podSecurityWarnings,
+  psaMergePatch,
+  sameLabels,
+} from '../../src/apply/checks.js';
 
 const P = 'pod-security.kubernetes.io/';
 
 describe('label checks', () => {
   it('compares only Pod Security labels', () => {
     expect(sameLabels({ [`${P}warn`]: 'restricted', team: 'a' }, { [`${P}warn`]: 'restricted', team: 'b' })).toBe(true);
-    expect(labelDifferences({ [`${P}warn`]: 'restricted' }, { [`${P}warn`]: 'baseline', [`${P}audit`]: 'baseline' })).toEqual([
+    expect(
+      labelDifferences({ [`${P}warn`]: 'restricted' }, { [`${P}warn`]: 'baseline', [`${P}audit`]: 'baseline' }),
+    ).toEqual([
       { key: `${P}audit`, expected: null, live: 'baseline' },
       { key: `${P}warn`, expected: 'restricted', live: 'baseline' },
     ]);
   });
   it('builds a merge patch that removes keys absent from the target and keeps other labels', () => {
-    expect(psaMergePatch({ [`${P}enforce`]: 'baseline', [`${P}warn`]: 'restricted', team: 'x' }, { [`${P}warn`]: 'restricted' })).toEqual({ [`${P}enforce`]: null });
+    expect(
+      psaMergePatch(
+        { [`${P}enforce`]: 'baseline', [`${P}warn`]: 'restricted', team: 'x' },
+        { [`${P}warn`]: 'restricted' },
+      ),
+    ).toEqual({ [`${P}enforce`]: null });
   });
 });
 
@@ -34,7 +47,9 @@ describe('enforceGate', () => {
       ['vote-6d9f-abcde', 2, 'shop/Deployment/vote'],
       ['db-0', 0, null],
     ]);
-    expect(g.summary[0]).toBe('pod vote-6d9f-abcde and 2 other pods (shop/Deployment/vote): allowPrivilegeEscalation != false, runAsNonRoot != true');
+    expect(g.summary[0]).toBe(
+      'pod vote-6d9f-abcde and 2 other pods (shop/Deployment/vote): allowPrivilegeEscalation != false, runAsNonRoot != true',
+    );
   });
   it('treats "only checked the first N of M pods" as not clean even without violators', () => {
     const g = enforceGate(['new PodSecurity enforce level only checked against the first 3000 of 3500 existing pods']);
@@ -50,6 +65,11 @@ describe('enforceGate', () => {
 
 describe('podSecurityWarnings', () => {
   it('keeps PodSecurity warnings only', () => {
-    expect(podSecurityWarnings(['would violate PodSecurity "restricted:v1.35": seccompProfile', 'spec.template: deprecated'])).toEqual(['would violate PodSecurity "restricted:v1.35": seccompProfile']);
+    expect(
+      podSecurityWarnings([
+        'would violate PodSecurity "restricted:v1.35": seccompProfile',
+        'spec.template: deprecated',
+      ]),
+    ).toEqual(['would violate PodSecurity "restricted:v1.35": seccompProfile']);
   });
 });

@@ -29,7 +29,12 @@ export class FakeCluster implements ApplyCluster {
     const ns = this.namespaces.get(name);
     return ns ? { labels: { ...ns.labels }, resourceVersion: ns.resourceVersion } : null;
   }
-  async patchNamespaceLabels(name: string, patch: Record<string, string | null>, resourceVersion: string, dryRun: boolean) {
+  async patchNamespaceLabels(
+    name: string,
+    patch: Record<string, string | null>,
+    resourceVersion: string,
+    dryRun: boolean,
+  ) {
     const ns = this.namespaces.get(name);
     if (!ns) throw new ClusterError('notFound', `namespace ${name} not found`);
     if (dryRun) {
@@ -101,17 +106,37 @@ export function ports(cluster: FakeCluster, journal: MemoryJournal, run = 'run-1
   };
 }
 
-export const observe = (level = 'restricted'): Record<string, string> => ({ [`${P}audit`]: level, [`${P}audit-version`]: 'v1.35', [`${P}warn`]: level, [`${P}warn-version`]: 'v1.35' });
-export const enforce = (level: string): Record<string, string> => ({ ...observe(), [`${P}enforce`]: level, [`${P}enforce-version`]: 'v1.35' });
+export const observe = (level = 'restricted'): Record<string, string> => ({
+  [`${P}audit`]: level,
+  [`${P}audit-version`]: 'v1.35',
+  [`${P}warn`]: level,
+  [`${P}warn-version`]: 'v1.35',
+});
+export const enforce = (level: string): Record<string, string> => ({
+  ...observe(),
+  [`${P}enforce`]: level,
+  [`${P}enforce-version`]: 'v1.35',
+});
 
-function labelPhase(id: PlanPhase['id'], steps: { ns: string; before: Record<string, string>; after: Record<string, string>; gated: boolean }[]): PlanPhase {
+function labelPhase(
+  id: PlanPhase['id'],
+  steps: { ns: string; before: Record<string, string>; after: Record<string, string>; gated: boolean }[],
+): PlanPhase {
   return {
     id,
     dir: id,
     title: id,
     description: '',
     namespaces: steps.map((s) => s.ns),
-    steps: steps.map((s) => ({ type: 'labels' as const, namespace: s.ns, file: `${id}/${s.ns}/namespace.yaml`, rollbackFile: `${id}/${s.ns}/rollback/namespace.yaml`, before: s.before, after: s.after, gated: s.gated })),
+    steps: steps.map((s) => ({
+      type: 'labels' as const,
+      namespace: s.ns,
+      file: `${id}/${s.ns}/namespace.yaml`,
+      rollbackFile: `${id}/${s.ns}/rollback/namespace.yaml`,
+      before: s.before,
+      after: s.after,
+      gated: s.gated,
+    })),
     exitCriteria: [],
     apply: `${id}/apply.sh`,
     rollback: `${id}/rollback.sh`,
@@ -120,7 +145,8 @@ function labelPhase(id: PlanPhase['id'], steps: { ns: string; before: Record<str
 
 /** A label-only plan: observe, enforce-baseline and enforce-restricted for each namespace. */
 export function labelPlan(namespaces: string[]): Plan {
-  const per = (fn: (ns: string) => { before: Record<string, string>; after: Record<string, string> }, gated: boolean) => namespaces.map((ns) => ({ ns, gated, ...fn(ns) }));
+  const per = (fn: (ns: string) => { before: Record<string, string>; after: Record<string, string> }, gated: boolean) =>
+    namespaces.map((ns) => ({ ns, gated, ...fn(ns) }));
   return {
     apiVersion: 'podsec.dev/v1alpha1',
     kind: 'Plan',
@@ -133,11 +159,32 @@ export function labelPlan(namespaces: string[]): Plan {
     soak: '1 week',
     decisions: { exempt: [], harden: false, answers: {} as Plan['decisions']['answers'] },
     phases: [
-      labelPhase('1-observe', per(() => ({ before: {}, after: observe() }), false)),
-      labelPhase('3-enforce-baseline', per(() => ({ before: observe(), after: enforce('baseline') }), true)),
-      labelPhase('4-enforce-restricted', per(() => ({ before: enforce('baseline'), after: enforce('restricted') }), true)),
+      labelPhase(
+        '1-observe',
+        per(() => ({ before: {}, after: observe() }), false),
+      ),
+      labelPhase(
+        '3-enforce-baseline',
+        per(() => ({ before: observe(), after: enforce('baseline') }), true),
+      ),
+      labelPhase(
+        '4-enforce-restricted',
+        per(() => ({ before: enforce('baseline'), after: enforce('restricted') }), true),
+      ),
     ],
-    namespaces: namespaces.map((name) => ({ name, dir: name, system: false, current: 'privileged', currentLabels: {}, target: 'restricted', reachable: 'restricted', planned: 'restricted', exemption: null, blockers: [], phases: [] })),
+    namespaces: namespaces.map((name) => ({
+      name,
+      dir: name,
+      system: false,
+      current: 'privileged',
+      currentLabels: {},
+      target: 'restricted',
+      reachable: 'restricted',
+      planned: 'restricted',
+      exemption: null,
+      blockers: [],
+      phases: [],
+    })),
     workloads: [],
     summary: {},
   };

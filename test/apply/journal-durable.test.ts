@@ -19,7 +19,23 @@ const tempDir = () => {
 };
 
 function entry(seq: number, status: JournalEntry['status'] = 'intended'): JournalEntry {
-  return { v: 1, seq, run: 'r', step: `1-observe/labels/ns${seq}`, phase: '1-observe', action: 'apply', status, namespace: 'ns', kind: 'Namespace', apiVersion: 'v1', name: 'ns', before: null, after: null, time: 't', user: 'u' };
+  return {
+    v: 1,
+    seq,
+    run: 'r',
+    step: `1-observe/labels/ns${seq}`,
+    phase: '1-observe',
+    action: 'apply',
+    status,
+    namespace: 'ns',
+    kind: 'Namespace',
+    apiVersion: 'v1',
+    name: 'ns',
+    before: null,
+    after: null,
+    time: 't',
+    user: 'u',
+  };
 }
 
 /** Real file operations, with writes that stop after `budget` bytes: a short write, then ENOSPC. */
@@ -27,7 +43,8 @@ function fullDisk(budget: { left: number }): JournalFs {
   return {
     openSync: fs.openSync,
     writeSync: (fd, b, o, l) => {
-      if (budget.left <= 0) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      if (budget.left <= 0)
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
       const n = fs.writeSync(fd, b, o, Math.min(l, budget.left));
       budget.left -= n;
       return n;
@@ -44,7 +61,10 @@ describe('journal writes on a full disk', () => {
   it('writes the whole entry across short writes', async () => {
     const dir = tempDir();
     let calls = 0;
-    const io: JournalFs = { ...fullDisk({ left: Infinity }), writeSync: (fd, b, o, l) => (calls++, fs.writeSync(fd, b, o, Math.min(l, 7))) };
+    const io: JournalFs = {
+      ...fullDisk({ left: Infinity }),
+      writeSync: (fd, b, o, l) => (calls++, fs.writeSync(fd, b, o, Math.min(l, 7))),
+    };
     const j = fileJournal(dir, io);
     await j.append(entry(1));
     await j.append(entry(2));
@@ -61,7 +81,9 @@ describe('journal writes on a full disk', () => {
     budget.left = 40; // part of the next line fits
     const err = await j.append(entry(2, 'verified')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
-    expect((err as UserError).message).toMatch(/cannot write the journal .*verified apply of 1-observe\/labels\/ns2 \(seq 2\).*ENOSPC.*stopped before the next cluster write/);
+    expect((err as UserError).message).toMatch(
+      /cannot write the journal .*verified apply of 1-observe\/labels\/ns2 \(seq 2\).*ENOSPC.*stopped before the next cluster write/,
+    );
     expect((err as UserError).hint).toMatch(/result is not recorded.*run the same command again/);
     expect(fs.readFileSync(j.path, 'utf8')).toBe(before);
     // Space again: the next entry lands whole after the first, nothing was lost or torn.
@@ -80,7 +102,9 @@ describe('journal writes on a full disk', () => {
   it('a failed intent says nothing was written to the cluster', async () => {
     const dir = tempDir();
     const j = fileJournal(dir, fullDisk({ left: 0 }));
-    await expect(j.append(entry(1))).rejects.toMatchObject({ hint: expect.stringMatching(/^nothing was written to the cluster/) });
+    await expect(j.append(entry(1))).rejects.toMatchObject({
+      hint: expect.stringMatching(/^nothing was written to the cluster/),
+    });
   });
 });
 
@@ -97,7 +121,9 @@ describe('journal lock', () => {
       return null;
     })();
     expect(err).toBeInstanceOf(UserError);
-    expect(err?.message).toBe(`another podsec run holds the journal of this plan: pid ${process.pid} on ${hostname()}, started 2026-12-02T03:00:00.000Z (podsec apply --phase 1-observe)`);
+    expect(err?.message).toBe(
+      `another podsec run holds the journal of this plan: pid ${process.pid} on ${hostname()}, started 2026-12-02T03:00:00.000Z (podsec apply --phase 1-observe)`,
+    );
     expect(err?.hint).toContain(join(dir, LOCK_FILE));
     release();
     expect(fs.existsSync(join(dir, LOCK_FILE))).toBe(false);
@@ -107,7 +133,16 @@ describe('journal lock', () => {
   it('takes over a lock left by a process that died', () => {
     const dir = tempDir();
     const dead = spawnSync(process.execPath, ['-e', 'process.exit(0)']).pid!;
-    fs.writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: dead, host: hostname(), started: '2026-01-01T00:00:00Z', command: 'podsec apply', token: 'old' }));
+    fs.writeFileSync(
+      join(dir, LOCK_FILE),
+      JSON.stringify({
+        pid: dead,
+        host: hostname(),
+        started: '2026-01-01T00:00:00Z',
+        command: 'podsec apply',
+        token: 'old',
+      }),
+    );
     const release = lockJournal(dir, 'podsec rollback');
     const holder = JSON.parse(fs.readFileSync(join(dir, LOCK_FILE), 'utf8')) as { pid: number; command: string };
     expect(holder).toMatchObject({ pid: process.pid, command: 'podsec rollback' });
@@ -116,7 +151,10 @@ describe('journal lock', () => {
 
   it('never takes over a lock of another host (its pid cannot be checked)', () => {
     const dir = tempDir();
-    fs.writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: 1, host: 'elsewhere', started: 's', command: 'podsec apply', token: 't' }));
+    fs.writeFileSync(
+      join(dir, LOCK_FILE),
+      JSON.stringify({ pid: 1, host: 'elsewhere', started: 's', command: 'podsec apply', token: 't' }),
+    );
     expect(() => lockJournal(dir, 'podsec apply')).toThrow(/pid 1 on elsewhere/);
   });
 });

@@ -12,7 +12,23 @@ afterEach(() => {
 });
 
 function entry(seq: number): JournalEntry {
-  return { v: 1, seq, run: 'r', step: `1-observe/labels/ns${seq}`, phase: '1-observe', action: 'apply', status: 'intended', namespace: 'ns', kind: 'Namespace', apiVersion: 'v1', name: 'ns', before: null, after: null, time: 't', user: 'u' };
+  return {
+    v: 1,
+    seq,
+    run: 'r',
+    step: `1-observe/labels/ns${seq}`,
+    phase: '1-observe',
+    action: 'apply',
+    status: 'intended',
+    namespace: 'ns',
+    kind: 'Namespace',
+    apiVersion: 'v1',
+    name: 'ns',
+    before: null,
+    after: null,
+    time: 't',
+    user: 'u',
+  };
 }
 
 describe('file journal', () => {
@@ -39,7 +55,9 @@ describe('file journal', () => {
   });
 
   it('refuses a journal damaged in the middle', () => {
-    expect(() => parseJournal(`${JSON.stringify(entry(1))}\nnot json\n${JSON.stringify(entry(2))}\n`)).toThrow(UserError);
+    expect(() => parseJournal(`${JSON.stringify(entry(1))}\nnot json\n${JSON.stringify(entry(2))}\n`)).toThrow(
+      UserError,
+    );
   });
 
   it('says what to do when the plan directory is not writable', async () => {

@@ -1,9 +1,37 @@
 import { describe, expect, it } from 'vitest';
-import { isDone, isInPlace, journalProblems, nextSeq, stepState, type JournalEntry } from '../../src/apply/journal-model.js';
+import {
+  isDone,
+  isInPlace,
+  journalProblems,
+  nextSeq,
+  stepState,
+  type JournalEntry,
+} from '../../src/apply/journal-model.js';
 
 let seq = 0;
-function e(step: string, action: JournalEntry['action'], status: JournalEntry['status'], after: JournalEntry['after'] = { type: 'labels', labels: {} }): JournalEntry {
-  return { v: 1, seq: ++seq, run: 'r', step, phase: step.split('/')[0] ?? '', action, status, namespace: 'ns', kind: 'Namespace', apiVersion: 'v1', name: 'ns', before: null, after, time: 't', user: 'u' };
+function e(
+  step: string,
+  action: JournalEntry['action'],
+  status: JournalEntry['status'],
+  after: JournalEntry['after'] = { type: 'labels', labels: {} },
+): JournalEntry {
+  return {
+    v: 1,
+    seq: ++seq,
+    run: 'r',
+    step,
+    phase: step.split('/')[0] ?? '',
+    action,
+    status,
+    namespace: 'ns',
+    kind: 'Namespace',
+    apiVersion: 'v1',
+    name: 'ns',
+    before: null,
+    after,
+    time: 't',
+    user: 'u',
+  };
 }
 
 describe('stepState', () => {
@@ -25,7 +53,10 @@ describe('stepState', () => {
     const notWritten = stepState([e('s', 'apply', 'intended'), e('s', 'apply', 'failed', null)], 's');
     expect(notWritten).toMatchObject({ state: 'failed', written: false });
     expect(isInPlace(notWritten)).toBe(false);
-    const written = stepState([e('s', 'apply', 'intended'), e('s', 'apply', 'applied'), e('s', 'apply', 'failed')], 's');
+    const written = stepState(
+      [e('s', 'apply', 'intended'), e('s', 'apply', 'applied'), e('s', 'apply', 'failed')],
+      's',
+    );
     expect(written).toMatchObject({ state: 'failed', written: true });
     expect(isInPlace(written)).toBe(true);
     expect(isDone(written)).toBe(false);
@@ -37,7 +68,12 @@ describe('stepState', () => {
     expect(stepState(j, 's').state).toBe('pending');
   });
   it('keeps a step applied when its rollback failed', () => {
-    const j = [e('s', 'apply', 'intended'), e('s', 'apply', 'verified'), e('s', 'rollback', 'intended'), e('s', 'rollback', 'failed', null)];
+    const j = [
+      e('s', 'apply', 'intended'),
+      e('s', 'apply', 'verified'),
+      e('s', 'rollback', 'intended'),
+      e('s', 'rollback', 'failed', null),
+    ];
     expect(stepState(j, 's').state).toBe('verified');
   });
   it('reads entries by seq, not file order', () => {
@@ -50,14 +86,27 @@ describe('stepState', () => {
 
 describe('journalProblems', () => {
   it('accepts a consistent journal: apply, rollback, apply again', () => {
-    const j = [e('s', 'apply', 'intended'), e('s', 'apply', 'applied'), e('s', 'apply', 'verified'), e('s', 'rollback', 'intended'), e('s', 'rollback', 'rolledBack'), e('s', 'apply', 'intended'), e('s', 'apply', 'verified')];
+    const j = [
+      e('s', 'apply', 'intended'),
+      e('s', 'apply', 'applied'),
+      e('s', 'apply', 'verified'),
+      e('s', 'rollback', 'intended'),
+      e('s', 'rollback', 'rolledBack'),
+      e('s', 'apply', 'intended'),
+      e('s', 'apply', 'verified'),
+    ];
     expect(journalProblems(j)).toEqual([]);
   });
   it('flags a result without an intent', () => {
     expect(journalProblems([e('s', 'apply', 'applied')])[0]).toMatch(/without an intent/);
   });
   it('flags a step applied twice without a rollback between', () => {
-    const j = [e('s', 'apply', 'intended'), e('s', 'apply', 'verified'), e('s', 'apply', 'intended'), e('s', 'apply', 'verified')];
+    const j = [
+      e('s', 'apply', 'intended'),
+      e('s', 'apply', 'verified'),
+      e('s', 'apply', 'intended'),
+      e('s', 'apply', 'verified'),
+    ];
     expect(journalProblems(j).join()).toMatch(/applied again/);
   });
   it('flags duplicate sequence numbers', () => {

@@ -41,20 +41,52 @@ describe('patchFileProblems', () => {
 
   it.each([
     ['replicas: 0', (p: any) => (p.spec.replicas = 0), /spec\.replicas: outside the pod template \(replicas/],
-    ['a new image', (p: any) => (p.spec.template.spec.containers[0].image = 'evil.example/miner'), /containers\[vote\]\.image: outside/],
+    [
+      'a new image',
+      (p: any) => (p.spec.template.spec.containers[0].image = 'evil.example/miner'),
+      /containers\[vote\]\.image: outside/,
+    ],
     ['a command', (p: any) => (p.spec.template.spec.containers[0].command = ['sh']), /command: outside/],
-    ['env', (p: any) => (p.spec.template.spec.containers[0].env = [{ name: 'LD_PRELOAD', value: '/x' }]), /env: outside/],
-    ['a Secret volume', (p: any) => p.spec.template.spec.volumes.push({ name: 's', secret: { secretName: 'db' } }), /volumes\[s\]: only emptyDir/],
-    ['a mount of a volume the patch does not add', (p: any) => p.spec.template.spec.containers[0].volumeMounts.push({ name: 'data', mountPath: '/x' }), /only mounts of the emptyDir/],
+    [
+      'env',
+      (p: any) => (p.spec.template.spec.containers[0].env = [{ name: 'LD_PRELOAD', value: '/x' }]),
+      /env: outside/,
+    ],
+    [
+      'a Secret volume',
+      (p: any) => p.spec.template.spec.volumes.push({ name: 's', secret: { secretName: 'db' } }),
+      /volumes\[s\]: only emptyDir/,
+    ],
+    [
+      'a mount of a volume the patch does not add',
+      (p: any) => p.spec.template.spec.containers[0].volumeMounts.push({ name: 'data', mountPath: '/x' }),
+      /only mounts of the emptyDir/,
+    ],
     ['another object', (p: any) => (p.metadata.name = 'other'), /metadata\.name: "other" is not the step's object/],
     ['another namespace', (p: any) => (p.metadata.namespace = 'kube-system'), /metadata\.namespace/],
     ['another kind', (p: any) => (p.kind = 'Secret'), /kind: "Secret"/],
     ['a label', (p: any) => (p.metadata.labels = { a: 'b' }), /metadata\.labels: outside/],
-    ['hostNetwork: true', (p: any) => (p.spec.template.spec.hostNetwork = true), /hostNetwork: may only be set to false/],
-    ['a serviceAccountName', (p: any) => (p.spec.template.spec.serviceAccountName = 'admin'), /serviceAccountName: outside/],
-    ['a removed container', (p: any) => p.spec.template.spec.containers.push({ name: 'vote', $patch: 'delete' }), /removes a container/],
+    [
+      'hostNetwork: true',
+      (p: any) => (p.spec.template.spec.hostNetwork = true),
+      /hostNetwork: may only be set to false/,
+    ],
+    [
+      'a serviceAccountName',
+      (p: any) => (p.spec.template.spec.serviceAccountName = 'admin'),
+      /serviceAccountName: outside/,
+    ],
+    [
+      'a removed container',
+      (p: any) => p.spec.template.spec.containers.push({ name: 'vote', $patch: 'delete' }),
+      /removes a container/,
+    ],
     ['a replaced list', (p: any) => p.spec.template.spec.containers.push({ $patch: 'replace' }), /without a name/],
-    ['template labels', (p: any) => (p.spec.template.metadata = { labels: { app: 'x' } }), /template\.metadata\.labels: outside/],
+    [
+      'template labels',
+      (p: any) => (p.spec.template.metadata = { labels: { app: 'x' } }),
+      /template\.metadata\.labels: outside/,
+    ],
     ['a strategy', (p: any) => (p.spec.strategy = { type: 'Recreate' }), /spec\.strategy: outside/],
     ['not a mapping', (p: any) => (p.spec = 'x'), /spec: not a mapping/],
   ])('refuses %s', (_what, f, re) => {
@@ -64,7 +96,9 @@ describe('patchFileProblems', () => {
 
   it('follows the CronJob template path', () => {
     expect(edit((p) => (p.spec.schedule = '* * * * *'), cron).join('\n')).toMatch(/spec\.schedule: outside/);
-    expect(edit((p) => (p.spec.jobTemplate.spec.parallelism = 100), cron).join('\n')).toMatch(/spec\.jobTemplate\.spec\.parallelism: outside/);
+    expect(edit((p) => (p.spec.jobTemplate.spec.parallelism = 100), cron).join('\n')).toMatch(
+      /spec\.jobTemplate\.spec\.parallelism: outside/,
+    );
     expect(edit(() => undefined, cron)).toEqual([]);
   });
 
@@ -87,15 +121,24 @@ describe('applyPhase with a bad plan file', () => {
       ...ports(cluster, journal),
       readPlanFile: async (rel: string) => {
         reads++;
-        if (rel === bad.file) throw new UserError(`plan file ${rel} was changed after podsec plan wrote it`, 'regenerate the plan');
+        if (rel === bad.file)
+          throw new UserError(`plan file ${rel} was changed after podsec plan wrote it`, 'regenerate the plan');
         if (rel === fixSteps[3]!.file) return { ...read(rel), spec: { replicas: 0 } };
         return read(rel);
       },
     };
-    const report = await applyPhase(plan, '2-fix', { confirm: async () => true, progress: () => undefined, dryRun: false, force: true, assumeYes: true }, p);
+    const report = await applyPhase(
+      plan,
+      '2-fix',
+      { confirm: async () => true, progress: () => undefined, dryRun: false, force: true, assumeYes: true },
+      p,
+    );
     expect(reads).toBe(fixSteps.length);
     const by = (o: string) => report.outcomes.filter((x) => x.outcome === o);
-    expect(by('refused').map((o) => o.message)).toEqual([`plan file ${bad.file} was changed after podsec plan wrote it`, `plan file ${fixSteps[3]!.file} changes more than the pod template's security settings`]);
+    expect(by('refused').map((o) => o.message)).toEqual([
+      `plan file ${bad.file} was changed after podsec plan wrote it`,
+      `plan file ${fixSteps[3]!.file} changes more than the pod template's security settings`,
+    ]);
     expect(by('refused')[0]!.details).toEqual(['regenerate the plan']);
     expect(by('skipped')).toHaveLength(fixSteps.length - 2);
     expect(cluster.writes).toEqual([]);

@@ -14,7 +14,12 @@ import { KubeClient } from '../../src/cluster/client.js';
 import { mapLimit } from '../../src/cluster/list.js';
 
 const { values } = parseArgs({
-  options: { namespaces: { type: 'string' }, workloads: { type: 'string' }, pods: { type: 'string' }, runs: { type: 'string' } },
+  options: {
+    namespaces: { type: 'string' },
+    workloads: { type: 'string' },
+    pods: { type: 'string' },
+    runs: { type: 'string' },
+  },
 });
 const N = Number(values.namespaces ?? process.env.BENCH_NAMESPACES ?? 200);
 const M = Number(values.workloads ?? process.env.BENCH_WORKLOADS ?? 10);
@@ -30,8 +35,10 @@ try {
   const names = Array.from({ length: N }, (_, i) => `bench-${String(i).padStart(3, '0')}`);
   await mapLimit(names, 16, (name) => client.post('/api/v1/namespaces', { metadata: { name } }));
   // Pods need the namespace's default ServiceAccount (ServiceAccount admission is on with the controller manager).
-  for (; !objectsOnly; ) {
-    const sa = await client.get<{ items: unknown[] }>('/api/v1/serviceaccounts', { fieldSelector: 'metadata.name=default' });
+  for (; !objectsOnly;) {
+    const sa = await client.get<{ items: unknown[] }>('/api/v1/serviceaccounts', {
+      fieldSelector: 'metadata.name=default',
+    });
     if (sa.body.items.length >= N) break;
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -47,8 +54,10 @@ try {
     });
   }
   const expectedPods = objectsOnly ? Math.ceil(Number(PODS) / N) * N : objects.reduce((n, o) => n + o.pods, 0);
-  log(`created ${N} namespaces and ${objects.length} workloads in ${((Date.now() - t0) / 1000).toFixed(1)}s; waiting for ${expectedPods} pods`);
-  for (let last = -1; ; ) {
+  log(
+    `created ${N} namespaces and ${objects.length} workloads in ${((Date.now() - t0) / 1000).toFixed(1)}s; waiting for ${expectedPods} pods`,
+  );
+  for (let last = -1; ;) {
     const pods = await countPods(client);
     if (pods >= expectedPods) break;
     if (pods !== last) log(`${pods}/${expectedPods} pods`);
@@ -71,10 +80,19 @@ try {
     if (k.status !== 0) throw new Error('kubectl failed');
     kubectlTimes.push(performance.now() - k0);
     const p0 = performance.now();
-    const p = spawnSync('node', ['--import', 'tsx', 'test/bench/scan-child.ts'], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const p = spawnSync('node', ['--import', 'tsx', 'test/bench/scan-child.ts'], {
+      env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const wall = performance.now() - p0;
     if (p.status !== 0) throw new Error('podsec scan failed');
-    const r = JSON.parse(p.stdout.trim().split('\n').at(-1) ?? '{}') as { ms: number; maxRssMb: number; workloads: number; pods: number };
+    const r = JSON.parse(p.stdout.trim().split('\n').at(-1) ?? '{}') as {
+      ms: number;
+      maxRssMb: number;
+      workloads: number;
+      pods: number;
+    };
     podsecTimes.push(r.ms);
     rss = Math.max(rss, r.maxRssMb);
     summary = `${r.workloads} workloads, ${r.pods} pods (process wall time incl. tsx start: ${(wall / 1000).toFixed(2)}s)`;
@@ -97,7 +115,10 @@ async function countPods(client: KubeClient): Promise<number> {
   let n = 0;
   let token: string | undefined;
   do {
-    const res = await client.get<{ items: unknown[]; metadata?: { continue?: string } }>('/api/v1/pods', { limit: 500, continue: token });
+    const res = await client.get<{ items: unknown[]; metadata?: { continue?: string } }>('/api/v1/pods', {
+      limit: 500,
+      continue: token,
+    });
     n += res.body.items.length;
     token = res.body.metadata?.continue || undefined;
   } while (token);
@@ -106,8 +127,13 @@ async function countPods(client: KubeClient): Promise<number> {
 
 /** A bare Pod with the template of workload `k % m` (objects-only seeding). */
 function barePod(k: number, m: number): unknown {
-  const w = workload('x', k % Math.max(1, m)).body as { spec: { template?: { metadata: { labels: Record<string, string> }; spec: unknown } } };
-  const template = w.spec.template ?? { metadata: { labels: { app: `w${k}` } }, spec: { containers: [{ name: 'app', image: 'registry.example/app:1' }] } };
+  const w = workload('x', k % Math.max(1, m)).body as {
+    spec: { template?: { metadata: { labels: Record<string, string> }; spec: unknown } };
+  };
+  const template = w.spec.template ?? {
+    metadata: { labels: { app: `w${k}` } },
+    spec: { containers: [{ name: 'app', image: 'registry.example/app:1' }] },
+  };
   return { metadata: { name: `p${k}`, labels: template.metadata.labels }, spec: template.spec };
 }
 
@@ -116,18 +142,54 @@ function workload(ns: string, j: number): { path: string; body: unknown; pods: n
   const labels = { app: `w${j}` };
   const secure = j % 2 === 0;
   const securityContext = secure
-    ? { runAsNonRoot: true, runAsUser: 1000, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } }
+    ? {
+        runAsNonRoot: true,
+        runAsUser: 1000,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+        seccompProfile: { type: 'RuntimeDefault' },
+      }
     : undefined;
-  const pod = { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'registry.example/app:1', ...(securityContext ? { securityContext } : {}) }] } };
+  const pod = {
+    metadata: { labels },
+    spec: {
+      containers: [{ name: 'app', image: 'registry.example/app:1', ...(securityContext ? { securityContext } : {}) }],
+    },
+  };
   const name = `w${j}`;
   if (j % 10 === 9) {
-    return { path: `/apis/batch/v1/namespaces/${ns}/cronjobs`, body: { metadata: { name }, spec: { schedule: '0 3 * * *', jobTemplate: { spec: { template: { ...pod, spec: { ...pod.spec, restartPolicy: 'Never' } } } } } }, pods: 0 };
+    return {
+      path: `/apis/batch/v1/namespaces/${ns}/cronjobs`,
+      body: {
+        metadata: { name },
+        spec: {
+          schedule: '0 3 * * *',
+          jobTemplate: { spec: { template: { ...pod, spec: { ...pod.spec, restartPolicy: 'Never' } } } },
+        },
+      },
+      pods: 0,
+    };
   }
   if (j % 10 === 8) {
-    return { path: `/apis/batch/v1/namespaces/${ns}/jobs`, body: { metadata: { name }, spec: { template: { ...pod, spec: { ...pod.spec, restartPolicy: 'Never' } } } }, pods: 1 };
+    return {
+      path: `/apis/batch/v1/namespaces/${ns}/jobs`,
+      body: { metadata: { name }, spec: { template: { ...pod, spec: { ...pod.spec, restartPolicy: 'Never' } } } },
+      pods: 1,
+    };
   }
   if (j % 10 === 7) {
-    return { path: `/apis/apps/v1/namespaces/${ns}/statefulsets`, body: { metadata: { name }, spec: { replicas: 1, serviceName: name, selector: { matchLabels: labels }, template: pod } }, pods: 1 };
+    return {
+      path: `/apis/apps/v1/namespaces/${ns}/statefulsets`,
+      body: {
+        metadata: { name },
+        spec: { replicas: 1, serviceName: name, selector: { matchLabels: labels }, template: pod },
+      },
+      pods: 1,
+    };
   }
-  return { path: `/apis/apps/v1/namespaces/${ns}/deployments`, body: { metadata: { name }, spec: { replicas: 1, selector: { matchLabels: labels }, template: pod } }, pods: 1 };
+  return {
+    path: `/apis/apps/v1/namespaces/${ns}/deployments`,
+    body: { metadata: { name }, spec: { replicas: 1, selector: { matchLabels: labels }, template: pod } },
+    pods: 1,
+  };
 }

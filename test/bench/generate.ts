@@ -8,14 +8,22 @@ const indent = (text: string, n: number) => text.replace(/^(?=.)/gm, ' '.repeat(
 
 function podSpec(i: number, name: string): string {
   const variant = Math.floor(i / 4) % 5;
-  const sidecarSc = variant === 0 ? '    securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}\n' : '';
-  const podSc = variant === 0 ? 'securityContext: {runAsNonRoot: true, runAsUser: 1000, seccompProfile: {type: RuntimeDefault}}\n' : '';
+  const sidecarSc =
+    variant === 0 ? '    securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}\n' : '';
+  const podSc =
+    variant === 0
+      ? 'securityContext: {runAsNonRoot: true, runAsUser: 1000, seccompProfile: {type: RuntimeDefault}}\n'
+      : '';
   const ctrSc =
-    variant === 0 ? '    securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}\n'
-    : variant === 1 ? '    securityContext: {privileged: true}\n'
-    : variant === 2 ? '    ports: [{containerPort: 8080, hostPort: 8080}]\n'
-    : variant === 3 ? '    securityContext: {capabilities: {add: [NET_ADMIN]}}\n'
-    : '    env: [{name: MODE, value: prod}]\n';
+    variant === 0
+      ? '    securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}\n'
+      : variant === 1
+        ? '    securityContext: {privileged: true}\n'
+        : variant === 2
+          ? '    ports: [{containerPort: 8080, hostPort: 8080}]\n'
+          : variant === 3
+            ? '    securityContext: {capabilities: {add: [NET_ADMIN]}}\n'
+            : '    env: [{name: MODE, value: prod}]\n';
   return `${podSc}containers:\n  - name: main\n    image: registry.example/${name}:1.${i % 9}\n${ctrSc}    resources: {limits: {cpu: 100m, memory: 128Mi}}\n  - name: sidecar\n    image: envoy:1.30\n${sidecarSc}`;
 }
 
@@ -42,10 +50,12 @@ export function generateManifests(dir: string, files: number, docs: number): num
     const sub = join(dir, `d${String(f % 10)}`);
     if (!existsSync(sub)) mkdirSync(sub, { recursive: true });
     const texts: string[] = [];
-    if (f < 50) texts.push(`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-${f}\n  labels: {pod-security.kubernetes.io/enforce: baseline, pod-security.kubernetes.io/enforce-version: v1.${22 + (f % 15)}}\n`);
+    if (f < 50)
+      texts.push(
+        `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-${f}\n  labels: {pod-security.kubernetes.io/enforce: baseline, pod-security.kubernetes.io/enforce-version: v1.${22 + (f % 15)}}\n`,
+      );
     for (let d = 0; d < docs; d++) texts.push(workload(n++));
     writeFileSync(join(sub, `f${f}.yaml`), texts.join('---\n'));
   }
   return n;
 }
-

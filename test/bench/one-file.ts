@@ -18,10 +18,14 @@ export function benchOneFile(): string {
     const sub = readdirSync(root)[0]!;
     const file = join(root, sub, readdirSync(join(root, sub))[0]!);
     const mb = statSync(file).size / 1e6;
-    const r = spawnSync('/usr/bin/time', ['-f', 'PEAK %M %e', 'node', 'bin/podsec.js', 'scan', '-f', file, '-o', 'json'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const r = spawnSync(
+      '/usr/bin/time',
+      ['-f', 'PEAK %M %e', 'node', 'bin/podsec.js', 'scan', '-f', file, '-o', 'json'],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     const m = /PEAK (\d+) ([\d.]+)/.exec(r.stderr);
     if (!m) return `one file: no measurement (exit ${r.status})`;
     const rss = Number(m[1]) / 1024;

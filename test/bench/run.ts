@@ -47,7 +47,11 @@ function corpus(): { pod: PodLike; isPod: boolean }[] {
 }
 
 /** Evaluations per CPU second of this process (the machine may be shared: wall time would lie). */
-function engineRate(pods: { pod: PodLike; isPod: boolean }[]): { evals: number; perCpuSec: number; perWallSec: number } {
+function engineRate(pods: { pod: PodLike; isPod: boolean }[]): {
+  evals: number;
+  perCpuSec: number;
+  perWallSec: number;
+} {
   const run = (ms: number) => {
     const end = performance.now() + ms;
     let n = 0;
@@ -65,13 +69,20 @@ function engineRate(pods: { pod: PodLike; isPod: boolean }[]): { evals: number; 
   const t0 = performance.now();
   const evals = run(3000);
   const cpu = process.cpuUsage(cpu0);
-  return { evals, perCpuSec: evals / ((cpu.user + cpu.system) / 1e6), perWallSec: evals / ((performance.now() - t0) / 1000) };
+  return {
+    evals,
+    perCpuSec: evals / ((cpu.user + cpu.system) / 1e6),
+    perWallSec: evals / ((performance.now() - t0) / 1000),
+  };
 }
 
 /** Runs a command (stdout to a file), returning wall and CPU seconds and peak RSS via /usr/bin/time -v. */
 function measure(cmd: string[], stdout = '/dev/null'): Run {
   const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-v', 'bash', '-c', 'exec "$@" > "$0"', stdout, ...cmd], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync('/usr/bin/time', ['-v', 'bash', '-c', 'exec "$@" > "$0"', stdout, ...cmd], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
   const secs = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`${cmd.join(' ')} exited ${r.status}: ${r.stderr.slice(-2000)}`);
   const num = (re: RegExp) => Number(re.exec(r.stderr)?.[1] ?? NaN);
@@ -86,12 +97,19 @@ interface Run {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-const med = (runs: Run[]): Run => ({ secs: median(runs.map((r) => r.secs)), cpu: median(runs.map((r) => r.cpu)), rssMb: Math.max(...runs.map((r) => r.rssMb)) });
+const med = (runs: Run[]): Run => ({
+  secs: median(runs.map((r) => r.secs)),
+  cpu: median(runs.map((r) => r.cpu)),
+  rssMb: Math.max(...runs.map((r) => r.rssMb)),
+});
 const fmt = (r: Run) => `${r.cpu.toFixed(2)} s CPU, ${r.secs.toFixed(2)} s wall, ${r.rssMb.toFixed(0)} MiB peak RSS`;
 const verdict = (ok: boolean) => (ok ? 'met' : 'NOT MET');
 const ratioLine = (what: string, ratio: number, goal: number, extra = '') =>
   `${what.padEnd(44)} ${ratio.toFixed(2)}x   goal <= ${goal}x: ${verdict(ratio <= goal)}${extra}`;
-const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
 
 if (!existsSync('dist/cli.js')) throw new Error('run `npm run build` first');
 if (!existsSync('/usr/bin/time')) throw new Error('the bench needs /usr/bin/time (apt-get install time)');
@@ -100,7 +118,13 @@ const pods = corpus();
 const rate = engineRate(pods);
 log(`engine: ${pods.length} pod specs`);
 log('building the Go yardstick (test/kube/build.sh yardstick; cached after the first build)');
-const yardstick = join(execFileSync('bash', ['test/kube/build.sh', 'yardstick'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').at(-1) ?? '', 'yardstick');
+const yardstick = join(
+  execFileSync('bash', ['test/kube/build.sh', 'yardstick'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+    .trim()
+    .split('\n')
+    .at(-1) ?? '',
+  'yardstick',
+);
 
 const root = mkdtempSync(join(tmpdir(), 'podsec-bench-'));
 const dir = join(root, 'manifests');
@@ -125,7 +149,8 @@ try {
   // Both tools must have read the same estate.
   const goCounts = JSON.parse(goOut) as { workloads: number; failing: number };
   const scanned = (JSON.parse(readFileSync(report, 'utf8')) as { workloads: unknown[] }).workloads.length;
-  if (goCounts.workloads !== count || scanned !== count) throw new Error(`workload counts differ: generated ${count}, Go ${goCounts.workloads}, podsec ${scanned}`);
+  if (goCounts.workloads !== count || scanned !== count)
+    throw new Error(`workload counts differ: generated ${count}, Go ${goCounts.workloads}, podsec ${scanned}`);
 
   log(`small input: podsec scan -f templates/examples/shop.yaml and node -e 0, ${SMALL_RUNS} runs each, alternating`);
   const small: Run[] = [];
@@ -164,9 +189,13 @@ try {
     ratioLine('small scan / node -e 0 (wall)', SM.secs / F.secs, 1.5, ` (CPU ${(SM.cpu / F.cpu).toFixed(2)}x)`),
     '',
     'time to first frame:',
-    ...frames.map((f) => `  ${f.what.padEnd(40)} median ${String(f.medianMs).padStart(5)} ms  min ${String(f.minMs).padStart(5)} ms  (${f.runs} runs)`),
+    ...frames.map(
+      (f) =>
+        `  ${f.what.padEnd(40)} median ${String(f.medianMs).padStart(5)} ms  min ${String(f.minMs).padStart(5)} ms  (${f.runs} runs)`,
+    ),
   ];
-  if (nodeLine !== undefined && demo !== undefined) out.push(ratioLine('demo first frame / node line, tmux 80x24', demo.medianMs / nodeLine.medianMs, 1.6));
+  if (nodeLine !== undefined && demo !== undefined)
+    out.push(ratioLine('demo first frame / node line, tmux 80x24', demo.medianMs / nodeLine.medianMs, 1.6));
   else out.push('first frame: tmux not found, not measured');
   out.push('', benchOneFile());
   process.stdout.write(`${out.join('\n')}\n`);

@@ -32,7 +32,11 @@ async function statusOf(kc: KubeConfig, w: PlanWorkload): Promise<{ text: string
   const ready = pods.filter((p) => p.ready).length;
   const restarts = pods.reduce((n, p) => n + p.restarts, 0);
   const worst = pods.find((p) => !p.ready)?.status ?? (pods.length ? 'Running' : 'no pods');
-  return { text: `${worst} ${ready}/${pods.length}`, ok: pods.length > 0 && ready === pods.length && restarts === 0, restarts };
+  return {
+    text: `${worst} ${ready}/${pods.length}`,
+    ok: pods.length > 0 && ready === pods.length && restarts === 0,
+    restarts,
+  };
 }
 
 /** The fix in a few words: what the patch sets, from the plan's changes. */
@@ -43,9 +47,11 @@ function fixSummary(w: PlanWorkload): string {
     if (/volumeMounts/.test(c.path)) {
       const paths = v.match(/"mountPath":"([^"]+)"/g)?.map((m) => m.slice(13, -1)) ?? [];
       if (paths.length) parts.add(`emptyDir ${paths.join(',')}${c.source?.kind === 'evidence' ? ' (from log)' : ''}`);
-    } else if (/runAsUser/.test(c.path) || /runAsUser/.test(v)) parts.add(`runAsUser ${/"?runAsUser"?:?\s*(\d+)/.exec(v)?.[1] ?? v}`);
+    } else if (/runAsUser/.test(c.path) || /runAsUser/.test(v))
+      parts.add(`runAsUser ${/"?runAsUser"?:?\s*(\d+)/.exec(v)?.[1] ?? v}`);
     else if (/runAsNonRoot/.test(c.path + v)) parts.add('runAsNonRoot');
-    else if (/capabilities/.test(c.path + v)) parts.add(/NET_BIND_SERVICE/.test(v) ? 'drop ALL + NET_BIND_SERVICE' : 'drop ALL');
+    else if (/capabilities/.test(c.path + v))
+      parts.add(/NET_BIND_SERVICE/.test(v) ? 'drop ALL + NET_BIND_SERVICE' : 'drop ALL');
     else if (/seccomp/i.test(c.path + v)) parts.add('seccomp RuntimeDefault');
     else if (/allowPrivilegeEscalation/.test(c.path + v)) parts.add('no privilege escalation');
     else if (/fsGroup/.test(c.path + v)) parts.add(`fsGroup ${/(\d+)/.exec(v)?.[1] ?? ''}`);
@@ -61,10 +67,14 @@ const work = mkdtempSync(join(tmpdir(), 'podsec-bench-runtime-'));
 try {
   const kc = loadKubeConfig(cp.kubeconfigPath);
   const node = cp.node!;
-  log(`cluster + node up in ${((Date.now() - t0) / 1000).toFixed(1)}s; node Ready ${node.readySeconds.toFixed(1)}s after kubelet start`);
+  log(
+    `cluster + node up in ${((Date.now() - t0) / 1000).toFixed(1)}s; node Ready ${node.readySeconds.toFixed(1)}s after kubelet start`,
+  );
   const tSeed = Date.now();
   await seedRunnableEstate(cp.kubeconfigPath, kc, { log });
-  log(`runnable estate seeded (every pod Ready but vote, which crash-loops) in ${((Date.now() - tSeed) / 1000).toFixed(1)}s`);
+  log(
+    `runnable estate seeded (every pod Ready but vote, which crash-loops) in ${((Date.now() - tSeed) / 1000).toFixed(1)}s`,
+  );
   const dir = join(work, 'plan');
   const r = await podsec(['plan', '-n', NS, '--evidence', '--non-interactive', '--out', dir], cp.kubeconfigPath);
   if (r.code !== 0) throw new Error(`podsec plan failed:\n${r.stdout}${r.stderr}`);
@@ -94,32 +104,44 @@ try {
   const stamp = { spec: { template: { metadata: { annotations: { 'podsec.test/recreated': String(Date.now()) } } } } };
   const merge = setHeaderOptions('Content-Type', 'application/merge-patch+json');
   const old = new Set((await listPods(kc, NS)).map((p) => p.metadata?.uid));
-  for (const d of (await apps.listNamespacedDeployment({ namespace: NS })).items) await apps.patchNamespacedDeployment({ name: d.metadata!.name!, namespace: NS, body: stamp }, merge);
-  for (const s of (await apps.listNamespacedStatefulSet({ namespace: NS })).items) await apps.patchNamespacedStatefulSet({ name: s.metadata!.name!, namespace: NS, body: stamp }, merge);
+  for (const d of (await apps.listNamespacedDeployment({ namespace: NS })).items)
+    await apps.patchNamespacedDeployment({ name: d.metadata!.name!, namespace: NS, body: stamp }, merge);
+  for (const s of (await apps.listNamespacedStatefulSet({ namespace: NS })).items)
+    await apps.patchNamespacedStatefulSet({ name: s.metadata!.name!, namespace: NS, body: stamp }, merge);
   await pollUntil(
     `every ${NS} pod recreated under enforce=restricted`,
     async () => {
       const pods = (await listPods(kc, NS)).filter((p) => !p.metadata?.deletionTimestamp);
-      return pods.every((p) => !old.has(p.metadata?.uid)) && pods.every((p) => summarizePod(p).ready) ? true : undefined;
+      return pods.every((p) => !old.has(p.metadata?.uid)) && pods.every((p) => summarizePod(p).ready)
+        ? true
+        : undefined;
     },
     240_000,
     1000,
   ).catch((e: unknown) => log(String(e)));
   await sleep(10_000);
   const rows: string[] = [];
-  rows.push('| workload | podsec status | fix | before | after 2-fix (+30 s) | restarts | after enforce-restricted (recreated) | restarts |');
+  rows.push(
+    '| workload | podsec status | fix | before | after 2-fix (+30 s) | restarts | after enforce-restricted (recreated) | restarts |',
+  );
   rows.push('| --- | --- | --- | --- | --- | --- | --- | --- |');
   let failures = 0;
   for (const w of workloads) {
     const fix = afterFix.get(w.name)!;
     const enf = await statusOf(kc, w);
     if (w.status === 'fixed' && (!fix.ok || !enf.ok)) failures++;
-    rows.push(`| ${w.kind}/${w.name} | ${w.status} | ${fixSummary(w) || '-'} | ${before.get(w.name)} | ${fix.text} | ${fix.restarts} | ${enf.text} | ${enf.restarts} |`);
+    rows.push(
+      `| ${w.kind}/${w.name} | ${w.status} | ${fixSummary(w) || '-'} | ${before.get(w.name)} | ${fix.text} | ${fix.restarts} | ${enf.text} | ${enf.restarts} |`,
+    );
   }
   const rss = node.rss();
-  log(`RSS: kubelet ${(rss.kubelet / 1024).toFixed(0)} MiB, containerd ${(rss.containerd / 1024).toFixed(0)} MiB, shims ${(rss.shims / 1024).toFixed(0)} MiB; soak ended ${((Date.now() - tFix) / 1000).toFixed(0)}s after 2-fix`);
+  log(
+    `RSS: kubelet ${(rss.kubelet / 1024).toFixed(0)} MiB, containerd ${(rss.containerd / 1024).toFixed(0)} MiB, shims ${(rss.shims / 1024).toFixed(0)} MiB; soak ended ${((Date.now() - tFix) / 1000).toFixed(0)}s after 2-fix`,
+  );
   console.log(rows.join('\n'));
-  console.log(`\n${failures === 0 ? 'every fixed workload Ready with zero restarts after 2-fix and after enforce-restricted' : `${failures} fixed workload(s) not running`}`);
+  console.log(
+    `\n${failures === 0 ? 'every fixed workload Ready with zero restarts after 2-fix and after enforce-restricted' : `${failures} fixed workload(s) not running`}`,
+  );
   process.exitCode = failures === 0 ? 0 : 1;
 } finally {
   await cp.stop();

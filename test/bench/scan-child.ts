@@ -5,7 +5,11 @@ import type { CommandContext } from '../../src/cli/context.js';
 import { evaluatePod } from '../../src/policy/index.js';
 import { resolveLiveVersion } from '../../src/inventory/server-policy.js';
 
-const ctx = { env: process.env, signal: new AbortController().signal, now: () => new Date() } as unknown as CommandContext;
+const ctx = {
+  env: process.env,
+  signal: new AbortController().signal,
+  now: () => new Date(),
+} as unknown as CommandContext;
 const t0 = performance.now();
 const live = await readLive({ file: [], namespace: [], allNamespaces: true }, ctx);
 live.session.client.close();

@@ -20,7 +20,12 @@ export interface StartupFigure {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-const figure = (what: string, xs: number[]): StartupFigure => ({ what, medianMs: Math.round(median(xs)), minMs: Math.round(Math.min(...xs)), runs: xs.length });
+const figure = (what: string, xs: number[]): StartupFigure => ({
+  what,
+  medianMs: Math.round(median(xs)),
+  minMs: Math.round(Math.min(...xs)),
+  runs: xs.length,
+});
 
 function timeExit(args: string[]): number {
   const t0 = performance.now();
@@ -55,12 +60,28 @@ export function benchStartup(runs = Number(process.env['BENCH_STARTUP_RUNS'] ?? 
   if (!existsSync(join(ROOT, 'dist/cli.js'))) throw new Error('build first: npm run build');
   const collect = (f: () => number) => Array.from({ length: runs }, f);
   const out = [
-    figure('node -e 0 (floor)', collect(() => timeExit(['-e', '0']))),
-    figure('podsec --help', collect(() => timeExit([CLI, '--help']))),
+    figure(
+      'node -e 0 (floor)',
+      collect(() => timeExit(['-e', '0'])),
+    ),
+    figure(
+      'podsec --help',
+      collect(() => timeExit([CLI, '--help'])),
+    ),
   ];
   if (existsSync(TMUX)) {
-    out.push(figure('node prints a line in tmux (floor)', collect(() => timeFirstFrame(`node -e "console.log('ready-' + 'frame')"`, 'ready-frame'))));
-    out.push(figure('podsec demo first frame in tmux', collect(() => timeFirstFrame(`env -u CI NO_COLOR=1 TERM=xterm-256color node ${CLI} demo`, 'podsec demo:'))));
+    out.push(
+      figure(
+        'node prints a line in tmux (floor)',
+        collect(() => timeFirstFrame(`node -e "console.log('ready-' + 'frame')"`, 'ready-frame')),
+      ),
+    );
+    out.push(
+      figure(
+        'podsec demo first frame in tmux',
+        collect(() => timeFirstFrame(`env -u CI NO_COLOR=1 TERM=xterm-256color node ${CLI} demo`, 'podsec demo:')),
+      ),
+    );
   }
   return out;
 }
@@ -68,5 +89,8 @@ export function benchStartup(runs = Number(process.env['BENCH_STARTUP_RUNS'] ?? 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
   const figures = benchStartup();
   process.stdout.write('time to first frame (goal < 300 ms)\n');
-  for (const f of figures) process.stdout.write(`  ${f.what.padEnd(40)} median ${String(f.medianMs).padStart(5)} ms  min ${String(f.minMs).padStart(5)} ms  (${f.runs} runs)\n`);
+  for (const f of figures)
+    process.stdout.write(
+      `  ${f.what.padEnd(40)} median ${String(f.medianMs).padStart(5)} ms  min ${String(f.minMs).padStart(5)} ms  (${f.runs} runs)\n`,
+    );
 }

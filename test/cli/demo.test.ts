@@ -11,7 +11,12 @@ import { describe, expect, it } from 'vitest';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 function cli(cwd: string, args: string[], env: Record<string, string> = {}) {
-  return spawnSync('node', [join(ROOT, 'bin/podsec.js'), ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '', ...env }, timeout: 60_000 });
+  return spawnSync('node', [join(ROOT, 'bin/podsec.js'), ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', CI: '', ...env },
+    timeout: 60_000,
+  });
 }
 
 function tree(dir: string): Map<string, string> {
@@ -70,7 +75,9 @@ describe('podsec demo --non-interactive', () => {
     spawnSync('sh', ['-c', `printf 'skip: [shop/Deployment/vote]\\n' > ${answers}`]);
     const r = cli(dir, ['demo', '--out', 'out/x', '--answers', answers], { CI: 'true' });
     expect(r.status).toBe(0);
-    const plan = JSON.parse(readFileSync(join(dir, 'out/x/plan.json'), 'utf8')) as { workloads: { name: string; skipped: string | null }[] };
+    const plan = JSON.parse(readFileSync(join(dir, 'out/x/plan.json'), 'utf8')) as {
+      workloads: { name: string; skipped: string | null }[];
+    };
     expect(plan.workloads.find((w) => w.name === 'vote')?.skipped).toBe('skipped by the answers file');
   });
 

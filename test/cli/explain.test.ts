@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { CHECK_IDS } from '../../src/policy/index.js';
 import { EXPLANATIONS } from '../../src/policy/explain.js';
 
-const cli = (...args: string[]) => spawnSync('node', ['bin/podsec.js', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+const cli = (...args: string[]) =>
+  spawnSync('node', ['bin/podsec.js', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
 
 describe('podsec explain', () => {
   it('documents every check the engine has, exactly once', () => {

@@ -13,7 +13,11 @@ const ESTATE = join(ROOT, 'templates/demo/estate.yaml');
 const ANSWERS = join(ROOT, 'templates/demo/answers.yaml');
 
 function cli(cwd: string, ...args: string[]) {
-  return spawnSync('node', [join(ROOT, 'bin/podsec.js'), ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return spawnSync('node', [join(ROOT, 'bin/podsec.js'), ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
 }
 
 const dirs: string[] = [];
@@ -50,17 +54,28 @@ describe('plan --edit-sources', () => {
 
     // The plan's fixed workloads now pass restricted in the file; the one with an open question does not.
     const plan = JSON.parse(readFileSync(join(cwd, 'p/plan.json'), 'utf8')) as {
-      workloads: { namespace: string; kind: string; name: string; status: string; questions: unknown[]; skipped: string | null }[];
+      workloads: {
+        namespace: string;
+        kind: string;
+        name: string;
+        status: string;
+        questions: unknown[];
+        skipped: string | null;
+      }[];
       sources: { edits: { file: string; workloads: string[]; mode: string }[] };
     };
-    const fixed = plan.workloads.filter((w) => w.status === 'fixed' && w.skipped === null).map((w) => `${w.namespace}/${w.kind}/${w.name}`);
+    const fixed = plan.workloads
+      .filter((w) => w.status === 'fixed' && w.skipped === null)
+      .map((w) => `${w.namespace}/${w.kind}/${w.name}`);
     expect(fixed.length).toBeGreaterThan(3);
     const verdicts = new Map(scan(cwd).map((v) => [`${v.namespace}/${v.kind}/${v.name}`, v.strictestLevel]));
     for (const k of fixed) expect(verdicts.get(k), k).toBe('restricted');
     expect(verdicts.get('legacy/Deployment/inventory')).not.toBe('restricted');
     expect(r.stderr).toMatch(/not edited: legacy\/Deployment\/inventory: open question/);
     expect(plan.sources.edits.map((e) => [e.file, e.mode])).toEqual([['estate.yaml', 'written']]);
-    expect(new Set(plan.sources.edits[0]!.workloads)).toEqual(new Set(fixed.filter((k) => !k.startsWith('monitoring/'))));
+    expect(new Set(plan.sources.edits[0]!.workloads)).toEqual(
+      new Set(fixed.filter((k) => !k.startsWith('monitoring/'))),
+    );
 
     // Documents without a fix (Services, Namespaces) are byte-identical.
     const texts = (t: string) => parseAllDocuments(t).map((d) => String(d));
@@ -77,7 +92,18 @@ describe('plan --edit-sources', () => {
   it('--dry-run prints the diff and writes no source file', () => {
     const cwd = workdir();
     const before = readFileSync(join(cwd, 'estate.yaml'), 'utf8');
-    const r = cli(cwd, 'plan', '-f', 'estate.yaml', '--answers', 'answers.yaml', '--edit-sources', '--dry-run', '--out', 'p');
+    const r = cli(
+      cwd,
+      'plan',
+      '-f',
+      'estate.yaml',
+      '--answers',
+      'answers.yaml',
+      '--edit-sources',
+      '--dry-run',
+      '--out',
+      'p',
+    );
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^\+ {8}securityContext:$/m);
     expect(r.stdout).toContain('--dry-run: 1 file(s) would be edited; none was written.');

@@ -11,7 +11,11 @@ const ROOT = join(import.meta.dirname, '../..');
 const ESTATE = join(ROOT, 'templates/demo/estate.yaml');
 
 function cli(cwd: string, ...args: string[]) {
-  return spawnSync('node', [join(ROOT, 'bin/podsec.js'), ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return spawnSync('node', [join(ROOT, 'bin/podsec.js'), ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
 }
 
 describe('podsec plan -f', () => {
@@ -21,14 +25,22 @@ describe('podsec plan -f', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('Wrote the plan to plans/demo/');
     expect(r.stdout).toMatch(/monitoring\s+privileged\s+privileged/);
-    const plan = JSON.parse(readFileSync(join(cwd, 'plans/demo/plan.json'), 'utf8')) as { apiVersion: string; kind: string; origin: string; cluster: unknown };
+    const plan = JSON.parse(readFileSync(join(cwd, 'plans/demo/plan.json'), 'utf8')) as {
+      apiVersion: string;
+      kind: string;
+      origin: string;
+      cluster: unknown;
+    };
     expect(plan).toMatchObject({ apiVersion: 'podsec.dev/v1alpha1', kind: 'Plan', origin: 'files', cluster: null });
     expect(statSync(join(cwd, 'plans/demo/2-fix/apply.sh')).mode & 0o100).not.toBe(0);
   });
 
   it('gives a byte-identical plan for the same inputs and answers, apart from createdAt', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'podsec-plan-cli-'));
-    writeFileSync(join(cwd, 'answers.yaml'), 'uids:\n  shop/Deployment/vote: 1000\nskip: [web/Deployment/maintenance-page]\nsoak: 3d\n');
+    writeFileSync(
+      join(cwd, 'answers.yaml'),
+      'uids:\n  shop/Deployment/vote: 1000\nskip: [web/Deployment/maintenance-page]\nsoak: 3d\n',
+    );
     expect(cli(cwd, 'plan', '-f', ESTATE, '--answers', 'answers.yaml', '--out', 'a').status).toBe(0);
     expect(cli(cwd, 'plan', '-f', ESTATE, '--answers', 'answers.yaml', '--out', 'b').status).toBe(0);
     const a = readTree(join(cwd, 'a'));
@@ -36,7 +48,10 @@ describe('podsec plan -f', () => {
     expect([...b.keys()]).toEqual([...a.keys()]);
     const strip = (t: string) => t.replace(/"createdAt": "[^"]*"/, '');
     for (const [k, v] of a) expect(strip(b.get(k) ?? ''), k).toBe(strip(v));
-    const plan = JSON.parse(a.get('plan.json') ?? '{}') as { soak: string; workloads: { name: string; status: string; skipped: string | null }[] };
+    const plan = JSON.parse(a.get('plan.json') ?? '{}') as {
+      soak: string;
+      workloads: { name: string; status: string; skipped: string | null }[];
+    };
     expect(plan.soak).toBe('3d');
     expect(plan.workloads.find((w) => w.name === 'maintenance-page')?.skipped).toBe('skipped by the answers file');
     expect(a.get('2-fix/shop/deployment-vote.yaml')).toContain('runAsUser: 1000');

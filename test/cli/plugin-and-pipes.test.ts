@@ -31,9 +31,24 @@ function kubectl(): string {
 describe('plan summary in a pipe', () => {
   it('keeps the NOTE column whole (the exemption reason is longer than 80 characters)', () => {
     const cwd = tmp('podsec-pipe-');
-    const r = spawnSync('node', [join(ROOT, 'bin/podsec.js'), 'plan', '-f', join(ROOT, 'templates/demo/estate.yaml'), '--answers', join(ROOT, 'templates/demo/answers.yaml'), '--out', 'p'], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const r = spawnSync(
+      'node',
+      [
+        join(ROOT, 'bin/podsec.js'),
+        'plan',
+        '-f',
+        join(ROOT, 'templates/demo/estate.yaml'),
+        '--answers',
+        join(ROOT, 'templates/demo/answers.yaml'),
+        '--out',
+        'p',
+      ],
+      { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
+    );
     expect(r.status, r.stderr).toBe(0);
-    const answers = parse(readFileSync(join(ROOT, 'templates/demo/answers.yaml'), 'utf8')) as { exemptions: Record<string, string> };
+    const answers = parse(readFileSync(join(ROOT, 'templates/demo/answers.yaml'), 'utf8')) as {
+      exemptions: Record<string, string>;
+    };
     const long = Object.values(answers.exemptions).find((x) => x.length > 80)!;
     expect(long).toBeDefined();
     expect(r.stdout).toContain(long);
@@ -43,7 +58,11 @@ describe('plan summary in a pipe', () => {
 describe('kubectl plugin', () => {
   it('npm install -g . puts kubectl-podsec on PATH; kubectl plugin list finds it and kubectl podsec runs', () => {
     const prefix = tmp('podsec-npm-prefix-');
-    const install = spawnSync('npm', ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', '--ignore-scripts', '.'], { cwd: ROOT, encoding: 'utf8' });
+    const install = spawnSync(
+      'npm',
+      ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', '--ignore-scripts', '.'],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
     expect(install.status, install.stderr).toBe(0);
     const env = { ...process.env, PATH: `${join(prefix, 'bin')}:${process.env['PATH'] ?? ''}`, NO_COLOR: '1' };
     const list = spawnSync(kubectl(), ['plugin', 'list'], { encoding: 'utf8', env });

@@ -5,7 +5,11 @@ import { describe, expect, it } from 'vitest';
 
 const FIX = 'test/fixtures/manifests';
 const cli = (args: string[], input?: string) =>
-  spawnSync('node', ['bin/podsec.js', 'scan', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, ...(input === undefined ? {} : { input }) });
+  spawnSync('node', ['bin/podsec.js', 'scan', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+    ...(input === undefined ? {} : { input }),
+  });
 
 describe('podsec scan -f', () => {
   it('exit 0 with a table for compliant manifests, even with --exit-code', () => {
@@ -35,11 +39,18 @@ describe('podsec scan -f', () => {
     expect(r.status).toBe(3);
     expect(r.stderr).toContain('4 input(s) could not be read or parsed');
     expect(r.stderr).not.toMatch(/\n\s+at /);
-    const report = JSON.parse(r.stdout) as { kind: string; workloads: { name: string }[]; errors: { file: string; document?: number; message: string }[] };
+    const report = JSON.parse(r.stdout) as {
+      kind: string;
+      workloads: { name: string }[];
+      errors: { file: string; document?: number; message: string }[];
+    };
     expect(report.kind).toBe('ScanReport');
     expect(report.workloads.map((w) => w.name)).toEqual(['first', 'last']);
     expect(report.errors.map((e) => [e.file, e.document])).toEqual([
-      [`${FIX}/broken.yaml`, 1], [`${FIX}/broken.yaml`, 2], [`${FIX}/broken.yaml`, 3], [`${FIX}/missing.yaml`, undefined],
+      [`${FIX}/broken.yaml`, 1],
+      [`${FIX}/broken.yaml`, 2],
+      [`${FIX}/broken.yaml`, 3],
+      [`${FIX}/missing.yaml`, undefined],
     ]);
     expect(report.errors[3]?.message).toContain('no such file or directory');
   });
@@ -52,12 +63,16 @@ describe('podsec scan -f', () => {
       ['vote', { file: '-', document: 1, line: 11 }],
       ['debug', { file: '-', document: 3, line: 38 }],
     ]);
-    const tree = JSON.parse(cli(['-f', `${FIX}/tree`, '-o', 'json']).stdout) as { workloads: { source: { file: string } }[] };
+    const tree = JSON.parse(cli(['-f', `${FIX}/tree`, '-o', 'json']).stdout) as {
+      workloads: { source: { file: string } }[];
+    };
     expect(tree.workloads.map((w) => w.source.file)).toEqual([`${FIX}/tree/a.yml`, `${FIX}/tree/sub/b.yaml`]);
   });
 
   it('--level restricts results; sarif, yaml and markdown are produced', () => {
-    const json = JSON.parse(cli(['-f', `${FIX}/shop.yaml`, '-o', 'json', '--level', 'restricted']).stdout) as { workloads: { results: object }[] };
+    const json = JSON.parse(cli(['-f', `${FIX}/shop.yaml`, '-o', 'json', '--level', 'restricted']).stdout) as {
+      workloads: { results: object }[];
+    };
     for (const w of json.workloads) expect(Object.keys(w.results)).toEqual(['restricted']);
     const sarif = JSON.parse(cli(['-f', `${FIX}/shop.yaml`, '-o', 'sarif']).stdout) as { version: string };
     expect(sarif.version).toBe('2.1.0');
@@ -69,6 +84,8 @@ describe('podsec scan -f', () => {
     const r = cli(['-f', 'templates/examples/shop.yaml', '-o', 'json']);
     expect(r.status).toBe(0);
     const report = JSON.parse(r.stdout) as { workloads: { strictestLevel: string }[] };
-    expect(new Set(report.workloads.map((w) => w.strictestLevel))).toEqual(new Set(['privileged', 'baseline', 'restricted']));
+    expect(new Set(report.workloads.map((w) => w.strictestLevel))).toEqual(
+      new Set(['privileged', 'baseline', 'restricted']),
+    );
   });
 });

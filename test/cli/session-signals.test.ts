@@ -11,7 +11,10 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 function runUntilSignal(delayMs: number): Promise<{ code: number | null; ms: number; stderr: string }> {
   const cwd = mkdtempSync(join(tmpdir(), 'podsec-sigterm-'));
-  const child = spawn('node', [join(ROOT, 'bin/podsec.js'), 'demo', '--non-interactive', '--out', 'p'], { cwd, env: { ...process.env, NO_COLOR: '1', CI: '' } });
+  const child = spawn('node', [join(ROOT, 'bin/podsec.js'), 'demo', '--non-interactive', '--out', 'p'], {
+    cwd,
+    env: { ...process.env, NO_COLOR: '1', CI: '' },
+  });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve) => {

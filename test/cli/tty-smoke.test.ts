@@ -69,7 +69,11 @@ describe.skipIf(!hasTmux)('podsec demo in a real terminal (tmux)', () => {
     // Then it exits 0 and the plan is the demo plan
     const end = await waitPane((p) => p.includes('EXIT='));
     expect(end).toContain('EXIT=0');
-    const plan = JSON.parse(readFileSync(join(cwd, 'plans/demo/plan.json'), 'utf8')) as { kind: string; workloads: unknown[]; namespaces: { name: string }[] };
+    const plan = JSON.parse(readFileSync(join(cwd, 'plans/demo/plan.json'), 'utf8')) as {
+      kind: string;
+      workloads: unknown[];
+      namespaces: { name: string }[];
+    };
     expect(plan.kind).toBe('Plan');
     expect(plan.workloads).toHaveLength(11);
     expect(plan.namespaces.map((n) => n.name)).toEqual(['batch', 'legacy', 'monitoring', 'payments', 'shop', 'web']);

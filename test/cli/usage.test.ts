@@ -11,7 +11,13 @@ import { closest } from '../../src/cli/suggest.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const cwd = mkdtempSync(join(tmpdir(), 'podsec-usage-'));
-const cli = (args: string[]) => spawnSync('node', [join(ROOT, 'bin/podsec.js'), ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '' }, timeout: 30_000 });
+const cli = (args: string[]) =>
+  spawnSync('node', [join(ROOT, 'bin/podsec.js'), ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', CI: '' },
+    timeout: 30_000,
+  });
 
 describe('usage mistakes', () => {
   it('an unknown command suggests the closest one (not "too many arguments")', () => {
@@ -46,7 +52,9 @@ describe('usage mistakes', () => {
   it('--version above the newest known says it is evaluated as the newest', () => {
     const r = cli(['scan', '-f', join(ROOT, 'templates/demo/estate.yaml'), '--version', 'v1.99', '-o', 'json']);
     expect(r.stderr).toMatch(/--version v1\.99 is newer than this podsec knows: evaluated as v1\.\d+ \(latest\)/);
-    expect(cli(['scan', '-f', join(ROOT, 'templates/demo/estate.yaml'), '--version', 'v1.30', '-o', 'json']).stderr).not.toContain('newer than');
+    expect(
+      cli(['scan', '-f', join(ROOT, 'templates/demo/estate.yaml'), '--version', 'v1.30', '-o', 'json']).stderr,
+    ).not.toContain('newer than');
   });
 
   it('closest() only suggests near words', () => {

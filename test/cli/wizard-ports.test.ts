@@ -16,7 +16,15 @@ afterEach(async () => {
 
 function context(): CommandContext {
   return {
-    io: { out: () => {}, err: () => {}, stdoutIsTTY: false, stdinIsTTY: false, stderrIsTTY: false, color: false, columns: 100 },
+    io: {
+      out: () => {},
+      err: () => {},
+      stdoutIsTTY: false,
+      stdinIsTTY: false,
+      stderrIsTTY: false,
+      color: false,
+      columns: 100,
+    },
     env: {},
     cwd: process.cwd(),
     templatesDir: 'templates',
@@ -29,12 +37,19 @@ function context(): CommandContext {
 
 describe('livePorts.scan', () => {
   it('stops as soon as its signal aborts (a hanging list does not keep the session)', async () => {
-    api = await startFakeApi((r) => (r.path === '/version' ? { body: { gitVersion: 'v1.36.2', major: '1', minor: '36' } } : { hang: true }));
-    const ports = livePorts(context(), { answers: EMPTY_ANSWERS, force: false, source: { file: [], kubeconfig: api.kubeconfig, namespace: [], allNamespaces: true } });
+    api = await startFakeApi((r) =>
+      r.path === '/version' ? { body: { gitVersion: 'v1.36.2', major: '1', minor: '36' } } : { hang: true },
+    );
+    const ports = livePorts(context(), {
+      answers: EMPTY_ANSWERS,
+      force: false,
+      source: { file: [], kubeconfig: api.kubeconfig, namespace: [], allNamespaces: true },
+    });
     const ac = new AbortController();
     const scan = ports.scan('fake', () => {}, ac.signal);
     // Abort once the scan is waiting on the hanging list.
-    for (let i = 0; i < 500 && !api.requests.some((r) => r.path === '/api/v1/namespaces'); i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 500 && !api.requests.some((r) => r.path === '/api/v1/namespaces'); i++)
+      await new Promise((r) => setTimeout(r, 10));
     expect(api.requests.some((r) => r.path === '/api/v1/namespaces')).toBe(true);
     const aborted = Date.now();
     ac.abort();
@@ -44,7 +59,12 @@ describe('livePorts.scan', () => {
 
   it('reports progress as data: namespaces, kinds listed, workloads read', async () => {
     const ns = { metadata: { name: 'shop' } };
-    const deploy = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop', uid: 'u1' }, spec: { template: { spec: { containers: [{ name: 'c', image: 'i' }] } } } };
+    const deploy = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'shop', uid: 'u1' },
+      spec: { template: { spec: { containers: [{ name: 'c', image: 'i' }] } } },
+    };
     api = await startFakeApi((r) => {
       if (r.path === '/version') return { body: { gitVersion: 'v1.36.2', major: '1', minor: '36' } };
       if (r.path === '/api/v1/namespaces') return { body: list([ns]) };
@@ -52,7 +72,11 @@ describe('livePorts.scan', () => {
       if (r.path.startsWith('/api') && !r.path.includes('/namespaces/')) return { body: list([]) };
       return undefined;
     });
-    const ports = livePorts(context(), { answers: EMPTY_ANSWERS, force: false, source: { file: [], kubeconfig: api.kubeconfig, namespace: [], allNamespaces: true } });
+    const ports = livePorts(context(), {
+      answers: EMPTY_ANSWERS,
+      force: false,
+      source: { file: [], kubeconfig: api.kubeconfig, namespace: [], allNamespaces: true },
+    });
     const seen: ScanProgress[] = [];
     const result = await ports.scan('fake', (p) => seen.push(p), new AbortController().signal);
     expect(result.inventory.workloads.map((w) => w.name)).toEqual(['web']);

@@ -16,7 +16,9 @@ afterEach(async () => {
 });
 
 function serve(port = 0): Promise<http.Server> {
-  const s = http.createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}'));
+  const s = http.createServer((_req, res) =>
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}'),
+  );
   servers.push(s);
   return new Promise((resolve) => s.listen(port, '127.0.0.1', () => resolve(s)));
 }
@@ -25,10 +27,18 @@ const stop = (s: http.Server) => new Promise<void>((r) => (s.closeAllConnections
 async function clientAt(port: number, outageMs: number) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'client-outage-'));
   const file = path.join(dir, 'kubeconfig');
-  fs.writeFileSync(file, `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n`);
+  fs.writeFileSync(
+    file,
+    `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n`,
+  );
   const { kc } = loadKubeconfig({ kubeconfig: file, env: {} });
   const retries: string[] = [];
-  const c = await KubeClient.create(kc, { baseDelayMs: 20, maxDelayMs: 100, outageMs, onRetry: (r) => retries.push(r.reason) });
+  const c = await KubeClient.create(kc, {
+    baseDelayMs: 20,
+    maxDelayMs: 100,
+    outageMs,
+    onRetry: (r) => retries.push(r.reason),
+  });
   return { c, retries };
 }
 

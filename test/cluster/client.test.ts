@@ -32,7 +32,8 @@ describe('KubeClient', () => {
     let n = 0;
     const c = await clientFor(() => {
       n++;
-      if (n === 1) return { status: 429, headers: { 'Retry-After': '0' }, body: status(429, 'TooManyRequests', 'slow down') };
+      if (n === 1)
+        return { status: 429, headers: { 'Retry-After': '0' }, body: status(429, 'TooManyRequests', 'slow down') };
       if (n === 2) return { status: 503, body: status(503, 'ServiceUnavailable', 'etcd leader changed') };
       return { body: { ok: true } };
     });
@@ -42,7 +43,10 @@ describe('KubeClient', () => {
   });
 
   it('gives up after the retry budget with a one-line throttling error', async () => {
-    const c = await clientFor(() => ({ status: 429, headers: { 'Retry-After': '0' }, body: status(429, 'TooManyRequests', 'slow down') }), { retries: 2 });
+    const c = await clientFor(
+      () => ({ status: 429, headers: { 'Retry-After': '0' }, body: status(429, 'TooManyRequests', 'slow down') }),
+      { retries: 2 },
+    );
     const err = await c.get('/apis/apps/v1/deployments').catch((e: unknown) => e);
     expect(api!.requests).toHaveLength(3);
     const ce = toClusterError(err, api!.url, 'list deployments.apps in all namespaces');
@@ -67,7 +71,10 @@ describe('KubeClient', () => {
   });
 
   it('does not retry a 403 and maps it to forbidden with the permission', async () => {
-    const c = await clientFor(() => ({ status: 403, body: status(403, 'Forbidden', 'deployments.apps is forbidden: User "bob" cannot list ...') }));
+    const c = await clientFor(() => ({
+      status: 403,
+      body: status(403, 'Forbidden', 'deployments.apps is forbidden: User "bob" cannot list ...'),
+    }));
     const err = await c.get('/apis/apps/v1/deployments').catch((e: unknown) => e);
     expect(api!.requests).toHaveLength(1);
     const ce = toClusterError(err, api!.url, 'list deployments.apps in all namespaces');
@@ -87,7 +94,10 @@ describe('listAll', () => {
     const { items } = await listAll(c, deployments, undefined, { limit: 2 });
     expect(items.map((i) => i.metadata?.name)).toEqual(['d1', 'd2', 'd3']);
     expect(items[0]?.kind).toBe('Deployment');
-    expect(api!.requests.map((r) => r.url)).toEqual(['/apis/apps/v1/deployments?limit=2', '/apis/apps/v1/deployments?limit=2&continue=tok1']);
+    expect(api!.requests.map((r) => r.url)).toEqual([
+      '/apis/apps/v1/deployments?limit=2',
+      '/apis/apps/v1/deployments?limit=2&continue=tok1',
+    ]);
     c.close();
   });
 

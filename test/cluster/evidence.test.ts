@@ -10,14 +10,27 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { CommandContext } from '../../src/cli/context.js';
 import { connect } from '../../src/cluster/connect.js';
-import { collectEvidence, isUnhealthy, pickPod, selectForEvidence, summarizeProblems } from '../../src/cluster/evidence.js';
+import {
+  collectEvidence,
+  isUnhealthy,
+  pickPod,
+  selectForEvidence,
+  summarizeProblems,
+} from '../../src/cluster/evidence.js';
 import type { Workload } from '../../src/inventory/types.js';
 import { kubeconfigYaml } from './fake-api.js';
 
 type Status = NonNullable<NonNullable<Workload['live']>['podStatuses']>[number];
 const w = (ns: string, name: string, pods: Status[], kind = 'Deployment'): Workload => ({
-  kind, apiVersion: 'apps/v1', namespace: ns, name, source: { context: 'fake' }, templatePath: ['spec', 'template'],
-  template: { metadata: {}, spec: { containers: [{ name: 'app', image: 'x' }] } }, object: {}, managedBy: [],
+  kind,
+  apiVersion: 'apps/v1',
+  namespace: ns,
+  name,
+  source: { context: 'fake' },
+  templatePath: ['spec', 'template'],
+  template: { metadata: {}, spec: { containers: [{ name: 'app', image: 'x' }] } },
+  object: {},
+  managedBy: [],
   live: { pods: pods.length, injectedContainers: [], driftedPods: [], podStatuses: pods },
 });
 const ok = (name: string): Status => ({ name, phase: 'Running', restarts: 0 });
@@ -26,7 +39,9 @@ describe('which workloads and pods', () => {
   it('is unhealthy when a pod is not running, waits with a reason, or restarted; Completed jobs are fine', () => {
     expect(isUnhealthy(w('a', 'x', [ok('p')]))).toBe(false);
     expect(isUnhealthy(w('a', 'x', [ok('p'), { name: 'q', phase: 'Pending', restarts: 0 }]))).toBe(true);
-    expect(isUnhealthy(w('a', 'x', [{ name: 'p', phase: 'Running', reason: 'CrashLoopBackOff', restarts: 3 }]))).toBe(true);
+    expect(isUnhealthy(w('a', 'x', [{ name: 'p', phase: 'Running', reason: 'CrashLoopBackOff', restarts: 3 }]))).toBe(
+      true,
+    );
     expect(isUnhealthy(w('a', 'x', [{ name: 'p', phase: 'Running', restarts: 1 }]))).toBe(true);
     expect(isUnhealthy(w('a', 'x', [{ name: 'p', phase: 'Succeeded', reason: 'Completed', restarts: 0 }]))).toBe(false);
     expect(isUnhealthy(w('a', 'x', []))).toBe(false);
@@ -36,13 +51,23 @@ describe('which workloads and pods', () => {
     const healthy = w('a', 'healthy', [ok('h')]);
     const failing = w('a', 'failing', [ok('f')]);
     const crashing = w('a', 'crashing', [{ name: 'c', phase: 'Running', reason: 'CrashLoopBackOff', restarts: 9 }]);
-    expect(selectForEvidence([healthy, failing, crashing], (x) => x === failing).map((x) => x.name)).toEqual(['failing', 'crashing']);
+    expect(selectForEvidence([healthy, failing, crashing], (x) => x === failing).map((x) => x.name)).toEqual([
+      'failing',
+      'crashing',
+    ]);
   });
 
   it('picks the crashing pod, then the most restarted, then by name; a bare Pod is its own pod', () => {
     expect(pickPod(w('a', 'x', [ok('b'), ok('a')]))?.name).toBe('a');
     expect(pickPod(w('a', 'x', [ok('a'), { name: 'z', phase: 'Running', restarts: 4 }]))?.name).toBe('z');
-    expect(pickPod(w('a', 'x', [{ name: 'r', phase: 'Running', restarts: 40 }, { name: 's', phase: 'Running', reason: 'CrashLoopBackOff', restarts: 1 }]))?.name).toBe('s');
+    expect(
+      pickPod(
+        w('a', 'x', [
+          { name: 'r', phase: 'Running', restarts: 40 },
+          { name: 's', phase: 'Running', reason: 'CrashLoopBackOff', restarts: 1 },
+        ]),
+      )?.name,
+    ).toBe('s');
     expect(pickPod(w('a', 'x', []))).toBeUndefined();
     expect(pickPod({ ...w('a', 'solo', [], 'Pod'), live: undefined } as unknown as Workload)?.name).toBe('solo');
   });
@@ -92,7 +117,10 @@ async function session(onLog: (ns: string, pod: string, q: URLSearchParams, res:
   await new Promise<void>((r) => server?.listen(0, '127.0.0.1', r));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'podsec-ev-'));
   const kubeconfig = path.join(dir, 'config');
-  fs.writeFileSync(kubeconfig, kubeconfigYaml(`http://127.0.0.1:${(server?.address() as AddressInfo).port}`, 't', 'fake'));
+  fs.writeFileSync(
+    kubeconfig,
+    kubeconfigYaml(`http://127.0.0.1:${(server?.address() as AddressInfo).port}`, 't', 'fake'),
+  );
   const ctx = { env: {}, signal: new AbortController().signal } as unknown as CommandContext;
   return connect({ kubeconfig, newestPolicyMinor: 37 }, ctx);
 }
@@ -109,7 +137,11 @@ describe('collectEvidence', () => {
       setTimeout(() => {
         inFlight--;
         res.writeHead(200, { 'Content-Type': 'text/plain' });
-        res.end(pod === 'p3' && q.get('previous') === 'true' ? "OSError: [Errno 30] Read-only file system: '/var/cache/app/x.db'\n" : 'hello\n');
+        res.end(
+          pod === 'p3' && q.get('previous') === 'true'
+            ? "OSError: [Errno 30] Read-only file system: '/var/cache/app/x.db'\n"
+            : 'hello\n',
+        );
       }, 30);
     });
     const crash = (n: string): Status => ({ name: n, phase: 'Running', reason: 'CrashLoopBackOff', restarts: 2 });
@@ -120,7 +152,9 @@ describe('collectEvidence', () => {
     expect(peak).toBeLessThanOrEqual(4);
     expect(peak).toBeGreaterThan(2);
     expect(queries).toHaveLength(14);
-    expect(new Set(queries.map((q) => `${q.get('tailLines')}/${q.get('limitBytes')}/${q.get('container')}`))).toEqual(new Set(['50/1000/app']));
+    expect(new Set(queries.map((q) => `${q.get('tailLines')}/${q.get('limitBytes')}/${q.get('container')}`))).toEqual(
+      new Set(['50/1000/app']),
+    );
     expect(got.gathered).toEqual(ws.map((x) => `ns/Deployment/${x.name}`));
     expect(got.notes).toEqual([]);
     expect(got.evidenceFor(ws[3]!)?.containers['app']?.writablePaths).toEqual(['/var/cache/app']);
@@ -133,7 +167,10 @@ describe('collectEvidence', () => {
       res.writeHead(200, { 'Content-Type': 'text/plain' });
       res.end(`${'x'.repeat(2_000_000)}\nNo usable temporary directory found in ['/tmp']\n`);
     });
-    const got = await collectEvidence(s, [w('ns', 'big', [{ name: 'p', phase: 'Running', restarts: 1 }])], { probe: false, limitBytes: 10_000 });
+    const got = await collectEvidence(s, [w('ns', 'big', [{ name: 'p', phase: 'Running', restarts: 1 }])], {
+      probe: false,
+      limitBytes: 10_000,
+    });
     s.client.close();
     // The matching line lies beyond the limit, so it is never seen.
     expect(got.evidenceFor(w('ns', 'big', []))?.containers['app']?.findings).toEqual([]);
@@ -146,13 +183,21 @@ describe('collectEvidence', () => {
         res.end(JSON.stringify({ kind: 'Status', status: 'Failure', code, message }));
       };
       if (ns === 'locked') return status(403, 'pods "p" is forbidden: cannot get resource "pods/log"');
-      if (ns === 'broken') return status(500, 'Get "https://10.0.0.1:10250/containerLogs/broken/p/app": dial tcp 10.0.0.1:10250: connect: connection refused\nmore');
+      if (ns === 'broken')
+        return status(
+          500,
+          'Get "https://10.0.0.1:10250/containerLogs/broken/p/app": dial tcp 10.0.0.1:10250: connect: connection refused\nmore',
+        );
       if (q.get('previous') === 'true') return status(400, 'previous terminated container "app" in pod "p" not found');
       res.writeHead(200, { 'Content-Type': 'text/plain' });
       res.end('fine\n');
     });
     const failing = () => true;
-    const got = await collectEvidence(s, [w('locked', 'a', [ok('p')]), w('broken', 'b', [ok('p')]), w('fine', 'c', [ok('p')]), w('empty', 'd', [])], { probe: false, failsTarget: failing });
+    const got = await collectEvidence(
+      s,
+      [w('locked', 'a', [ok('p')]), w('broken', 'b', [ok('p')]), w('fine', 'c', [ok('p')]), w('empty', 'd', [])],
+      { probe: false, failsTarget: failing },
+    );
     s.client.close();
     expect(got.notes).toEqual([
       'namespace broken: logs of 1 workload(s) could not be read (HTTP 500: Get "https://10.0.0.1:10250/containerLogs/broken/p/app": dial tcp 10.0.0.1:10250: connect: connection refused)',
@@ -166,10 +211,18 @@ describe('collectEvidence', () => {
 describe('the previous log of a container the kubelet just removed (seen on the real node)', () => {
   const gone = (res: http.ServerResponse) => {
     res.writeHead(500, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify({ kind: 'Status', status: 'Failure', code: 500, message: 'unable to retrieve container logs for containerd://66fbb754' }));
+    res.end(
+      JSON.stringify({
+        kind: 'Status',
+        status: 'Failure',
+        code: 500,
+        message: 'unable to retrieve container logs for containerd://66fbb754',
+      }),
+    );
   };
   const crash: Status = { name: 'p', phase: 'Running', reason: 'CrashLoopBackOff', restarts: 3 };
-  const tmpError = "FileNotFoundError: [Errno 2] No usable temporary directory found in ['/tmp', '/var/tmp', '/usr/tmp', '/app']\n";
+  const tmpError =
+    "FileNotFoundError: [Errno 2] No usable temporary directory found in ['/tmp', '/var/tmp', '/usr/tmp', '/app']\n";
 
   it('asks again until the pod status has moved on, and uses the log it then gets', async () => {
     let previousAsked = 0;
@@ -200,10 +253,13 @@ describe('the previous log of a container the kubelet just removed (seen on the 
 
 describe('templates/rbac for evidence', () => {
   type Rule = { apiGroups: string[]; resources: string[]; verbs: string[] };
-  const rules = (f: string): Rule[] => (parse(fs.readFileSync(`templates/rbac/${f}`, 'utf8')) as { rules: Rule[] }).rules;
+  const rules = (f: string): Rule[] =>
+    (parse(fs.readFileSync(`templates/rbac/${f}`, 'utf8')) as { rules: Rule[] }).rules;
   it('the evidence role stays read-only (get pods/log); exec lives only in the separate probe role', () => {
     expect(rules('podsec-evidence.yaml')).toEqual([{ apiGroups: [''], resources: ['pods/log'], verbs: ['get'] }]);
-    expect(rules('podsec-probe.yaml')).toEqual([{ apiGroups: [''], resources: ['pods/exec'], verbs: ['create', 'get'] }]);
+    expect(rules('podsec-probe.yaml')).toEqual([
+      { apiGroups: [''], resources: ['pods/exec'], verbs: ['create', 'get'] },
+    ]);
     for (const f of ['podsec-reader.yaml', 'podsec-applier.yaml', 'podsec-evidence.yaml']) {
       expect(rules(f).flatMap((r) => r.resources)).not.toContain('pods/exec');
     }

@@ -42,7 +42,14 @@ export async function startFakeApi(handler: Handler, token = 'test-token'): Prom
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const u = new URL(req.url ?? '/', 'http://x');
-      const r: FakeRequest = { method: req.method ?? 'GET', url: req.url ?? '/', path: u.pathname, query: u.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const r: FakeRequest = {
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        path: u.pathname,
+        query: u.searchParams,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       requests.push(r);
       const reply = handler(r) ?? { status: 404, body: status(404, 'NotFound', `${r.path} not found`) };
       if (reply.hang) return;
@@ -99,5 +106,10 @@ export function status(code: number, reason: string, message: string): unknown {
 }
 
 export function list(items: unknown[], cont?: string): unknown {
-  return { kind: 'List', apiVersion: 'v1', metadata: { resourceVersion: '1', ...(cont ? { continue: cont } : {}) }, items };
+  return {
+    kind: 'List',
+    apiVersion: 'v1',
+    metadata: { resourceVersion: '1', ...(cont ? { continue: cont } : {}) },
+    items,
+  };
 }

@@ -24,36 +24,69 @@ const meta = (ns: string, name: string, uid: string, owner?: [string, string]) =
   name,
   namespace: ns,
   uid,
-  ...(owner ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: owner[0], name: 'o', uid: owner[1], controller: true }] } : {}),
+  ...(owner
+    ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: owner[0], name: 'o', uid: owner[1], controller: true }] }
+    : {}),
 });
 
 const objects: Record<string, unknown[]> = {
   '/api/v1/namespaces': [
-    { metadata: { name: 'shop', labels: { 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/enforce-version': 'v1.30' } } },
+    {
+      metadata: {
+        name: 'shop',
+        labels: {
+          'pod-security.kubernetes.io/enforce': 'baseline',
+          'pod-security.kubernetes.io/enforce-version': 'v1.30',
+        },
+      },
+    },
     { metadata: { name: 'secret-team', labels: {} } },
     { metadata: { name: 'kube-system', labels: { 'pod-security.kubernetes.io/warn': 'bogus' } } },
   ],
-  deployments: [{ metadata: meta('shop', 'vote', 'd1'), spec: { replicas: 2, template: { metadata: {}, spec: pspec() } } }],
-  replicasets: [{ metadata: meta('shop', 'vote-5f', 'r1', ['Deployment', 'd1']), spec: { replicas: 2, template: { spec: pspec() } } }],
+  deployments: [
+    { metadata: meta('shop', 'vote', 'd1'), spec: { replicas: 2, template: { metadata: {}, spec: pspec() } } },
+  ],
+  replicasets: [
+    {
+      metadata: meta('shop', 'vote-5f', 'r1', ['Deployment', 'd1']),
+      spec: { replicas: 2, template: { spec: pspec() } },
+    },
+  ],
   pods: [
     { metadata: meta('shop', 'vote-5f-a', 'p1', ['ReplicaSet', 'r1']), spec: pspec() },
-    { metadata: meta('shop', 'vote-5f-b', 'p2', ['ReplicaSet', 'r1']), spec: { containers: [{ name: 'app', image: 'nginx' }, { name: 'sidecar', image: 'envoy' }] } },
+    {
+      metadata: meta('shop', 'vote-5f-b', 'p2', ['ReplicaSet', 'r1']),
+      spec: {
+        containers: [
+          { name: 'app', image: 'nginx' },
+          { name: 'sidecar', image: 'envoy' },
+        ],
+      },
+    },
     { metadata: meta('shop', 'debug', 'p3'), spec: pspec({ hostNetwork: true }) },
     { metadata: meta('kube-system', 'etcd-n1', 'p4', ['Node', 'n1']), spec: pspec({ hostNetwork: true }) },
   ],
-  cronjobs: [{ metadata: meta('shop', 'nightly', 'c1'), spec: { jobTemplate: { spec: { template: { spec: pspec() } } } } }],
+  cronjobs: [
+    { metadata: meta('shop', 'nightly', 'c1'), spec: { jobTemplate: { spec: { template: { spec: pspec() } } } } },
+  ],
 };
 
-function handler(forbidClusterWide: Set<string>, forbidNs: string): (r: FakeRequest) => ReturnType<Parameters<typeof startFakeApi>[0]> {
+function handler(
+  forbidClusterWide: Set<string>,
+  forbidNs: string,
+): (r: FakeRequest) => ReturnType<Parameters<typeof startFakeApi>[0]> {
   return (r) => {
     if (r.path === '/version') return { body: { gitVersion: 'v1.36.1' } };
     if (r.path === '/api/v1/namespaces') return { body: list(objects['/api/v1/namespaces'] ?? []) };
     const m = /^\/apis?\/(?:[^/]+\/)?v1(?:\/namespaces\/([^/]+))?\/([a-z]+)$/.exec(r.path);
     if (!m) return undefined;
     const [, ns, plural = ''] = m;
-    if (!ns && forbidClusterWide.has(plural)) return { status: 403, body: status(403, 'Forbidden', `${plural} is forbidden at the cluster scope`) };
+    if (!ns && forbidClusterWide.has(plural))
+      return { status: 403, body: status(403, 'Forbidden', `${plural} is forbidden at the cluster scope`) };
     if (ns === forbidNs) return { status: 403, body: status(403, 'Forbidden', `${plural} is forbidden in ${ns}`) };
-    const items = (objects[plural] ?? []).filter((o) => !ns || (o as { metadata: { namespace: string } }).metadata.namespace === ns);
+    const items = (objects[plural] ?? []).filter(
+      (o) => !ns || (o as { metadata: { namespace: string } }).metadata.namespace === ns,
+    );
     return { body: list(items) };
   };
 }
@@ -62,13 +95,20 @@ describe('readLive', () => {
   it('reads every kind cluster-wide once, links pods to owners and never asks for secrets or configmaps', async () => {
     api = await startFakeApi(handler(new Set(), ''));
     const progress: string[] = [];
-    const live = await readLive({ kubeconfig: api.kubeconfig, file: [], namespace: [], allNamespaces: true, progress: (l) => progress.push(l) }, ctx());
+    const live = await readLive(
+      { kubeconfig: api.kubeconfig, file: [], namespace: [], allNamespaces: true, progress: (l) => progress.push(l) },
+      ctx(),
+    );
     live.session.client.close();
     const inv = live.inventory;
     expect(inv.origin).toBe('cluster');
     expect(inv.serverVersion).toBe('v1.36.1');
     expect(live.session.policyMinor).toBe(35);
-    expect(inv.namespaces.map((n) => [n.name, n.system])).toEqual([['kube-system', true], ['secret-team', false], ['shop', false]]);
+    expect(inv.namespaces.map((n) => [n.name, n.system])).toEqual([
+      ['kube-system', true],
+      ['secret-team', false],
+      ['shop', false],
+    ]);
     expect(inv.namespaces.find((n) => n.name === 'shop')?.psa.enforce).toEqual({ level: 'baseline', version: 'v1.30' });
     expect(inv.namespaces.find((n) => n.name === 'kube-system')?.psa.invalid).toHaveLength(1);
     expect(inv.workloads.map(workloadKey)).toEqual([
@@ -115,10 +155,14 @@ describe('readLive', () => {
   it('reads only the -n namespaces, with per-namespace lists, and reports a missing one', async () => {
     api = await startFakeApi((r) => {
       if (r.path === '/api/v1/namespaces/shop') return { body: (objects['/api/v1/namespaces'] ?? [])[0] };
-      if (r.path === '/api/v1/namespaces/ghost') return { status: 404, body: status(404, 'NotFound', 'namespaces "ghost" not found') };
+      if (r.path === '/api/v1/namespaces/ghost')
+        return { status: 404, body: status(404, 'NotFound', 'namespaces "ghost" not found') };
       return handler(new Set(), '')(r);
     });
-    const live = await readLive({ kubeconfig: api.kubeconfig, file: [], namespace: ['shop', 'ghost'], allNamespaces: false }, ctx());
+    const live = await readLive(
+      { kubeconfig: api.kubeconfig, file: [], namespace: ['shop', 'ghost'], allNamespaces: false },
+      ctx(),
+    );
     live.session.client.close();
     expect(live.inventory.namespaces.map((n) => n.name)).toEqual(['shop']);
     expect(live.inventory.errors).toEqual([{ namespace: 'ghost', message: 'namespace "ghost" not found' }]);
@@ -127,8 +171,15 @@ describe('readLive', () => {
   });
 
   it('fails with one line when namespaces cannot be listed and no -n was given', async () => {
-    api = await startFakeApi((r) => (r.path === '/version' ? { body: { gitVersion: 'v1.36.1' } } : { status: 403, body: status(403, 'Forbidden', 'no') }));
-    const err = await readLive({ kubeconfig: api.kubeconfig, file: [], namespace: [], allNamespaces: true }, ctx()).catch((e: unknown) => e);
+    api = await startFakeApi((r) =>
+      r.path === '/version'
+        ? { body: { gitVersion: 'v1.36.1' } }
+        : { status: 403, body: status(403, 'Forbidden', 'no') },
+    );
+    const err = await readLive(
+      { kubeconfig: api.kubeconfig, file: [], namespace: [], allNamespaces: true },
+      ctx(),
+    ).catch((e: unknown) => e);
     expect((err as Error).message).toBe('not allowed to list namespaces (403 Forbidden)');
   });
 });

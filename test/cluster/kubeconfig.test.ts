@@ -19,7 +19,11 @@ const write = (name: string, text: string) => {
 describe('loadKubeconfig', () => {
   it('merges KUBECONFIG files kubectl-style: first definition and first current-context win, missing files skipped', () => {
     const a = write('a', kubeconfigYaml('https://a.example:6443', 'ta', 'prod'));
-    const b = write('b', kubeconfigYaml('https://b.example:6443', 'tb', 'prod').replace('current-context: prod', 'current-context: prod') + '');
+    const b = write(
+      'b',
+      kubeconfigYaml('https://b.example:6443', 'tb', 'prod').replace('current-context: prod', 'current-context: prod') +
+        '',
+    );
     const c = write('c', kubeconfigYaml('https://c.example:6443', 'tc', 'dev'));
     const env = { KUBECONFIG: [path.join(dir, 'missing'), a, b, c].join(path.delimiter) };
     const loaded = loadKubeconfig({ env });
@@ -47,7 +51,9 @@ describe('loadKubeconfig', () => {
   });
 
   it('says what to do when there is no kubeconfig at all', () => {
-    expect(() => loadKubeconfig({ env: { HOME: path.join(dir, 'nohome') } }, path.join(dir, 'no-sa'))).toThrow(/no kubeconfig found/);
+    expect(() => loadKubeconfig({ env: { HOME: path.join(dir, 'nohome') } }, path.join(dir, 'no-sa'))).toThrow(
+      /no kubeconfig found/,
+    );
   });
 
   it('uses the in-cluster service account when no kubeconfig exists inside a pod', () => {
@@ -60,7 +66,10 @@ describe('loadKubeconfig', () => {
     process.env.KUBERNETES_SERVICE_HOST = '10.0.0.1';
     process.env.KUBERNETES_SERVICE_PORT = '443';
     try {
-      const loaded = loadKubeconfig({ env: { HOME: path.join(dir, 'nohome'), KUBERNETES_SERVICE_HOST: '10.0.0.1' } }, sa);
+      const loaded = loadKubeconfig(
+        { env: { HOME: path.join(dir, 'nohome'), KUBERNETES_SERVICE_HOST: '10.0.0.1' } },
+        sa,
+      );
       expect(loaded.server).toBe('https://10.0.0.1:443');
       expect(loaded.context).toBe('inClusterContext');
     } finally {
@@ -90,23 +99,43 @@ describe('connect errors', () => {
   it('unreachable server', async () => {
     const port = await freePort();
     const kc = write('down', kubeconfigYaml(`https://127.0.0.1:${port}`, 't', 'down'));
-    const err = await connect({ kubeconfig: kc, client: { retries: 0 }, newestPolicyMinor: 37 }, { env: {}, signal }).catch((e: unknown) => e);
+    const err = await connect(
+      { kubeconfig: kc, client: { retries: 0 }, newestPolicyMinor: 37 },
+      { env: {}, signal },
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ClusterError);
     expect((err as ClusterError).kind).toBe('unreachable');
-    expect((err as ClusterError).message).toBe(`cannot reach the API server at https://127.0.0.1:${port} (ECONNREFUSED)`);
+    expect((err as ClusterError).message).toBe(
+      `cannot reach the API server at https://127.0.0.1:${port} (ECONNREFUSED)`,
+    );
   });
 
   it('TLS failure (https client against a plain HTTP server)', async () => {
     const api = await startFakeApi(() => ({ body: { gitVersion: 'v1.36.0' } }));
-    const kc = write('tls', kubeconfigYaml(api.url.replace('http:', 'https:'), 't', 'tls').replace('    insecure-skip-tls-verify: true\n', ''));
-    const err = await connect({ kubeconfig: kc, client: { retries: 0 }, newestPolicyMinor: 37 }, { env: {}, signal }).catch((e: unknown) => e);
+    const kc = write(
+      'tls',
+      kubeconfigYaml(api.url.replace('http:', 'https:'), 't', 'tls').replace(
+        '    insecure-skip-tls-verify: true\n',
+        '',
+      ),
+    );
+    const err = await connect(
+      { kubeconfig: kc, client: { retries: 0 }, newestPolicyMinor: 37 },
+      { env: {}, signal },
+    ).catch((e: unknown) => e);
     await api.close();
     expect((err as ClusterError).kind).toBe('tls');
   });
 
   it('unauthorized token', async () => {
-    const api = await startFakeApi(() => ({ status: 401, body: { kind: 'Status', code: 401, reason: 'Unauthorized', message: 'Unauthorized' } }));
-    const err = await connect({ kubeconfig: api.kubeconfig, client: { retries: 0 }, newestPolicyMinor: 37 }, { env: {}, signal }).catch((e: unknown) => e);
+    const api = await startFakeApi(() => ({
+      status: 401,
+      body: { kind: 'Status', code: 401, reason: 'Unauthorized', message: 'Unauthorized' },
+    }));
+    const err = await connect(
+      { kubeconfig: api.kubeconfig, client: { retries: 0 }, newestPolicyMinor: 37 },
+      { env: {}, signal },
+    ).catch((e: unknown) => e);
     await api.close();
     expect((err as ClusterError).kind).toBe('unauthorized');
     expect((err as ClusterError).hint).toMatch(/log in again/);
@@ -117,11 +146,21 @@ describe('credentials', () => {
   const signal = new AbortController().signal;
 
   it('runs an exec credential plugin and sends its token', async () => {
-    const plugin = write('plugin.mjs', `process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: 'from-exec' } }));`);
+    const plugin = write(
+      'plugin.mjs',
+      `process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: 'from-exec' } }));`,
+    );
     const api = await startFakeApi((r) => (r.path === '/version' ? { body: { gitVersion: 'v1.35.1' } } : undefined));
     const kcText = kubeconfigYaml(api.url, 'unused', 'exec').replace(
       '    token: unused\n',
-      ['    exec:', '      apiVersion: client.authentication.k8s.io/v1', `      command: ${process.execPath}`, `      args: ["${plugin}"]`, '      interactiveMode: Never', ''].join('\n'),
+      [
+        '    exec:',
+        '      apiVersion: client.authentication.k8s.io/v1',
+        `      command: ${process.execPath}`,
+        `      args: ["${plugin}"]`,
+        '      interactiveMode: Never',
+        '',
+      ].join('\n'),
     );
     const file = write('exec-config', kcText);
     const session = await connect({ kubeconfig: file, newestPolicyMinor: 37 }, { env: {}, signal });
@@ -139,10 +178,19 @@ describe('credential failures', () => {
       'exec-broken',
       kubeconfigYaml('https://127.0.0.1:1', 'unused', 'cloud').replace(
         '    token: unused\n',
-        ['    exec:', '      apiVersion: client.authentication.k8s.io/v1', '      command: /nonexistent/cloud-cli', '      interactiveMode: Never', ''].join('\n'),
+        [
+          '    exec:',
+          '      apiVersion: client.authentication.k8s.io/v1',
+          '      command: /nonexistent/cloud-cli',
+          '      interactiveMode: Never',
+          '',
+        ].join('\n'),
       ),
     );
-    const err = await connect({ kubeconfig: file, newestPolicyMinor: 37 }, { env: {}, signal: new AbortController().signal }).catch((e: unknown) => e);
+    const err = await connect(
+      { kubeconfig: file, newestPolicyMinor: 37 },
+      { env: {}, signal: new AbortController().signal },
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
     expect((err as UserError).message).toMatch(/^could not load the credentials of context "cloud": /);
     expect((err as UserError).message).not.toMatch(/\n/);

@@ -22,7 +22,13 @@ const inventory: Inventory = {
   serverVersion: 'v1.36.2',
   namespaces: [
     { name: 'shop', labels: {}, psa: { invalid: [] }, system: false },
-    { name: 'hidden', labels: {}, psa: { invalid: [] }, system: false, unreadable: [{ kinds: ['Pod'], permission: 'list pods in namespace "hidden"', message: '' }] },
+    {
+      name: 'hidden',
+      labels: {},
+      psa: { invalid: [] },
+      system: false,
+      unreadable: [{ kinds: ['Pod'], permission: 'list pods in namespace "hidden"', message: '' }],
+    },
   ],
   workloads: [vote],
   errors: [],
@@ -40,21 +46,34 @@ describe('addLiveFields', () => {
     const report = {
       kind: 'ScanReport',
       namespaces: [{ name: 'shop', strictestLevel: 'baseline' }, { name: 'hidden' }],
-      workloads: [{ kind: 'Deployment', apiVersion: 'apps/v1', namespace: 'shop', name: 'vote', strictestLevel: 'baseline' }],
+      workloads: [
+        { kind: 'Deployment', apiVersion: 'apps/v1', namespace: 'shop', name: 'vote', strictestLevel: 'baseline' },
+      ],
       errors: [],
     };
     const out = addLiveFields(report, live);
     expect(out.kind).toBe('ScanReport');
-    expect(out.namespaces[0]).toEqual({ name: 'shop', strictestLevel: 'baseline', verification: { status: 'agrees', levels: [] } });
+    expect(out.namespaces[0]).toEqual({
+      name: 'shop',
+      strictestLevel: 'baseline',
+      verification: { status: 'agrees', levels: [] },
+    });
     expect(out.namespaces[1]).toEqual({ name: 'hidden' });
     expect(out.workloads[0]).toMatchObject({ strictestLevel: 'baseline', live: vote.live, managedBy: vote.managedBy });
-    expect(out.cluster).toEqual({ context: 'prod', server: 'https://k:6443', serverVersion: 'v1.36.2', latestPolicy: 'v1.35' });
+    expect(out.cluster).toEqual({
+      context: 'prod',
+      server: 'https://k:6443',
+      serverVersion: 'v1.36.2',
+      latestPolicy: 'v1.35',
+    });
     expect(out.notes).toEqual(['n']);
     expect(report.namespaces[0]).toEqual({ name: 'shop', strictestLevel: 'baseline' });
   });
 
   it('turns unreadable namespaces into error entries', () => {
-    expect(unreadableErrors(inventory)).toEqual([{ namespace: 'hidden', message: 'not allowed to list pods in namespace "hidden"' }]);
+    expect(unreadableErrors(inventory)).toEqual([
+      { namespace: 'hidden', message: 'not allowed to list pods in namespace "hidden"' },
+    ]);
   });
 });
 
@@ -69,14 +88,31 @@ describe('renderVerification', () => {
           {
             status: 'agrees',
             levels: [
-              { level: 'baseline', version: 'latest', policy: 'baseline:latest', status: 'agrees', warnings: [], violators: [], onlyServer: [], onlyEngine: [], truncated: false },
+              {
+                level: 'baseline',
+                version: 'latest',
+                policy: 'baseline:latest',
+                status: 'agrees',
+                warnings: [],
+                violators: [],
+                onlyServer: [],
+                onlyEngine: [],
+                truncated: false,
+              },
               {
                 level: 'restricted',
                 version: 'latest',
                 policy: 'restricted:latest',
                 status: 'agrees',
                 warnings: [],
-                violators: [{ pod: 'vote-1', others: 2, reasons: 'seccompProfile', workloads: ['shop/Deployment/vote', 'shop/Deployment/worker'] }],
+                violators: [
+                  {
+                    pod: 'vote-1',
+                    others: 2,
+                    reasons: 'seccompProfile',
+                    workloads: ['shop/Deployment/vote', 'shop/Deployment/worker'],
+                  },
+                ],
                 onlyServer: [],
                 onlyEngine: [],
                 truncated: false,

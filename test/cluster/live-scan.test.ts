@@ -16,7 +16,15 @@ function ctxWith(stderrIsTTY: boolean, err: string[]): CommandContext {
     env: {},
     signal: new AbortController().signal,
     now: () => new Date((t += 100)),
-    io: { err: (s: string) => err.push(s), out: () => {}, stderrIsTTY, stdoutIsTTY: false, stdinIsTTY: false, color: false, columns: 100 },
+    io: {
+      err: (s: string) => err.push(s),
+      out: () => {},
+      stderrIsTTY,
+      stdoutIsTTY: false,
+      stdinIsTTY: false,
+      color: false,
+      columns: 100,
+    },
   } as unknown as CommandContext;
 }
 
@@ -38,7 +46,10 @@ describe('scanLive', () => {
       return undefined;
     });
     const err: string[] = [];
-    const res = await scanLive({ kubeconfig: api.kubeconfig, file: [], namespace: [], allNamespaces: true, verify: false, output: 'table' }, ctxWith(false, err));
+    const res = await scanLive(
+      { kubeconfig: api.kubeconfig, file: [], namespace: [], allNamespaces: true, verify: false, output: 'table' },
+      ctxWith(false, err),
+    );
     expect(res.notes).toEqual(['verification skipped (--no-verify)']);
     expect(res.policyMinor).toBe(37);
     expect(err.some((l) => /^podsec: listing deployments\.apps in all namespaces \(\d+\.\ds\)\n$/.test(l))).toBe(true);
@@ -49,7 +60,10 @@ describe('scanLive', () => {
   it('stays silent with -o json when stderr is not a terminal', async () => {
     api = await startFakeApi((r) => (r.path === '/version' ? { body: { gitVersion: 'v1.37.0' } } : { body: list([]) }));
     const err: string[] = [];
-    await scanLive({ kubeconfig: api.kubeconfig, file: [], namespace: [], allNamespaces: true, verify: false, output: 'json' }, ctxWith(false, err));
+    await scanLive(
+      { kubeconfig: api.kubeconfig, file: [], namespace: [], allNamespaces: true, verify: false, output: 'json' },
+      ctxWith(false, err),
+    );
     expect(err).toEqual([]);
   });
 });

@@ -6,8 +6,10 @@ import { parse } from 'yaml';
 import { WORKLOAD_KINDS, NAMESPACES } from '../../src/cluster/list.js';
 
 type Rule = { apiGroups: string[]; resources: string[]; verbs: string[] };
-const rules = (file: string): Rule[] => (parse(fs.readFileSync(`templates/rbac/${file}`, 'utf8')) as { rules: Rule[] }).rules;
-const grants = (rs: Rule[]) => rs.flatMap((r) => r.apiGroups.flatMap((g) => r.resources.map((res) => (g ? `${res}.${g}` : res))));
+const rules = (file: string): Rule[] =>
+  (parse(fs.readFileSync(`templates/rbac/${file}`, 'utf8')) as { rules: Rule[] }).rules;
+const grants = (rs: Rule[]) =>
+  rs.flatMap((r) => r.apiGroups.flatMap((g) => r.resources.map((res) => (g ? `${res}.${g}` : res))));
 
 describe('templates/rbac', () => {
   it('podsec-reader grants get/list on exactly the resources the reader lists', () => {

@@ -25,21 +25,60 @@ function openssl(...args: string[]): void {
 
 beforeAll(async () => {
   if (!hasOpenssl) return;
-  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '1', '-subj', '/CN=test-ca');
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=test-ca',
+  );
   for (const [name, subj, ext] of [
     ['server', '/CN=127.0.0.1', 'subjectAltName=IP:127.0.0.1'],
     ['client', '/O=system:masters/CN=alice', 'extendedKeyUsage=clientAuth'],
   ] as const) {
     openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subj);
     fs.writeFileSync(f(`${name}.ext`), `${ext}\n`);
-    openssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.crt`, '-days', '1', '-extfile', `${name}.ext`);
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      `${name}.crt`,
+      '-days',
+      '1',
+      '-extfile',
+      `${name}.ext`,
+    );
   }
-  server = https.createServer({ key: fs.readFileSync(f('server.key')), cert: fs.readFileSync(f('server.crt')), ca: fs.readFileSync(f('ca.crt')), requestCert: true, rejectUnauthorized: false }, (req, res) => {
-    const peer = (req.socket as TLSSocket).getPeerCertificate();
-    seen.push(String(peer?.subject?.CN ?? ''));
-    res.writeHead(200, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify({ gitVersion: 'v1.34.1' }));
-  });
+  server = https.createServer(
+    {
+      key: fs.readFileSync(f('server.key')),
+      cert: fs.readFileSync(f('server.crt')),
+      ca: fs.readFileSync(f('ca.crt')),
+      requestCert: true,
+      rejectUnauthorized: false,
+    },
+    (req, res) => {
+      const peer = (req.socket as TLSSocket).getPeerCertificate();
+      seen.push(String(peer?.subject?.CN ?? ''));
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ gitVersion: 'v1.34.1' }));
+    },
+  );
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -53,7 +92,24 @@ const kubeconfig = (name: string, cluster: string[], user: string[]) => {
   const file = f(name);
   fs.writeFileSync(
     file,
-    ['apiVersion: v1', 'kind: Config', 'current-context: c', 'clusters:', '- name: c', '  cluster:', `    server: ${url}`, ...cluster.map((l) => `    ${l}`), 'users:', '- name: u', '  user:', ...user.map((l) => `    ${l}`), 'contexts:', '- name: c', '  context: {cluster: c, user: u}', ''].join('\n'),
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      'current-context: c',
+      'clusters:',
+      '- name: c',
+      '  cluster:',
+      `    server: ${url}`,
+      ...cluster.map((l) => `    ${l}`),
+      'users:',
+      '- name: u',
+      '  user:',
+      ...user.map((l) => `    ${l}`),
+      'contexts:',
+      '- name: c',
+      '  context: {cluster: c, user: u}',
+      '',
+    ].join('\n'),
   );
   return file;
 };
@@ -61,7 +117,11 @@ const signal = new AbortController().signal;
 
 describe.skipIf(!hasOpenssl)('TLS and client certificates', () => {
   it('verifies the server with the CA file and presents the client certificate files', async () => {
-    const kc = kubeconfig('files', [`certificate-authority: ${f('ca.crt')}`], [`client-certificate: ${f('client.crt')}`, `client-key: ${f('client.key')}`]);
+    const kc = kubeconfig(
+      'files',
+      [`certificate-authority: ${f('ca.crt')}`],
+      [`client-certificate: ${f('client.crt')}`, `client-key: ${f('client.key')}`],
+    );
     const s = await connect({ kubeconfig: kc, newestPolicyMinor: 37 }, { env: {}, signal });
     s.client.close();
     expect(s.serverVersion).toBe('v1.34.1');
@@ -71,7 +131,11 @@ describe.skipIf(!hasOpenssl)('TLS and client certificates', () => {
 
   it('accepts inline certificate data', async () => {
     const b64 = (n: string) => fs.readFileSync(f(n)).toString('base64');
-    const kc = kubeconfig('inline', [`certificate-authority-data: ${b64('ca.crt')}`], [`client-certificate-data: ${b64('client.crt')}`, `client-key-data: ${b64('client.key')}`]);
+    const kc = kubeconfig(
+      'inline',
+      [`certificate-authority-data: ${b64('ca.crt')}`],
+      [`client-certificate-data: ${b64('client.crt')}`, `client-key-data: ${b64('client.key')}`],
+    );
     const s = await connect({ kubeconfig: kc, newestPolicyMinor: 37 }, { env: {}, signal });
     s.client.close();
     expect(seen.at(-1)).toBe('alice');
@@ -79,9 +143,14 @@ describe.skipIf(!hasOpenssl)('TLS and client certificates', () => {
 
   it('refuses a server its CA did not sign, with a TLS error line', async () => {
     const kc = kubeconfig('noca', [], ['token: t']);
-    const err = await connect({ kubeconfig: kc, newestPolicyMinor: 37, client: { retries: 0 } }, { env: {}, signal }).catch((e: unknown) => e);
+    const err = await connect(
+      { kubeconfig: kc, newestPolicyMinor: 37, client: { retries: 0 } },
+      { env: {}, signal },
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ClusterError);
     expect((err as ClusterError).kind).toBe('tls');
-    expect((err as ClusterError).message).toMatch(/^TLS verification of https:\/\/127\.0\.0\.1:\d+ failed \([A-Z_]+\)$/);
+    expect((err as ClusterError).message).toMatch(
+      /^TLS verification of https:\/\/127\.0\.0\.1:\d+ failed \([A-Z_]+\)$/,
+    );
   });
 });

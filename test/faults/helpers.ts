@@ -27,18 +27,36 @@ export function recordInput(r: Omit<InputRecord, 'type'>): void {
 }
 
 /** One request as admin to the faults control plane. */
-export function kube(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; body: Record<string, unknown> }> {
+export function kube(
+  method: string,
+  path: string,
+  body?: unknown,
+  contentType = 'application/json',
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const url = new URL(inject('kubeServer') + path);
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
-    const req = https.request(url, { method, ca: readFileSync(inject('kubeCaFile')), headers: { Authorization: `Bearer ${kubeTokens().admin}`, Accept: 'application/json', 'User-Agent': 'podsec-faults-test', ...(payload ? { 'Content-Type': contentType } : {}) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} });
-      });
-    });
+    const req = https.request(
+      url,
+      {
+        method,
+        ca: readFileSync(inject('kubeCaFile')),
+        headers: {
+          Authorization: `Bearer ${kubeTokens().admin}`,
+          Accept: 'application/json',
+          'User-Agent': 'podsec-faults-test',
+          ...(payload ? { 'Content-Type': contentType } : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });
@@ -46,7 +64,9 @@ export function kube(method: string, path: string, body?: unknown, contentType =
 
 /** Restarts (or kills and restarts) the faults API server, down for `downMs`; resolves when it is ready. */
 export async function restartApiServer(downMs: number, kill = false): Promise<void> {
-  const r = await fetch(`${inject('faultsControl')}/apiserver/restart?downMs=${downMs}${kill ? '&kill=1' : ''}`, { method: 'POST' });
+  const r = await fetch(`${inject('faultsControl')}/apiserver/restart?downMs=${downMs}${kill ? '&kill=1' : ''}`, {
+    method: 'POST',
+  });
   if (r.status !== 200) throw new Error(`restart failed: ${await r.text()}`);
 }
 
@@ -81,7 +101,8 @@ export function podsecWrites(since: number, until = Infinity): Map<string, numbe
   const m = new Map<string, number>();
   for (const e of auditSince(since, until)) {
     if (!e.userAgent?.startsWith('podsec') || e.userAgent.startsWith('podsec-faults')) continue;
-    if (!['patch', 'update', 'create', 'delete'].includes(e.verb ?? '') || /[?&]dryRun=/.test(e.requestURI ?? '')) continue;
+    if (!['patch', 'update', 'create', 'delete'].includes(e.verb ?? '') || /[?&]dryRun=/.test(e.requestURI ?? ''))
+      continue;
     if (e.verb === 'create' && /selfsubject/.test(e.objectRef?.resource ?? '')) continue;
     const code = e.responseStatus?.code ?? 0;
     if (code < 200 || code >= 300) continue;
@@ -99,13 +120,26 @@ export function doubledSince(since: number, until = Infinity): number {
 export const auditNow = () => Date.now();
 
 type PatchStep = Extract<PlanStep, { type: 'patch' }>;
-const plural: Record<string, string> = { Deployment: 'deployments', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets', ReplicaSet: 'replicasets', CronJob: 'cronjobs', ReplicationController: 'replicationcontrollers' };
-export const workloadPath = (s: PatchStep) => `${s.apiVersion === 'v1' ? '/api/v1' : `/apis/${s.apiVersion}`}/namespaces/${s.namespace}/${plural[s.kind]}/${s.name}`;
+const plural: Record<string, string> = {
+  Deployment: 'deployments',
+  StatefulSet: 'statefulsets',
+  DaemonSet: 'daemonsets',
+  ReplicaSet: 'replicasets',
+  CronJob: 'cronjobs',
+  ReplicationController: 'replicationcontrollers',
+};
+export const workloadPath = (s: PatchStep) =>
+  `${s.apiVersion === 'v1' ? '/api/v1' : `/apis/${s.apiVersion}`}/namespaces/${s.namespace}/${plural[s.kind]}/${s.name}`;
 const templateOf = (o: Record<string, unknown>, kind: string): unknown => {
   const spec = o['spec'] as Record<string, unknown> | undefined;
-  return kind === 'CronJob' ? ((spec?.['jobTemplate'] as Record<string, unknown> | undefined)?.['spec'] as Record<string, unknown> | undefined)?.['template'] : spec?.['template'];
+  return kind === 'CronJob'
+    ? (
+        (spec?.['jobTemplate'] as Record<string, unknown> | undefined)?.['spec'] as Record<string, unknown> | undefined
+      )?.['template']
+    : spec?.['template'];
 };
-const psa = (labels: Record<string, string> | undefined) => Object.fromEntries(Object.entries(labels ?? {}).filter(([k]) => k.startsWith(P)));
+const psa = (labels: Record<string, string> | undefined) =>
+  Object.fromEntries(Object.entries(labels ?? {}).filter(([k]) => k.startsWith(P)));
 
 /** A seeded estate with a plan, and for each automatic step its state before and the state the plan leads to. */
 export class FaultEstate {
@@ -133,7 +167,12 @@ export class FaultEstate {
           const live = await kube('GET', workloadPath(s));
           f.before.set(id, templateOf(live.body, s.kind));
           const patch = parse(readFileSync(join(dir, s.file), 'utf8')) as Record<string, unknown>;
-          const dry = await kube('PATCH', `${workloadPath(s)}?dryRun=All`, patch, 'application/strategic-merge-patch+json');
+          const dry = await kube(
+            'PATCH',
+            `${workloadPath(s)}?dryRun=All`,
+            patch,
+            'application/strategic-merge-patch+json',
+          );
           if (dry.status !== 200) throw new Error(`dry-run of ${s.file}: ${dry.status}`);
           f.expected.set(id, templateOf(dry.body, s.kind));
         }
@@ -147,7 +186,9 @@ export class FaultEstate {
   }
 
   steps(phaseId: string): PlanStep[] {
-    return (this.plan.phases.find((p) => p.id === phaseId)?.steps ?? []).filter((s) => s.type === 'labels' || s.method === 'patch');
+    return (this.plan.phases.find((p) => p.id === phaseId)?.steps ?? []).filter(
+      (s) => s.type === 'labels' || s.method === 'patch',
+    );
   }
 
   /** Steps of the phase whose live state is not `want` (the plan's result, or the state before). */
@@ -157,7 +198,12 @@ export class FaultEstate {
       const id = this.key(phaseId, s);
       const target = want === 'applied' ? this.expected.get(id) : this.before.get(id);
       let live: unknown;
-      if (s.type === 'labels') live = psa((((await kube('GET', `/api/v1/namespaces/${s.namespace}`)).body['metadata'] as Record<string, unknown>)?.['labels'] as Record<string, string>) ?? {});
+      if (s.type === 'labels')
+        live = psa(
+          (((await kube('GET', `/api/v1/namespaces/${s.namespace}`)).body['metadata'] as Record<string, unknown>)?.[
+            'labels'
+          ] as Record<string, string>) ?? {},
+        );
       else live = templateOf((await kube('GET', workloadPath(s as PatchStep))).body, (s as PatchStep).kind);
       // Labels: only the phase's own keys matter when a later phase is not involved.
       if (!isDeepStrictEqual(live, target)) out.push(id);
@@ -189,6 +235,10 @@ export class FaultEstate {
   }
 
   run(args: string[], env: Record<string, string> = {}, kubeconfig = kubeconfigPath()): Promise<CliResult> {
-    return podsec([...args.slice(0, 1), this.dir, ...args.slice(1), '--yes', '--wait', 'admitted', '--timeout', '60'], kubeconfig, env);
+    return podsec(
+      [...args.slice(0, 1), this.dir, ...args.slice(1), '--yes', '--wait', 'admitted', '--timeout', '60'],
+      kubeconfig,
+      env,
+    );
   }
 }

@@ -69,7 +69,9 @@ interface Judged {
 function judge(since: number, plan: Plan): Judged {
   const namespaces = new Set(plan.namespaces.map((n) => n.name));
   const objects = new Set(plan.workloads.map((w) => `${w.namespace}/${w.name}`));
-  const events = auditSince(since).filter((e) => /^(podsec|kubectl)/.test(e.userAgent ?? '') && !/^podsec-(faults|seed)/.test(e.userAgent ?? ''));
+  const events = auditSince(since).filter(
+    (e) => /^(podsec|kubectl)/.test(e.userAgent ?? '') && !/^podsec-(faults|seed)/.test(e.userAgent ?? ''),
+  );
   const outside: string[] = [];
   for (const e of events) {
     const o = e.objectRef;
@@ -79,9 +81,22 @@ function judge(since: number, plan: Plan): Judged {
     else if (o.resource === 'namespaces' && o.name !== undefined && !namespaces.has(o.name)) outside.push(what);
     else if (o.namespace !== undefined && !namespaces.has(o.namespace)) outside.push(what);
     else if (o.subresource !== undefined && o.subresource !== 'log') outside.push(what);
-    else if (['deployments', 'statefulsets', 'daemonsets', 'cronjobs', 'jobs', 'replicasets'].includes(o.resource) && o.name !== undefined && o.namespace !== undefined && !objects.has(`${o.namespace}/${o.name}`)) outside.push(what);
+    else if (
+      ['deployments', 'statefulsets', 'daemonsets', 'cronjobs', 'jobs', 'replicasets'].includes(o.resource) &&
+      o.name !== undefined &&
+      o.namespace !== undefined &&
+      !objects.has(`${o.namespace}/${o.name}`)
+    )
+      outside.push(what);
   }
-  const writes = events.filter((e) => ['patch', 'update', 'create', 'delete'].includes(e.verb ?? '') && !/[?&]dryRun=/.test(e.requestURI ?? '') && !/selfsubject/.test(e.objectRef?.resource ?? '')).map((e) => `${e.verb} ${e.requestURI}`);
+  const writes = events
+    .filter(
+      (e) =>
+        ['patch', 'update', 'create', 'delete'].includes(e.verb ?? '') &&
+        !/[?&]dryRun=/.test(e.requestURI ?? '') &&
+        !/selfsubject/.test(e.objectRef?.resource ?? ''),
+    )
+    .map((e) => `${e.verb} ${e.requestURI}`);
   return { requests: events.length, outside, writes, patches: events.filter((e) => e.verb === 'patch').length };
 }
 
@@ -96,7 +111,9 @@ function copyPlan(name: string): string {
 const crashed = (r: CliResult) => r.code === 70 || /\n\s+at .+:\d+:\d+/.test(r.stderr);
 
 function fixStep(plan: Plan): PatchStep {
-  const s = plan.phases.find((p) => p.id === '2-fix')?.steps.find((x): x is PatchStep => x.type === 'patch' && x.kind === 'Deployment' && x.method === 'patch');
+  const s = plan.phases
+    .find((p) => p.id === '2-fix')
+    ?.steps.find((x): x is PatchStep => x.type === 'patch' && x.kind === 'Deployment' && x.method === 'patch');
   if (!s) throw new Error('the shop plan has no Deployment fix step');
   return s;
 }
@@ -120,10 +137,21 @@ describe('hostile names through podsec apply (a hand-edited plan.json)', () => {
       (edited.phases.find((p) => p.id === '2-fix')!.steps[idx] as Record<string, unknown>)[h.field] = h.value;
       writeFileSync(join(dir, 'plan.json'), JSON.stringify(edited, null, 2));
       const since = auditNow();
-      const r = await podsec(['apply', dir, '--phase', '2-fix', '--force', '--yes', '--wait', 'admitted', '--timeout', '30'], kubeconfigPath());
+      const r = await podsec(
+        ['apply', dir, '--phase', '2-fix', '--force', '--yes', '--wait', 'admitted', '--timeout', '30'],
+        kubeconfigPath(),
+      );
       const j = judge(since, plan);
-      const clean = r.code === 1 && /is not a valid plan: .*not a valid (namespace|Deployment) name/.test(r.stderr) && !crashed(r);
-      recordInput({ group: 'hostile names (podsec apply)', name: `${h.field} ${JSON.stringify(h.value)}`, clean, crashed: crashed(r), hung: false, outside: j.outside.length + decoyHits });
+      const clean =
+        r.code === 1 && /is not a valid plan: .*not a valid (namespace|Deployment) name/.test(r.stderr) && !crashed(r);
+      recordInput({
+        group: 'hostile names (podsec apply)',
+        name: `${h.field} ${JSON.stringify(h.value)}`,
+        clean,
+        crashed: crashed(r),
+        hung: false,
+        outside: j.outside.length + decoyHits,
+      });
       expect(r.stderr).toMatch(/not a valid (namespace|Deployment) name/);
       expect(r.code).toBe(1);
       expect(j.outside).toEqual([]);
@@ -134,12 +162,35 @@ describe('hostile names through podsec apply (a hand-edited plan.json)', () => {
   }, 120_000);
 
   it('refuses hostile names in manifests at plan time (input errors, exit 3)', async () => {
-    const docs = HOSTILE_NAMES(decoyPort).map((h) => JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: h.field === 'name' ? h.value : 'vote', namespace: h.field === 'namespace' ? h.value : 'shop' }, spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] } } } }));
+    const docs = HOSTILE_NAMES(decoyPort).map((h) =>
+      JSON.stringify({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: {
+          name: h.field === 'name' ? h.value : 'vote',
+          namespace: h.field === 'namespace' ? h.value : 'shop',
+        },
+        spec: {
+          selector: { matchLabels: { a: 'b' } },
+          template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] } },
+        },
+      }),
+    );
     const file = join(base, 'hostile.yaml');
     writeFileSync(file, docs.join('\n---\n'));
-    const r = await podsec(['plan', '-f', file, '--out', join(base, 'hostile-plan'), '--non-interactive'], kubeconfigPath());
+    const r = await podsec(
+      ['plan', '-f', file, '--out', join(base, 'hostile-plan'), '--non-interactive'],
+      kubeconfigPath(),
+    );
     const errors = r.stderr.split('\n').filter((l) => /is not a valid (namespace|Deployment) name/.test(l));
-    recordInput({ group: 'hostile names (manifests)', name: `${docs.length} hostile documents`, clean: r.code === 3 && errors.length === docs.length, crashed: crashed(r), hung: false, outside: 0 });
+    recordInput({
+      group: 'hostile names (manifests)',
+      name: `${docs.length} hostile documents`,
+      clean: r.code === 3 && errors.length === docs.length,
+      crashed: crashed(r),
+      hung: false,
+      outside: 0,
+    });
     expect(r.code).toBe(3);
     expect(errors).toHaveLength(docs.length);
     expect(r.stderr).not.toMatch(/\u202E/);
@@ -153,7 +204,15 @@ describe('hostile names through apply.sh (real kubectl; names put in behind the 
     const sha = (s: string) => createHash('sha256').update(s).digest('hex');
     const shop = estate.plan.namespaces[0]!.name;
     for (const h of HOSTILE_NAMES(decoyPort)) {
-      const doc = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'vote', namespace: shop }, spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] } } } };
+      const doc = {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'vote', namespace: shop },
+        spec: {
+          selector: { matchLabels: { a: 'b' } },
+          template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] } },
+        },
+      };
       const inv = inventoryFromTexts([{ file: 'x.yaml', text: JSON.stringify(doc) }]);
       const w = inv.workloads[0]!;
       if (h.field === 'name') w.name = h.value;
@@ -161,27 +220,62 @@ describe('hostile names through apply.sh (real kubectl; names put in behind the 
         w.namespace = h.value;
         inv.namespaces[0]!.name = h.value;
       }
-      const bundle = buildPlan(inv, { target: 'restricted', policyVersion: 'v1.35', answers: EMPTY_ANSWERS, exempt: [], harden: false, catalogue, createdAt: 'T', hash: sha });
+      const bundle = buildPlan(inv, {
+        target: 'restricted',
+        policyVersion: 'v1.35',
+        answers: EMPTY_ANSWERS,
+        exempt: [],
+        harden: false,
+        catalogue,
+        createdAt: 'T',
+        hash: sha,
+      });
       const dir = join(base, `sh-${sha(h.value).slice(0, 8)}`);
       await writePlan(dir, renderPlanFiles(bundle, templates));
       const since = auditNow();
       for (const phase of ['1-observe', '2-fix']) {
         const script = bundle.plan.phases.find((p) => p.id === phase)!.apply;
         const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-          execFile('bash', [join(dir, script)], { env: { ...process.env, KUBECONFIG: kubeconfigPath(), PATH: `${inject('kubeBinDir')}:${process.env['PATH'] ?? ''}` }, timeout: 60_000 }, (err, _out, stderr) =>
-            resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }),
+          execFile(
+            'bash',
+            [join(dir, script)],
+            {
+              env: {
+                ...process.env,
+                KUBECONFIG: kubeconfigPath(),
+                PATH: `${inject('kubeBinDir')}:${process.env['PATH'] ?? ''}`,
+              },
+              timeout: 60_000,
+            },
+            (err, _out, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }),
           );
         });
         // kubectl refuses or the API server answers 404/400 for the bad name: never a request elsewhere.
-        expect(r.stderr, `${phase} ${h.value}`).not.toMatch(/Unable to connect to the server.*127\.0\.0\.1:\d+|command not found/);
+        expect(r.stderr, `${phase} ${h.value}`).not.toMatch(
+          /Unable to connect to the server.*127\.0\.0\.1:\d+|command not found/,
+        );
         if (phase === '2-fix') {
           expect(r.code, r.stderr).not.toBe(0);
           expect(r.stderr).toMatch(/error/i);
         }
       }
-      const j = judge(since, { ...estate.plan, namespaces: [...estate.plan.namespaces, { ...estate.plan.namespaces[0]!, name: shop }] });
-      const secretish = auditSince(since).filter((e) => ['secrets', 'configmaps'].includes(e.objectRef?.resource ?? '') || /\/secrets\b|\/configmaps\b/.test(e.requestURI ?? ''));
-      recordInput({ group: 'hostile names (apply.sh)', name: `${h.field} ${JSON.stringify(h.value)}`, clean: secretish.length === 0 && decoyHits === 0, crashed: false, hung: false, outside: secretish.length + decoyHits + j.writes.filter((x) => !x.includes(`/namespaces/${shop}`)).length });
+      const j = judge(since, {
+        ...estate.plan,
+        namespaces: [...estate.plan.namespaces, { ...estate.plan.namespaces[0]!, name: shop }],
+      });
+      const secretish = auditSince(since).filter(
+        (e) =>
+          ['secrets', 'configmaps'].includes(e.objectRef?.resource ?? '') ||
+          /\/secrets\b|\/configmaps\b/.test(e.requestURI ?? ''),
+      );
+      recordInput({
+        group: 'hostile names (apply.sh)',
+        name: `${h.field} ${JSON.stringify(h.value)}`,
+        clean: secretish.length === 0 && decoyHits === 0,
+        crashed: false,
+        hung: false,
+        outside: secretish.length + decoyHits + j.writes.filter((x) => !x.includes(`/namespaces/${shop}`)).length,
+      });
       expect(secretish).toEqual([]);
       expect(decoyHits).toBe(0);
       expect(j.writes.filter((x) => !x.includes(`/namespaces/${shop}`))).toEqual([]);
@@ -194,25 +288,47 @@ describe('tampered plan files', () => {
     {
       name: 'image changed after planning',
       flags: [],
-      tamper: (dir, s) => writeFileSync(join(dir, s.file), readFileSync(join(dir, s.file), 'utf8').replace(/(\n\s+- name: [^\n]+\n)/, '$1          image: evil.example/miner\n')),
+      tamper: (dir, s) =>
+        writeFileSync(
+          join(dir, s.file),
+          readFileSync(join(dir, s.file), 'utf8').replace(
+            /(\n\s+- name: [^\n]+\n)/,
+            '$1          image: evil.example/miner\n',
+          ),
+        ),
       expect: /refused .*was changed after podsec plan wrote it/,
     },
     {
       name: 'replicas: 0 added after planning',
       flags: [],
-      tamper: (dir, s) => writeFileSync(join(dir, s.file), readFileSync(join(dir, s.file), 'utf8').replace('\nspec:\n', '\nspec:\n  replicas: 0\n')),
+      tamper: (dir, s) =>
+        writeFileSync(
+          join(dir, s.file),
+          readFileSync(join(dir, s.file), 'utf8').replace('\nspec:\n', '\nspec:\n  replicas: 0\n'),
+        ),
       expect: /refused .*was changed after podsec plan wrote it/,
     },
     {
       name: 'image changed, with --accept-modified-plan-files',
       flags: ['--accept-modified-plan-files'],
-      tamper: (dir, s) => writeFileSync(join(dir, s.file), readFileSync(join(dir, s.file), 'utf8').replace(/(\n\s+- name: [^\n]+\n)/, '$1          image: evil.example/miner\n')),
+      tamper: (dir, s) =>
+        writeFileSync(
+          join(dir, s.file),
+          readFileSync(join(dir, s.file), 'utf8').replace(
+            /(\n\s+- name: [^\n]+\n)/,
+            '$1          image: evil.example/miner\n',
+          ),
+        ),
       expect: /refused .*changes more than the pod template's security settings[\s\S]*image: outside/,
     },
     {
       name: 'replicas: 0, with --accept-modified-plan-files',
       flags: ['--accept-modified-plan-files'],
-      tamper: (dir, s) => writeFileSync(join(dir, s.file), readFileSync(join(dir, s.file), 'utf8').replace('\nspec:\n', '\nspec:\n  replicas: 0\n')),
+      tamper: (dir, s) =>
+        writeFileSync(
+          join(dir, s.file),
+          readFileSync(join(dir, s.file), 'utf8').replace('\nspec:\n', '\nspec:\n  replicas: 0\n'),
+        ),
       expect: /refused .*changes more than[\s\S]*spec\.replicas: outside the pod template/,
     },
     {
@@ -229,7 +345,10 @@ describe('tampered plan files', () => {
       flags: ['--accept-modified-plan-files'],
       tamper: (dir, s) => {
         const text = readFileSync(join(dir, 'plan.json'), 'utf8');
-        writeFileSync(join(dir, 'plan.json'), text.replace(`"file": ${JSON.stringify(s.file)}`, `"file": "../../${s.file.split('/').at(-1)}"`));
+        writeFileSync(
+          join(dir, 'plan.json'),
+          text.replace(`"file": ${JSON.stringify(s.file)}`, `"file": "../../${s.file.split('/').at(-1)}"`),
+        );
       },
       expect: /not a valid plan: .*must be a relative path inside the plan directory/,
     },
@@ -238,7 +357,10 @@ describe('tampered plan files', () => {
       flags: ['--accept-modified-plan-files'],
       tamper: (dir, s) => {
         const text = readFileSync(join(dir, 'plan.json'), 'utf8');
-        writeFileSync(join(dir, 'plan.json'), text.replace(`"file": ${JSON.stringify(s.file)}`, `"file": ${JSON.stringify(`${s.file}\u0000x`)}`));
+        writeFileSync(
+          join(dir, 'plan.json'),
+          text.replace(`"file": ${JSON.stringify(s.file)}`, `"file": ${JSON.stringify(`${s.file}\u0000x`)}`),
+        );
       },
       expect: /not a valid plan: .*must be a relative path inside the plan directory/,
     },
@@ -251,7 +373,14 @@ describe('tampered plan files', () => {
     {
       name: 'patch file is an alias bomb',
       flags: ['--accept-modified-plan-files'],
-      tamper: (dir, s) => writeFileSync(join(dir, s.file), ['a: &a [x,x,x,x,x,x,x,x,x]', ...'bcdefgh'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`)].join('\n')),
+      tamper: (dir, s) =>
+        writeFileSync(
+          join(dir, s.file),
+          [
+            'a: &a [x,x,x,x,x,x,x,x,x]',
+            ...'bcdefgh'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`),
+          ].join('\n'),
+        ),
       expect: /refused .*is not valid YAML/,
     },
   ];
@@ -262,11 +391,21 @@ describe('tampered plan files', () => {
       const step = fixStep(estate.plan);
       c.tamper(dir, step);
       const since = auditNow();
-      const r = await podsec(['apply', dir, '--phase', '2-fix', '--force', '--yes', '--wait', 'admitted', '--timeout', '30', ...c.flags], kubeconfigPath());
+      const r = await podsec(
+        ['apply', dir, '--phase', '2-fix', '--force', '--yes', '--wait', 'admitted', '--timeout', '30', ...c.flags],
+        kubeconfigPath(),
+      );
       const j = judge(since, estate.plan);
       const out = `${r.stdout}\n${r.stderr}`;
       const clean = r.code === 1 && c.expect.test(out) && !crashed(r);
-      recordInput({ group: 'tampered plan files (podsec apply)', name: c.name, clean, crashed: crashed(r), hung: false, outside: j.outside.length });
+      recordInput({
+        group: 'tampered plan files (podsec apply)',
+        name: c.name,
+        clean,
+        crashed: crashed(r),
+        hung: false,
+        outside: j.outside.length,
+      });
       expect(out).toMatch(c.expect);
       expect(r.code).toBe(1);
       expect(crashed(r)).toBe(false);
@@ -280,14 +419,37 @@ describe('tampered plan files', () => {
   it('an edited patch file stops apply.sh before kubectl runs', async () => {
     const dir = copyPlan('tamper-script');
     const step = fixStep(estate.plan);
-    writeFileSync(join(dir, step.file), readFileSync(join(dir, step.file), 'utf8').replace('\nspec:\n', '\nspec:\n  replicas: 0\n'));
+    writeFileSync(
+      join(dir, step.file),
+      readFileSync(join(dir, step.file), 'utf8').replace('\nspec:\n', '\nspec:\n  replicas: 0\n'),
+    );
     const since = auditNow();
     const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      execFile('bash', [join(dir, '2-fix/apply.sh')], { env: { ...process.env, KUBECONFIG: kubeconfigPath(), PATH: `${inject('kubeBinDir')}:${process.env['PATH'] ?? ''}` }, timeout: 60_000 }, (err, _o, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }));
+      execFile(
+        'bash',
+        [join(dir, '2-fix/apply.sh')],
+        {
+          env: {
+            ...process.env,
+            KUBECONFIG: kubeconfigPath(),
+            PATH: `${inject('kubeBinDir')}:${process.env['PATH'] ?? ''}`,
+          },
+          timeout: 60_000,
+        },
+        (err, _o, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }),
+      );
     });
     const j = judge(since, estate.plan);
-    const clean = r.code === 1 && r.stderr.includes(`refusing: ${step.file} changed since the plan was made`) && j.requests === 0;
-    recordInput({ group: 'tampered plan files (apply.sh)', name: 'replicas: 0 added after planning', clean, crashed: false, hung: false, outside: j.outside.length });
+    const clean =
+      r.code === 1 && r.stderr.includes(`refusing: ${step.file} changed since the plan was made`) && j.requests === 0;
+    recordInput({
+      group: 'tampered plan files (apply.sh)',
+      name: 'replicas: 0 added after planning',
+      clean,
+      crashed: false,
+      hung: false,
+      outside: j.outside.length,
+    });
     expect(r.stderr).toContain(`refusing: ${step.file} changed since the plan was made`);
     expect(r.code).toBe(1);
     expect(j.requests).toBe(0);

@@ -31,7 +31,17 @@ describe('kill -9 at every write boundary', () => {
     const doubled = doubledSince(since);
     const journalProblems = f.journalProblemCount();
     const survived = last.code === 0 && lost.length === 0;
-    if (killed) recordFault({ group: 'kill -9', name: `${verb} ${phase}, killed after write event ${k}`, injected: 1, survived, lost: lost.length, doubled, journalProblems, notes: [...lost, ...(last.code === 0 ? [] : [last.stderr.trim().split('\n').pop() ?? ''])] });
+    if (killed)
+      recordFault({
+        group: 'kill -9',
+        name: `${verb} ${phase}, killed after write event ${k}`,
+        injected: 1,
+        survived,
+        lost: lost.length,
+        doubled,
+        journalProblems,
+        notes: [...lost, ...(last.code === 0 ? [] : [last.stderr.trim().split('\n').pop() ?? ''])],
+      });
     expect(last.code, `${verb} ${phase} k=${k}: ${last.stdout}${last.stderr}`).toBe(0);
     expect(lost, `${verb} ${phase} k=${k}`).toEqual([]);
     expect(doubled, `${verb} ${phase} k=${k}`).toBe(0);

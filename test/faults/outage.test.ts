@@ -8,20 +8,49 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlanStep } from '../../src/plan/plan-schema.js';
 import { deleteNamespace, kubeConfigFor, kubeconfigPath } from '../harness/env.js';
-import { FaultEstate, P, auditNow, auditSince, doubledSince, kube, podsecWrites, recordFault, restartApiServer, workloadPath } from './helpers.js';
+import {
+  FaultEstate,
+  P,
+  auditNow,
+  auditSince,
+  doubledSince,
+  kube,
+  podsecWrites,
+  recordFault,
+  restartApiServer,
+  workloadPath,
+} from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'podsec-faults-outage-'));
 let f: FaultEstate;
 let p1 = '';
 let p2 = '';
 
-async function check(name: string, group: string, injected: number, ok: boolean, phase: string, want: 'applied' | 'rolledBack', since: number | number[], notes: string[] = []) {
+async function check(
+  name: string,
+  group: string,
+  injected: number,
+  ok: boolean,
+  phase: string,
+  want: 'applied' | 'rolledBack',
+  since: number | number[],
+  notes: string[] = [],
+) {
   const lost = await f.lost(phase, want);
   // One window per command (and its resumption): each writes an object at most once.
   const windows = Array.isArray(since) ? since : [since];
   const doubled = windows.reduce((sum, t, i) => sum + doubledSince(t, windows[i + 1] ?? Infinity), 0);
   const journalProblems = f.journalProblemCount();
-  recordFault({ group, name, injected, survived: ok && lost.length === 0, lost: lost.length, doubled, journalProblems, notes: [...lost, ...notes] });
+  recordFault({
+    group,
+    name,
+    injected,
+    survived: ok && lost.length === 0,
+    lost: lost.length,
+    doubled,
+    journalProblems,
+    notes: [...lost, ...notes],
+  });
   expect(ok, `${name}: ${notes.join(' ')}`).toBe(true);
   expect(lost, name).toEqual([]);
   expect(doubled, name).toBe(0);
@@ -45,11 +74,16 @@ describe('API server restart, concurrent runs, full disk, hand-reverted changes'
     // --force: the plan names the admin context.
     const r = await f.run(['apply', '--phase', p2, '--force'], {}, kubeconfigPath('limited'));
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^error: not allowed to apply phase \S+: get deployments\.apps in namespace "[^"]+"; patch deployments\.apps .*\(checked before any write; nothing was changed\)$/m);
+    expect(r.stderr).toMatch(
+      /^error: not allowed to apply phase \S+: get deployments\.apps in namespace "[^"]+"; patch deployments\.apps .*\(checked before any write; nothing was changed\)$/m,
+    );
     expect(r.stderr).toContain('podsec-applier');
     expect(r.stderr).not.toMatch(/403/);
     // Only /version (connect) and the self-subject reviews: no request for any object.
-    const touched = auditSince(since).filter((e) => e.user?.username === 'limited' && e.objectRef !== undefined && !/^selfsubject/.test(e.objectRef.resource ?? ''));
+    const touched = auditSince(since).filter(
+      (e) =>
+        e.user?.username === 'limited' && e.objectRef !== undefined && !/^selfsubject/.test(e.objectRef.resource ?? ''),
+    );
     expect(touched.map((e) => `${e.verb} ${e.requestURI}`)).toEqual([]);
   });
 
@@ -58,10 +92,20 @@ describe('API server restart, concurrent runs, full disk, hand-reverted changes'
     const running = f.run(['apply', '--phase', p2]);
     // Restart once the first patch is journalled as applied.
     const t0 = Date.now();
-    while (!f.journal().some((e) => e.phase === p2 && e.status === 'applied') && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 100));
+    while (!f.journal().some((e) => e.phase === p2 && e.status === 'applied') && Date.now() - t0 < 60_000)
+      await new Promise((r) => setTimeout(r, 100));
     await restartApiServer(2000, true);
     const r = await running;
-    await check('apply killed apiserver mid-phase, down 2 s', 'apiserver restart', 1, r.code === 0, p2, 'applied', since, [r.stderr.slice(-400)]);
+    await check(
+      'apply killed apiserver mid-phase, down 2 s',
+      'apiserver restart',
+      1,
+      r.code === 0,
+      p2,
+      'applied',
+      since,
+      [r.stderr.slice(-400)],
+    );
     expect(r.stderr).toMatch(/API server: .* failed \((ECONNREFUSED|ECONNRESET)\); retry \d+ in/);
   });
 
@@ -69,10 +113,23 @@ describe('API server restart, concurrent runs, full disk, hand-reverted changes'
     const since = auditNow();
     const running = f.run(['rollback', '--phase', p2]);
     const t0 = Date.now();
-    while (!f.journal().some((e) => e.phase === p2 && e.action === 'rollback' && e.status === 'rolledBack') && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 100));
+    while (
+      !f.journal().some((e) => e.phase === p2 && e.action === 'rollback' && e.status === 'rolledBack') &&
+      Date.now() - t0 < 60_000
+    )
+      await new Promise((r) => setTimeout(r, 100));
     await restartApiServer(1000);
     const r = await running;
-    await check('rollback, apiserver restarted mid-phase (SIGTERM), down 1 s', 'apiserver restart', 1, r.code === 0, p2, 'rolledBack', since, [r.stderr.slice(-400)]);
+    await check(
+      'rollback, apiserver restarted mid-phase (SIGTERM), down 1 s',
+      'apiserver restart',
+      1,
+      r.code === 0,
+      p2,
+      'rolledBack',
+      since,
+      [r.stderr.slice(-400)],
+    );
   });
 
   it('two applies at once: one holds the lock, the other stops naming it; nothing is written twice', async () => {
@@ -80,8 +137,15 @@ describe('API server restart, concurrent runs, full disk, hand-reverted changes'
     const [a, b] = await Promise.all([f.run(['apply', '--phase', p2]), f.run(['apply', '--phase', p2])]);
     const codes = [a.code, b.code].sort();
     const loser = a.code === 0 ? b : a;
-    const ok = codes[0] === 0 && (codes[1] === 0 || /another podsec run holds the journal of this plan: pid \d+ on .+, started \S+ \(podsec apply --phase/.test(loser.stderr));
-    await check('two concurrent applies of one phase', 'concurrent runs', 1, ok, p2, 'applied', since, [loser.stderr.trim()]);
+    const ok =
+      codes[0] === 0 &&
+      (codes[1] === 0 ||
+        /another podsec run holds the journal of this plan: pid \d+ on .+, started \S+ \(podsec apply --phase/.test(
+          loser.stderr,
+        ));
+    await check('two concurrent applies of one phase', 'concurrent runs', 1, ok, p2, 'applied', since, [
+      loser.stderr.trim(),
+    ]);
     const seqs = f.journal().map((e) => e.seq);
     expect(new Set(seqs).size).toBe(seqs.length);
   });
@@ -89,12 +153,23 @@ describe('API server restart, concurrent runs, full disk, hand-reverted changes'
   it('a run while another live process holds the lock stops at once, naming it, and writes nothing', async () => {
     // This test process stands in for the other podsec run: alive, on this host.
     const lock = join(f.dir, 'journal.lock');
-    writeFileSync(lock, JSON.stringify({ pid: process.pid, host: hostname(), started: '2026-12-02T03:00:00.000Z', command: 'podsec apply --phase 2-fix', token: 'other' }));
+    writeFileSync(
+      lock,
+      JSON.stringify({
+        pid: process.pid,
+        host: hostname(),
+        started: '2026-12-02T03:00:00.000Z',
+        command: 'podsec apply --phase 2-fix',
+        token: 'other',
+      }),
+    );
     const since = auditNow();
     try {
       const r = await f.run(['rollback', '--phase', p2]);
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain(`error: another podsec run holds the journal of this plan: pid ${process.pid} on ${hostname()}, started 2026-12-02T03:00:00.000Z (podsec apply --phase 2-fix)`);
+      expect(r.stderr).toContain(
+        `error: another podsec run holds the journal of this plan: pid ${process.pid} on ${hostname()}, started 2026-12-02T03:00:00.000Z (podsec apply --phase 2-fix)`,
+      );
       expect([...podsecWrites(since).keys()]).toEqual([]);
     } finally {
       rmSync(lock, { force: true });
@@ -104,11 +179,31 @@ describe('API server restart, concurrent runs, full disk, hand-reverted changes'
   it('a hand-reverted workload is applied again, not skipped as already applied', async () => {
     const step = f.steps(p2)[0] as Extract<PlanStep, { type: 'patch' }>;
     const orig = f.before.get(f.key(p2, step));
-    const revert = await kube('PATCH', workloadPath(step), [{ op: 'replace', path: step.kind === 'CronJob' ? '/spec/jobTemplate/spec/template' : '/spec/template', value: orig }], 'application/json-patch+json');
+    const revert = await kube(
+      'PATCH',
+      workloadPath(step),
+      [
+        {
+          op: 'replace',
+          path: step.kind === 'CronJob' ? '/spec/jobTemplate/spec/template' : '/spec/template',
+          value: orig,
+        },
+      ],
+      'application/json-patch+json',
+    );
     expect(revert.status).toBe(200);
     const since = auditNow();
     const r = await f.run(['apply', '--phase', p2]);
-    await check('apply after a workload was reverted by hand', 'hand-reverted', 1, r.code === 0 && r.stdout.includes(`applied`), p2, 'applied', since, [r.stdout]);
+    await check(
+      'apply after a workload was reverted by hand',
+      'hand-reverted',
+      1,
+      r.code === 0 && r.stdout.includes(`applied`),
+      p2,
+      'applied',
+      since,
+      [r.stdout],
+    );
     expect(r.stderr).toContain('was found reverted outside podsec; applying it again');
     expect([...podsecWrites(since).keys()]).toHaveLength(1);
   });
@@ -117,16 +212,34 @@ describe('API server restart, concurrent runs, full disk, hand-reverted changes'
     const rb2 = await f.run(['rollback', '--phase', p2]);
     expect(rb2.code, rb2.stderr).toBe(0);
     const ns = f.estate.all[0]!;
-    const labels = ((await kube('GET', `/api/v1/namespaces/${ns}`)).body['metadata'] as { labels: Record<string, string> }).labels;
-    const patch = Object.fromEntries(Object.keys(labels).filter((k) => k.startsWith(P)).map((k) => [k, null]));
-    expect((await kube('PATCH', `/api/v1/namespaces/${ns}`, { metadata: { labels: patch } }, 'application/merge-patch+json')).status).toBe(200);
+    const labels = (
+      (await kube('GET', `/api/v1/namespaces/${ns}`)).body['metadata'] as { labels: Record<string, string> }
+    ).labels;
+    const patch = Object.fromEntries(
+      Object.keys(labels)
+        .filter((k) => k.startsWith(P))
+        .map((k) => [k, null]),
+    );
+    expect(
+      (await kube('PATCH', `/api/v1/namespaces/${ns}`, { metadata: { labels: patch } }, 'application/merge-patch+json'))
+        .status,
+    ).toBe(200);
     const since = [auditNow()];
     const rb = await f.run(['rollback', '--phase', p1]);
     since.push(auditNow());
     const again = await f.run(['apply', '--phase', p1]);
     since.push(auditNow());
     const back = await f.run(['rollback', '--phase', p1, '--namespace', ns]);
-    await check('hand-reverted labels, then rollback, apply, rollback --namespace (no --force)', 'hand-reverted', 1, rb.code === 0 && again.code === 0 && back.code === 0, p1, 'rolledBack', since, [rb.stderr, again.stderr, back.stderr]);
+    await check(
+      'hand-reverted labels, then rollback, apply, rollback --namespace (no --force)',
+      'hand-reverted',
+      1,
+      rb.code === 0 && again.code === 0 && back.code === 0,
+      p1,
+      'rolledBack',
+      since,
+      [rb.stderr, again.stderr, back.stderr],
+    );
     expect(rb.stdout).toContain('labels were already as before the phase');
   });
 
@@ -151,11 +264,21 @@ describe('API server restart, concurrent runs, full disk, hand-reverted changes'
       const written = [...podsecWrites(since).keys()];
       const intents = new Set(journal.filter((e) => e.status === 'intended').map((e) => `${e.kind}/${e.name}`));
       const unjournalled = written.filter((k) => ![...intents].some((i) => k.endsWith(`/${i.split('/')[1]}`)));
-      const stopped = full.code === 1 && /cannot write the journal .*ENOSPC.*stopped before the next cluster write/.test(full.stderr);
+      const stopped =
+        full.code === 1 && /cannot write the journal .*ENOSPC.*stopped before the next cluster write/.test(full.stderr);
       expect(full.stderr, full.stdout).toMatch(/cannot write the journal/);
       rmSync(join(mnt, 'filler'));
       const resumed = await small.run(['apply', '--phase', p2]);
-      await check('apply on a full disk (ENOSPC mid-phase), then again with space', 'full disk', 1, stopped && unjournalled.length === 0 && resumed.code === 0, p2, 'applied', since, [full.stderr.trim(), resumed.stderr.slice(-300), ...unjournalled]);
+      await check(
+        'apply on a full disk (ENOSPC mid-phase), then again with space',
+        'full disk',
+        1,
+        stopped && unjournalled.length === 0 && resumed.code === 0,
+        p2,
+        'applied',
+        since,
+        [full.stderr.trim(), resumed.stderr.slice(-300), ...unjournalled],
+      );
       const rb = await small.run(['rollback', '--phase', p2]);
       expect(rb.code, rb.stderr).toBe(0);
       expect(await small.lost(p2, 'rolledBack')).toEqual([]);

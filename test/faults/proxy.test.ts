@@ -49,7 +49,16 @@ describe('podsec apply and rollback through network faults', () => {
     const doubled = doubledSince(since);
     const journalProblems = f.journalProblemCount();
     const kinds = [...new Set(injected.map((l) => l.action))].sort().join(', ');
-    recordFault({ group: 'proxy', name: `${verb} ${phase}: ${kinds}`, injected: injected.length, survived: r.code === 0 && lost.length === 0, lost: lost.length, doubled, journalProblems, notes: lost });
+    recordFault({
+      group: 'proxy',
+      name: `${verb} ${phase}: ${kinds}`,
+      injected: injected.length,
+      survived: r.code === 0 && lost.length === 0,
+      lost: lost.length,
+      doubled,
+      journalProblems,
+      notes: lost,
+    });
     expect(r.code, `${verb} ${phase} with ${kinds}: ${r.stdout}${r.stderr}`).toBe(0);
     expect(injected.length).toBe(steps.length);
     expect(lost).toEqual([]);
@@ -69,12 +78,23 @@ describe('podsec apply and rollback through network faults', () => {
 
   it('workload patches: 409, response lost after the write, request held past the timeout, slow response, fake 200', async () => {
     const p2 = f.plan.phases[1]!.id;
-    await faultCase('apply', p2, ['409', 'dropAfterForward', ['delay', { delayMs: 4000 }], ['slowResponse', { delayMs: 4000 }], 'fake200']);
+    await faultCase('apply', p2, [
+      '409',
+      'dropAfterForward',
+      ['delay', { delayMs: 4000 }],
+      ['slowResponse', { delayMs: 4000 }],
+      'fake200',
+    ]);
   });
 
   it('rollback of workload patches (JSON Patch with a test op): response lost, so the resend draws 422; held past the timeout; 503', async () => {
     const p2 = f.plan.phases[1]!.id;
-    await faultCase('rollback', p2, ['dropAfterForward', ['delay', { delayMs: 4000 }], '503', ['slowResponse', { delayMs: 4000 }]]);
+    await faultCase('rollback', p2, [
+      'dropAfterForward',
+      ['delay', { delayMs: 4000 }],
+      '503',
+      ['slowResponse', { delayMs: 4000 }],
+    ]);
     // Applied again afterwards: every step is written again (none skipped as "already applied").
     const r = await faultCase('apply', p2, ['dropAfterForward', '429']);
     expect(r.stdout).not.toContain('already applied');

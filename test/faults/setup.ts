@@ -39,8 +39,14 @@ export async function setup(project: TestProject): Promise<void> {
     const done = (code: number, text: string) => res.writeHead(code, { 'Content-Type': 'text/plain' }).end(text);
     if (req.method === 'POST' && url.pathname === '/apiserver/restart') {
       plane
-        .restartApiServer({ downMs: Number(url.searchParams.get('downMs') ?? '0'), kill: url.searchParams.get('kill') === '1' })
-        .then(() => done(200, 'restarted'), (err: unknown) => done(500, String(err)));
+        .restartApiServer({
+          downMs: Number(url.searchParams.get('downMs') ?? '0'),
+          kill: url.searchParams.get('kill') === '1',
+        })
+        .then(
+          () => done(200, 'restarted'),
+          (err: unknown) => done(500, String(err)),
+        );
       return;
     }
     if (req.method === 'POST' && url.pathname === '/apiserver/pause') {
@@ -54,7 +60,10 @@ export async function setup(project: TestProject): Promise<void> {
   });
   await new Promise<void>((r) => control!.listen(0, '127.0.0.1', r));
   project.provide('kubeconfig', cp.kubeconfigPath);
-  project.provide('kubeconfigs', Object.fromEntries(USERS.map((u) => [u, cp!.kubeconfigFor(u)])) as Record<User, string>);
+  project.provide(
+    'kubeconfigs',
+    Object.fromEntries(USERS.map((u) => [u, cp!.kubeconfigFor(u)])) as Record<User, string>,
+  );
   project.provide('tokens', cp.tokens);
   project.provide('kubeServer', cp.server);
   project.provide('kubeCaFile', cp.caFile);

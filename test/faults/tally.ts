@@ -70,14 +70,20 @@ export function formatTally(records: readonly TallyRecord[]): string {
   const inputLine = (xs: readonly InputRecord[]) =>
     `${xs.length} tried; ${xs.filter((r) => r.clean).length} clean; ${xs.filter((r) => r.crashed).length} crashed; ${xs.filter((r) => r.hung).length} hung without a message; ${sum(xs, (r) => r.outside)} requests outside the plan's objects`;
   lines.push(`faults: ${faultLine(faults)}`);
-  for (const g of [...new Set(faults.map((r) => r.group))]) lines.push(`  ${g}: ${faultLine(faults.filter((r) => r.group === g))}`);
+  for (const g of [...new Set(faults.map((r) => r.group))])
+    lines.push(`  ${g}: ${faultLine(faults.filter((r) => r.group === g))}`);
   for (const r of faults.filter((x) => !x.survived || x.lost > 0 || x.doubled > 0 || x.journalProblems > 0)) {
-    lines.push(`  NOT OK ${r.group} / ${r.name}: survived=${r.survived} lost=${r.lost} doubled=${r.doubled} journal=${r.journalProblems}${r.notes?.length ? ` (${r.notes.join('; ')})` : ''}`);
+    lines.push(
+      `  NOT OK ${r.group} / ${r.name}: survived=${r.survived} lost=${r.lost} doubled=${r.doubled} journal=${r.journalProblems}${r.notes?.length ? ` (${r.notes.join('; ')})` : ''}`,
+    );
   }
   lines.push(`bad inputs: ${inputLine(inputs)}`);
-  for (const g of [...new Set(inputs.map((r) => r.group))]) lines.push(`  ${g}: ${inputLine(inputs.filter((r) => r.group === g))}`);
+  for (const g of [...new Set(inputs.map((r) => r.group))])
+    lines.push(`  ${g}: ${inputLine(inputs.filter((r) => r.group === g))}`);
   for (const r of inputs.filter((x) => !x.clean || x.crashed || x.hung || x.outside > 0)) {
-    lines.push(`  NOT OK ${r.group} / ${r.name}: clean=${r.clean} crashed=${r.crashed} hung=${r.hung} outside=${r.outside}${r.notes?.length ? ` (${r.notes.join('; ')})` : ''}`);
+    lines.push(
+      `  NOT OK ${r.group} / ${r.name}: clean=${r.clean} crashed=${r.crashed} hung=${r.hung} outside=${r.outside}${r.notes?.length ? ` (${r.notes.join('; ')})` : ''}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -14,10 +14,27 @@ describe('demo estate', () => {
   it('holds the namespaces and workloads the demo story needs', async () => {
     const { inventory } = await loadDemoEstate(TEMPLATES);
     expect(inventory.origin).toBe('demo');
-    expect(inventory.namespaces.map((n) => n.name)).toEqual(['batch', 'legacy', 'monitoring', 'payments', 'shop', 'web']);
-    expect(inventory.namespaces.find((n) => n.name === 'legacy')?.psa.enforce).toEqual({ level: 'baseline', version: 'v1.23' });
+    expect(inventory.namespaces.map((n) => n.name)).toEqual([
+      'batch',
+      'legacy',
+      'monitoring',
+      'payments',
+      'shop',
+      'web',
+    ]);
+    expect(inventory.namespaces.find((n) => n.name === 'legacy')?.psa.enforce).toEqual({
+      level: 'baseline',
+      version: 'v1.23',
+    });
     const keys = inventory.workloads.map(workloadKey);
-    for (const k of ['shop/Deployment/vote', 'shop/StatefulSet/db', 'web/Deployment/nginx', 'batch/CronJob/nightly-report', 'monitoring/DaemonSet/node-agent']) expect(keys).toContain(k);
+    for (const k of [
+      'shop/Deployment/vote',
+      'shop/StatefulSet/db',
+      'web/Deployment/nginx',
+      'batch/CronJob/nightly-report',
+      'monitoring/DaemonSet/node-agent',
+    ])
+      expect(keys).toContain(k);
     expect(inventory.workloads.find((w) => w.name === 'maintenance-page')?.replicas).toBe(0);
   });
 

@@ -22,7 +22,8 @@ function copy() {
   cpSync(join(ROOT, 'plans/demo'), dir, { recursive: true });
   const plan = parsePlanText(readFileSync(join(dir, 'plan.json'), 'utf8'));
   const warnings: string[] = [];
-  const reader = (acceptModified = false, p = plan) => planFileReader(dir, p, { acceptModified, warn: (l) => warnings.push(l) });
+  const reader = (acceptModified = false, p = plan) =>
+    planFileReader(dir, p, { acceptModified, warn: (l) => warnings.push(l) });
   return { dir, plan, reader, warnings };
 }
 
@@ -30,7 +31,8 @@ describe('planFileReader', () => {
   it('reads every file the plan recorded, unchanged', async () => {
     const { plan, reader } = copy();
     const read = reader();
-    for (const rel of Object.keys(plan.files ?? {}).filter((f) => f.endsWith('.yaml'))) await expect(read(rel)).resolves.toBeTypeOf('object');
+    for (const rel of Object.keys(plan.files ?? {}).filter((f) => f.endsWith('.yaml')))
+      await expect(read(rel)).resolves.toBeTypeOf('object');
     expect(Object.keys(plan.files ?? {}).length).toBeGreaterThan(20);
   });
 
@@ -39,20 +41,30 @@ describe('planFileReader', () => {
     writeFileSync(join(dir, VOTE), readFileSync(join(dir, VOTE), 'utf8').replace('runAsUser: 10001', 'runAsUser: 0'));
     const err = await reader()(VOTE).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
-    expect((err as UserError).message).toMatch(new RegExp(`plan file ${VOTE} was changed after podsec plan wrote it \\(sha256 [0-9a-f]{64}; plan.json recorded [0-9a-f]{64}\\)`));
+    expect((err as UserError).message).toMatch(
+      new RegExp(
+        `plan file ${VOTE} was changed after podsec plan wrote it \\(sha256 [0-9a-f]{64}; plan.json recorded [0-9a-f]{64}\\)`,
+      ),
+    );
     expect((err as UserError).hint).toMatch(/--accept-modified-plan-files \(--force does not skip this check\)/);
     await expect(reader(true)(VOTE)).resolves.toMatchObject({ kind: 'Deployment' });
-    expect(warnings).toEqual([`warning: plan file ${VOTE} differs from what podsec plan wrote; using it (--accept-modified-plan-files)`]);
+    expect(warnings).toEqual([
+      `warning: plan file ${VOTE} differs from what podsec plan wrote; using it (--accept-modified-plan-files)`,
+    ]);
   });
 
   it('shows the diff when the plan directory is in git', async () => {
     const { dir, reader } = copy();
-    const git = (...a: string[]) => execFileSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@t', ...a], { stdio: 'pipe' });
+    const git = (...a: string[]) =>
+      execFileSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@t', ...a], { stdio: 'pipe' });
     git('init', '-q');
     git('add', '.');
     git('commit', '-qm', 'plan');
-    writeFileSync(join(dir, VOTE), readFileSync(join(dir, VOTE), 'utf8').replace('runAsNonRoot: true', 'runAsNonRoot: true\n  replicas: 0'));
-    await expect(reader()(VOTE)).rejects.toThrow(/\n.*\+  replicas: 0/);
+    writeFileSync(
+      join(dir, VOTE),
+      readFileSync(join(dir, VOTE), 'utf8').replace('runAsNonRoot: true', 'runAsNonRoot: true\n  replicas: 0'),
+    );
+    await expect(reader()(VOTE)).rejects.toThrow(/\n.*\+ {2}replicas: 0/);
   });
 
   it('refuses a symlink (to a kubeconfig), a symlinked folder, and a FIFO, without reading them', async () => {
@@ -61,7 +73,9 @@ describe('planFileReader', () => {
     writeFileSync(secret, 'apiVersion: v1\nkind: Config\nusers: [{name: x, user: {token: s3cret}}]\n');
     rmSync(join(dir, VOTE));
     symlinkSync(secret, join(dir, VOTE));
-    await expect(reader()(VOTE)).rejects.toThrow(/refusing plan file 2-fix\/shop\/deployment-vote.yaml: it is a symlink/);
+    await expect(reader()(VOTE)).rejects.toThrow(
+      /refusing plan file 2-fix\/shop\/deployment-vote.yaml: it is a symlink/,
+    );
     await expect(reader(true)(VOTE)).rejects.toThrow(/symlink/);
     rmSync(join(dir, '2-fix/web'), { recursive: true });
     symlinkSync(join(dir, '2-fix/shop'), join(dir, '2-fix/web'));
@@ -71,10 +85,13 @@ describe('planFileReader', () => {
     await expect(reader(true)(VOTE)).rejects.toThrow(/not a regular file/);
   });
 
-  it.each(['../kubeconfig', '/etc/passwd', '2-fix/../../x', '2-fix/shop/a\0b', 'a\\b', '', './plan.json'])('refuses the path %j before touching the disk', async (rel) => {
-    const { reader } = copy();
-    await expect(reader(true)(rel)).rejects.toThrow(/not a plain path inside the plan directory/);
-  });
+  it.each(['../kubeconfig', '/etc/passwd', '2-fix/../../x', '2-fix/shop/a\0b', 'a\\b', '', './plan.json'])(
+    'refuses the path %j before touching the disk',
+    async (rel) => {
+      const { reader } = copy();
+      await expect(reader(true)(rel)).rejects.toThrow(/not a plain path inside the plan directory/);
+    },
+  );
 
   it('refuses a file the plan has no digest for, and a missing file', async () => {
     const { dir, reader } = copy();
@@ -86,7 +103,14 @@ describe('planFileReader', () => {
 
   it('turns an alias bomb and malformed YAML into an error naming the file', async () => {
     const { dir, reader } = copy();
-    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`)].join('\n');
+    const bomb = [
+      'a: &a ["x","x","x","x","x","x","x","x","x"]',
+      ...Array.from(
+        { length: 8 },
+        (_, i) =>
+          `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`,
+      ),
+    ].join('\n');
     writeFileSync(join(dir, VOTE), bomb);
     await expect(reader(true)(VOTE)).rejects.toThrow(new RegExp(`plan file ${VOTE} is not valid YAML`));
     writeFileSync(join(dir, VOTE), 'a: [\n');

@@ -35,7 +35,10 @@ describe('readFileInventory', () => {
     expect(inv.workloads.map((w) => [w.name, w.source])).toEqual(whole.workloads.map((w) => [w.name, w.source]));
     expect(inv.errors).toEqual(whole.errors);
     expect(inv.errors.map((e) => e.document)).toEqual(Array.from({ length: 7 }, (_, k) => k * 1000 + 7));
-    expect(inv.workloads.at(-1)?.source).toMatchObject({ document: 6999, line: text.split('\n').lastIndexOf('apiVersion: v1') + 1 });
+    expect(inv.workloads.at(-1)?.source).toMatchObject({
+      document: 6999,
+      line: text.split('\n').lastIndexOf('apiVersion: v1') + 1,
+    });
   });
 
   it('waits for a FIFO writer, says so, and reads what it writes', async () => {
@@ -77,7 +80,12 @@ describe('readFileInventory', () => {
 
     const idle = new PassThrough();
     const ac2 = new AbortController();
-    const reading2 = readFileInventory(['-'], { cwd: dir, stdin: idle, signal: ac2.signal, notice: (m) => notices.push(m) });
+    const reading2 = readFileInventory(['-'], {
+      cwd: dir,
+      stdin: idle,
+      signal: ac2.signal,
+      notice: (m) => notices.push(m),
+    });
     await new Promise((r) => setTimeout(r, NOTICE_AFTER_MS + 200));
     expect(notices).toEqual(['reading stdin... (Ctrl-D ends it, Ctrl-C stops)']);
     ac2.abort();
@@ -95,7 +103,9 @@ describe('readFileInventory', () => {
   it('a missing file is an input error and the rest is still read', async () => {
     writeFileSync(join(dir, 'ok.yaml'), pod(4));
     const inv = await readFileInventory(['missing.yaml', 'ok.yaml'], { cwd: dir });
-    expect(inv.errors).toEqual([{ file: 'missing.yaml', message: 'cannot read missing.yaml: no such file or directory' }]);
+    expect(inv.errors).toEqual([
+      { file: 'missing.yaml', message: 'cannot read missing.yaml: no such file or directory' },
+    ]);
     expect(inv.workloads.map((w) => w.name)).toEqual(['p4']);
   });
 });

@@ -46,13 +46,37 @@ describe('readPlan', () => {
 
 describe('plan.json with hostile names and paths', () => {
   it.each([
-    ['a step namespace that is a path', (p: any) => (p.phases[1].steps[0].namespace = 'kube-system/secrets/podsec-canary'), /phases\.1\.steps\.0\.namespace: not a valid namespace name/],
-    ['a step name that reaches a subresource', (p: any) => (p.phases[1].steps[0].name = 'vote/status'), /phases\.1\.steps\.0\.name: not a valid/],
-    ['a step name that is an option', (p: any) => (p.phases[1].steps[0].name = '--server=https://127.0.0.1:1'), /not a valid/],
+    [
+      'a step namespace that is a path',
+      (p: any) => (p.phases[1].steps[0].namespace = 'kube-system/secrets/podsec-canary'),
+      /phases\.1\.steps\.0\.namespace: not a valid namespace name/,
+    ],
+    [
+      'a step name that reaches a subresource',
+      (p: any) => (p.phases[1].steps[0].name = 'vote/status'),
+      /phases\.1\.steps\.0\.name: not a valid/,
+    ],
+    [
+      'a step name that is an option',
+      (p: any) => (p.phases[1].steps[0].name = '--server=https://127.0.0.1:1'),
+      /not a valid/,
+    ],
     ['a namespace of ..', (p: any) => (p.namespaces[0].name = '..'), /namespaces\.0\.name: not a valid namespace name/],
-    ['a step kind that is not a workload', (p: any) => (p.phases[1].steps[0].kind = 'Secret'), /phases\.1\.steps\.0\.kind/],
-    ['a NUL byte in a file path', (p: any) => (p.phases[1].steps[0].file = '2-fix/shop/a\u0000b.yaml'), /must be a relative path inside the plan directory/],
-    ['a file outside DIR', (p: any) => (p.phases[1].steps[0].file = '../kubeconfig'), /must be a relative path inside the plan directory/],
+    [
+      'a step kind that is not a workload',
+      (p: any) => (p.phases[1].steps[0].kind = 'Secret'),
+      /phases\.1\.steps\.0\.kind/,
+    ],
+    [
+      'a NUL byte in a file path',
+      (p: any) => (p.phases[1].steps[0].file = '2-fix/shop/a\u0000b.yaml'),
+      /must be a relative path inside the plan directory/,
+    ],
+    [
+      'a file outside DIR',
+      (p: any) => (p.phases[1].steps[0].file = '../kubeconfig'),
+      /must be a relative path inside the plan directory/,
+    ],
     ['a bad digest', (p: any) => (p.files['PLAN.md'] = 'x'), /files\.PLAN\.md: must be a SHA-256 digest/],
   ])('refuses %s', (_what, edit, re) => {
     const p = JSON.parse(readFileSync(join(import.meta.dirname, '../../plans/demo/plan.json'), 'utf8'));

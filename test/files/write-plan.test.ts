@@ -47,19 +47,31 @@ describe('writePlan', () => {
     const failing = async () => {
       throw new Error('crash');
     };
-    await expect(writePlan(dir, [{ path: 'plan.json', contents: 'new' }], { force: true, writeFile: failing })).rejects.toThrow('crash');
+    await expect(
+      writePlan(dir, [{ path: 'plan.json', contents: 'new' }], { force: true, writeFile: failing }),
+    ).rejects.toThrow('crash');
     expect(readFileSync(join(dir, 'plan.json'), 'utf8')).toBe('{"kind":"Plan"}\n');
     expect(readdirSync(root)).toEqual(['out']);
   });
 
   it('leaves a directory that holds the same plan as it is (only createdAt may differ)', async () => {
     const dir = join(scratch(), 'out');
-    const stamped = (t: string): PlanFile[] => [{ path: 'plan.json', contents: `{"kind":"Plan","createdAt":"${t}"}\n` }, ...FILES.slice(1)];
+    const stamped = (t: string): PlanFile[] => [
+      { path: 'plan.json', contents: `{"kind":"Plan","createdAt":"${t}"}\n` },
+      ...FILES.slice(1),
+    ];
     await writePlan(dir, stamped('2026-01-01T00:00:00Z'));
     await writePlan(dir, stamped('2026-02-02T00:00:00Z'));
     expect(readFileSync(join(dir, 'plan.json'), 'utf8')).toContain('2026-01-01');
-    await expect(writePlan(dir, [...stamped('x'), { path: 'extra.yaml', contents: 'a: 1\n' }])).rejects.toThrow(/already holds a plan/);
-    await expect(writePlan(dir, stamped('x').map((f) => (f.path === 'PLAN.md' ? { ...f, contents: '# edited\n' } : f)))).rejects.toThrow(/already holds a plan/);
+    await expect(writePlan(dir, [...stamped('x'), { path: 'extra.yaml', contents: 'a: 1\n' }])).rejects.toThrow(
+      /already holds a plan/,
+    );
+    await expect(
+      writePlan(
+        dir,
+        stamped('x').map((f) => (f.path === 'PLAN.md' ? { ...f, contents: '# edited\n' } : f)),
+      ),
+    ).rejects.toThrow(/already holds a plan/);
   });
 
   it('refuses to overwrite an existing, different plan unless --force', async () => {

@@ -3,7 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseYamlInput } from '../../src/files/yaml-input.js';
 
-const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefgh'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`)].join('\n');
+const bomb = [
+  'a: &a ["x","x","x","x","x","x","x","x","x"]',
+  ...'bcdefgh'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`),
+].join('\n');
 
 describe('parseYamlInput', () => {
   it('refuses a mapping or list as a key (`? ? ?`) without a Node warning', async () => {

@@ -30,7 +30,10 @@ describe('an explicit UID answer wins', () => {
   });
 
   it('over evidence (id -u in the container)', () => {
-    const ev: Evidence = { containers: { app: mergeContainerEvidence(analyzeLogs(''), { uid: 33, gid: 33 }) }, notes: [] };
+    const ev: Evidence = {
+      containers: { app: mergeContainerEvidence(analyzeLogs(''), { uid: 33, gid: 33 }) },
+      notes: [],
+    };
     const w = deployment('app', { containers: [{ name: 'app', image: 'example.com/app:1' }] });
     expect(uidOf(proposeFix(w, { ...restricted, evidence: ev }))).toBe(33);
     const answers = answersSchema.parse({ uids: { 'shop/Deployment/app/app': 5000 } });
@@ -40,12 +43,21 @@ describe('an explicit UID answer wins', () => {
   it('over a runAsUser the workload already sets, even when no check fails', () => {
     const w = deployment('app', {
       securityContext: { runAsNonRoot: true, runAsUser: 999, seccompProfile: { type: 'RuntimeDefault' } },
-      containers: [{ name: 'app', image: 'example.com/app:1', securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }],
+      containers: [
+        {
+          name: 'app',
+          image: 'example.com/app:1',
+          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+        },
+      ],
     });
     const before = proposeFix(w, restricted);
     expect(before.status).toBe('compliant');
     expect(before.strategicPatch).toBeNull();
-    const p = proposeFix(w, { ...restricted, answers: answersSchema.parse({ uids: { 'shop/Deployment/app': 1234 }, gids: { 'shop/Deployment/app': 1234 } }) });
+    const p = proposeFix(w, {
+      ...restricted,
+      answers: answersSchema.parse({ uids: { 'shop/Deployment/app': 1234 }, gids: { 'shop/Deployment/app': 1234 } }),
+    });
     expect(uidOf(p)).toBe(1234);
     expect(JSON.stringify(p.strategicPatch)).toContain('1234');
   });

@@ -26,9 +26,21 @@ describe('image catalogue', () => {
 
   it('parses image references like the container runtime', () => {
     expect(parseImageRef('nginx')).toEqual({ registry: 'docker.io', repository: 'nginx', tag: 'latest' });
-    expect(parseImageRef('docker.io/library/redis:7@sha256:abc')).toEqual({ registry: 'docker.io', repository: 'redis', tag: '7' });
-    expect(parseImageRef('localhost:5000/team/app:1.2')).toEqual({ registry: 'localhost:5000', repository: 'team/app', tag: '1.2' });
-    expect(parseImageRef('bitnami/postgresql:16')).toEqual({ registry: 'docker.io', repository: 'bitnami/postgresql', tag: '16' });
+    expect(parseImageRef('docker.io/library/redis:7@sha256:abc')).toEqual({
+      registry: 'docker.io',
+      repository: 'redis',
+      tag: '7',
+    });
+    expect(parseImageRef('localhost:5000/team/app:1.2')).toEqual({
+      registry: 'localhost:5000',
+      repository: 'team/app',
+      tag: '1.2',
+    });
+    expect(parseImageRef('bitnami/postgresql:16')).toEqual({
+      registry: 'docker.io',
+      repository: 'bitnami/postgresql',
+      tag: '16',
+    });
   });
 
   it.each([
@@ -52,11 +64,18 @@ describe('image catalogue', () => {
     expect(matchImage(catalogue, image)?.id).toBe(id);
   });
 
-  it.each(['registry.k8s.io/redis:e2e', 'example.com/nginx-custom:1', 'quay.io/someone/app'])('does not guess for %s', (image) => {
-    expect(matchImage(catalogue, image)).toBeUndefined();
-  });
+  it.each(['registry.k8s.io/redis:e2e', 'example.com/nginx-custom:1', 'quay.io/someone/app'])(
+    'does not guess for %s',
+    (image) => {
+      expect(matchImage(catalogue, image)).toBeUndefined();
+    },
+  );
 
   it('rejects a malformed catalogue with the field path', () => {
-    expect(() => parseImageCatalogue('images:\n  - id: x\n    match: [x]\n    uid: 0\n    imageUser: root\n    confidence: high\n    source: s\n')).toThrow(/images\.0\.uid/);
+    expect(() =>
+      parseImageCatalogue(
+        'images:\n  - id: x\n    match: [x]\n    uid: 0\n    imageUser: root\n    confidence: high\n    source: s\n',
+      ),
+    ).toThrow(/images\.0\.uid/);
   });
 });

@@ -47,7 +47,11 @@ export function workloadsFromFile(path: string): Workload[] {
 }
 
 /** A Deployment workload around a pod spec. */
-export function deployment(name: string, spec: Record<string, unknown>, annotations?: Record<string, string>): Workload {
+export function deployment(
+  name: string,
+  spec: Record<string, unknown>,
+  annotations?: Record<string, string>,
+): Workload {
   const meta = annotations ? { labels: { app: name }, annotations } : { labels: { app: name } };
   const object = {
     apiVersion: 'apps/v1',

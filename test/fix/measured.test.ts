@@ -32,17 +32,28 @@ beforeAll(async () => {
   const demo = await loadDemoEstate(TEMPLATES);
   const dirs = [join(ROOT, 'test/fixtures/manifests'), join(ROOT, 'test/fixtures/realworld')];
   const files = await readFileInventory(dirs, { cwd: ROOT });
-  cases = [...demo.inventory.workloads.map((w) => ({ w, evidence: demo.evidenceFor(w) })), ...files.workloads.map((w) => ({ w, evidence: undefined }))];
+  cases = [
+    ...demo.inventory.workloads.map((w) => ({ w, evidence: demo.evidenceFor(w) })),
+    ...files.workloads.map((w) => ({ w, evidence: undefined })),
+  ];
 });
 
 /** Every emptyDir the fix added that hides image content without a seed: `container: mountPath (why)`. */
 function hiddenContent(p: FixProposal, c: Case): string[] {
   const spec = p.patchedTemplate.spec;
   const before = new Set(list(c.w.template.spec['volumes']).map((v) => String(v['name'])));
-  const added = new Set(list(spec['volumes']).filter((v) => v['emptyDir'] !== undefined && !before.has(String(v['name']))).map((v) => String(v['name'])));
+  const added = new Set(
+    list(spec['volumes'])
+      .filter((v) => v['emptyDir'] !== undefined && !before.has(String(v['name'])))
+      .map((v) => String(v['name'])),
+  );
   const seeds = list(spec['initContainers']).filter((i) => String(i['name']).startsWith(SEED_PREFIX));
   const seeded = (vol: string, path: string) =>
-    seeds.some((s) => list(s['volumeMounts']).some((m) => m['name'] === vol && m['mountPath'] === SEED_MOUNT) && JSON.stringify(s['command']).includes(`'${path}'/.`));
+    seeds.some(
+      (s) =>
+        list(s['volumeMounts']).some((m) => m['name'] === vol && m['mountPath'] === SEED_MOUNT) &&
+        JSON.stringify(s['command']).includes(`'${path}'/.`),
+    );
   const out: string[] = [];
   for (const ctr of list(spec['containers'])) {
     const name = String(ctr['name']);
@@ -52,7 +63,10 @@ function hiddenContent(p: FixProposal, c: Case): string[] {
       const vol = String(m['name']);
       const path = String(m['mountPath']);
       if (!added.has(vol)) continue;
-      const known = [...(entry?.content ?? []).filter((x) => x === path || x.startsWith(path + '/') || path.startsWith(x + '/')), ...probe.filter((x) => x === path)];
+      const known = [
+        ...(entry?.content ?? []).filter((x) => x === path || x.startsWith(path + '/') || path.startsWith(x + '/')),
+        ...probe.filter((x) => x === path),
+      ];
       if (known.length > 0 && !seeded(vol, path)) out.push(`${name}: ${path} (${known.join(', ')})`);
     }
   }
@@ -60,7 +74,12 @@ function hiddenContent(p: FixProposal, c: Case): string[] {
 }
 
 function answersFor(extra: Partial<Answers>): Answers[] {
-  return [answersSchema.parse({}), answersSchema.parse({ harden: true }), demoAnswers(), answersSchema.parse({ ...extra })];
+  return [
+    answersSchema.parse({}),
+    answersSchema.parse({ harden: true }),
+    demoAnswers(),
+    answersSchema.parse({ ...extra }),
+  ];
 }
 
 describe('measured on the demo estate and the test manifests', () => {
@@ -72,7 +91,10 @@ describe('measured on the demo estate and the test manifests', () => {
   it('never mounts an emptyDir over image content without seeding it', () => {
     const problems: string[] = [];
     for (const c of cases) {
-      for (const answers of answersFor({ harden: true, writablePaths: { [workloadKey(c.w)]: ['/usr/local/tomcat', '/etc/nginx'] } })) {
+      for (const answers of answersFor({
+        harden: true,
+        writablePaths: { [workloadKey(c.w)]: ['/usr/local/tomcat', '/etc/nginx'] },
+      })) {
         for (const target of ['baseline', 'restricted'] as const) {
           const p = proposeFix(c.w, { target, version: 'latest', catalogue, evidence: c.evidence, answers });
           problems.push(...hiddenContent(p, c).map((x) => `${workloadKey(c.w)} ${target}: ${x}`));
@@ -84,9 +106,17 @@ describe('measured on the demo estate and the test manifests', () => {
 
   it('mounts tomcat logs/, work/ and temp/, never /usr/local/tomcat (the committed demo once hid bin/, lib/, conf/)', () => {
     const c = cases.find((x) => workloadKey(x.w) === 'legacy/Deployment/inventory')!;
-    const p = proposeFix(c.w, { target: 'restricted', version: 'latest', catalogue, evidence: c.evidence, answers: demoAnswers() });
+    const p = proposeFix(c.w, {
+      target: 'restricted',
+      version: 'latest',
+      catalogue,
+      evidence: c.evidence,
+      answers: demoAnswers(),
+    });
     const mounts = list(list(p.patchedTemplate.spec['containers'])[0]!['volumeMounts']).map((m) => m['mountPath']);
-    expect(mounts).toEqual(expect.arrayContaining(['/usr/local/tomcat/logs', '/usr/local/tomcat/work', '/usr/local/tomcat/temp']));
+    expect(mounts).toEqual(
+      expect.arrayContaining(['/usr/local/tomcat/logs', '/usr/local/tomcat/work', '/usr/local/tomcat/temp']),
+    );
     expect(mounts).not.toContain('/usr/local/tomcat');
     expect(p.changes.filter((ch) => /seen failing/.test(ch.rationale))).toEqual([]);
   });
@@ -119,7 +149,13 @@ describe('measured on the demo estate and the test manifests', () => {
     const demo = await loadDemoEstate(TEMPLATES);
     for (const [key, uid] of Object.entries(a.uids)) {
       const w = demo.inventory.workloads.find((x) => workloadKey(x) === key)!;
-      const p = proposeFix(w, { target: 'restricted', version: 'latest', catalogue, evidence: demo.evidenceFor(w), answers: a });
+      const p = proposeFix(w, {
+        target: 'restricted',
+        version: 'latest',
+        catalogue,
+        evidence: demo.evidenceFor(w),
+        answers: a,
+      });
       expect(JSON.stringify(p.strategicPatch), key).toContain(`"runAsUser":${uid}`);
     }
   });
@@ -127,7 +163,9 @@ describe('measured on the demo estate and the test manifests', () => {
 
 describe('the demo corpus files', () => {
   it('lists the manifests read', () => {
-    expect(readdirSync(join(ROOT, 'test/fixtures/realworld')).filter((f) => f.endsWith('.yaml')).length).toBeGreaterThan(5);
+    expect(
+      readdirSync(join(ROOT, 'test/fixtures/realworld')).filter((f) => f.endsWith('.yaml')).length,
+    ).toBeGreaterThan(5);
   });
 });
 
@@ -135,7 +173,10 @@ describe('seeding an emptyDir that would hide image content', () => {
   it('adds an init container (same image, same non-root user, restricted) that copies the content first', async () => {
     const { deployment } = await import('./helpers.js');
     const w = deployment('web', { containers: [{ name: 'web', image: 'nginx:1.27', ports: [{ containerPort: 80 }] }] });
-    const answers = answersSchema.parse({ harden: true, writablePaths: { 'shop/Deployment/web': ['/etc/nginx/conf.d'] } });
+    const answers = answersSchema.parse({
+      harden: true,
+      writablePaths: { 'shop/Deployment/web': ['/etc/nginx/conf.d'] },
+    });
     // proposeFix verifies the patched template (seed included) against restricted, or throws.
     const p = proposeFix(w, { target: 'restricted', version: 'latest', catalogue, answers });
     const seeds = list(p.patchedTemplate.spec['initContainers']);
@@ -144,7 +185,14 @@ describe('seeding an emptyDir that would hide image content', () => {
         name: 'podsec-seed-etc-nginx-conf-d',
         image: 'nginx:1.27',
         command: ['sh', '-c', "cp -R '/etc/nginx/conf.d'/. /podsec-seed/"],
-        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, runAsNonRoot: true, runAsUser: 101, runAsGroup: 101, seccompProfile: { type: 'RuntimeDefault' } },
+        securityContext: {
+          allowPrivilegeEscalation: false,
+          capabilities: { drop: ['ALL'] },
+          runAsNonRoot: true,
+          runAsUser: 101,
+          runAsGroup: 101,
+          seccompProfile: { type: 'RuntimeDefault' },
+        },
         volumeMounts: [{ name: 'podsec-etc-nginx-conf-d', mountPath: '/podsec-seed' }],
       },
     ]);

@@ -21,22 +21,57 @@ function kubectlPatch(object: Record<string, unknown>, patch: Record<string, unk
   const dir = mkdtempSync(join(tmpdir(), 'podsec-smp-'));
   writeFileSync(join(dir, 'obj.json'), JSON.stringify(object));
   writeFileSync(join(dir, 'patch.json'), JSON.stringify(patch));
-  const out = execFileSync('kubectl', ['patch', '--local', '-f', join(dir, 'obj.json'), '--type', 'strategic', '--patch-file', join(dir, 'patch.json'), '-o', 'json'], {
-    encoding: 'utf8',
-  });
+  const out = execFileSync(
+    'kubectl',
+    [
+      'patch',
+      '--local',
+      '-f',
+      join(dir, 'obj.json'),
+      '--type',
+      'strategic',
+      '--patch-file',
+      join(dir, 'patch.json'),
+      '-o',
+      'json',
+    ],
+    {
+      encoding: 'utf8',
+    },
+  );
   return JSON.parse(out);
 }
 
 const synthetic: Workload[] = [
   deployment('hostports', {
     hostNetwork: true,
-    containers: [{ name: 'web', image: 'nginx:1.27', ports: [{ containerPort: 80, hostPort: 80 }, { containerPort: 443, hostPort: 443 }] }],
+    containers: [
+      {
+        name: 'web',
+        image: 'nginx:1.27',
+        ports: [
+          { containerPort: 80, hostPort: 80 },
+          { containerPort: 443, hostPort: 443 },
+        ],
+      },
+    ],
     volumes: [{ name: 'data', hostPath: { path: '/srv/data' } }],
   }),
   deployment('caps', {
     initContainers: [{ name: 'init', image: 'busybox', securityContext: { runAsUser: 0 } }],
-    containers: [{ name: 'app', image: 'bitnami/redis:7', securityContext: { capabilities: { add: ['NET_ADMIN', 'NET_BIND_SERVICE'], drop: ['MKNOD'] } } }],
-    securityContext: { sysctls: [{ name: 'kernel.msgmax', value: '65536' }, { name: 'net.ipv4.tcp_syncookies', value: '1' }] },
+    containers: [
+      {
+        name: 'app',
+        image: 'bitnami/redis:7',
+        securityContext: { capabilities: { add: ['NET_ADMIN', 'NET_BIND_SERVICE'], drop: ['MKNOD'] } },
+      },
+    ],
+    securityContext: {
+      sysctls: [
+        { name: 'kernel.msgmax', value: '65536' },
+        { name: 'net.ipv4.tcp_syncookies', value: '1' },
+      ],
+    },
   }),
   deployment(
     'apparmor',
@@ -46,12 +81,20 @@ const synthetic: Workload[] = [
 ];
 
 describe('patch formats', () => {
-  const cases = [...realworld, ...synthetic].map((w) => [`${w.kind}/${w.name} (${w.source && 'file' in w.source ? w.source.file.split('/').pop() : ''})`, w] as const);
+  const cases = [...realworld, ...synthetic].map(
+    (w) =>
+      [`${w.kind}/${w.name} (${w.source && 'file' in w.source ? w.source.file.split('/').pop() : ''})`, w] as const,
+  );
 
   it.each(cases)('SMP and JSON patch both produce the patched object: %s', (_, w) => {
     const p = proposeFix(w, { target: 'restricted', version: 'latest', catalogue, harden: true });
     const expected = patchedObject(w, p.patchedTemplate);
-    const viaJson = jsonpatch.applyPatch(structuredClone(w.object), jsonpatch.deepClone(p.jsonPatch) as jsonpatch.Operation[], true, false).newDocument;
+    const viaJson = jsonpatch.applyPatch(
+      structuredClone(w.object),
+      jsonpatch.deepClone(p.jsonPatch) as jsonpatch.Operation[],
+      true,
+      false,
+    ).newDocument;
     expect(viaJson).toEqual(expected);
     if (p.strategicPatch === null) {
       expect(expected).toEqual(w.object);
@@ -65,7 +108,9 @@ describe('patch formats', () => {
     for (const w of [...realworld, ...synthetic]) {
       const p = proposeFix(w, { target: 'restricted', version: 'latest', catalogue, harden: true });
       if (p.strategicPatch === null) continue;
-      expect(kubectlPatch(w.object, p.strategicPatch), `${w.kind}/${w.name}`).toEqual(applyStrategicMerge(w.object, p.strategicPatch));
+      expect(kubectlPatch(w.object, p.strategicPatch), `${w.kind}/${w.name}`).toEqual(
+        applyStrategicMerge(w.object, p.strategicPatch),
+      );
       checked++;
     }
     expect(checked).toBeGreaterThan(8);
@@ -76,7 +121,15 @@ describe('patch formats', () => {
     expect(p.status).toBe('review');
     const spec = (p.strategicPatch as { spec: { template: { spec: Record<string, unknown> } } }).spec.template.spec;
     expect(spec['hostNetwork']).toBeNull();
-    expect(spec['containers']).toEqual([{ name: 'web', ports: [{ containerPort: 80, hostPort: null }, { containerPort: 443, hostPort: null }] }]);
+    expect(spec['containers']).toEqual([
+      {
+        name: 'web',
+        ports: [
+          { containerPort: 80, hostPort: null },
+          { containerPort: 443, hostPort: null },
+        ],
+      },
+    ]);
     expect(spec['volumes']).toEqual([{ name: 'data', hostPath: null, emptyDir: {} }]);
   });
 });

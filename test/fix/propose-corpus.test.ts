@@ -72,16 +72,23 @@ describe('proposals over the real-world manifests', () => {
     const newrelic = restricted('DaemonSet', 'newrelic-infra-agent', 'newrelic-infra-daemonset.yaml');
     expect(newrelic.status).toBe('blocked');
     expect(newrelic.blockedReason).toMatch(/hostPID/);
-    expect(restricted('DaemonSet', 'kube-proxy-windows', 'kube-proxy-hostprocess.yaml').blockers).toContain('windowsHostProcess');
+    expect(restricted('DaemonSet', 'kube-proxy-windows', 'kube-proxy-hostprocess.yaml').blockers).toContain(
+      'windowsHostProcess',
+    );
     expect(restricted('Pod', 'iscsipd', 'iscsi-pod.yaml').blockedReason).toMatch(/inline iscsi volume/);
-    expect(restricted('ReplicationController', 'es', 'elasticsearch-rc.yaml').blockedReason).toMatch(/init-sysctl" changes the node/);
+    expect(restricted('ReplicationController', 'es', 'elasticsearch-rc.yaml').blockedReason).toMatch(
+      /init-sysctl" changes the node/,
+    );
   });
 
   it('fixes the guestbook frontend (known image: UID 33, port 80 via the sysctl)', () => {
     const p = restricted('Deployment', 'frontend', 'guestbook-all-in-one.yaml');
     expect(p.status).toBe('fixed');
     expect(p.questions).toEqual([]);
-    const spec = p.patchedTemplate.spec as { securityContext: Record<string, unknown>; containers: { securityContext: Record<string, unknown> }[] };
+    const spec = p.patchedTemplate.spec as {
+      securityContext: Record<string, unknown>;
+      containers: { securityContext: Record<string, unknown> }[];
+    };
     expect(spec.securityContext).toMatchObject({
       runAsNonRoot: true,
       seccompProfile: { type: 'RuntimeDefault' },
@@ -100,7 +107,9 @@ describe('proposals over the real-world manifests', () => {
   it('asks for the UID of an unknown image instead of guessing (review)', () => {
     const p = restricted('Deployment', 'redis-master', 'guestbook-all-in-one.yaml');
     expect(p.status).toBe('review');
-    expect(p.questions).toEqual([expect.objectContaining({ kind: 'uid', key: 'default/Deployment/redis-master/master' })]);
+    expect(p.questions).toEqual([
+      expect.objectContaining({ kind: 'uid', key: 'default/Deployment/redis-master/master' }),
+    ]);
     expect(JSON.stringify(p.patchedTemplate)).not.toContain('runAsUser');
   });
 
@@ -121,6 +130,8 @@ describe('proposals over the real-world manifests', () => {
   it('marks replacing an explicit Unconfined seccomp/AppArmor profile for review', () => {
     const p = restricted('Job', 'buildkit', 'job-rootless.yaml');
     expect(p.status).toBe('review');
-    expect(p.changes.filter((c) => c.behavioural).map((c) => c.check)).toEqual(expect.arrayContaining(['seccompProfile_restricted', 'appArmorProfile']));
+    expect(p.changes.filter((c) => c.behavioural).map((c) => c.check)).toEqual(
+      expect.arrayContaining(['seccompProfile_restricted', 'appArmorProfile']),
+    );
   });
 });

@@ -12,7 +12,15 @@ import { deployment, loadCatalogue, workloadsFromText } from './helpers.js';
 const catalogue = loadCatalogue();
 type Gen<A> = A extends fc.Arbitrary<infer T> ? T : never;
 const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
-const IMAGES = ['nginx:1.27', 'redis:7', 'example.com/team/app:1.2', 'bitnami/postgresql:16', 'python:3.12', 'gcr.io/distroless/static:nonroot', 'busybox'];
+const IMAGES = [
+  'nginx:1.27',
+  'redis:7',
+  'example.com/team/app:1.2',
+  'bitnami/postgresql:16',
+  'python:3.12',
+  'gcr.io/distroless/static:nonroot',
+  'busybox',
+];
 
 const tameSecurityContext = fc.record(
   {
@@ -33,8 +41,22 @@ const wildSecurityContext = fc.record(
     allowPrivilegeEscalation: opt(fc.boolean()),
     readOnlyRootFilesystem: opt(fc.boolean()),
     procMount: opt(fc.constantFrom('Default', 'Unmasked')),
-    capabilities: opt(fc.record({ add: opt(fc.subarray(['NET_BIND_SERVICE', 'NET_ADMIN', 'CHOWN', 'SYS_TIME'])), drop: opt(fc.subarray(['ALL', 'MKNOD'])) }, { requiredKeys: [] })),
-    seccompProfile: opt(fc.constantFrom({ type: 'RuntimeDefault' }, { type: 'Unconfined' }, { type: 'Localhost', localhostProfile: 'p.json' })),
+    capabilities: opt(
+      fc.record(
+        {
+          add: opt(fc.subarray(['NET_BIND_SERVICE', 'NET_ADMIN', 'CHOWN', 'SYS_TIME'])),
+          drop: opt(fc.subarray(['ALL', 'MKNOD'])),
+        },
+        { requiredKeys: [] },
+      ),
+    ),
+    seccompProfile: opt(
+      fc.constantFrom(
+        { type: 'RuntimeDefault' },
+        { type: 'Unconfined' },
+        { type: 'Localhost', localhostProfile: 'p.json' },
+      ),
+    ),
     seLinuxOptions: opt(fc.constantFrom({ type: 'spc_t' }, { level: 's0:c1' }, { user: 'u', role: 'r' })),
   },
   { requiredKeys: [] },
@@ -46,7 +68,12 @@ const container = fc.record({
   image: fc.constantFrom(...IMAGES),
   command: opt(fc.constant(['run', '--flag'])),
   env: opt(fc.constant([{ name: 'A', value: '1' }])),
-  ports: opt(fc.subarray([{ containerPort: 80 }, { containerPort: 8080, hostPort: 8080 }, { containerPort: 53, protocol: 'UDP' }], { minLength: 1 })),
+  ports: opt(
+    fc.subarray(
+      [{ containerPort: 80 }, { containerPort: 8080, hostPort: 8080 }, { containerPort: 53, protocol: 'UDP' }],
+      { minLength: 1 },
+    ),
+  ),
   mounts: fc.subarray(['data', 'scratch', 'host', 'proc']),
   securityContext: opt(securityContext),
 });
@@ -63,7 +90,15 @@ const wildPod = fc.record({
         runAsUser: opt(fc.constantFrom(0, 2000)),
         runAsNonRoot: opt(fc.boolean()),
         seccompProfile: opt(fc.constantFrom({ type: 'RuntimeDefault' }, { type: 'Unconfined' })),
-        sysctls: opt(fc.subarray([{ name: 'kernel.msgmax', value: '1' }, { name: 'net.ipv4.tcp_syncookies', value: '1' }], { minLength: 1 })),
+        sysctls: opt(
+          fc.subarray(
+            [
+              { name: 'kernel.msgmax', value: '1' },
+              { name: 'net.ipv4.tcp_syncookies', value: '1' },
+            ],
+            { minLength: 1 },
+          ),
+        ),
         fsGroup: opt(fc.constant(3000)),
       },
       { requiredKeys: [] },
@@ -72,7 +107,12 @@ const wildPod = fc.record({
   apparmor: fc.boolean(),
 });
 
-const RESTRICTED_SC = { runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } };
+const RESTRICTED_SC = {
+  runAsNonRoot: true,
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};
 const tamePod = wildPod.map((p) => ({
   ...p,
   hostNetwork: undefined,
@@ -80,7 +120,11 @@ const tamePod = wildPod.map((p) => ({
   podSc: undefined,
   apparmor: false,
   init: [],
-  containers: p.containers.map((c) => ({ ...c, mounts: c.mounts.filter((m) => m === 'data' || m === 'scratch'), ports: undefined })),
+  containers: p.containers.map((c) => ({
+    ...c,
+    mounts: c.mounts.filter((m) => m === 'data' || m === 'scratch'),
+    ports: undefined,
+  })),
 }));
 
 /** Wild pods, pods close to restricted (known images, no host features), and compliant ones. */
@@ -103,9 +147,27 @@ function clean<T>(v: T): T {
 
 function build(p: Gen<typeof pod>): Workload {
   const used = new Set<string>();
-  const mk = (c: { image: string; command?: unknown; env?: unknown; ports?: unknown; mounts: string[]; securityContext?: unknown }, name: string) => {
+  const mk = (
+    c: {
+      image: string;
+      command?: unknown;
+      env?: unknown;
+      ports?: unknown;
+      mounts: string[];
+      securityContext?: unknown;
+    },
+    name: string,
+  ) => {
     c.mounts.forEach((m) => used.add(m));
-    return clean({ name, image: c.image, command: c.command, env: c.env, ports: c.ports, securityContext: c.securityContext, volumeMounts: c.mounts.length ? c.mounts.map((m) => ({ name: m, mountPath: `/mnt/${m}` })) : undefined });
+    return clean({
+      name,
+      image: c.image,
+      command: c.command,
+      env: c.env,
+      ports: c.ports,
+      securityContext: c.securityContext,
+      volumeMounts: c.mounts.length ? c.mounts.map((m) => ({ name: m, mountPath: `/mnt/${m}` })) : undefined,
+    });
   };
   const spec = clean({
     hostNetwork: p.hostNetwork,
@@ -117,20 +179,38 @@ function build(p: Gen<typeof pod>): Workload {
   if (used.size) spec['volumes'] = [...used].sort().map((v) => VOLUMES[v]);
   const annotations = p.apparmor ? { 'container.apparmor.security.beta.kubernetes.io/c0': 'unconfined' } : undefined;
   if (p.kind === 'Deployment') return deployment('gen', spec, annotations);
-  const object = p.kind === 'Pod'
-    ? { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'gen', namespace: 'shop', ...(annotations ? { annotations } : {}) }, spec }
-    : { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'gen', namespace: 'shop' }, spec: { selector: {}, template: { metadata: annotations ? { annotations } : {}, spec } } };
+  const object =
+    p.kind === 'Pod'
+      ? {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name: 'gen', namespace: 'shop', ...(annotations ? { annotations } : {}) },
+          spec,
+        }
+      : {
+          apiVersion: 'apps/v1',
+          kind: 'DaemonSet',
+          metadata: { name: 'gen', namespace: 'shop' },
+          spec: { selector: {}, template: { metadata: annotations ? { annotations } : {}, spec } },
+        };
   return workloadsFromText(JSON.stringify(object))[0]!;
 }
 
 type C = Record<string, unknown> & { name: string };
-const containersOf = (spec: Record<string, unknown>): C[] => [...((spec['initContainers'] as C[]) ?? []), ...((spec['containers'] as C[]) ?? [])];
+const containersOf = (spec: Record<string, unknown>): C[] => [
+  ...((spec['initContainers'] as C[]) ?? []),
+  ...((spec['containers'] as C[]) ?? []),
+];
 
 const settings = { numRuns: 300, seed: 42 };
 
 describe('proposeFix properties', () => {
   it('generates every status (the properties are not vacuous)', () => {
-    const seen = new Set(fc.sample(pod, { numRuns: 300, seed: 7 }).map((p) => proposeFix(build(p), { target: 'restricted', version: 'latest', catalogue }).status));
+    const seen = new Set(
+      fc
+        .sample(pod, { numRuns: 300, seed: 7 })
+        .map((p) => proposeFix(build(p), { target: 'restricted', version: 'latest', catalogue }).status),
+    );
     expect([...seen].sort()).toEqual(['blocked', 'compliant', 'fixed', 'review']);
   });
 
@@ -147,7 +227,10 @@ describe('proposeFix properties', () => {
               expect(a.patchedTemplate).toEqual(w.template);
               return;
             }
-            const again = proposeFix({ ...w, template: a.patchedTemplate, object: w.object }, { target, version, catalogue, harden });
+            const again = proposeFix(
+              { ...w, template: a.patchedTemplate, object: w.object },
+              { target, version, catalogue, harden },
+            );
             expect(again.status).toBe('compliant');
             expect(again.changes).toEqual([]);
           }),
@@ -162,11 +245,20 @@ describe('proposeFix properties', () => {
       fc.property(pod, fc.boolean(), (p, harden) => {
         const w = build(p);
         const r = proposeFix(w, { target: 'restricted', version: 'latest', catalogue, harden });
-        const ops = r.changes.map(({ op, path, value }) => (op === 'remove' ? { op, path } : { op, path, value })) as jsonpatch.Operation[];
-        expect(jsonpatch.applyPatch(structuredClone(w.template), ops, true, false).newDocument).toEqual(r.patchedTemplate);
+        const ops = r.changes.map(({ op, path, value }) =>
+          op === 'remove' ? { op, path } : { op, path, value },
+        ) as jsonpatch.Operation[];
+        expect(jsonpatch.applyPatch(structuredClone(w.template), ops, true, false).newDocument).toEqual(
+          r.patchedTemplate,
+        );
         const expected = patchedObject(w, r.patchedTemplate);
-        expect(jsonpatch.applyPatch(structuredClone(w.object), r.jsonPatch as jsonpatch.Operation[], true, false).newDocument).toEqual(expected);
-        expect(r.strategicPatch === null ? w.object : applyStrategicMerge(w.object, r.strategicPatch)).toEqual(expected);
+        expect(
+          jsonpatch.applyPatch(structuredClone(w.object), r.jsonPatch as jsonpatch.Operation[], true, false)
+            .newDocument,
+        ).toEqual(expected);
+        expect(r.strategicPatch === null ? w.object : applyStrategicMerge(w.object, r.strategicPatch)).toEqual(
+          expected,
+        );
       }),
       settings,
     );
@@ -183,19 +275,25 @@ describe('proposeFix properties', () => {
         before.forEach((c, i) => {
           const n = after[i]!;
           for (const f of ['image', 'command', 'args', 'env']) expect(n[f]).toEqual(c[f]);
-          const ports = (x: C) => ((x['ports'] as Record<string, unknown>[] | undefined) ?? []).map(({ hostPort: _, ...rest }) => rest);
+          const ports = (x: C) =>
+            ((x['ports'] as Record<string, unknown>[] | undefined) ?? []).map(({ hostPort: _, ...rest }) => rest);
           expect(ports(n)).toEqual(ports(c));
           const mounts = (n['volumeMounts'] as { name: string }[] | undefined) ?? [];
           expect(mounts.slice(0, ((c['volumeMounts'] as unknown[]) ?? []).length)).toEqual(c['volumeMounts'] ?? []);
-          expect(mounts.slice(((c['volumeMounts'] as unknown[]) ?? []).length).every((m) => m.name.startsWith('podsec-'))).toBe(true);
+          expect(
+            mounts.slice(((c['volumeMounts'] as unknown[]) ?? []).length).every((m) => m.name.startsWith('podsec-')),
+          ).toBe(true);
         });
         const vb = (w.template.spec['volumes'] as { name: string; hostPath?: unknown }[] | undefined) ?? [];
         const va = (r.patchedTemplate.spec['volumes'] as { name: string; emptyDir?: unknown }[] | undefined) ?? [];
         vb.forEach((v, i) => {
-          if (v.hostPath !== undefined && r.status !== 'blocked' && JSON.stringify(va[i]) !== JSON.stringify(v)) expect(va[i]).toEqual({ name: v.name, emptyDir: {} });
+          if (v.hostPath !== undefined && r.status !== 'blocked' && JSON.stringify(va[i]) !== JSON.stringify(v))
+            expect(va[i]).toEqual({ name: v.name, emptyDir: {} });
           else expect(va[i]).toEqual(v);
         });
-        expect(va.slice(vb.length).every((v) => v.name.startsWith('podsec-') && JSON.stringify(v.emptyDir) === '{}')).toBe(true);
+        expect(
+          va.slice(vb.length).every((v) => v.name.startsWith('podsec-') && JSON.stringify(v.emptyDir) === '{}'),
+        ).toBe(true);
       }),
       settings,
     );

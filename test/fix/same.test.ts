@@ -4,7 +4,12 @@ import { same } from '../../src/fix/patches.js';
 
 // Values built from few keys and scalars so that equal pairs come up often.
 const value = fc.letrec((tie) => ({
-  node: fc.oneof({ depthSize: 'small' }, fc.constantFrom(null, undefined, 0, 1, -0, NaN, 'a', 'b', true, false), tie('arr'), tie('obj')),
+  node: fc.oneof(
+    { depthSize: 'small' },
+    fc.constantFrom(null, undefined, 0, 1, -0, NaN, 'a', 'b', true, false),
+    tie('arr'),
+    tie('obj'),
+  ),
   arr: fc.array(tie('node'), { maxLength: 3 }),
   obj: fc.dictionary(fc.constantFrom('a', 'b', 'c'), tie('node'), { maxKeys: 3 }),
 })).node;

@@ -74,7 +74,9 @@ describe('editSourceText', () => {
     expect(p.status).toBe('fixed');
     const edited = editSourceText(text, 0, undefined, p);
     expect(edited).toContain('# the web tier\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web # keep me');
-    expect(edited).toContain('      - name: web\n        image: gcr.io/distroless/static:nonroot # pinned later\n        ports:\n        - containerPort: 8080\n');
+    expect(edited).toContain(
+      '      - name: web\n        image: gcr.io/distroless/static:nonroot # pinned later\n        ports:\n        - containerPort: 8080\n',
+    );
     expect(edited.endsWith('---\n# untouched: odd   spacing stays\nkind: ConfigMap\nmetadata: {name: x}\n')).toBe(true);
     expect(edited).toMatch(/securityContext:\n {10}allowPrivilegeEscalation: false/);
   });

@@ -15,10 +15,16 @@ const oracle = new Oracle();
 afterAll(() => oracle.close());
 
 describe('differential fuzz: podsec vs the upstream PodSecurity oracle', () => {
-  it.each(['engine', 'decoding'] as Domain[])('agrees on verdict, failing checks and full message for generated objects (%s domain)', async (domain) => {
-    const r = await runFuzz({ runs: RUNS, seed, domain, versions: VERSION_SPREAD, oracle });
-    console.log(`fuzz (${domain}): seed ${seed}, ${r.compared} objects, ${r.evaluations} evaluations compared (PODSEC_FUZZ_SEED=${seed} reproduces)`);
-    expect(describeFailure(r)).toBe('');
-    expect(r.compared).toBe(RUNS);
-  }, 120_000);
+  it.each(['engine', 'decoding'] as Domain[])(
+    'agrees on verdict, failing checks and full message for generated objects (%s domain)',
+    async (domain) => {
+      const r = await runFuzz({ runs: RUNS, seed, domain, versions: VERSION_SPREAD, oracle });
+      console.log(
+        `fuzz (${domain}): seed ${seed}, ${r.compared} objects, ${r.evaluations} evaluations compared (PODSEC_FUZZ_SEED=${seed} reproduces)`,
+      );
+      expect(describeFailure(r)).toBe('');
+      expect(r.compared).toBe(RUNS);
+    },
+    120_000,
+  );
 });

@@ -54,7 +54,14 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzOutcome> {
     }),
     { numRuns: o.runs, seed: o.seed, endOnFailure: false, ...(o.path === undefined ? {} : { path: o.path }) },
   );
-  const out: FuzzOutcome = { runs: o.runs, seed: o.seed, domain: o.domain, compared, evaluations, failed: details.failed };
+  const out: FuzzOutcome = {
+    runs: o.runs,
+    seed: o.seed,
+    domain: o.domain,
+    compared,
+    evaluations,
+    failed: details.failed,
+  };
   if (details.failed && details.counterexample) {
     const [g] = details.counterexample;
     out.counterexample = { text: g.text, format: g.format, mismatches: await check(g) };

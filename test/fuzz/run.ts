@@ -24,14 +24,20 @@ const domain = (arg('domain') ?? 'decoding') as Domain;
 const versions = arg('versions') === 'all' ? ALL_VERSIONS : VERSION_SPREAD;
 const out = arg('out') ?? 'fuzz-mismatches.txt';
 if (!Number.isInteger(runs) || runs <= 0 || !Number.isInteger(seed) || !['engine', 'decoding'].includes(domain)) {
-  process.stderr.write('usage: npm run fuzz -- [--runs N] [--seed S] [--domain engine|decoding] [--versions spread|all] [--out FILE]\n');
+  process.stderr.write(
+    'usage: npm run fuzz -- [--runs N] [--seed S] [--domain engine|decoding] [--versions spread|all] [--out FILE]\n',
+  );
   process.exit(2);
 }
 
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)}s`;
-process.stderr.write(`fuzz: seed ${seed}, ${runs} objects, domain ${domain}, ${LEVELS.length} levels x ${versions.length} versions\n`);
-process.stderr.write(`fuzz: rerun with: npm run fuzz -- --seed ${seed} --runs ${runs} --domain ${domain}${versions === ALL_VERSIONS ? ' --versions all' : ''}\n`);
+process.stderr.write(
+  `fuzz: seed ${seed}, ${runs} objects, domain ${domain}, ${LEVELS.length} levels x ${versions.length} versions\n`,
+);
+process.stderr.write(
+  `fuzz: rerun with: npm run fuzz -- --seed ${seed} --runs ${runs} --domain ${domain}${versions === ALL_VERSIONS ? ' --versions all' : ''}\n`,
+);
 oracleBinary(); // build (or find) it before timing anything
 
 const oracle = new Oracle();

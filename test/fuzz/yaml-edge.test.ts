@@ -11,7 +11,9 @@ import { ALL_VERSIONS, compareWithOracle, LEVELS } from '../helpers/differential
 import { oracleEvaluateSync } from '../helpers/oracle.js';
 
 const DIR = join(FIXTURES_DIR, 'yaml-edge');
-const files = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 const texts = files.map((f) => readFileSync(join(DIR, f), 'utf8'));
 
 describe('YAML edge cases: podsec vs the oracle on the same bytes', () => {

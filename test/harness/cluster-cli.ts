@@ -40,7 +40,12 @@ async function main(): Promise<void> {
 
   // Our own signal handling: stop cleanly, then exit.
   const withNode = !args.includes('--no-node');
-  const cp = await startControlPlane({ log, handleSignals: false, keepDir: args.includes('--keep-dir'), node: withNode });
+  const cp = await startControlPlane({
+    log,
+    handleSignals: false,
+    keepDir: args.includes('--keep-dir'),
+    node: withNode,
+  });
   let stopping = false;
   const shutdown = (sig: string): void => {
     if (stopping) return;
@@ -74,7 +79,9 @@ async function main(): Promise<void> {
     log('seeding the demo estate');
     const res = await seedEstate(cp.kubeconfigPath, { log });
     const pods = res.workloads.reduce((n, w) => n + w.pods.length, 0);
-    log(`seeded ${res.namespaces.length} namespaces, ${res.workloads.length} workloads, ${pods} pods (Pending: no scheduler/kubelet)`);
+    log(
+      `seeded ${res.namespaces.length} namespaces, ${res.workloads.length} workloads, ${pods} pods (Pending: no scheduler/kubelet)`,
+    );
   }
 
   const kubectl = path.join(cp.binDir, 'kubectl');

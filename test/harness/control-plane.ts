@@ -45,8 +45,7 @@ export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
 
 export interface PodSecurityAdmissionOptions {
   /** Cluster-wide defaults; every mode defaults to privileged:latest. */
-  defaults?: Partial<Record<PodSecurityMode, PodSecurityLevel>> &
-    Partial<Record<`${PodSecurityMode}-version`, string>>;
+  defaults?: Partial<Record<PodSecurityMode, PodSecurityLevel>> & Partial<Record<`${PodSecurityMode}-version`, string>>;
   exemptions?: { usernames?: string[]; runtimeClasses?: string[]; namespaces?: string[] };
 }
 
@@ -93,7 +92,10 @@ export interface ClusterNode {
   /** containerd's socket (inside the node's mount namespace it is the same path). */
   containerdSocket: string;
   /** Run a command inside the node's (default) or the peer's network namespace. */
-  exec(argv: string[], opts?: { where?: 'node' | 'peer'; timeoutMs?: number }): { code: number | null; stdout: string; stderr: string };
+  exec(
+    argv: string[],
+    opts?: { where?: 'node' | 'peer'; timeoutMs?: number },
+  ): { code: number | null; stdout: string; stderr: string };
   /** HTTP GET from inside the peer namespace (e.g. a pod IP); body and status. */
   httpGet(url: string, timeoutMs?: number): Promise<{ status: number; body: string }>;
   /** Resident memory (KiB) of kubelet, containerd and the shims, from /proc. */
@@ -232,7 +234,10 @@ function sleep(ms: number): Promise<void> {
 export function tailFile(file: string, lines = 40): string {
   try {
     const text = fs.readFileSync(file, 'utf8');
-    return text.split('\n').slice(-lines - 1).join('\n');
+    return text
+      .split('\n')
+      .slice(-lines - 1)
+      .join('\n');
   } catch {
     return '';
   }
@@ -346,7 +351,24 @@ function opensslCerts(certDir: string): { caFile: string; certFile: string; keyF
       '',
     ].join('\n'),
   );
-  run(['x509', '-req', '-in', csr, '-CA', caFile, '-CAkey', caKey, '-CAcreateserial', '-days', '30', '-sha256', '-extfile', ext, '-out', certFile]);
+  run([
+    'x509',
+    '-req',
+    '-in',
+    csr,
+    '-CA',
+    caFile,
+    '-CAkey',
+    caKey,
+    '-CAcreateserial',
+    '-days',
+    '30',
+    '-sha256',
+    '-extfile',
+    ext,
+    '-out',
+    certFile,
+  ]);
   return { caFile, certFile, keyFile };
 }
 
@@ -361,7 +383,11 @@ interface Proc {
 }
 
 /** Extra controllers when a node runs: taints/untaints it, publishes kube-root-ca.crt. */
-export const NODE_CONTROLLERS = ['node-lifecycle-controller', 'root-ca-certificate-publisher-controller', 'endpointslice-controller'];
+export const NODE_CONTROLLERS = [
+  'node-lifecycle-controller',
+  'root-ca-certificate-publisher-controller',
+  'endpointslice-controller',
+];
 
 const live = new Set<RunningPlane>();
 let exitHookInstalled = false;
@@ -559,7 +585,8 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
   const withNode = opts.node ?? false;
   if (withNode) {
     const missing = missingNodeTools();
-    if (missing.length) throw new Error(`node: true needs ${missing.join(', ')}: run \`bash test/node/install.sh\` (as root)`);
+    if (missing.length)
+      throw new Error(`node: true needs ${missing.join(', ')}: run \`bash test/node/install.sh\` (as root)`);
     if (process.getuid?.() !== 0) throw new Error('node: true needs root (namespaces, cgroups, mounts)');
   }
 
@@ -575,7 +602,10 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
     fs.mkdirSync(certDir, { mode: 0o700 });
 
     // Credentials: four static token users, one service-account signing key.
-    const tokens = { admin: token(), reader: token(), applier: token(), limited: token() } satisfies Record<User, string>;
+    const tokens = { admin: token(), reader: token(), applier: token(), limited: token() } satisfies Record<
+      User,
+      string
+    >;
     const nodeToken = token();
     const tokenFile = path.join(dir, 'tokens.csv');
     fs.writeFileSync(
@@ -655,7 +685,10 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
     ];
     if (opts.auditLog) {
       const policy = path.join(dir, 'audit-policy.yaml');
-      fs.writeFileSync(policy, JSON.stringify({ apiVersion: 'audit.k8s.io/v1', kind: 'Policy', rules: [{ level: 'Metadata' }] }));
+      fs.writeFileSync(
+        policy,
+        JSON.stringify({ apiVersion: 'audit.k8s.io/v1', kind: 'Policy', rules: [{ level: 'Metadata' }] }),
+      );
       apiArgs.push(`--audit-policy-file=${policy}`, `--audit-log-path=${path.join(dir, 'audit.log')}`);
     }
     log(`starting kube-apiserver on ${server}`);
@@ -693,7 +726,10 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
         ...(withNode ? [`--root-ca-file=${caFile}`, '--node-monitor-period=1s'] : []),
       ]);
       await waitFor('serviceaccount default/default', deadline, plane, async () => {
-        const r = await request(`${server}/api/v1/namespaces/default/serviceaccounts/default`, { ca: ca!, token: tokens.admin });
+        const r = await request(`${server}/api/v1/namespaces/default/serviceaccounts/default`, {
+          ca: ca!,
+          token: tokens.admin,
+        });
         return r.status === 200;
       });
     }
@@ -707,9 +743,22 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
         '--bind-address=127.0.0.1',
         '--secure-port=0',
       ]);
-      node = await startNode(plane, { dir, binDir, apiPort, caFile, nodeToken, server, ca: ca!, adminToken: tokens.admin, deadline, log });
+      node = await startNode(plane, {
+        dir,
+        binDir,
+        apiPort,
+        caFile,
+        nodeToken,
+        server,
+        ca: ca!,
+        adminToken: tokens.admin,
+        deadline,
+        log,
+      });
     }
-    log(`control plane ${version}${node ? ' + node' : ''} ready in ${((Date.now() - t0) / 1000).toFixed(1)}s (dir ${dir})`);
+    log(
+      `control plane ${version}${node ? ' + node' : ''} ready in ${((Date.now() - t0) / 1000).toFixed(1)}s (dir ${dir})`,
+    );
 
     const logs = Object.fromEntries(plane.procs.map((p) => [p.name, p.logFile])) as Record<ComponentName, string>;
     return {
@@ -734,7 +783,12 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
         plane.procs = plane.procs.filter((p) => p !== old);
         await sleep(o.downMs ?? 0);
         plane.start('kube-apiserver', old.bin, old.args);
-        await waitFor('kube-apiserver /readyz after a restart', Date.now() + 120_000, plane, async () => (await request(`${server}/readyz`, { ca: ca! })).status === 200);
+        await waitFor(
+          'kube-apiserver /readyz after a restart',
+          Date.now() + 120_000,
+          plane,
+          async () => (await request(`${server}/readyz`, { ca: ca! })).status === 200,
+        );
       },
       apiServerPid: () => plane.procs.find((p) => p.name === 'kube-apiserver' && p.exitInfo === undefined)?.child.pid,
       stop: () => plane.stop(),
@@ -742,7 +796,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
   } catch (err) {
     const msg = plane.describeFailure(err instanceof Error ? err.message : String(err));
     await plane.stop();
-    throw new Error(msg);
+    throw new Error(msg, { cause: err });
   }
 }
 
@@ -762,14 +816,25 @@ interface StartNodeInput {
 /** Namespaces, relays, containerd (+ images), kubelet; resolves when the node is Ready and untainted. */
 async function startNode(plane: RunningPlane, i: StartNodeInput): Promise<ClusterNode> {
   const imagesTar = resolveImageArchive(i.log);
-  const id = path.basename(i.dir).replace(/^podsec-cp-/, '').toLowerCase().replace(/[^a-z0-9]/g, '');
+  const id = path
+    .basename(i.dir)
+    .replace(/^podsec-cp-/, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
   const group = `podsec-${id}`;
   plane.cleanupScript = cgroupCleanupScript(group);
   createCgroups(group);
   plane.refreshWatchdog();
   const cg = (argv: string[]) => inCgroupArgv(group, argv);
   const kubeletPort = await freePort();
-  const paths = writeNodeConfig({ dir: i.dir, group, apiPort: i.apiPort, kubeletPort, caFile: i.caFile, nodeToken: i.nodeToken });
+  const paths = writeNodeConfig({
+    dir: i.dir,
+    group,
+    apiPort: i.apiPort,
+    kubeletPort,
+    caFile: i.caFile,
+    nodeToken: i.nodeToken,
+  });
 
   // 1. namespaces: the node (net + private mounts) and its peer, joined by a veth pair.
   const holder = plane.start('node-ns', nodeHolderArgv()[0]!, nodeHolderArgv().slice(1), cg);
@@ -785,20 +850,45 @@ async function startNode(plane: RunningPlane, i: StartNodeInput): Promise<Cluste
     }
   });
   wireNetwork(nsPid, peerPid, `psn${id.slice(-8)}`);
-  const inNode = (m: boolean) => (argv: string[]) => cg(['nsenter', '-t', String(nsPid), '-n', ...(m ? ['-m'] : []), '--', ...argv]);
+  const inNode = (m: boolean) => (argv: string[]) =>
+    cg(['nsenter', '-t', String(nsPid), '-n', ...(m ? ['-m'] : []), '--', ...argv]);
 
   // 2. relays: kubelet -> apiserver, apiserver -> kubelet, each as TCP <-> Unix socket <-> TCP.
-  plane.start('relay-api-host', 'socat', [`UNIX-LISTEN:${paths.apiSock},fork,unlink-early`, `TCP:127.0.0.1:${i.apiPort}`], cg);
-  plane.start('relay-api-node', 'socat', [`TCP-LISTEN:${i.apiPort},bind=127.0.0.1,reuseaddr,fork`, `UNIX-CONNECT:${paths.apiSock}`], inNode(false));
-  plane.start('relay-kubelet-node', 'socat', [`UNIX-LISTEN:${paths.kubeletSock},fork,unlink-early`, `TCP:127.0.0.1:${kubeletPort}`], inNode(false));
-  plane.start('relay-kubelet-host', 'socat', [`TCP-LISTEN:${kubeletPort},bind=127.0.0.1,reuseaddr,fork`, `UNIX-CONNECT:${paths.kubeletSock}`], cg);
+  plane.start(
+    'relay-api-host',
+    'socat',
+    [`UNIX-LISTEN:${paths.apiSock},fork,unlink-early`, `TCP:127.0.0.1:${i.apiPort}`],
+    cg,
+  );
+  plane.start(
+    'relay-api-node',
+    'socat',
+    [`TCP-LISTEN:${i.apiPort},bind=127.0.0.1,reuseaddr,fork`, `UNIX-CONNECT:${paths.apiSock}`],
+    inNode(false),
+  );
+  plane.start(
+    'relay-kubelet-node',
+    'socat',
+    [`UNIX-LISTEN:${paths.kubeletSock},fork,unlink-early`, `TCP:127.0.0.1:${kubeletPort}`],
+    inNode(false),
+  );
+  plane.start(
+    'relay-kubelet-host',
+    'socat',
+    [`TCP-LISTEN:${kubeletPort},bind=127.0.0.1,reuseaddr,fork`, `UNIX-CONNECT:${paths.kubeletSock}`],
+    cg,
+  );
 
   // 3. containerd, then the images (sandbox image first of all).
   i.log('starting containerd');
   plane.start('containerd', 'containerd', ['--config', paths.containerdConfig, '--log-level', 'warn'], inNode(true));
   await waitFor('containerd socket', i.deadline, plane, async () => fs.existsSync(paths.containerdSocket));
   const t0 = Date.now();
-  const imp = spawnSync(inNode(true)(['ctr', '--address', paths.containerdSocket, '-n', 'k8s.io', 'images', 'import', imagesTar])[0]!, inNode(true)(['ctr', '--address', paths.containerdSocket, '-n', 'k8s.io', 'images', 'import', imagesTar]).slice(1), { encoding: 'utf8' });
+  const imp = spawnSync(
+    inNode(true)(['ctr', '--address', paths.containerdSocket, '-n', 'k8s.io', 'images', 'import', imagesTar])[0]!,
+    inNode(true)(['ctr', '--address', paths.containerdSocket, '-n', 'k8s.io', 'images', 'import', imagesTar]).slice(1),
+    { encoding: 'utf8' },
+  );
   if (imp.status !== 0) throw new Error(`importing ${imagesTar} into containerd failed: ${imp.stderr}`);
   i.log(`imported ${Object.keys(IMAGES).length} images in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
 
@@ -860,24 +950,43 @@ async function startNode(plane: RunningPlane, i: StartNodeInput): Promise<Cluste
     readySeconds,
     exec(argv, opts = {}) {
       const pid = opts.where === 'peer' ? peerPid : nsPid;
-      const r = spawnSync('nsenter', ['-t', String(pid), '-n', ...(opts.where === 'peer' ? [] : ['-m']), '--', ...argv], {
-        encoding: 'utf8',
-        timeout: opts.timeoutMs ?? 30_000,
-      });
+      const r = spawnSync(
+        'nsenter',
+        ['-t', String(pid), '-n', ...(opts.where === 'peer' ? [] : ['-m']), '--', ...argv],
+        {
+          encoding: 'utf8',
+          timeout: opts.timeoutMs ?? 30_000,
+        },
+      );
       return { code: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
     },
     async httpGet(url, timeoutMs = 5000) {
       // busybox-free: bash's /dev/tcp is not in sh; use socat (installed for the relays).
       const u = new URL(url);
       const req = `GET ${u.pathname}${u.search} HTTP/1.0\r\nHost: ${u.host}\r\n\r\n`;
-      const r = spawnSync('nsenter', ['-t', String(peerPid), '-n', '--', 'socat', '-T', String(Math.ceil(timeoutMs / 1000)), '-', `TCP:${u.hostname}:${u.port || 80},connect-timeout=${Math.ceil(timeoutMs / 1000)}`], {
-        input: req,
-        encoding: 'utf8',
-        timeout: timeoutMs + 2000,
-      });
+      const r = spawnSync(
+        'nsenter',
+        [
+          '-t',
+          String(peerPid),
+          '-n',
+          '--',
+          'socat',
+          '-T',
+          String(Math.ceil(timeoutMs / 1000)),
+          '-',
+          `TCP:${u.hostname}:${u.port || 80},connect-timeout=${Math.ceil(timeoutMs / 1000)}`,
+        ],
+        {
+          input: req,
+          encoding: 'utf8',
+          timeout: timeoutMs + 2000,
+        },
+      );
       const out = r.stdout ?? '';
       const m = /^HTTP\/\d\.\d (\d{3})/.exec(out);
-      if (!m) throw new Error(`GET ${url} from the peer namespace failed: ${(r.stderr ?? '').trim() || 'no HTTP response'}`);
+      if (!m)
+        throw new Error(`GET ${url} from the peer namespace failed: ${(r.stderr ?? '').trim() || 'no HTTP response'}`);
       return { status: Number(m[1]), body: out.slice(out.indexOf('\r\n\r\n') + 4) };
     },
     rss() {

@@ -2,13 +2,7 @@
  * Kubernetes helpers for tests and the harness, free of vitest so tsx scripts
  * (npm run cluster, seed) can use them too. Tests import them through ./env.js.
  */
-import {
-  ApiException,
-  CoreV1Api,
-  KubeConfig,
-  PatchStrategy,
-  setHeaderOptions,
-} from '@kubernetes/client-node';
+import { ApiException, CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import { parseWarningHeader } from '../../src/inventory/psa-warnings.js';
 
@@ -23,7 +17,12 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Poll `fn` until it returns a non-undefined value; throw with `what` after the timeout. */
-export async function pollUntil<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000, intervalMs = 200): Promise<T> {
+export async function pollUntil<T>(
+  what: string,
+  fn: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+  intervalMs = 200,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastErr: unknown;
   for (;;) {
@@ -43,10 +42,17 @@ export async function pollUntil<T>(what: string, fn: () => Promise<T | undefined
 
 /** A DNS-1123 name `<prefix>-<random>` (at most 63 chars). */
 export function uniqueName(prefix = 't'): string {
-  return `${prefix.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 50)}-${randomBytes(4).toString('hex')}`;
+  return `${prefix
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .slice(0, 50)}-${randomBytes(4).toString('hex')}`;
 }
 
-export async function waitForDefaultServiceAccount(kc: KubeConfig, namespace: string, timeoutMs = 30_000): Promise<void> {
+export async function waitForDefaultServiceAccount(
+  kc: KubeConfig,
+  namespace: string,
+  timeoutMs = 30_000,
+): Promise<void> {
   const core = kc.makeApiClient(CoreV1Api);
   await pollUntil(
     `serviceaccount ${namespace}/default`,
@@ -96,7 +102,11 @@ export function psaLabels(
 }
 
 /** Dry-run merge patch of namespace labels (null removes a label); returns the warnings. */
-export async function dryRunRelabel(kc: KubeConfig, namespace: string, labels: Record<string, string | null>): Promise<string[]> {
+export async function dryRunRelabel(
+  kc: KubeConfig,
+  namespace: string,
+  labels: Record<string, string | null>,
+): Promise<string[]> {
   return (await dryRunRelabelRaw(kc, namespace, labels)).warnings;
 }
 
@@ -138,7 +148,6 @@ export async function pollDryRunRelabel(
       300,
     );
   } catch (err) {
-    throw new Error(`${(err as Error).message}; last warnings: ${JSON.stringify(last)}`);
+    throw new Error(`${(err as Error).message}; last warnings: ${JSON.stringify(last)}`, { cause: err });
   }
 }
-

@@ -51,12 +51,22 @@ export const IMAGES = {
 const CGROUP_ROOT = '/sys/fs/cgroup';
 
 /** Tools the node needs (installed by test/node/install.sh). */
-export const NODE_TOOLS = ['containerd', 'containerd-shim-runc-v2', 'runc', 'ctr', 'socat', 'unshare', 'nsenter', 'ip'] as const;
+export const NODE_TOOLS = [
+  'containerd',
+  'containerd-shim-runc-v2',
+  'runc',
+  'ctr',
+  'socat',
+  'unshare',
+  'nsenter',
+  'ip',
+] as const;
 
 export function missingNodeTools(): string[] {
   const dirs = (process.env['PATH'] ?? '').split(':').concat(['/usr/sbin', '/sbin']);
   const missing: string[] = NODE_TOOLS.filter((t) => !dirs.some((d) => fs.existsSync(path.join(d, t))));
-  for (const p of ['bridge', 'host-local', 'loopback']) if (!fs.existsSync(path.join(CNI_BIN_DIR, p))) missing.push(`${CNI_BIN_DIR}/${p}`);
+  for (const p of ['bridge', 'host-local', 'loopback'])
+    if (!fs.existsSync(path.join(CNI_BIN_DIR, p))) missing.push(`${CNI_BIN_DIR}/${p}`);
   return missing;
 }
 
@@ -70,7 +80,8 @@ export function resolveImageArchive(log?: (m: string) => void): string {
   if (res.status !== 0) throw new Error(`test/node/images.sh failed (exit ${res.status ?? res.signal})`);
   const lines = res.stdout.trim().split('\n');
   const file = lines[lines.length - 1]?.trim();
-  if (!file || !fs.existsSync(file)) throw new Error(`test/node/images.sh printed no archive: ${JSON.stringify(res.stdout)}`);
+  if (!file || !fs.existsSync(file))
+    throw new Error(`test/node/images.sh printed no archive: ${JSON.stringify(res.stdout)}`);
   return file;
 }
 
@@ -158,7 +169,8 @@ export interface NodePaths {
 /** Write containerd's config, the CNI config, the kubelet's config and kubeconfig. */
 export function writeNodeConfig(c: NodeConfigInput): NodePaths {
   const d = (...p: string[]) => path.join(c.dir, 'node', ...p);
-  for (const sub of ['containerd/root', 'containerd/state', 'cni/net.d', 'cni/ipam', 'kubelet', 'pod-logs', 'sock']) fs.mkdirSync(d(sub), { recursive: true });
+  for (const sub of ['containerd/root', 'containerd/state', 'cni/net.d', 'cni/ipam', 'kubelet', 'pod-logs', 'sock'])
+    fs.mkdirSync(d(sub), { recursive: true });
   const containerdSocket = d('sock', 'containerd.sock');
   const containerdConfig = d('containerd.toml');
   // TOML by hand: a few keys, all strings/bools.
@@ -209,7 +221,12 @@ export function writeNodeConfig(c: NodeConfigInput): NodePaths {
             isGateway: true,
             ipMasq: false,
             hairpinMode: true,
-            ipam: { type: 'host-local', ranges: [[{ subnet: POD_CIDR }]], routes: [{ dst: '0.0.0.0/0' }], dataDir: d('cni/ipam') },
+            ipam: {
+              type: 'host-local',
+              ranges: [[{ subnet: POD_CIDR }]],
+              routes: [{ dst: '0.0.0.0/0' }],
+              dataDir: d('cni/ipam'),
+            },
           },
         ],
       },
@@ -223,7 +240,12 @@ export function writeNodeConfig(c: NodeConfigInput): NodePaths {
     JSON.stringify({
       apiVersion: 'v1',
       kind: 'Config',
-      clusters: [{ name: 'podsec-test', cluster: { server: `https://127.0.0.1:${c.apiPort}`, 'certificate-authority': c.caFile } }],
+      clusters: [
+        {
+          name: 'podsec-test',
+          cluster: { server: `https://127.0.0.1:${c.apiPort}`, 'certificate-authority': c.caFile },
+        },
+      ],
       users: [{ name: 'node', user: { token: c.nodeToken } }],
       contexts: [{ name: 'node', context: { cluster: 'podsec-test', user: 'node' } }],
       'current-context': 'node',
@@ -305,7 +327,8 @@ export function peerHolderArgv(): string[] {
 
 function run(argv: string[], what: string): string {
   const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${what}: ${argv.join(' ')} failed (exit ${r.status ?? r.signal}): ${r.stderr.trim()}`);
+  if (r.status !== 0)
+    throw new Error(`${what}: ${argv.join(' ')} failed (exit ${r.status ?? r.signal}): ${r.stderr.trim()}`);
   return r.stdout;
 }
 

@@ -76,12 +76,19 @@ export async function waitForReadyPods(
 }
 
 /** Wait until some live pod matching the selector is in CrashLoopBackOff after at least one restart. */
-export async function waitForCrashLoop(kc: KubeConfig, namespace: string, labelSelector: string, timeoutMs = 120_000): Promise<V1Pod[]> {
+export async function waitForCrashLoop(
+  kc: KubeConfig,
+  namespace: string,
+  labelSelector: string,
+  timeoutMs = 120_000,
+): Promise<V1Pod[]> {
   return await pollUntil(
     `CrashLoopBackOff in ${namespace} (${labelSelector})`,
     async () => {
       const pods = (await listPods(kc, namespace, labelSelector)).filter((p) => !p.metadata?.deletionTimestamp);
-      const looping = pods.filter((p) => summarizePod(p).status === 'CrashLoopBackOff' && summarizePod(p).restarts >= 1);
+      const looping = pods.filter(
+        (p) => summarizePod(p).status === 'CrashLoopBackOff' && summarizePod(p).restarts >= 1,
+      );
       return looping.length ? looping : undefined;
     },
     timeoutMs,
@@ -90,7 +97,13 @@ export async function waitForCrashLoop(kc: KubeConfig, namespace: string, labelS
 }
 
 /** Current (or previous) log of a pod's container through the API server (kubelet behind it). */
-export async function podLog(kc: KubeConfig, namespace: string, pod: string, container: string, previous = false): Promise<string> {
+export async function podLog(
+  kc: KubeConfig,
+  namespace: string,
+  pod: string,
+  container: string,
+  previous = false,
+): Promise<string> {
   const core = kc.makeApiClient(CoreV1Api);
   return await core.readNamespacedPodLog({ name: pod, namespace, container, previous });
 }
@@ -111,13 +124,19 @@ export async function seedRunnableEstate(
   opts: { log?: (m: string) => void; timeoutMs?: number } = {},
 ): Promise<RunnableEstate> {
   const timeoutMs = opts.timeoutMs ?? 180_000;
-  const res = await seedEstate(kubeconfigPath, { dir: NODE_SEED_DIR, ...(opts.log ? { log: opts.log } : {}), timeoutMs });
-  for (const app of ['result', 'worker', 'redis', 'db']) await waitForReadyPods(kc, 'shop', `app=${app}`, { timeoutMs });
+  const res = await seedEstate(kubeconfigPath, {
+    dir: NODE_SEED_DIR,
+    ...(opts.log ? { log: opts.log } : {}),
+    timeoutMs,
+  });
+  for (const app of ['result', 'worker', 'redis', 'db'])
+    await waitForReadyPods(kc, 'shop', `app=${app}`, { timeoutMs });
   const looping = await waitForCrashLoop(kc, 'shop', 'app=vote', timeoutMs);
   const first = looping[0]!;
   await pollUntil(
     'gunicorn temp-dir error in the previous log of a vote pod',
-    async () => (GUNICORN_TMP_ERROR.test(await podLog(kc, 'shop', first.metadata!.name!, 'vote', true)) ? true : undefined),
+    async () =>
+      GUNICORN_TMP_ERROR.test(await podLog(kc, 'shop', first.metadata!.name!, 'vote', true)) ? true : undefined,
     30_000,
     500,
   );

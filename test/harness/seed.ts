@@ -3,7 +3,13 @@
  * realistic cluster: the objects are data, in test/harness/seed/*.yaml (applied in file
  * name order). See seedEstate().
  */
-import { CoreV1Api, KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  KubernetesObjectApi,
+  PatchStrategy,
+  type KubeConfig,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +28,10 @@ export interface SeedObject extends KubernetesObject {
 /** Every object of the seed, in apply order, each tagged with its source file. */
 export function loadSeedObjects(dir = SEED_DIR): Array<{ file: string; object: SeedObject }> {
   const out: Array<{ file: string; object: SeedObject }> = [];
-  for (const file of fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+  for (const file of fs
+    .readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()) {
     const docs = parseAllDocuments(fs.readFileSync(path.join(dir, file), 'utf8'));
     for (const doc of docs) {
       if (doc.errors.length) throw new Error(`${file}: ${doc.errors[0]?.message}`);
@@ -74,7 +83,16 @@ function expectedPods(o: SeedObject, nodeCount: number): { count: number; select
   }
 }
 
-const WORKLOAD_KINDS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicationController', 'Pod']);
+const WORKLOAD_KINDS = new Set([
+  'Deployment',
+  'ReplicaSet',
+  'StatefulSet',
+  'DaemonSet',
+  'Job',
+  'CronJob',
+  'ReplicationController',
+  'Pod',
+]);
 
 /**
  * Apply the seed estate (server-side apply, idempotent) and wait until the controller

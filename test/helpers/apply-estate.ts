@@ -3,7 +3,14 @@
  * uniquely named namespaces, a "fake kubelet" that marks pods Ready (the test control plane has
  * no kubelet, so rollouts would never finish), and running the built CLI as a subprocess.
  */
-import { AppsV1Api, CoreV1Api, KubernetesObjectApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  CoreV1Api,
+  KubernetesObjectApi,
+  PatchStrategy,
+  setHeaderOptions,
+  type KubeConfig,
+} from '@kubernetes/client-node';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -44,19 +51,26 @@ export async function seedCopy(kc: KubeConfig, only?: readonly string[]): Promis
     copies.push(c);
   }
   const api = KubernetesObjectApi.makeApiClient(kc);
-  const apply = (o: SeedObject) => api.patch(o, undefined, undefined, 'podsec-seed', true, PatchStrategy.ServerSideApply);
+  const apply = (o: SeedObject) =>
+    api.patch(o, undefined, undefined, 'podsec-seed', true, PatchStrategy.ServerSideApply);
   for (const o of copies.filter((c) => c.kind === 'Namespace' || c.kind === 'Node')) await apply(o);
   await Promise.all(Object.values(ns).map((n) => waitForDefaultServiceAccount(kc, n, 60_000)));
   for (const o of copies.filter((c) => c.kind !== 'Namespace' && c.kind !== 'Node')) await apply(o);
   const core = kc.makeApiClient(CoreV1Api);
   const apps = kc.makeApiClient(AppsV1Api);
   for (const n of Object.values(ns)) {
-    await pollUntil(`pods of the Deployments in ${n}`, async () => {
-      const deps = (await apps.listNamespacedDeployment({ namespace: n })).items;
-      const want = deps.reduce((s, d) => s + (d.spec?.replicas ?? 1), 0);
-      const pods = (await core.listNamespacedPod({ namespace: n })).items.filter((p) => p.metadata?.ownerReferences?.some((r) => r.kind === 'ReplicaSet'));
-      return pods.length >= want ? true : undefined;
-    }, 60_000);
+    await pollUntil(
+      `pods of the Deployments in ${n}`,
+      async () => {
+        const deps = (await apps.listNamespacedDeployment({ namespace: n })).items;
+        const want = deps.reduce((s, d) => s + (d.spec?.replicas ?? 1), 0);
+        const pods = (await core.listNamespacedPod({ namespace: n })).items.filter((p) =>
+          p.metadata?.ownerReferences?.some((r) => r.kind === 'ReplicaSet'),
+        );
+        return pods.length >= want ? true : undefined;
+      },
+      60_000,
+    );
   }
   return { suffix, ns, all: Object.values(ns) };
 }
@@ -65,7 +79,11 @@ export async function seedCopy(kc: KubeConfig, only?: readonly string[]): Promis
  * Marks every pod of the namespaces Running and Ready, as a kubelet would, until stopped.
  * Returns the stop function.
  */
-export function fakeKubelet(kc: KubeConfig, namespaces: () => readonly string[], intervalMs = 300): () => Promise<void> {
+export function fakeKubelet(
+  kc: KubeConfig,
+  namespaces: () => readonly string[],
+  intervalMs = 300,
+): () => Promise<void> {
   const core = kc.makeApiClient(CoreV1Api);
   let stopped = false;
   const loop = (async () => {
@@ -74,11 +92,23 @@ export function fakeKubelet(kc: KubeConfig, namespaces: () => readonly string[],
         try {
           const pods = (await core.listNamespacedPod({ namespace })).items;
           for (const p of pods) {
-            if (p.metadata?.deletionTimestamp || p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) continue;
+            if (
+              p.metadata?.deletionTimestamp ||
+              p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')
+            )
+              continue;
             const now = new Date(Date.now() - 60_000).toISOString();
             const cond = (type: string) => ({ type, status: 'True', lastTransitionTime: now });
-            const body = { status: { phase: 'Running', conditions: [cond('PodScheduled'), cond('Initialized'), cond('ContainersReady'), cond('Ready')] } };
-            await core.patchNamespacedPodStatus({ name: p.metadata?.name ?? '', namespace, body }, setHeaderOptions('Content-Type', 'application/merge-patch+json'));
+            const body = {
+              status: {
+                phase: 'Running',
+                conditions: [cond('PodScheduled'), cond('Initialized'), cond('ContainersReady'), cond('Ready')],
+              },
+            };
+            await core.patchNamespacedPodStatus(
+              { name: p.metadata?.name ?? '', namespace, body },
+              setHeaderOptions('Content-Type', 'application/merge-patch+json'),
+            );
           }
         } catch {
           // namespace going away: ignore

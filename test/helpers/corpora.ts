@@ -31,7 +31,8 @@ export function psaModuleDir(): { dir: string; version: string } {
     encoding: 'utf8',
     env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly' },
   });
-  const info = r.status === 0 ? (JSON.parse(r.stdout) as { Dir?: string; Version?: string; Error?: string }) : undefined;
+  const info =
+    r.status === 0 ? (JSON.parse(r.stdout) as { Dir?: string; Version?: string; Error?: string }) : undefined;
   if (!info?.Dir || !info.Version) {
     throw new Error(
       `cannot fetch the upstream PSA fixtures: \`${go} mod download -json k8s.io/pod-security-admission\` in test/kube failed ` +
@@ -45,6 +46,7 @@ export function psaModuleDir(): { dir: string; version: string } {
 /** The upstream fixtures: `<dir>/{baseline,restricted}/v1.N/{pass,fail}/*.yaml`. */
 export function psaFixturesDir(): string {
   const dir = join(psaModuleDir().dir, 'test', 'testdata');
-  if (!existsSync(join(dir, 'restricted'))) throw new Error(`no PSA fixtures in ${dir} (k8s.io/pod-security-admission layout changed?)`);
+  if (!existsSync(join(dir, 'restricted')))
+    throw new Error(`no PSA fixtures in ${dir} (k8s.io/pod-security-admission layout changed?)`);
   return dir;
 }

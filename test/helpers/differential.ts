@@ -16,7 +16,21 @@ export const ALL_VERSIONS: readonly string[] = [...Array.from({ length: 38 }, (_
  * One version of every distinct rule set: upstream's checks change at v1.0, 8, 19, 22, 23, 25, 27,
  * 29, 31, 32, 34, 35 and 37 (= latest), so these 13 cover every combination of check versions.
  */
-export const VERSION_SPREAD: readonly string[] = ['v1.0', 'v1.8', 'v1.19', 'v1.22', 'v1.23', 'v1.25', 'v1.27', 'v1.29', 'v1.31', 'v1.32', 'v1.34', 'v1.35', 'latest'];
+export const VERSION_SPREAD: readonly string[] = [
+  'v1.0',
+  'v1.8',
+  'v1.19',
+  'v1.22',
+  'v1.23',
+  'v1.25',
+  'v1.27',
+  'v1.29',
+  'v1.31',
+  'v1.32',
+  'v1.34',
+  'v1.35',
+  'latest',
+];
 
 export interface Mismatch {
   /** What differs, with both sides' words. */
@@ -24,19 +38,30 @@ export interface Mismatch {
 }
 
 function podsecMessage(kind: string, name: string, level: string, version: string, detail: string): string {
-  return kind === 'Pod' ? forbiddenPodMessage(name, level, version, detail) : wouldViolateMessage(level, version, detail);
+  return kind === 'Pod'
+    ? forbiddenPodMessage(name, level, version, detail)
+    : wouldViolateMessage(level, version, detail);
 }
 
 /** The mismatches between podsec and the oracle's answer for `text` ([] when they agree). */
-export function compareWithOracle(text: string, oracle: OracleResponse, levels: readonly string[], versions: readonly string[]): string[] {
+export function compareWithOracle(
+  text: string,
+  oracle: OracleResponse,
+  levels: readonly string[],
+  versions: readonly string[],
+): string[] {
   const out: string[] = [];
   if (oracle.error) return [`oracle: ${oracle.error}`];
   const parsed = parseManifests('input.yaml', text);
-  const evaluated = oracle.docs.filter((d): d is OracleDoc & { results: NonNullable<OracleDoc['results']> } => d.results !== undefined);
+  const evaluated = oracle.docs.filter(
+    (d): d is OracleDoc & { results: NonNullable<OracleDoc['results']> } => d.results !== undefined,
+  );
   const rejected = oracle.docs.filter((d) => d.error !== undefined);
   // Objects the server does not serve (e.g. extensions/v1beta1 DaemonSet) podsec still reads.
   const unserved = new Set(oracle.docs.filter((d) => d.skipped !== undefined).map((d) => d.kind));
-  const workloads = parsed.workloads.filter((w) => !(unserved.has(w.kind) && !evaluated.some((d) => d.kind === w.kind && d.name === w.name)));
+  const workloads = parsed.workloads.filter(
+    (w) => !(unserved.has(w.kind) && !evaluated.some((d) => d.kind === w.kind && d.name === w.name)),
+  );
   if (rejected.length !== parsed.errors.length) {
     out.push(
       `input errors: server ${rejected.length} [${rejected.map((d) => d.error).join(' | ')}], ` +

@@ -62,19 +62,33 @@ export async function startFaultProxy(target: string, caFile: string): Promise<F
       const held = rule?.delayMs ?? 3000;
       switch (action) {
         case '429':
-          res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': String(rule?.retryAfter ?? 0) }).end(statusBody(429, 'TooManyRequests', 'injected: too many requests'));
+          res
+            .writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': String(rule?.retryAfter ?? 0) })
+            .end(statusBody(429, 'TooManyRequests', 'injected: too many requests'));
           return;
         case '500':
-          res.writeHead(500, { 'Content-Type': 'application/json' }).end(statusBody(500, 'InternalError', 'injected: internal error'));
+          res
+            .writeHead(500, { 'Content-Type': 'application/json' })
+            .end(statusBody(500, 'InternalError', 'injected: internal error'));
           return;
         case '503':
-          res.writeHead(503, { 'Content-Type': 'application/json' }).end(statusBody(503, 'ServiceUnavailable', 'injected: service unavailable'));
+          res
+            .writeHead(503, { 'Content-Type': 'application/json' })
+            .end(statusBody(503, 'ServiceUnavailable', 'injected: service unavailable'));
           return;
         case 'fake200':
           res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
           return;
         case '409':
-          res.writeHead(409, { 'Content-Type': 'application/json' }).end(statusBody(409, 'Conflict', 'injected: the object has been modified; please apply your changes to the latest version and try again'));
+          res
+            .writeHead(409, { 'Content-Type': 'application/json' })
+            .end(
+              statusBody(
+                409,
+                'Conflict',
+                'injected: the object has been modified; please apply your changes to the latest version and try again',
+              ),
+            );
           return;
         case 'drop':
           req.socket.destroy();
@@ -84,21 +98,25 @@ export async function startFaultProxy(target: string, caFile: string): Promise<F
       }
       const headers = { ...req.headers, host: upstream.host };
       const forward = () => {
-        const up = https.request({ hostname: upstream.hostname, port: upstream.port, path, method, headers, agent }, (upRes) => {
-          const body: Buffer[] = [];
-          upRes.on('data', (c: Buffer) => body.push(c));
-          upRes.on('end', () => {
-            if (action === 'dropAfterForward') {
-              req.socket.destroy();
-              return;
-            }
-            const answer = () => {
-              if (!res.destroyed && !req.socket.destroyed) res.writeHead(upRes.statusCode ?? 502, upRes.headers).end(Buffer.concat(body));
-            };
-            if (action === 'slowResponse') setTimeout(answer, held);
-            else answer();
-          });
-        });
+        const up = https.request(
+          { hostname: upstream.hostname, port: upstream.port, path, method, headers, agent },
+          (upRes) => {
+            const body: Buffer[] = [];
+            upRes.on('data', (c: Buffer) => body.push(c));
+            upRes.on('end', () => {
+              if (action === 'dropAfterForward') {
+                req.socket.destroy();
+                return;
+              }
+              const answer = () => {
+                if (!res.destroyed && !req.socket.destroyed)
+                  res.writeHead(upRes.statusCode ?? 502, upRes.headers).end(Buffer.concat(body));
+              };
+              if (action === 'slowResponse') setTimeout(answer, held);
+              else answer();
+            });
+          },
+        );
         up.on('error', () => req.socket.destroy());
         up.end(Buffer.concat(chunks));
       };

@@ -45,9 +45,13 @@ export interface OracleResponse {
 export function oracleBinary(): string {
   const fromEnv = process.env['PODSEC_ORACLE_BIN'];
   if (fromEnv) return fromEnv;
-  const r = spawnSync('bash', [join(KUBE_MODULE_DIR, 'build.sh'), 'oracle'], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  const r = spawnSync('bash', [join(KUBE_MODULE_DIR, 'build.sh'), 'oracle'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+  });
   const lines = (r.stdout ?? '').trim().split('\n');
-  if (r.status !== 0 || lines.length === 0) throw new Error('building the oracle failed: run `bash test/kube/build.sh oracle` to see why');
+  if (r.status !== 0 || lines.length === 0)
+    throw new Error('building the oracle failed: run `bash test/kube/build.sh oracle` to see why');
   const bin = join(lines[lines.length - 1]!, 'oracle');
   process.env['PODSEC_ORACLE_BIN'] = bin;
   return bin;
@@ -58,7 +62,10 @@ export function oracleEvaluateSync(requests: readonly OracleRequest[]): OracleRe
   const input = requests.map((r) => JSON.stringify(r)).join('\n') + '\n';
   const r = spawnSync(oracleBinary(), [], { input, encoding: 'utf8', maxBuffer: 1 << 30 });
   if (r.status !== 0) throw new Error(`oracle failed (${r.status ?? r.signal}): ${r.stderr}`);
-  const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as OracleResponse);
+  const out = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as OracleResponse);
   if (out.length !== requests.length) throw new Error(`oracle answered ${out.length} of ${requests.length} requests`);
   return out;
 }

@@ -20,7 +20,11 @@ let proxy: FaultProxy;
 let proxyConfig = '';
 let stop: () => Promise<void> = async () => {};
 
-const journal = (): JournalEntry[] => readFileSync(join(dir, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as JournalEntry);
+const journal = (): JournalEntry[] =>
+  readFileSync(join(dir, 'journal.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as JournalEntry);
 const write = (path: string) => new RegExp(`^${path.replace(/[/.]/g, '\\$&')}\\?fieldManager=podsec$`);
 
 describe('podsec apply through a faulty connection', () => {
@@ -47,16 +51,29 @@ describe('podsec apply through a faulty connection', () => {
     proxy.addRule({ method: 'PATCH', path: write(web), fault: 'drop' });
     const r = await podsec(['apply', dir, '--yes'], proxyConfig);
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(proxy.log.filter((l) => l.action !== 'forward').map((l) => l.action).sort()).toEqual(['429', '500', 'drop', 'dropAfterForward']);
-    for (const ns of estate.all) expect((await kc.makeApiClient(CoreV1Api).readNamespace({ name: ns })).metadata?.labels?.[`${P}warn`]).toBe('restricted');
-    expect(journal().find((e) => e.namespace === estate.ns['shop'] && e.status === 'verified')?.message).toMatch(/found in place/);
+    expect(
+      proxy.log
+        .filter((l) => l.action !== 'forward')
+        .map((l) => l.action)
+        .sort(),
+    ).toEqual(['429', '500', 'drop', 'dropAfterForward']);
+    for (const ns of estate.all)
+      expect((await kc.makeApiClient(CoreV1Api).readNamespace({ name: ns })).metadata?.labels?.[`${P}warn`]).toBe(
+        'restricted',
+      );
+    expect(journal().find((e) => e.namespace === estate.ns['shop'] && e.status === 'verified')?.message).toMatch(
+      /found in place/,
+    );
   });
 
   it('workload patches survive a 409 conflict and a response lost after the write', async () => {
     const deploys = `/apis/apps/v1/namespaces/${estate.ns['shop']}/deployments`;
     proxy.addRule({ method: 'PATCH', path: write(`${deploys}/result`), fault: '409' });
     proxy.addRule({ method: 'PATCH', path: write(`${deploys}/redis`), fault: 'dropAfterForward' });
-    const r = await podsec(['apply', dir, '--yes', '--phase', '2-fix', '--wait', 'ready', '--timeout', '60'], proxyConfig);
+    const r = await podsec(
+      ['apply', dir, '--yes', '--phase', '2-fix', '--wait', 'ready', '--timeout', '60'],
+      proxyConfig,
+    );
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const injected = (f: string) => proxy.log.filter((l) => l.action === f).length;
     expect([injected('409'), injected('dropAfterForward')]).toEqual([1, 2]);
@@ -70,19 +87,32 @@ describe('podsec apply through a faulty connection', () => {
 
   it('rollback through the same faults restores the labels; the journal is consistent', async () => {
     proxy.addRule({ method: 'PATCH', path: /\/deployments\/result\?fieldManager=podsec$/, fault: '500' });
-    proxy.addRule({ method: 'PATCH', path: write(`/api/v1/namespaces/${estate.ns['web']}`), fault: 'dropAfterForward' });
+    proxy.addRule({
+      method: 'PATCH',
+      path: write(`/api/v1/namespaces/${estate.ns['web']}`),
+      fault: 'dropAfterForward',
+    });
     for (const phase of ['2-fix', '1-observe']) {
       const r = await podsec(['rollback', dir, '--phase', phase, '--yes', '--wait', 'admitted'], proxyConfig);
       expect(r.code, `${phase}: ${r.stdout}${r.stderr}`).toBe(0);
     }
     expect(proxy.log.filter((l) => l.action === '500' || l.action === 'dropAfterForward')).toHaveLength(5);
-    for (const ns of estate.all) expect((await kc.makeApiClient(CoreV1Api).readNamespace({ name: ns })).metadata?.labels?.[`${P}warn`]).toBeUndefined();
+    for (const ns of estate.all)
+      expect(
+        (await kc.makeApiClient(CoreV1Api).readNamespace({ name: ns })).metadata?.labels?.[`${P}warn`],
+      ).toBeUndefined();
     const entries = journal();
     expect(journalProblems(entries)).toEqual([]);
     for (const step of new Set(entries.map((e) => e.step))) {
       const mine = entries.filter((e) => e.step === step);
-      expect(mine.filter((e) => e.action === 'apply' && e.status === 'intended'), step).toHaveLength(1);
-      expect(mine.filter((e) => e.action === 'rollback' && e.status === 'intended'), step).toHaveLength(1);
+      expect(
+        mine.filter((e) => e.action === 'apply' && e.status === 'intended'),
+        step,
+      ).toHaveLength(1);
+      expect(
+        mine.filter((e) => e.action === 'rollback' && e.status === 'intended'),
+        step,
+      ).toHaveLength(1);
       expect(stepState(entries, step).state, step).toBe('pending');
     }
   });

@@ -31,11 +31,27 @@ let templatesBefore = '';
 
 type PlanJson = {
   namespaces: { name: string; phases: { id: string; labelsAfter: Record<string, string> }[] }[];
-  workloads: { namespace: string; kind: string; name: string; status: string; patch: string | null; applyMethod: string | null }[];
+  workloads: {
+    namespace: string;
+    kind: string;
+    name: string;
+    status: string;
+    patch: string | null;
+    applyMethod: string | null;
+  }[];
 };
 const plan = (): PlanJson => JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8')) as PlanJson;
-const journal = (): JournalEntry[] => readFileSync(join(dir, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as JournalEntry);
-const psa = (labels: Record<string, string> = {}) => Object.fromEntries(Object.entries(labels).filter(([k]) => k.startsWith(P)).sort());
+const journal = (): JournalEntry[] =>
+  readFileSync(join(dir, 'journal.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as JournalEntry);
+const psa = (labels: Record<string, string> = {}) =>
+  Object.fromEntries(
+    Object.entries(labels)
+      .filter(([k]) => k.startsWith(P))
+      .sort(),
+  );
 
 async function labels(ns: string): Promise<Record<string, string>> {
   return (await core.readNamespace({ name: ns })).metadata?.labels ?? {};
@@ -45,15 +61,20 @@ async function labels(ns: string): Promise<Record<string, string>> {
 async function templates(): Promise<string> {
   const out: unknown[] = [];
   for (const namespace of estate.all) {
-    for (const d of (await apps.listNamespacedDeployment({ namespace })).items) out.push(['Deployment', namespace, d.metadata?.name, d.spec?.template]);
-    for (const s of (await apps.listNamespacedStatefulSet({ namespace })).items) out.push(['StatefulSet', namespace, s.metadata?.name, s.spec?.template]);
-    for (const s of (await apps.listNamespacedDaemonSet({ namespace })).items) out.push(['DaemonSet', namespace, s.metadata?.name, s.spec?.template]);
-    for (const c of (await batch.listNamespacedCronJob({ namespace })).items) out.push(['CronJob', namespace, c.metadata?.name, c.spec?.jobTemplate.spec?.template]);
+    for (const d of (await apps.listNamespacedDeployment({ namespace })).items)
+      out.push(['Deployment', namespace, d.metadata?.name, d.spec?.template]);
+    for (const s of (await apps.listNamespacedStatefulSet({ namespace })).items)
+      out.push(['StatefulSet', namespace, s.metadata?.name, s.spec?.template]);
+    for (const s of (await apps.listNamespacedDaemonSet({ namespace })).items)
+      out.push(['DaemonSet', namespace, s.metadata?.name, s.spec?.template]);
+    for (const c of (await batch.listNamespacedCronJob({ namespace })).items)
+      out.push(['CronJob', namespace, c.metadata?.name, c.spec?.jobTemplate.spec?.template]);
   }
   return JSON.stringify(out);
 }
 
-const apply = (...args: string[]) => podsec(['apply', dir, '--yes', '--wait', 'ready', '--timeout', '90', ...args], kubeconfigPath());
+const apply = (...args: string[]) =>
+  podsec(['apply', dir, '--yes', '--wait', 'ready', '--timeout', '90', ...args], kubeconfigPath());
 
 describe('podsec apply: full migration of the seeded estate, then rollback', () => {
   beforeAll(async () => {
@@ -95,7 +116,11 @@ describe('podsec apply: full migration of the seeded estate, then rollback', () 
     const r = await apply();
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const shop = estate.ns['shop']!;
-    expect(psa(await labels(shop))).toEqual(plan().namespaces.find((n) => n.name === shop)?.phases.find((p) => p.id === '1-observe')?.labelsAfter);
+    expect(psa(await labels(shop))).toEqual(
+      plan()
+        .namespaces.find((n) => n.name === shop)
+        ?.phases.find((p) => p.id === '1-observe')?.labelsAfter,
+    );
   });
 
   it('2-fix patches the workloads and follows their rollouts', async () => {
@@ -105,7 +130,10 @@ describe('podsec apply: full migration of the seeded estate, then rollback', () 
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/manual\s+Job .*db-migrate/);
     // staging has no kubelet yet: its new pods are admitted but never ready, the old ones stay.
-    const s = await podsec(['apply', dir, '--yes', '--phase', '2-fix', '--namespace', staging, '--wait', 'admitted'], kubeconfigPath());
+    const s = await podsec(
+      ['apply', dir, '--yes', '--phase', '2-fix', '--namespace', staging, '--wait', 'admitted'],
+      kubeconfigPath(),
+    );
     expect(s.code, s.stdout + s.stderr).toBe(0);
   });
 
@@ -114,15 +142,24 @@ describe('podsec apply: full migration of the seeded estate, then rollback', () 
     const refused = await apply('--phase', '3-enforce-baseline', '--namespace', staging);
     expect(refused.code).toBe(1);
     expect(refused.stdout).toMatch(/refused\s+namespace staging-\w+: existing pods violate/);
-    expect(refused.stdout).toMatch(/pod debug-tools-[a-z0-9-]+ \(staging-\w+\/Deployment\/debug-tools\): non-default capabilities/);
+    expect(refused.stdout).toMatch(
+      /pod debug-tools-[a-z0-9-]+ \(staging-\w+\/Deployment\/debug-tools\): non-default capabilities/,
+    );
     expect((await labels(staging))[`${P}enforce`]).toBeUndefined();
     kubeletOn.add(staging);
-    await pollUntil('old staging pods replaced', async () => {
-      const pods = (await core.listNamespacedPod({ namespace: staging })).items;
-      const rs = (await apps.listNamespacedReplicaSet({ namespace: staging })).items;
-      const old = rs.filter((x) => (x.spec?.replicas ?? 0) === 0).map((x) => x.metadata?.name);
-      return pods.every((p) => !old.includes(p.metadata?.ownerReferences?.[0]?.name)) && old.length >= 2 ? true : undefined;
-    }, 90_000, 500);
+    await pollUntil(
+      'old staging pods replaced',
+      async () => {
+        const pods = (await core.listNamespacedPod({ namespace: staging })).items;
+        const rs = (await apps.listNamespacedReplicaSet({ namespace: staging })).items;
+        const old = rs.filter((x) => (x.spec?.replicas ?? 0) === 0).map((x) => x.metadata?.name);
+        return pods.every((p) => !old.includes(p.metadata?.ownerReferences?.[0]?.name)) && old.length >= 2
+          ? true
+          : undefined;
+      },
+      90_000,
+      500,
+    );
     const accepted = await apply('--phase', '3-enforce-baseline', '--namespace', staging);
     expect(accepted.code, accepted.stdout + accepted.stderr).toBe(0);
     expect((await labels(staging))[`${P}enforce`]).toBe('baseline');
@@ -132,8 +169,18 @@ describe('podsec apply: full migration of the seeded estate, then rollback', () 
     const r3 = await apply('--phase', '3-enforce-baseline');
     expect(r3.code, r3.stdout + r3.stderr).toBe(0);
     // The plan leaves the Job (immutable template) to the operator: recreate it from the patch.
-    await batch.deleteNamespacedJob({ name: 'db-migrate', namespace: estate.ns['batch']!, propagationPolicy: 'Foreground' });
-    await pollUntil('db-migrate pods gone', async () => ((await core.listNamespacedPod({ namespace: estate.ns['batch']! })).items.length === 0 ? true : undefined), 60_000, 500);
+    await batch.deleteNamespacedJob({
+      name: 'db-migrate',
+      namespace: estate.ns['batch']!,
+      propagationPolicy: 'Foreground',
+    });
+    await pollUntil(
+      'db-migrate pods gone',
+      async () =>
+        (await core.listNamespacedPod({ namespace: estate.ns['batch']! })).items.length === 0 ? true : undefined,
+      60_000,
+      500,
+    );
     const r4 = await apply('--phase', '4-enforce-restricted');
     expect(r4.code, r4.stdout + r4.stderr).toBe(0);
     for (const ns of plan().namespaces) {
@@ -154,16 +201,26 @@ describe('podsec apply: full migration of the seeded estate, then rollback', () 
       const rev = d.metadata?.annotations?.['deployment.kubernetes.io/revision'];
       expect(rev, w.name).toBe('2');
       const rs = (await apps.listNamespacedReplicaSet({ namespace: w.namespace })).items.find(
-        (x: V1ReplicaSet) => x.metadata?.ownerReferences?.some((o) => o.uid === d.metadata?.uid) && x.metadata?.annotations?.['deployment.kubernetes.io/revision'] === rev,
+        (x: V1ReplicaSet) =>
+          x.metadata?.ownerReferences?.some((o) => o.uid === d.metadata?.uid) &&
+          x.metadata?.annotations?.['deployment.kubernetes.io/revision'] === rev,
       );
       expect(rs?.status?.replicas ?? 0, w.name).toBe(d.spec?.replicas ?? 1);
       expect(rs?.status?.conditions?.some((c) => c.type === 'ReplicaFailure') ?? false).toBe(false);
     }
     for (const ns of plan().namespaces.filter((n) => n.phases.at(-1)?.labelsAfter[`${P}enforce`] === 'restricted')) {
-      const pod = { metadata: { name: 'violator' }, spec: { containers: [{ name: 'c', image: 'busybox', securityContext: { privileged: true } }] } };
-      const err = await core.createNamespacedPod({ namespace: ns.name, body: pod }).then(() => null, (e: { code?: number; body?: string }) => e);
+      const pod = {
+        metadata: { name: 'violator' },
+        spec: { containers: [{ name: 'c', image: 'busybox', securityContext: { privileged: true } }] },
+      };
+      const err = await core.createNamespacedPod({ namespace: ns.name, body: pod }).then(
+        () => null,
+        (e: { code?: number; body?: string }) => e,
+      );
       expect(err?.code, ns.name).toBe(403);
-      expect((JSON.parse(err?.body ?? '{}') as { message?: string }).message).toMatch(/^pods "violator" is forbidden: violates PodSecurity "restricted:v1\.\d+": privileged/);
+      expect((JSON.parse(err?.body ?? '{}') as { message?: string }).message).toMatch(
+        /^pods "violator" is forbidden: violates PodSecurity "restricted:v1\.\d+": privileged/,
+      );
     }
   });
 

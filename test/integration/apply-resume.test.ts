@@ -16,10 +16,19 @@ const dir = join(mkdtempSync(join(tmpdir(), 'podsec-resume-it-')), 'plan');
 let estate: Estate;
 let stop: () => Promise<void> = async () => {};
 
-const journal = (): JournalEntry[] => readFileSync(join(dir, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as JournalEntry);
-const intents = (step: string) => journal().filter((e) => e.step === step && e.action === 'apply' && e.status === 'intended').length;
-const crash = (args: string[], n: number) => podsec(['apply', dir, '--yes', '--wait', 'ready', '--timeout', '60', ...args], kubeconfigPath(), { PODSEC_TEST_EXIT_AFTER_WRITES: String(n) });
-const run = (args: string[]) => podsec(['apply', dir, '--yes', '--wait', 'ready', '--timeout', '60', ...args], kubeconfigPath());
+const journal = (): JournalEntry[] =>
+  readFileSync(join(dir, 'journal.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as JournalEntry);
+const intents = (step: string) =>
+  journal().filter((e) => e.step === step && e.action === 'apply' && e.status === 'intended').length;
+const crash = (args: string[], n: number) =>
+  podsec(['apply', dir, '--yes', '--wait', 'ready', '--timeout', '60', ...args], kubeconfigPath(), {
+    PODSEC_TEST_EXIT_AFTER_WRITES: String(n),
+  });
+const run = (args: string[]) =>
+  podsec(['apply', dir, '--yes', '--wait', 'ready', '--timeout', '60', ...args], kubeconfigPath());
 
 describe('podsec apply: killed mid-phase, then resumed', () => {
   beforeAll(async () => {
@@ -43,7 +52,10 @@ describe('podsec apply: killed mid-phase, then resumed', () => {
     expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
     expect(resumed.stdout).toContain('found applied after an interruption');
     expect(intents(first!.step)).toBe(1);
-    for (const ns of estate.all) expect((await kc.makeApiClient(CoreV1Api).readNamespace({ name: ns })).metadata?.labels?.[`${P}warn`]).toBe('restricted');
+    for (const ns of estate.all)
+      expect((await kc.makeApiClient(CoreV1Api).readNamespace({ name: ns })).metadata?.labels?.[`${P}warn`]).toBe(
+        'restricted',
+      );
     expect(journalProblems(journal())).toEqual([]);
   });
 
@@ -55,19 +67,33 @@ describe('podsec apply: killed mid-phase, then resumed', () => {
     expect(inDoubt).toMatchObject({ action: 'apply', status: 'intended', phase: '2-fix' });
     const resumed = await run(['--phase', '2-fix']);
     expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
-    const steps = [...new Set(journal().filter((e) => e.phase === '2-fix').map((e) => e.step))];
+    const steps = [
+      ...new Set(
+        journal()
+          .filter((e) => e.phase === '2-fix')
+          .map((e) => e.step),
+      ),
+    ];
     // shop's vote and worker are held by the planner (unanswered questions), so fewer than all.
     expect(steps.length).toBeGreaterThanOrEqual(4);
     for (const s of steps) {
       expect(intents(s), s).toBe(1);
       expect(stepState(journal(), s).state, s).toBe('verified');
     }
-    expect(journal().find((e) => e.step === inDoubt.step && e.status === 'applied')?.message).toBe('found applied after an interruption');
-    const patched = new Set(journal().filter((e) => e.phase === '2-fix' && e.kind === 'Deployment').map((e) => `${e.namespace}/${e.name}`));
+    expect(journal().find((e) => e.step === inDoubt.step && e.status === 'applied')?.message).toBe(
+      'found applied after an interruption',
+    );
+    const patched = new Set(
+      journal()
+        .filter((e) => e.phase === '2-fix' && e.kind === 'Deployment')
+        .map((e) => `${e.namespace}/${e.name}`),
+    );
     for (const namespace of estate.all) {
       for (const d of (await apps.listNamespacedDeployment({ namespace })).items) {
         // One template change for each patched Deployment: revision 2, one new ReplicaSet; none for the others.
-        expect(d.metadata?.annotations?.['deployment.kubernetes.io/revision'], d.metadata?.name).toBe(patched.has(`${namespace}/${d.metadata?.name}`) ? '2' : '1');
+        expect(d.metadata?.annotations?.['deployment.kubernetes.io/revision'], d.metadata?.name).toBe(
+          patched.has(`${namespace}/${d.metadata?.name}`) ? '2' : '1',
+        );
       }
     }
     expect(patched.size).toBeGreaterThanOrEqual(3);
@@ -83,7 +109,9 @@ describe('podsec apply: killed mid-phase, then resumed', () => {
     writeFileSync(planFile, JSON.stringify(plan));
     const r = await podsec(['apply', other, '--yes', '--dry-run'], kubeconfigPath());
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^error: the plan was made for context "prod-eu" \(https:\/\/127\.0\.0\.1:\d+\), but the current one is "[^"]+"/);
+    expect(r.stderr).toMatch(
+      /^error: the plan was made for context "prod-eu" \(https:\/\/127\.0\.0\.1:\d+\), but the current one is "[^"]+"/,
+    );
     expect(r.stderr).toContain('--force');
     const forced = await podsec(['apply', other, '--dry-run', '--force'], kubeconfigPath());
     expect(forced.stderr).toContain('(continuing: --force)');

@@ -30,9 +30,27 @@ async function crashingKubelet(namespace: string): Promise<void> {
       const patched = p.spec?.securityContext?.runAsNonRoot === true;
       const c = p.spec?.containers[0];
       const status = patched
-        ? { phase: 'Running', conditions: [{ type: 'Ready', status: 'False', lastTransitionTime: t }], containerStatuses: [{ name: c?.name, image: c?.image, imageID: '', ready: false, restartCount: 4, state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 1m20s restarting failed container' } } }] }
+        ? {
+            phase: 'Running',
+            conditions: [{ type: 'Ready', status: 'False', lastTransitionTime: t }],
+            containerStatuses: [
+              {
+                name: c?.name,
+                image: c?.image,
+                imageID: '',
+                ready: false,
+                restartCount: 4,
+                state: {
+                  waiting: { reason: 'CrashLoopBackOff', message: 'back-off 1m20s restarting failed container' },
+                },
+              },
+            ],
+          }
         : { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: t }] };
-      await core.patchNamespacedPodStatus({ name, namespace, body: { status } }, setHeaderOptions('Content-Type', 'application/merge-patch+json'));
+      await core.patchNamespacedPodStatus(
+        { name, namespace, body: { status } },
+        setHeaderOptions('Content-Type', 'application/merge-patch+json'),
+      );
       if (patched) {
         const event: CoreV1Event = {
           metadata: { name: `${name}.backoff`, namespace },
@@ -48,7 +66,11 @@ async function crashingKubelet(namespace: string): Promise<void> {
   }
 }
 
-const journal = (): JournalEntry[] => readFileSync(join(dir, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as JournalEntry);
+const journal = (): JournalEntry[] =>
+  readFileSync(join(dir, 'journal.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as JournalEntry);
 
 describe('podsec apply: a failed rollout stops the phase and is rolled back', () => {
   beforeAll(async () => {
@@ -71,7 +93,9 @@ describe('podsec apply: a failed rollout stops the phase and is rolled back', ()
     const r = await podsec(['apply', dir, '--yes', '--phase', '2-fix', '--timeout', '60'], kubeconfigPath());
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/FAILED\s+Deployment web-\w+\/nginx: rollout failed: 1 pod\(s\) failing to start/);
-    expect(r.stdout).toMatch(/pod nginx-[a-z0-9-]+: container nginx: CrashLoopBackOff \(back-off 1m20s restarting failed container\)/);
+    expect(r.stdout).toMatch(
+      /pod nginx-[a-z0-9-]+: container nginx: CrashLoopBackOff \(back-off 1m20s restarting failed container\)/,
+    );
     expect(r.stdout).toContain('event: BackOff: Back-off restarting failed container nginx');
     expect(r.stdout).toMatch(/rolled back\s+Deployment web-\w+\/nginx: restored the previous pod template/);
     expect(r.stderr).toContain(`podsec rollback ${dir} --phase 2-fix`);
@@ -79,12 +103,8 @@ describe('podsec apply: a failed rollout stops the phase and is rolled back', ()
     expect(after).toEqual(before);
     const entries = journal();
     expect(stepState(entries, `2-fix/fix/${ns}/Deployment/nginx`).state).toBe('pending');
-    expect(entries.filter((e) => e.step === `2-fix/fix/${ns}/Deployment/nginx`).map((e) => `${e.action}:${e.status}`)).toEqual([
-      'apply:intended',
-      'apply:applied',
-      'apply:failed',
-      'rollback:intended',
-      'rollback:rolledBack',
-    ]);
+    expect(
+      entries.filter((e) => e.step === `2-fix/fix/${ns}/Deployment/nginx`).map((e) => `${e.action}:${e.status}`),
+    ).toEqual(['apply:intended', 'apply:applied', 'apply:failed', 'rollback:intended', 'rollback:rolledBack']);
   });
 });

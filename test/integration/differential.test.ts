@@ -46,7 +46,10 @@ function fixtureCases(): Case[] {
   const cases: Case[] = [];
   for (const level of ['baseline', 'restricted'] as const) {
     const dir = path.join(fixturesDir, level, version, 'fail');
-    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+    for (const file of fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.yaml'))
+      .sort()) {
       const pod = parseYaml(fs.readFileSync(path.join(dir, file), 'utf8')) as Case['pod'];
       cases.push({ id: `${level}/${version}/fail/${file}`, level, expectDenied: true, pod });
     }
@@ -75,7 +78,10 @@ function podTemplates(doc: K8sDoc): Case['pod'] | undefined {
       const spec = t.spec as { volumes?: unknown[] };
       const volumes = [
         ...(spec.volumes ?? []),
-        ...vcts.map((v) => ({ name: v.metadata?.name, persistentVolumeClaim: { claimName: `${v.metadata?.name}-${doc.metadata?.name}-0` } })),
+        ...vcts.map((v) => ({
+          name: v.metadata?.name,
+          persistentVolumeClaim: { claimName: `${v.metadata?.name}-${doc.metadata?.name}-0` },
+        })),
       ];
       return { metadata: { annotations: t.metadata?.annotations ?? {} }, spec: { ...spec, volumes } };
     }
@@ -98,7 +104,10 @@ function podTemplates(doc: K8sDoc): Case['pod'] | undefined {
 
 function realworldCases(): Case[] {
   const cases: Case[] = [];
-  for (const file of fs.readdirSync(realworldDir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+  for (const file of fs
+    .readdirSync(realworldDir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()) {
     const docs = parseAllDocuments(fs.readFileSync(path.join(realworldDir, file), 'utf8'));
     for (const d of docs) {
       const doc = d.toJS() as K8sDoc | null;
@@ -126,7 +135,11 @@ function statusMessage(err: ApiException<unknown>): string {
   return body?.message ?? String(err.body);
 }
 
-async function dryRunCreate(kc: KubeConfig, namespace: string, body: V1Pod): Promise<{ pod?: V1Pod; code?: number; message?: string }> {
+async function dryRunCreate(
+  kc: KubeConfig,
+  namespace: string,
+  body: V1Pod,
+): Promise<{ pod?: V1Pod; code?: number; message?: string }> {
   try {
     const pod = await kc.makeApiClient(CoreV1Api).createNamespacedPod({ namespace, body, dryRun: 'All' });
     return { pod };
@@ -157,8 +170,14 @@ describe('differential: podsec engine vs kube-apiserver PodSecurity', () => {
 
   beforeAll(async () => {
     plainNs = await createTestNamespace(kc(), { prefix: 'diff-plain' });
-    enforceNs.baseline = await createTestNamespace(kc(), { prefix: 'diff-baseline', labels: psaLabels({ enforce: 'baseline' }) });
-    enforceNs.restricted = await createTestNamespace(kc(), { prefix: 'diff-restricted', labels: psaLabels({ enforce: 'restricted' }) });
+    enforceNs.baseline = await createTestNamespace(kc(), {
+      prefix: 'diff-baseline',
+      labels: psaLabels({ enforce: 'baseline' }),
+    });
+    enforceNs.restricted = await createTestNamespace(kc(), {
+      prefix: 'diff-restricted',
+      labels: psaLabels({ enforce: 'restricted' }),
+    });
     // The ServiceAccount admission plugin refuses pods naming a missing ServiceAccount.
     const accounts = new Set<string>();
     for (const c of cases) {
@@ -168,11 +187,15 @@ describe('differential: podsec engine vs kube-apiserver PodSecurity', () => {
     }
     const core = kc().makeApiClient(CoreV1Api);
     for (const namespace of [plainNs, enforceNs.baseline, enforceNs.restricted]) {
-      await Promise.all([...accounts].map((name) => core.createNamespacedServiceAccount({ namespace, body: { metadata: { name } } })));
+      await Promise.all(
+        [...accounts].map((name) => core.createNamespacedServiceAccount({ namespace, body: { metadata: { name } } })),
+      );
     }
   });
   afterAll(async () => {
-    await Promise.all([plainNs, enforceNs.baseline, enforceNs.restricted].filter(Boolean).map((n) => deleteNamespace(kc(), n)));
+    await Promise.all(
+      [plainNs, enforceNs.baseline, enforceNs.restricted].filter(Boolean).map((n) => deleteNamespace(kc(), n)),
+    );
   });
 
   it('agrees byte for byte on every fail fixture of the newest version and every real-world pod template', async () => {
@@ -215,12 +238,15 @@ describe('differential: podsec engine vs kube-apiserver PodSecurity', () => {
       if (serverDenied) denied++;
       if (c.expectDenied && !serverDenied) mismatches.push(`${c.id}: fail fixture admitted by the server`);
       if (serverDenied !== !result.allowed) {
-        mismatches.push(`${c.id}: server ${serverDenied ? 'denied' : 'allowed'}, engine ${result.allowed ? 'allowed' : 'denied'}\n  server: ${server.message ?? ''}\n  engine: ${result.message}`);
+        mismatches.push(
+          `${c.id}: server ${serverDenied ? 'denied' : 'allowed'}, engine ${result.allowed ? 'allowed' : 'denied'}\n  server: ${server.message ?? ''}\n  engine: ${result.message}`,
+        );
         return;
       }
       if (serverDenied) {
         const expected = `pods "${name}" is forbidden: violates PodSecurity "${c.level}:latest": ${result.message}`;
-        if (server.message !== expected) mismatches.push(`${c.id}:\n  server: ${server.message}\n  engine: ${expected}`);
+        if (server.message !== expected)
+          mismatches.push(`${c.id}:\n  server: ${server.message}\n  engine: ${expected}`);
       }
     });
 
@@ -233,6 +259,8 @@ describe('differential: podsec engine vs kube-apiserver PodSecurity', () => {
     expect(compared).toBeGreaterThan(100);
     // Only the procMount fixtures are expected to fail API validation (Unmasked needs
     // hostUsers: false); anything else is a harness problem.
-    expect(skipped.filter((s) => !/\/fail\/procmount\d+\.yaml: rejected before PodSecurity \(422\)/.test(s))).toEqual([]);
+    expect(skipped.filter((s) => !/\/fail\/procmount\d+\.yaml: rejected before PodSecurity \(422\)/.test(s))).toEqual(
+      [],
+    );
   });
 });

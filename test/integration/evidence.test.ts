@@ -32,11 +32,25 @@ const objects = [
   { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS.pending } },
   { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS.ghost } },
   {
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'vote', namespace: NS.pending },
-    spec: { replicas: 1, selector: { matchLabels: { app: 'vote' } }, template: { metadata: { labels: { app: 'vote' } }, spec: { containers: [{ name: 'vote', image: 'python:3.12' }] } } },
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'vote', namespace: NS.pending },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app: 'vote' } },
+      template: {
+        metadata: { labels: { app: 'vote' } },
+        spec: { containers: [{ name: 'vote', image: 'python:3.12' }] },
+      },
+    },
   },
   // Bound to a node that does not exist: the API server has no kubelet to ask for its logs.
-  { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'stray', namespace: NS.ghost }, spec: { nodeName: 'podsec-no-such-node', containers: [{ name: 'app', image: 'nginx:1.27' }] } },
+  {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'stray', namespace: NS.ghost },
+    spec: { nodeName: 'podsec-no-such-node', containers: [{ name: 'app', image: 'nginx:1.27' }] },
+  },
 ];
 
 beforeAll(async () => {
@@ -44,10 +58,15 @@ beforeAll(async () => {
   expect(build.status, build.stderr).toBe(0);
   const r = kubectl(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }));
   expect(r.status, r.stderr).toBe(0);
-  await pollUntil('the Deployment pod', async () => {
-    const pods = kubectl(['get', 'pods', '-n', NS.pending, '-o', 'name']).stdout.trim();
-    return pods !== '' ? pods : undefined;
-  }, 60_000, 500);
+  await pollUntil(
+    'the Deployment pod',
+    async () => {
+      const pods = kubectl(['get', 'pods', '-n', NS.pending, '-o', 'name']).stdout.trim();
+      return pods !== '' ? pods : undefined;
+    },
+    60_000,
+    500,
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -56,7 +75,11 @@ afterAll(async () => {
   await Promise.all(Object.values(NS).map((ns) => deleteNamespace(kc, ns)));
 });
 
-type PlanJson = { origin: string; policyVersion: string; workloads: { namespace: string; name: string; status: string }[] };
+type PlanJson = {
+  origin: string;
+  policyVersion: string;
+  workloads: { namespace: string; name: string; status: string }[];
+};
 
 describe('podsec plan --evidence on the real control plane (no kubelet)', () => {
   it('completes, notes per namespace that logs are unavailable, and writes the plan', async () => {
@@ -64,21 +87,31 @@ describe('podsec plan --evidence on the real control plane (no kubelet)', () => 
     const r = await cli(cwd, ['plan', '--evidence', '-n', NS.pending, '-n', NS.ghost, '--out', 'p']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('Wrote the plan to p/');
-    expect(r.stderr).toContain(`podsec: note: namespace ${NS.pending}: logs of 1 workload(s) have no container logs yet (pods not started)`);
-    expect(r.stderr).toMatch(new RegExp(`podsec: note: namespace ${NS.ghost}: logs of 1 workload\\(s\\) could not be read \\(HTTP \\d{3}: .+\\)`));
+    expect(r.stderr).toContain(
+      `podsec: note: namespace ${NS.pending}: logs of 1 workload(s) have no container logs yet (pods not started)`,
+    );
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `podsec: note: namespace ${NS.ghost}: logs of 1 workload\\(s\\) could not be read \\(HTTP \\d{3}: .+\\)`,
+      ),
+    );
     expect(r.stderr).not.toMatch(/\n\s+at /);
     const notes = r.stderr.split('\n').filter((l) => l.startsWith('podsec: note:'));
     expect(notes).toHaveLength(2);
     const plan = JSON.parse(readFileSync(join(cwd, 'p/plan.json'), 'utf8')) as PlanJson;
     expect(plan.origin).toBe('cluster');
-    expect(plan.workloads.map((w) => `${w.namespace}/${w.name}`).sort()).toEqual([`${NS.pending}/vote`, `${NS.ghost}/stray`].sort());
+    expect(plan.workloads.map((w) => `${w.namespace}/${w.name}`).sort()).toEqual(
+      [`${NS.pending}/vote`, `${NS.ghost}/stray`].sort(),
+    );
   }, 120_000);
 
   it('--probe --yes: the exec fails cleanly (no kubelet) with a note per container, and the plan is still written', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'podsec-evidence-it-'));
     const r = await cli(cwd, ['plan', '--probe', '--yes', '-n', NS.ghost, '--out', 'p', '--version', 'v1.30']);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(new RegExp(`podsec: note: ${NS.ghost}/Pod/stray: container "app" in pod stray: probe (failed \\(.+\\)|skipped)`));
+    expect(r.stderr).toMatch(
+      new RegExp(`podsec: note: ${NS.ghost}/Pod/stray: container "app" in pod stray: probe (failed \\(.+\\)|skipped)`),
+    );
     expect(r.stderr).not.toContain('[object Object]');
     expect(r.stderr).not.toMatch(/\n\s+at /);
     const plan = JSON.parse(readFileSync(join(cwd, 'p/plan.json'), 'utf8')) as PlanJson;

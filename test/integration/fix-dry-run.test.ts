@@ -9,7 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { patchedObject } from '../../src/fix/patches.js';
 import { proposeFix } from '../../src/fix/propose.js';
 import type { Workload } from '../../src/inventory/types.js';
-import { createTestNamespace, deleteNamespace, kubeConfigFor, kubeconfigPath, kubectlPath, psaLabels } from '../harness/env.js';
+import {
+  createTestNamespace,
+  deleteNamespace,
+  kubeConfigFor,
+  kubeconfigPath,
+  kubectlPath,
+  psaLabels,
+} from '../harness/env.js';
 import { loadCatalogue, REALWORLD, workloadsFromFile, workloadsFromText } from '../fix/helpers.js';
 
 const catalogue = loadCatalogue();
@@ -34,7 +41,9 @@ function podSecurityWarnings(stderr: string): string[] {
 const candidates: [string, Workload][] = readdirSync(REALWORLD)
   .filter((f) => f.endsWith('.yaml'))
   .flatMap((f) => workloadsFromFile(join(REALWORLD, f)).map((w): [string, Workload] => [`${f} ${w.kind}/${w.name}`, w]))
-  .filter(([, w]) => ['fixed', 'review'].includes(proposeFix(w, { target: 'restricted', version: 'latest', catalogue }).status));
+  .filter(([, w]) =>
+    ['fixed', 'review'].includes(proposeFix(w, { target: 'restricted', version: 'latest', catalogue }).status),
+  );
 
 describe('fix proposals on the real API server', () => {
   beforeAll(async () => {
@@ -57,7 +66,10 @@ describe('fix proposals on the real API server', () => {
       expect(before.status, before.stderr).toBe(0);
       expect(podSecurityWarnings(before.stderr).length).toBeGreaterThan(0);
 
-      const after = kubectl(['create', '--dry-run=server', '-o', 'name', '-f', '-'], JSON.stringify(inNamespace(patchedObject(w, p.patchedTemplate), name)));
+      const after = kubectl(
+        ['create', '--dry-run=server', '-o', 'name', '-f', '-'],
+        JSON.stringify(inNamespace(patchedObject(w, p.patchedTemplate), name)),
+      );
       expect(after.status, after.stderr).toBe(0);
       expect(podSecurityWarnings(after.stderr)).toEqual([]);
     }
@@ -73,7 +85,19 @@ describe('fix proposals on the real API server', () => {
     const created = kubectl(['create', '-o', 'name', '-f', '-'], JSON.stringify(original));
     expect(created.status, created.stderr).toBe(0);
     const ref = created.stdout.trim();
-    const patched = kubectl(['patch', ref, '-n', ns, '--type', 'strategic', '--dry-run=server', '-o', 'json', '-p', JSON.stringify(p.strategicPatch)]);
+    const patched = kubectl([
+      'patch',
+      ref,
+      '-n',
+      ns,
+      '--type',
+      'strategic',
+      '--dry-run=server',
+      '-o',
+      'json',
+      '-p',
+      JSON.stringify(p.strategicPatch),
+    ]);
     expect(patched.status, patched.stderr).toBe(0);
     expect(podSecurityWarnings(patched.stderr)).toEqual([]);
     execFileSync(kubectlPath(), ['--kubeconfig', kubeconfigPath(), 'delete', ref, '-n', ns, '--wait=false']);
@@ -82,15 +106,36 @@ describe('fix proposals on the real API server', () => {
 
 describe('immutable pod templates', () => {
   it('the server refuses a template patch on a Job, so the proposal says recreate', async () => {
-    const ns2 = await createTestNamespace(kubeConfigFor(), { prefix: 'fixjob', labels: psaLabels({ warn: 'restricted' }) });
+    const ns2 = await createTestNamespace(kubeConfigFor(), {
+      prefix: 'fixjob',
+      labels: psaLabels({ warn: 'restricted' }),
+    });
     try {
-      const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'once', namespace: ns2 }, spec: { suspend: true, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'registry.k8s.io/pause' }] } } } };
+      const job = {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: { name: 'once', namespace: ns2 },
+        spec: {
+          suspend: true,
+          template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'registry.k8s.io/pause' }] } },
+        },
+      };
       const [w] = workloadsFromText(JSON.stringify(job));
       const p = proposeFix(w!, { target: 'restricted', version: 'latest', catalogue });
       expect(p.status).toBe('fixed');
       expect(p.applyMethod).toBe('recreate');
       expect(kubectl(['create', '-f', '-'], JSON.stringify(job)).status).toBe(0);
-      const r = kubectl(['patch', 'job/once', '-n', ns2, '--type', 'strategic', '--dry-run=server', '-p', JSON.stringify(p.strategicPatch)]);
+      const r = kubectl([
+        'patch',
+        'job/once',
+        '-n',
+        ns2,
+        '--type',
+        'strategic',
+        '--dry-run=server',
+        '-p',
+        JSON.stringify(p.strategicPatch),
+      ]);
       expect(r.status).not.toBe(0);
       expect(r.stderr).toMatch(/field is immutable/);
     } finally {

@@ -63,7 +63,9 @@ describe('control plane options', () => {
 
   it('runs without a controller manager (no default ServiceAccount needed)', async () => {
     const core = kc.makeApiClient(CoreV1Api);
-    await expect(core.readNamespacedServiceAccount({ name: 'default', namespace: 'exempt' })).rejects.toMatchObject({ code: 404 });
+    await expect(core.readNamespacedServiceAccount({ name: 'default', namespace: 'exempt' })).rejects.toMatchObject({
+      code: 404,
+    });
     expect(Object.keys(cp.logs).sort()).toEqual(['etcd', 'kube-apiserver']);
   });
 });

@@ -50,7 +50,11 @@ function pod(name: string, spec: Partial<V1PodSpec> & { containers?: V1PodSpec['
 }
 
 /** Create a pod; return undefined when allowed, or the rejection (code + message). */
-async function tryCreatePod(kc: KubeConfig, namespace: string, body: V1Pod): Promise<{ code: number; message: string } | undefined> {
+async function tryCreatePod(
+  kc: KubeConfig,
+  namespace: string,
+  body: V1Pod,
+): Promise<{ code: number; message: string } | undefined> {
   const core = kc.makeApiClient(CoreV1Api);
   try {
     await core.createNamespacedPod({ namespace, body });
@@ -96,7 +100,9 @@ describe('control plane', () => {
   });
 
   it('serves a version-matched kubectl', () => {
-    const r = spawnSync(kubectlPath(), ['--kubeconfig', kubeconfigPath(), 'get', 'ns', 'default', '-o', 'name'], { encoding: 'utf8' });
+    const r = spawnSync(kubectlPath(), ['--kubeconfig', kubeconfigPath(), 'get', 'ns', 'default', '-o', 'name'], {
+      encoding: 'utf8',
+    });
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toBe('namespace/default');
   });
@@ -224,7 +230,12 @@ describe('PodSecurity admission', () => {
     expect(byWorkload).toEqual({
       'Deployment/web': {
         pods: 3,
-        reasons: ['allowPrivilegeEscalation != false', 'unrestricted capabilities', 'runAsNonRoot != true', 'seccompProfile'],
+        reasons: [
+          'allowPrivilegeEscalation != false',
+          'unrestricted capabilities',
+          'runAsNonRoot != true',
+          'seccompProfile',
+        ],
       },
       'Deployment/agent': {
         pods: 1,
@@ -265,7 +276,8 @@ describe('PodSecurity admission', () => {
     const denied = await tryCreatePod(kc, latest, runAsRoot);
     expect(denied).toEqual({
       code: 403,
-      message: 'pods "root-uid" is forbidden: violates PodSecurity "restricted:latest": runAsUser=0 (pod must not set runAsUser=0)',
+      message:
+        'pods "root-uid" is forbidden: violates PodSecurity "restricted:latest": runAsUser=0 (pod must not set runAsUser=0)',
     });
 
     // The pinned version also shows in the message of a rejection at that version.
@@ -275,7 +287,12 @@ describe('PodSecurity admission', () => {
     );
 
     // And a dry-run relabel of the v1.22 namespace to latest reports the existing pod.
-    const warnings = await pollDryRunRelabel(kc, pinned, psaLabels({ 'enforce-version': 'latest' }), (w) => w.length > 0);
+    const warnings = await pollDryRunRelabel(
+      kc,
+      pinned,
+      psaLabels({ 'enforce-version': 'latest' }),
+      (w) => w.length > 0,
+    );
     expect(warnings).toEqual([
       `existing pods in namespace "${pinned}" violate the new PodSecurity enforce level "restricted:latest"`,
       'root-uid: runAsUser=0',

@@ -22,14 +22,27 @@ function tmp(prefix: string): string {
 }
 
 beforeAll(() => {
-  if (helm === '') helm = execFileSync('bash', [join(ROOT, 'test/helm/build.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop()!;
+  if (helm === '')
+    helm = execFileSync('bash', [join(ROOT, 'test/helm/build.sh')], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+      .trim()
+      .split('\n')
+      .pop()!;
 }, 1_800_000);
 afterAll(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
 function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { ...process.env, NO_COLOR: '1', PODSEC_HELM: helm, PATH: `${inject('kubeBinDir')}:${process.env['PATH'] ?? ''}`, ...extra };
+  return {
+    ...process.env,
+    NO_COLOR: '1',
+    PODSEC_HELM: helm,
+    PATH: `${inject('kubeBinDir')}:${process.env['PATH'] ?? ''}`,
+    ...extra,
+  };
 }
 function cli(cwd: string, args: string[], extra: Record<string, string> = {}) {
   return spawnSync('node', [join(ROOT, 'bin/podsec.js'), ...args], { cwd, encoding: 'utf8', env: env(extra) });
@@ -45,10 +58,20 @@ interface HelmSection {
   overrides: Record<string, unknown>;
   postRenderer: string | null;
   command: string;
-  workloads: { key: string; keys: { path: string; field: string }[]; unexpressible: string[]; verified: boolean; passesTarget: boolean; postRenderPatch: string | null }[];
+  workloads: {
+    key: string;
+    keys: { path: string; field: string }[];
+    unexpressible: string[];
+    verified: boolean;
+    passesTarget: boolean;
+    postRenderPatch: string | null;
+  }[];
   notIncluded: { key: string; reason: string }[];
 }
-function planChart(chart: string, args: string[] = []): { dir: string; out: string; helm: HelmSection; stdout: string } {
+function planChart(
+  chart: string,
+  args: string[] = [],
+): { dir: string; out: string; helm: HelmSection; stdout: string } {
   const cwd = tmp('podsec-chart-');
   const r = cli(cwd, ['plan', '--chart', chart, ...args, '--out', 'p', '--non-interactive']);
   expect(r.status, r.stderr).toBe(0);
@@ -59,7 +82,11 @@ function planChart(chart: string, args: string[] = []): { dir: string; out: stri
 type Verdict = { namespace: string; kind: string; name: string; strictestLevel: string };
 /** Scans manifests text with podsec (restricted verdicts by workload key). */
 function scanText(text: string): Map<string, string> {
-  const r = spawnSync('node', [join(ROOT, 'bin/podsec.js'), 'scan', '-f', '-', '-o', 'json'], { input: text, encoding: 'utf8', env: env() });
+  const r = spawnSync('node', [join(ROOT, 'bin/podsec.js'), 'scan', '-f', '-', '-o', 'json'], {
+    input: text,
+    encoding: 'utf8',
+    env: env(),
+  });
   const report = JSON.parse(r.stdout) as { workloads: Verdict[] };
   return new Map(report.workloads.map((w) => [`${w.kind}/${w.name}`, w.strictestLevel]));
 }
@@ -75,7 +102,10 @@ describe('plan --chart (a real helm)', () => {
     for (const name of ['vote', 'result', 'worker']) {
       const w = byKey.get(`shop/Deployment/${name}`)!;
       expect(w, name).toBeDefined();
-      expect(w.keys.map((k) => k.path).sort()).toEqual([`${name}.containerSecurityContext`, `${name}.podSecurityContext`]);
+      expect(w.keys.map((k) => k.path).sort()).toEqual([
+        `${name}.containerSecurityContext`,
+        `${name}.podSecurityContext`,
+      ]);
       expect(w.unexpressible, name).toEqual([]);
       expect(w.verified && w.passesTarget, name).toBe(true);
     }
@@ -92,17 +122,25 @@ describe('plan --chart (a real helm)', () => {
     // Independently: the chart rendered with values-podsec.yaml passes restricted except redis...
     const rendered = helmRun(['template', 'shop', chart, '--namespace', 'shop', '--values', join(out, h.valuesFile)]);
     const verdicts = scanText(rendered);
-    for (const name of ['vote', 'result', 'worker']) expect(verdicts.get(`Deployment/${name}`), name).toBe('restricted');
+    for (const name of ['vote', 'result', 'worker'])
+      expect(verdicts.get(`Deployment/${name}`), name).toBe('restricted');
     expect(verdicts.get('Deployment/redis')).not.toBe('restricted');
     // ...and through the post-renderer (kubectl kustomize) everything does.
-    const post = spawnSync('sh', [join(out, 'helm-post-renderer/post-render.sh')], { input: rendered, encoding: 'utf8', env: env() });
+    const post = spawnSync('sh', [join(out, 'helm-post-renderer/post-render.sh')], {
+      input: rendered,
+      encoding: 'utf8',
+      env: env(),
+    });
     expect(post.status, post.stderr).toBe(0);
     const after = scanText(post.stdout);
-    for (const name of ['vote', 'result', 'worker', 'redis']) expect(after.get(`Deployment/${name}`), name).toBe('restricted');
+    for (const name of ['vote', 'result', 'worker', 'redis'])
+      expect(after.get(`Deployment/${name}`), name).toBe('restricted');
     // The rendered values file is what plan.json says, with comments naming the workloads.
     const valuesText = readFileSync(join(out, h.valuesFile), 'utf8');
     expect(parse(valuesText)).toEqual(h.overrides);
-    expect(valuesText).toMatch(/# vote\.containerSecurityContext: shop\/Deployment\/vote securityContext of container vote/);
+    expect(valuesText).toMatch(
+      /# vote\.containerSecurityContext: shop\/Deployment\/vote securityContext of container vote/,
+    );
     const md = readFileSync(join(out, 'PLAN.md'), 'utf8');
     expect(md).toContain('## Helm values (commit these instead of live patches)');
     expect(md).toContain('chart exposes no key for the securityContext of container redis');
@@ -123,11 +161,20 @@ describe('plan --chart (a real helm)', () => {
     const { out, helm: h } = planChart(join(CHARTS, 'opaque'), ['-n', 'web', '--release', 'site']);
     const w = h.workloads.find((x) => x.key === 'web/Deployment/site-web')!;
     expect(w.keys).toEqual([]);
-    expect(w.unexpressible).toEqual(expect.arrayContaining(['chart exposes no key for the pod securityContext', 'chart exposes no key for the securityContext of container web']));
+    expect(w.unexpressible).toEqual(
+      expect.arrayContaining([
+        'chart exposes no key for the pod securityContext',
+        'chart exposes no key for the securityContext of container web',
+      ]),
+    );
     expect(h.overrides).toEqual({});
     expect(w.passesTarget).toBe(true);
     const rendered = helmRun(['template', 'site', join(CHARTS, 'opaque'), '--namespace', 'web']);
-    const post = spawnSync('sh', [join(out, 'helm-post-renderer/post-render.sh')], { input: rendered, encoding: 'utf8', env: env() });
+    const post = spawnSync('sh', [join(out, 'helm-post-renderer/post-render.sh')], {
+      input: rendered,
+      encoding: 'utf8',
+      env: env(),
+    });
     expect(post.status, post.stderr).toBe(0);
     expect(scanText(post.stdout).get('Deployment/site-web')).toBe('restricted');
   });
@@ -136,25 +183,77 @@ describe('plan --chart (a real helm)', () => {
     const kubeconfig = inject('kubeconfig');
     const ns = `helm-${Date.now().toString(36)}`;
     const chart = join(CHARTS, 'scaffold');
-    helmRun(['install', 'web', chart, '--namespace', ns, '--create-namespace', '--kubeconfig', kubeconfig, '--wait=false']);
+    helmRun([
+      'install',
+      'web',
+      chart,
+      '--namespace',
+      ns,
+      '--create-namespace',
+      '--kubeconfig',
+      kubeconfig,
+      '--wait=false',
+    ]);
     try {
       // The live plan sees the release as the workload's manager and says where the change belongs.
       const live = tmp('podsec-live-');
       const lp = cli(live, ['plan', '--kubeconfig', kubeconfig, '-n', ns, '--out', 'p', '--non-interactive']);
       expect(lp.status, lp.stderr).toBe(0);
-      const livePlan = JSON.parse(readFileSync(join(live, 'p/plan.json'), 'utf8')) as { workloads: { name: string; managedBy: { tool: string; name: string }[] }[] };
-      expect(livePlan.workloads.find((w) => w.name === 'web-scaffold')?.managedBy).toEqual(expect.arrayContaining([expect.objectContaining({ tool: 'helm', name: 'web' })]));
-      const before = cli(live, ['scan', '--kubeconfig', kubeconfig, '-n', ns, '--level', 'restricted', '--exit-code', '--no-verify']);
+      const livePlan = JSON.parse(readFileSync(join(live, 'p/plan.json'), 'utf8')) as {
+        workloads: { name: string; managedBy: { tool: string; name: string }[] }[];
+      };
+      expect(livePlan.workloads.find((w) => w.name === 'web-scaffold')?.managedBy).toEqual(
+        expect.arrayContaining([expect.objectContaining({ tool: 'helm', name: 'web' })]),
+      );
+      const before = cli(live, [
+        'scan',
+        '--kubeconfig',
+        kubeconfig,
+        '-n',
+        ns,
+        '--level',
+        'restricted',
+        '--exit-code',
+        '--no-verify',
+      ]);
       expect(before.status).toBe(1);
 
       const { out, helm: h } = planChart(chart, ['-n', ns, '--release', 'web']);
       expect(h.command).toContain(`helm upgrade --install web ${chart} --namespace ${ns} --values values-podsec.yaml`);
-      helmRun(['upgrade', 'web', chart, '--namespace', ns, '--kubeconfig', kubeconfig, '--values', join(out, h.valuesFile), '--wait=false']);
-      const after = cli(live, ['scan', '--kubeconfig', kubeconfig, '-n', ns, '--level', 'restricted', '--exit-code', '--no-verify']);
+      helmRun([
+        'upgrade',
+        'web',
+        chart,
+        '--namespace',
+        ns,
+        '--kubeconfig',
+        kubeconfig,
+        '--values',
+        join(out, h.valuesFile),
+        '--wait=false',
+      ]);
+      const after = cli(live, [
+        'scan',
+        '--kubeconfig',
+        kubeconfig,
+        '-n',
+        ns,
+        '--level',
+        'restricted',
+        '--exit-code',
+        '--no-verify',
+      ]);
       expect(after.status, after.stdout + after.stderr).toBe(0);
     } finally {
       spawnSync(helm, ['uninstall', 'web', '--namespace', ns, '--kubeconfig', kubeconfig], { env: env() });
-      spawnSync(join(inject('kubeBinDir'), 'kubectl'), ['--kubeconfig', kubeconfig, 'delete', 'namespace', ns, '--wait=false']);
+      spawnSync(join(inject('kubeBinDir'), 'kubectl'), [
+        '--kubeconfig',
+        kubeconfig,
+        'delete',
+        'namespace',
+        ns,
+        '--wait=false',
+      ]);
     }
   });
 });
@@ -169,4 +268,3 @@ describe('helm fixtures', () => {
     }
   });
 });
-

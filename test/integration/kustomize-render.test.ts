@@ -59,7 +59,12 @@ async function realworldUnique(): Promise<Inventory> {
 }
 
 const cases: Case[] = [
-  { name: 'demo', inventory: async () => (await loadDemoEstate(TEMPLATES)).inventory, answers: demoAnswers(), harden: demoAnswers().harden },
+  {
+    name: 'demo',
+    inventory: async () => (await loadDemoEstate(TEMPLATES)).inventory,
+    answers: demoAnswers(),
+    harden: demoAnswers().harden,
+  },
   { name: 'realworld', inventory: realworldUnique, answers: EMPTY_ANSWERS, harden: false },
   { name: 'realworld --harden', inventory: realworldUnique, answers: EMPTY_ANSWERS, harden: true },
 ];
@@ -75,7 +80,14 @@ describe('kustomize Component and kubectl patch render the same objects', () => 
 
   it.each(cases)('$name', async (c) => {
     const inventory = await c.inventory();
-    const { bundle, files } = await generatePlan(inventory, { target: 'restricted', answers: c.answers, exempt: [], harden: c.harden, createdAt: FIXED_TIME, templatesDir: TEMPLATES });
+    const { bundle, files } = await generatePlan(inventory, {
+      target: 'restricted',
+      answers: c.answers,
+      exempt: [],
+      harden: c.harden,
+      createdAt: FIXED_TIME,
+      templatesDir: TEMPLATES,
+    });
     const root = join(work, c.name.replace(/\W+/g, '-'));
     const planDir = join(root, 'plan');
     await writePlan(planDir, files);
@@ -100,22 +112,45 @@ describe('kustomize Component and kubectl patch render the same objects', () => 
         return { step: s, object };
       });
       originals.forEach((o, i) => writeFileSync(join(base, `o${i}.json`), JSON.stringify(o.object)));
-      writeFileSync(join(base, 'kustomization.yaml'), `resources:\n${originals.map((_, i) => `  - o${i}.json`).join('\n')}\n`);
+      writeFileSync(
+        join(base, 'kustomization.yaml'),
+        `resources:\n${originals.map((_, i) => `  - o${i}.json`).join('\n')}\n`,
+      );
       const component = relative(overlay, join(planDir, '2-fix', dirs.get(nsName) ?? nsName));
-      writeFileSync(join(overlay, 'kustomization.yaml'), `resources:\n  - ${relative(overlay, base)}\ncomponents:\n  - ${component}\n`);
+      writeFileSync(
+        join(overlay, 'kustomization.yaml'),
+        `resources:\n  - ${relative(overlay, base)}\ncomponents:\n  - ${component}\n`,
+      );
       const out = parseAllDocuments(kubectl(['kustomize', overlay])).map((d) => ('toJS' in d ? (d.toJS() as Obj) : {}));
       for (const [i, o] of originals.entries()) {
         const meta = o.object.metadata;
-        const fromKustomize = out.find((x) => x['kind'] === o.step.kind && (x['metadata'] as Obj)['name'] === meta['name']);
+        const fromKustomize = out.find(
+          (x) => x['kind'] === o.step.kind && (x['metadata'] as Obj)['name'] === meta['name'],
+        );
         expect(fromKustomize, `${o.step.kind}/${String(meta['name'])} in the kustomize output`).toBeDefined();
         const k = fromKustomize as Obj;
         const directives = [...keysOf(k)].filter((key) => key.startsWith('$'));
         expect(directives, `${c.name} ${o.step.file}: patch directives left in the rendered object`).toEqual([]);
         // Both through the same typed round trip (kubectl patch --local fills the same empty fields).
-        const viaPatch = JSON.parse(kubectl(['patch', '--local', '-f', join(base, `o${i}.json`), '--type', 'strategic', '--patch-file', join(planDir, o.step.file), '-o', 'json'])) as Obj;
+        const viaPatch = JSON.parse(
+          kubectl([
+            'patch',
+            '--local',
+            '-f',
+            join(base, `o${i}.json`),
+            '--type',
+            'strategic',
+            '--patch-file',
+            join(planDir, o.step.file),
+            '-o',
+            'json',
+          ]),
+        ) as Obj;
         const kFile = join(root, `k-${nsName}-${i}.json`);
         writeFileSync(kFile, JSON.stringify(k));
-        const viaKustomize = JSON.parse(kubectl(['patch', '--local', '-f', kFile, '--type', 'merge', '-p', '{}', '-o', 'json'])) as Obj;
+        const viaKustomize = JSON.parse(
+          kubectl(['patch', '--local', '-f', kFile, '--type', 'merge', '-p', '{}', '-o', 'json']),
+        ) as Obj;
         expect(viaKustomize, `${c.name} ${o.step.file}`).toEqual(viaPatch);
         compared++;
         rendered.push(k);
@@ -124,7 +159,22 @@ describe('kustomize Component and kubectl patch render the same objects', () => 
     expect(compared).toBe(steps.length);
 
     // The API server takes every rendered object (in the test namespace, server-side dry run).
-    const docs = rendered.map((o) => JSON.stringify({ ...o, metadata: { ...(o['metadata'] as Obj), namespace: ns } })).join('\n');
-    kubectl(['--kubeconfig', kubeconfigPath(), 'apply', '--server-side', '--dry-run=server', '--field-manager', 'podsec-test', '-f', '-'], docs);
+    const docs = rendered
+      .map((o) => JSON.stringify({ ...o, metadata: { ...(o['metadata'] as Obj), namespace: ns } }))
+      .join('\n');
+    kubectl(
+      [
+        '--kubeconfig',
+        kubeconfigPath(),
+        'apply',
+        '--server-side',
+        '--dry-run=server',
+        '--field-manager',
+        'podsec-test',
+        '-f',
+        '-',
+      ],
+      docs,
+    );
   });
 });

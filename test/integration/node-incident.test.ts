@@ -11,7 +11,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startControlPlane, type ControlPlane } from '../harness/control-plane.js';
 import { loadKubeConfig, pollUntil, sleep } from '../harness/kube-helpers.js';
-import { GUNICORN_TMP_ERROR, listPods, podLog, seedRunnableEstate, summarizePod, waitForReadyPods } from '../harness/runtime.js';
+import {
+  GUNICORN_TMP_ERROR,
+  listPods,
+  podLog,
+  seedRunnableEstate,
+  summarizePod,
+  waitForReadyPods,
+} from '../harness/runtime.js';
 import type { Plan } from '../../src/plan/plan-schema.js';
 import { podsec } from '../helpers/apply-estate.js';
 
@@ -34,33 +41,48 @@ describe.skipIf(skip)('the read-only-root incident on a real node', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  it('1. vote crash-loops and its real previous log, read through the API server, shows gunicorn\'s temp-dir error', async () => {
+  it("1. vote crash-loops and its real previous log, read through the API server, shows gunicorn's temp-dir error", async () => {
     const vote = (await listPods(kc, 'shop', 'app=vote')).map(summarizePod);
     expect(vote.some((p) => p.status === 'CrashLoopBackOff' && p.restarts >= 1)).toBe(true);
     const looping = vote.find((p) => p.restarts >= 1)!;
     // Right after an instance dies the kubelet has removed the one the pod status still calls
     // previous ("unable to retrieve container logs"), until the status catches up: ask again.
-    const previous = await pollUntil('the previous log', async () => {
-      const text = await podLog(kc, 'shop', looping.name, 'vote', true).catch(() => '');
-      return GUNICORN_TMP_ERROR.test(text) ? text : undefined;
-    }, 30_000, 1000);
-    expect(previous).toMatch(/FileNotFoundError: \[Errno 2\] No usable temporary directory found in \['\/tmp', '\/var\/tmp', '\/usr\/tmp', '\/app'\]/);
+    const previous = await pollUntil(
+      'the previous log',
+      async () => {
+        const text = await podLog(kc, 'shop', looping.name, 'vote', true).catch(() => '');
+        return GUNICORN_TMP_ERROR.test(text) ? text : undefined;
+      },
+      30_000,
+      1000,
+    );
+    expect(previous).toMatch(
+      /FileNotFoundError: \[Errno 2\] No usable temporary directory found in \['\/tmp', '\/var\/tmp', '\/usr\/tmp', '\/app'\]/,
+    );
     // The other workloads of the shop run on the node.
     for (const app of ['result', 'worker', 'redis', 'db']) {
       const pods = (await listPods(kc, 'shop', `app=${app}`)).map(summarizePod);
       expect(pods.length, app).toBeGreaterThan(0);
-      expect(pods.every((p) => p.ready), `${app}: ${JSON.stringify(pods)}`).toBe(true);
+      expect(
+        pods.every((p) => p.ready),
+        `${app}: ${JSON.stringify(pods)}`,
+      ).toBe(true);
     }
   });
 
   it('2. plan --evidence mounts emptyDirs at the paths the log named (/tmp, /var/tmp), credited to the evidence', async () => {
-    const r = await podsec(['plan', '-n', 'shop', '--evidence', '--non-interactive', '--out', planDir], cp.kubeconfigPath);
+    const r = await podsec(
+      ['plan', '-n', 'shop', '--evidence', '--non-interactive', '--out', planDir],
+      cp.kubeconfigPath,
+    );
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const plan = readPlan(planDir);
     const vote = plan.workloads.find((w) => w.name === 'vote' && w.kind === 'Deployment')!;
     expect(vote.status).toBe('fixed');
     const mounts = vote.changes.filter((c) => c.source?.kind === 'evidence' && /volumeMounts/.test(c.path));
-    const paths = mounts.flatMap((c) => JSON.stringify(c.value).match(/"mountPath":"([^"]+)"/g) ?? []).map((m) => m.slice(13, -1));
+    const paths = mounts
+      .flatMap((c) => JSON.stringify(c.value).match(/"mountPath":"([^"]+)"/g) ?? [])
+      .map((m) => m.slice(13, -1));
     expect(new Set(paths)).toEqual(new Set(['/tmp', '/var/tmp']));
     // The reason names the path and what the log said (wording owned by src/fix).
     for (const c of mounts) expect(c.rationale).toMatch(/writ\w* \/(var\/)?tmp\b/);
@@ -71,12 +93,18 @@ describe.skipIf(skip)('the read-only-root incident on a real node', () => {
 
   it('3. --probe execs into running pods for real (id -u, id -g, files written)', async () => {
     const dir = join(work, 'probe');
-    const r = await podsec(['plan', '-n', 'shop', '--evidence', '--probe', '--yes', '--non-interactive', '--out', dir], cp.kubeconfigPath);
+    const r = await podsec(
+      ['plan', '-n', 'shop', '--evidence', '--probe', '--yes', '--non-interactive', '--out', dir],
+      cp.kubeconfigPath,
+    );
     expect(r.code, r.stdout + r.stderr).toBe(0);
     // Every running container answered the exec; only the crash-looping vote (no running
     // container to exec into) has a probe note, and its evidence still comes from its log.
     const failedProbes = (r.stdout + r.stderr).split('\n').filter((l) => /probe failed/.test(l));
-    expect(failedProbes.every((l) => /shop\/Deployment\/vote: container "vote"/.test(l)), failedProbes.join('\n')).toBe(true);
+    expect(
+      failedProbes.every((l) => /shop\/Deployment\/vote: container "vote"/.test(l)),
+      failedProbes.join('\n'),
+    ).toBe(true);
     const plan = readPlan(dir);
     const vote = plan.workloads.find((w) => w.name === 'vote')!;
     expect(vote.changes.some((c) => c.source?.kind === 'evidence')).toBe(true);
@@ -97,7 +125,10 @@ describe.skipIf(skip)('the read-only-root incident on a real node', () => {
     // Every pod of the shop is Ready, none restarted since the rollout.
     await sleep(5000);
     const all = (await listPods(kc, 'shop')).filter((p) => !p.metadata?.deletionTimestamp).map(summarizePod);
-    expect(all.every((p) => p.ready && p.restarts === 0), JSON.stringify(all)).toBe(true);
+    expect(
+      all.every((p) => p.ready && p.restarts === 0),
+      JSON.stringify(all),
+    ).toBe(true);
   });
 
   it('4b. enforce phases: pods recreated under enforce=restricted still run', async () => {
@@ -108,15 +139,21 @@ describe.skipIf(skip)('the read-only-root incident on a real node', () => {
     const apps = kc.makeApiClient(AppsV1Api);
     const old = new Set((await listPods(kc, 'shop')).map((p) => p.metadata?.uid));
     // Recreate every pod: admission (enforce=restricted) and the kubelet see them anew.
-    const stamp = { spec: { template: { metadata: { annotations: { 'podsec.test/recreated': String(Date.now()) } } } } };
+    const stamp = {
+      spec: { template: { metadata: { annotations: { 'podsec.test/recreated': String(Date.now()) } } } },
+    };
     const merge = setHeaderOptions('Content-Type', 'application/merge-patch+json');
-    for (const d of (await apps.listNamespacedDeployment({ namespace: 'shop' })).items) await apps.patchNamespacedDeployment({ name: d.metadata!.name!, namespace: 'shop', body: stamp }, merge);
-    for (const s of (await apps.listNamespacedStatefulSet({ namespace: 'shop' })).items) await apps.patchNamespacedStatefulSet({ name: s.metadata!.name!, namespace: 'shop', body: stamp }, merge);
+    for (const d of (await apps.listNamespacedDeployment({ namespace: 'shop' })).items)
+      await apps.patchNamespacedDeployment({ name: d.metadata!.name!, namespace: 'shop', body: stamp }, merge);
+    for (const s of (await apps.listNamespacedStatefulSet({ namespace: 'shop' })).items)
+      await apps.patchNamespacedStatefulSet({ name: s.metadata!.name!, namespace: 'shop', body: stamp }, merge);
     await pollUntil(
       'every shop pod recreated under enforce=restricted and Ready',
       async () => {
         const pods = (await listPods(kc, 'shop')).filter((p) => !p.metadata?.deletionTimestamp);
-        return pods.length >= 6 && pods.every((p) => !old.has(p.metadata?.uid) && summarizePod(p).ready) ? true : undefined;
+        return pods.length >= 6 && pods.every((p) => !old.has(p.metadata?.uid) && summarizePod(p).ready)
+          ? true
+          : undefined;
       },
       180_000,
       1000,
@@ -127,7 +164,11 @@ describe.skipIf(skip)('the read-only-root incident on a real node', () => {
     const core = kc.makeApiClient(CoreV1Api);
     const apps = kc.makeApiClient(AppsV1Api);
     await core.createNamespace({ body: { metadata: { name: 'legacy' } } });
-    await pollUntil('legacy/default', async () => ((await core.listNamespacedServiceAccount({ namespace: 'legacy' })).items.length ? true : undefined), 30_000);
+    await pollUntil(
+      'legacy/default',
+      async () => ((await core.listNamespacedServiceAccount({ namespace: 'legacy' })).items.length ? true : undefined),
+      30_000,
+    );
     await apps.createNamespacedDeployment({
       namespace: 'legacy',
       body: {
@@ -137,7 +178,17 @@ describe.skipIf(skip)('the read-only-root incident on a real node', () => {
           selector: { matchLabels: { app: 'spool' } },
           template: {
             metadata: { labels: { app: 'spool' } },
-            spec: { containers: [{ name: 'spool', image: 'podsec.local/rootonly:1', imagePullPolicy: 'Never', ports: [{ containerPort: 8080 }], readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 2 } }] },
+            spec: {
+              containers: [
+                {
+                  name: 'spool',
+                  image: 'podsec.local/rootonly:1',
+                  imagePullPolicy: 'Never',
+                  ports: [{ containerPort: 8080 }],
+                  readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 2 },
+                },
+              ],
+            },
           },
         },
       },
@@ -147,7 +198,10 @@ describe.skipIf(skip)('the read-only-root incident on a real node', () => {
     const answers = join(work, 'answers.yaml');
     writeFileSync(answers, 'uids:\n  legacy/Deployment/spool: 1000\n');
     const dir = join(work, 'legacy-plan');
-    const r = await podsec(['plan', '-n', 'legacy', '--evidence', '--non-interactive', '--answers', answers, '--out', dir], cp.kubeconfigPath);
+    const r = await podsec(
+      ['plan', '-n', 'legacy', '--evidence', '--non-interactive', '--answers', answers, '--out', dir],
+      cp.kubeconfigPath,
+    );
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const before = (await apps.readNamespacedDeployment({ name: 'spool', namespace: 'legacy' })).spec?.template;
     await podsec(['apply', dir, '--phase', '1-observe', '--yes'], cp.kubeconfigPath);
@@ -170,7 +224,9 @@ describe.skipIf(skip)('the read-only-root incident on a real node', () => {
 
   it('6. stop() leaves nothing: no process of the node, no cgroup, no namespace holder, no temp dir', async () => {
     const node = cp.node!;
-    const cgroupDirs = readdirSync('/sys/fs/cgroup').map((c) => join('/sys/fs/cgroup', c, node.cgroup)).filter((d) => existsSync(d));
+    const cgroupDirs = readdirSync('/sys/fs/cgroup')
+      .map((c) => join('/sys/fs/cgroup', c, node.cgroup))
+      .filter((d) => existsSync(d));
     expect(cgroupDirs.length).toBeGreaterThan(0);
     await cp.stop();
     expect(cgroupDirs.filter((d) => existsSync(d))).toEqual([]);

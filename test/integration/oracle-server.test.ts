@@ -7,7 +7,14 @@
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestNamespace, deleteNamespace, kubeConfigFor, kubeconfigPath, kubectlPath, psaLabels } from '../harness/env.js';
+import {
+  createTestNamespace,
+  deleteNamespace,
+  kubeConfigFor,
+  kubeconfigPath,
+  kubectlPath,
+  psaLabels,
+} from '../harness/env.js';
 import { oracleEvaluateSync } from '../helpers/oracle.js';
 import { workload } from '../fuzz/arbitraries.js';
 
@@ -17,12 +24,26 @@ const LEVELS = ['baseline', 'restricted'] as const;
 
 function kubectlCreate(namespace: string, text: string): { stdout: string; stderr: string } {
   try {
-    const stdout = execFileSync(kubectlPath(), ['--kubeconfig', kubeconfigPath('admin'), 'create', '--dry-run=server', '--validate=false', '-n', namespace, '-f', '-'], {
-      input: text,
-      encoding: 'utf8',
-      stdio: ['pipe', 'pipe', 'pipe'],
-      maxBuffer: 64 << 20,
-    });
+    const stdout = execFileSync(
+      kubectlPath(),
+      [
+        '--kubeconfig',
+        kubeconfigPath('admin'),
+        'create',
+        '--dry-run=server',
+        '--validate=false',
+        '-n',
+        namespace,
+        '-f',
+        '-',
+      ],
+      {
+        input: text,
+        encoding: 'utf8',
+        stdio: ['pipe', 'pipe', 'pipe'],
+        maxBuffer: 64 << 20,
+      },
+    );
     return { stdout, stderr: '' };
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string };
@@ -48,7 +69,13 @@ function valid(spec: unknown): unknown {
           ...c,
           name: names[n++ % names.length]! + (n > names.length ? String(n) : ''),
           ports: Array.isArray(c['ports'])
-            ? c['ports'].filter(isObj).map((p, i) => ({ ...p, containerPort: 8000 + i, hostPort: typeof p['hostPort'] === 'number' && p['hostPort'] > 0 && p['hostPort'] < 65536 ? 8000 + i : 0, protocol: 'TCP' }))
+            ? c['ports'].filter(isObj).map((p, i) => ({
+                ...p,
+                containerPort: 8000 + i,
+                hostPort:
+                  typeof p['hostPort'] === 'number' && p['hostPort'] > 0 && p['hostPort'] < 65536 ? 8000 + i : 0,
+                protocol: 'TCP',
+              }))
             : c['ports'],
         }))
       : list;
@@ -63,15 +90,25 @@ describe('the oracle agrees with the real kube-apiserver', () => {
   const ns: Record<string, string> = {};
 
   beforeAll(async () => {
-    for (const level of LEVELS) ns[level] = await createTestNamespace(kc(), { prefix: `oracle-${level}`, labels: psaLabels({ enforce: level }) });
+    for (const level of LEVELS)
+      ns[level] = await createTestNamespace(kc(), { prefix: `oracle-${level}`, labels: psaLabels({ enforce: level }) });
   });
   afterAll(async () => {
     await Promise.all(Object.values(ns).map((n) => deleteNamespace(kc(), n)));
   });
 
   it(`on ${COUNT} generated Pods at baseline and restricted (seed printed)`, () => {
-    const pods = fc.sample(workload('engine').filter((o) => o['kind'] === 'Pod'), { numRuns: COUNT, seed });
-    const texts = pods.map((o, i) => JSON.stringify({ ...o, metadata: { ...(o['metadata'] as object), name: `o-${i}`, generateName: undefined }, spec: valid(o['spec']) }));
+    const pods = fc.sample(
+      workload('engine').filter((o) => o['kind'] === 'Pod'),
+      { numRuns: COUNT, seed },
+    );
+    const texts = pods.map((o, i) =>
+      JSON.stringify({
+        ...o,
+        metadata: { ...(o['metadata'] as object), name: `o-${i}`, generateName: undefined },
+        spec: valid(o['spec']),
+      }),
+    );
     const mismatches: string[] = [];
     let compared = 0;
     let denied = 0;
@@ -94,7 +131,9 @@ describe('the oracle agrees with the real kube-apiserver', () => {
           return;
         }
         if (got === undefined || r === undefined) {
-          mismatches.push(`${level} ${name}: server ${got ?? 'no outcome'}, oracle ${JSON.stringify(answers[i])}\n  ${texts[i]}`);
+          mismatches.push(
+            `${level} ${name}: server ${got ?? 'no outcome'}, oracle ${JSON.stringify(answers[i])}\n  ${texts[i]}`,
+          );
           return;
         }
         compared++;
@@ -103,7 +142,9 @@ describe('the oracle agrees with the real kube-apiserver', () => {
         if (got !== oracle) mismatches.push(`${level} ${name}:\n  server: ${got}\n  oracle: ${oracle}\n  ${texts[i]}`);
       });
     }
-    console.log(`oracle vs kube-apiserver: seed ${seed}, ${compared} evaluations compared (${denied} denied), ${invalid} refused by API validation first, ${mismatches.length} mismatches`);
+    console.log(
+      `oracle vs kube-apiserver: seed ${seed}, ${compared} evaluations compared (${denied} denied), ${invalid} refused by API validation first, ${mismatches.length} mismatches`,
+    );
     expect(mismatches.slice(0, 10)).toEqual([]);
     expect(compared).toBeGreaterThan(COUNT / 5);
   });

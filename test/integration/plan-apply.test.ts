@@ -6,7 +6,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deleteNamespace, kubeConfigFor, kubeconfigPath, kubectlPath, uniqueName, waitForDefaultServiceAccount } from '../harness/env.js';
+import {
+  deleteNamespace,
+  kubeConfigFor,
+  kubeconfigPath,
+  kubectlPath,
+  uniqueName,
+  waitForDefaultServiceAccount,
+} from '../harness/env.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const P = 'pod-security.kubernetes.io/';
@@ -21,23 +28,48 @@ function kubectl(args: string[], input?: string) {
 }
 
 function script(rel: string, ...args: string[]) {
-  const env = { ...process.env, KUBECONFIG: kubeconfigPath(), PATH: `${dirname(kubectlPath())}:${process.env['PATH'] ?? ''}` };
+  const env = {
+    ...process.env,
+    KUBECONFIG: kubeconfigPath(),
+    PATH: `${dirname(kubectlPath())}:${process.env['PATH'] ?? ''}`,
+  };
   return spawnSync('bash', [join(outDir, rel), '--context', CONTEXT, ...args], { env, encoding: 'utf8' });
 }
 
 const deployment = (ns: string, name: string, image: string) => ({
-  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns },
-  spec: { replicas: 0, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image, ports: [{ containerPort: 80 }] }] } } },
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name, namespace: ns },
+  spec: {
+    replicas: 0,
+    selector: { matchLabels: { app: name } },
+    template: {
+      metadata: { labels: { app: name } },
+      spec: { containers: [{ name, image, ports: [{ containerPort: 80 }] }] },
+    },
+  },
 });
 
 function labelsOf(ns: string): Record<string, string> {
-  return (JSON.parse(kubectl(['get', 'namespace', ns, '-o', 'json']).stdout) as { metadata: { labels: Record<string, string> } }).metadata.labels;
+  return (
+    JSON.parse(kubectl(['get', 'namespace', ns, '-o', 'json']).stdout) as {
+      metadata: { labels: Record<string, string> };
+    }
+  ).metadata.labels;
 }
 
 function templates(): string {
   const r = kubectl(['get', 'deployments,cronjobs', '-A', '-o', 'json']);
-  const items = (JSON.parse(r.stdout) as { items: { kind: string; metadata: { namespace: string; name: string }; spec: Record<string, unknown> }[] }).items;
-  return JSON.stringify(items.filter((i) => i.metadata.namespace.startsWith(base)).map((i) => [i.kind, i.metadata.namespace, i.metadata.name, i.spec]));
+  const items = (
+    JSON.parse(r.stdout) as {
+      items: { kind: string; metadata: { namespace: string; name: string }; spec: Record<string, unknown> }[];
+    }
+  ).items;
+  return JSON.stringify(
+    items
+      .filter((i) => i.metadata.namespace.startsWith(base))
+      .map((i) => [i.kind, i.metadata.namespace, i.metadata.name, i.spec]),
+  );
 }
 
 let labelsBefore: Record<string, Record<string, string>> = {};
@@ -47,21 +79,45 @@ let templatesBefore = '';
 describe('podsec plan on a live cluster, applied and rolled back with the generated scripts', () => {
   beforeAll(async () => {
     objects = [
-      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS.shop, labels: { team: 'shop', [`${P}warn`]: 'baseline' } } },
-      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS.legacy, labels: { [`${P}enforce`]: 'baseline', [`${P}enforce-version`]: 'v1.23' } } },
+      {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: NS.shop, labels: { team: 'shop', [`${P}warn`]: 'baseline' } },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: NS.legacy, labels: { [`${P}enforce`]: 'baseline', [`${P}enforce-version`]: 'v1.23' } },
+      },
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS.stray } },
       deployment(NS.shop, 'vote', 'python:3.11-slim'),
       deployment(NS.shop, 'web', 'nginx:1.27'),
       {
-        apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'report', namespace: NS.shop },
-        spec: { schedule: '0 3 * * *', jobTemplate: { spec: { template: { spec: { restartPolicy: 'OnFailure', containers: [{ name: 'report', image: 'python:3.12-slim' }] } } } } },
+        apiVersion: 'batch/v1',
+        kind: 'CronJob',
+        metadata: { name: 'report', namespace: NS.shop },
+        spec: {
+          schedule: '0 3 * * *',
+          jobTemplate: {
+            spec: {
+              template: {
+                spec: { restartPolicy: 'OnFailure', containers: [{ name: 'report', image: 'python:3.12-slim' }] },
+              },
+            },
+          },
+        },
       },
       deployment(NS.legacy, 'inventory', 'tomcat:9-jdk11'),
     ];
     const r = kubectl(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }));
     expect(r.status, r.stderr).toBe(0);
     await waitForDefaultServiceAccount(kubeConfigFor(), NS.stray);
-    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'stray', namespace: NS.stray }, spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] } };
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'stray', namespace: NS.stray },
+      spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] },
+    };
     const p = kubectl(['apply', '-f', '-'], JSON.stringify(pod));
     expect(p.status, p.stderr).toBe(0);
     labelsBefore = Object.fromEntries(Object.values(NS).map((ns) => [ns, labelsOf(ns)]));
@@ -77,10 +133,26 @@ describe('podsec plan on a live cluster, applied and rolled back with the genera
     // vote's UID is answered; inventory's (tomcat) is left open, so its patch is held (issue 12).
     const answers = join(dirname(outDir), 'answers.yaml');
     writeFileSync(answers, `uids:\n  ${NS.shop}/Deployment/vote: 10001\n  ${NS.shop}/CronJob/report: 10001\n`);
-    const args = ['plan', '--kubeconfig', kubeconfigPath(), ...Object.values(NS).flatMap((n) => ['-n', n]), '--answers', answers, '--out', outDir];
-    const r = spawnSync('node', [join(ROOT, 'bin/podsec.js'), ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const args = [
+      'plan',
+      '--kubeconfig',
+      kubeconfigPath(),
+      ...Object.values(NS).flatMap((n) => ['-n', n]),
+      '--answers',
+      answers,
+      '--out',
+      outDir,
+    ];
+    const r = spawnSync('node', [join(ROOT, 'bin/podsec.js'), ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     expect(r.status, r.stderr).toBe(0);
-    const plan = JSON.parse(readFileSync(join(outDir, 'plan.json'), 'utf8')) as { cluster: { context: string; serverVersion: string } | null; policyVersion: string; origin: string };
+    const plan = JSON.parse(readFileSync(join(outDir, 'plan.json'), 'utf8')) as {
+      cluster: { context: string; serverVersion: string } | null;
+      policyVersion: string;
+      origin: string;
+    };
     expect(plan.origin).toBe('cluster');
     expect(plan.cluster?.context).toBe(CONTEXT);
     expect(plan.policyVersion).toMatch(/^v1\.\d+$/);
@@ -89,9 +161,31 @@ describe('podsec plan on a live cluster, applied and rolled back with the genera
   it('gives the same plan from manifest files of the same objects', () => {
     const dir = mkdtempSync(join(tmpdir(), 'podsec-plan-files-'));
     writeFileSync(join(dir, 'objects.yaml'), objects.map((o) => JSON.stringify(o)).join('\n---\n'));
-    const r = spawnSync('node', [join(ROOT, 'bin/podsec.js'), 'plan', '-f', join(dir, 'objects.yaml'), '--answers', join(dirname(outDir), 'answers.yaml'), '--out', join(dir, 'plan')], { encoding: 'utf8' });
+    const r = spawnSync(
+      'node',
+      [
+        join(ROOT, 'bin/podsec.js'),
+        'plan',
+        '-f',
+        join(dir, 'objects.yaml'),
+        '--answers',
+        join(dirname(outDir), 'answers.yaml'),
+        '--out',
+        join(dir, 'plan'),
+      ],
+      { encoding: 'utf8' },
+    );
     expect(r.status, r.stderr).toBe(0);
-    type P = { namespaces: { name: string; planned: string; phases: unknown[] }[]; workloads: { namespace: string; kind: string; name: string; status: string; changes: { path: string; value?: unknown }[] }[] };
+    type P = {
+      namespaces: { name: string; planned: string; phases: unknown[] }[];
+      workloads: {
+        namespace: string;
+        kind: string;
+        name: string;
+        status: string;
+        changes: { path: string; value?: unknown }[];
+      }[];
+    };
     const live = JSON.parse(readFileSync(join(outDir, 'plan.json'), 'utf8')) as P;
     const files = JSON.parse(readFileSync(join(dir, 'plan', 'plan.json'), 'utf8')) as P;
     // A live template has defaulted empty objects (securityContext: {}), so a change may set a
@@ -102,7 +196,9 @@ describe('podsec plan on a live cluster, applied and rolled back with the genera
         : [`${path}=${JSON.stringify(value)}`];
     const view = (p: P) => ({
       namespaces: p.namespaces.map((n) => [n.name, n.planned, n.phases]),
-      workloads: p.workloads.filter((w) => w.kind !== 'Pod').map((w) => [w.namespace, w.kind, w.name, w.status, w.changes.flatMap((c) => leaves(c.path, c.value)).sort()]),
+      workloads: p.workloads
+        .filter((w) => w.kind !== 'Pod')
+        .map((w) => [w.namespace, w.kind, w.name, w.status, w.changes.flatMap((c) => leaves(c.path, c.value)).sort()]),
     });
     // The stray Pod exists only live; everything else must agree.
     expect(view(files)).toEqual(view(live));
@@ -120,12 +216,19 @@ describe('podsec plan on a live cluster, applied and rolled back with the genera
     const r = script('2-fix/apply.sh');
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain('immutable pod template');
-    const vote = JSON.parse(kubectl(['get', 'deployment', 'vote', '-n', NS.shop, '-o', 'json']).stdout) as { spec: { template: { spec: { securityContext: Record<string, unknown> } } } };
-    expect(vote.spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    const vote = JSON.parse(kubectl(['get', 'deployment', 'vote', '-n', NS.shop, '-o', 'json']).stdout) as {
+      spec: { template: { spec: { securityContext: Record<string, unknown> } } };
+    };
+    expect(vote.spec.template.spec.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
     expect(r.stdout).toContain('successfully rolled out');
     expect(templates()).not.toBe(templatesBefore);
     // The unanswered tomcat patch is not in the script: inventory is untouched.
-    const inv = JSON.parse(kubectl(['get', 'deployment', 'inventory', '-n', NS.legacy, '-o', 'json']).stdout) as { spec: { template: { spec: Record<string, unknown> } } };
+    const inv = JSON.parse(kubectl(['get', 'deployment', 'inventory', '-n', NS.legacy, '-o', 'json']).stdout) as {
+      spec: { template: { spec: Record<string, unknown> } };
+    };
     expect(inv.spec.template.spec['securityContext']).toEqual({});
   });
 
@@ -154,19 +257,43 @@ describe('podsec plan on a live cluster, applied and rolled back with the genera
     // rollout times out, the script stops, and the second workload is never patched.
     const gate = [
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: GATE } },
-      { ...deployment(GATE, 'first', 'redis:7.2'), spec: { ...deployment(GATE, 'first', 'redis:7.2').spec, replicas: 1 } },
-      { ...deployment(GATE, 'second', 'redis:7.2'), spec: { ...deployment(GATE, 'second', 'redis:7.2').spec, replicas: 1 } },
+      {
+        ...deployment(GATE, 'first', 'redis:7.2'),
+        spec: { ...deployment(GATE, 'first', 'redis:7.2').spec, replicas: 1 },
+      },
+      {
+        ...deployment(GATE, 'second', 'redis:7.2'),
+        spec: { ...deployment(GATE, 'second', 'redis:7.2').spec, replicas: 1 },
+      },
     ];
     try {
-      expect(kubectl(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: gate })).status).toBe(0);
+      expect(
+        kubectl(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: gate })).status,
+      ).toBe(0);
       const dir = join(mkdtempSync(join(tmpdir(), 'podsec-gate-')), 'plan');
-      const p = spawnSync('node', [join(ROOT, 'bin/podsec.js'), 'plan', '--kubeconfig', kubeconfigPath(), '-n', GATE, '--out', dir], { encoding: 'utf8' });
+      const p = spawnSync(
+        'node',
+        [join(ROOT, 'bin/podsec.js'), 'plan', '--kubeconfig', kubeconfigPath(), '-n', GATE, '--out', dir],
+        { encoding: 'utf8' },
+      );
       expect(p.status, p.stderr).toBe(0);
-      const env = { ...process.env, KUBECONFIG: kubeconfigPath(), PATH: `${dirname(kubectlPath())}:${process.env['PATH'] ?? ''}` };
-      const r = spawnSync('bash', [join(dir, '2-fix/apply.sh'), '--context', CONTEXT, '--timeout', '3'], { env, encoding: 'utf8' });
+      const env = {
+        ...process.env,
+        KUBECONFIG: kubeconfigPath(),
+        PATH: `${dirname(kubectlPath())}:${process.env['PATH'] ?? ''}`,
+      };
+      const r = spawnSync('bash', [join(dir, '2-fix/apply.sh'), '--context', CONTEXT, '--timeout', '3'], {
+        env,
+        encoding: 'utf8',
+      });
       expect(r.status).toBe(1);
       expect(r.stderr).toContain(`the rollout of deployment/first in namespace ${GATE} did not complete within 3s`);
-      const sc = (name: string) => (JSON.parse(kubectl(['get', 'deployment', name, '-n', GATE, '-o', 'json']).stdout) as { spec: { template: { spec: { securityContext?: Record<string, unknown> } } } }).spec.template.spec.securityContext;
+      const sc = (name: string) =>
+        (
+          JSON.parse(kubectl(['get', 'deployment', name, '-n', GATE, '-o', 'json']).stdout) as {
+            spec: { template: { spec: { securityContext?: Record<string, unknown> } } };
+          }
+        ).spec.template.spec.securityContext;
       expect(sc('first')).toMatchObject({ runAsNonRoot: true });
       expect(sc('second')).toEqual({});
     } finally {

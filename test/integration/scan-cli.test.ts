@@ -9,7 +9,11 @@ import { seedEstate } from '../harness/seed.js';
 import { kubeconfigPath, kubeVersion, pollUntil } from '../harness/env.js';
 
 const cli = (args: string[], env: Record<string, string>) =>
-  spawnSync('node', ['bin/podsec.js', 'scan', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 120_000 });
+  spawnSync('node', ['bin/podsec.js', 'scan', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    timeout: 120_000,
+  });
 
 beforeAll(async () => {
   const build = spawnSync('node', ['build.mjs'], { encoding: 'utf8' });
@@ -20,15 +24,28 @@ beforeAll(async () => {
 type Report = {
   kind: string;
   cluster: { serverVersion: string; latestPolicy: string; context: string };
-  workloads: { namespace: string; kind: string; name: string; strictestLevel: string; source: unknown; live?: { pods: number } }[];
-  namespaces: { name: string; strictestLevel: string; verification?: { status: string; levels: { policy: string; status: string }[] } }[];
+  workloads: {
+    namespace: string;
+    kind: string;
+    name: string;
+    strictestLevel: string;
+    source: unknown;
+    live?: { pods: number };
+  }[];
+  namespaces: {
+    name: string;
+    strictestLevel: string;
+    verification?: { status: string; levels: { policy: string; status: string }[] };
+  }[];
   errors: unknown[];
 };
 
 describe('podsec scan (live) as a subprocess', () => {
   it('scans the namespaces of KUBECONFIG with verification and prints the JSON report', async () => {
     // An extra file in KUBECONFIG that does not exist is skipped, as kubectl does.
-    const env = { KUBECONFIG: [path.join(os.tmpdir(), 'podsec-missing-kubeconfig'), kubeconfigPath('admin')].join(path.delimiter) };
+    const env = {
+      KUBECONFIG: [path.join(os.tmpdir(), 'podsec-missing-kubeconfig'), kubeconfigPath('admin')].join(path.delimiter),
+    };
     const report = await pollUntil(
       'a verified scan (PSA reads pods from an informer cache)',
       async () => {
@@ -61,10 +78,19 @@ describe('podsec scan (live) as a subprocess', () => {
   });
 
   it('prints the verification section after the table', async () => {
-    const r = await pollUntil('verified table', async () => {
-      const out = cli(['-n', 'shop'], { KUBECONFIG: kubeconfigPath('admin') });
-      return / {2}shop {2}agrees {10}baseline:latest clean; restricted:latest 6 violating pod\(s\) in 5 workload\(s\), as podsec predicts/.test(out.stdout) ? out : undefined;
-    }, 60_000, 1_000);
+    const r = await pollUntil(
+      'verified table',
+      async () => {
+        const out = cli(['-n', 'shop'], { KUBECONFIG: kubeconfigPath('admin') });
+        return / {2}shop {2}agrees {10}baseline:latest clean; restricted:latest 6 violating pod\(s\) in 5 workload\(s\), as podsec predicts/.test(
+          out.stdout,
+        )
+          ? out
+          : undefined;
+      },
+      60_000,
+      1_000,
+    );
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/Server-side verification \(dry-run, nothing changed\)/);
   });
@@ -79,7 +105,10 @@ describe('podsec scan (live) as a subprocess', () => {
   it('fails with one line when the server is unreachable', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'podsec-down-'));
     const kc = path.join(dir, 'config');
-    fs.writeFileSync(kc, fs.readFileSync(kubeconfigPath('admin'), 'utf8').replace(/https:\/\/127\.0\.0\.1:\d+/g, 'https://127.0.0.1:1'));
+    fs.writeFileSync(
+      kc,
+      fs.readFileSync(kubeconfigPath('admin'), 'utf8').replace(/https:\/\/127\.0\.0\.1:\d+/g, 'https://127.0.0.1:1'),
+    );
     const r = cli(['--kubeconfig', kc], {});
     fs.rmSync(dir, { recursive: true, force: true });
     expect(r.status).toBe(1);

@@ -21,7 +21,10 @@ beforeAll(async () => {
     await core.createNamespace({ body: { metadata: { name } } });
     await core.createNamespacedPod({
       namespace: name,
-      body: { metadata: { name: 'priv' }, spec: { containers: [{ name: 'c', image: 'x', securityContext: { privileged: true } }] } },
+      body: {
+        metadata: { name: 'priv' },
+        spec: { containers: [{ name: 'c', image: 'x', securityContext: { privileged: true } }] },
+      },
     });
   }
 });
@@ -33,7 +36,10 @@ afterAll(async () => {
 describe('verification and exemptions', () => {
   it('reports an exempt namespace as exemptOrUnseen and a plain one as agreeing', async () => {
     const res = await pollUntil('the plain namespace to be verified (informer cache)', async () => {
-      const live = await readLive({ kubeconfig: cp.kubeconfigPath, file: [], namespace: ['plain', 'exempt'], allNamespaces: false }, ctx);
+      const live = await readLive(
+        { kubeconfig: cp.kubeconfigPath, file: [], namespace: ['plain', 'exempt'], allNamespaces: false },
+        ctx,
+      );
       const r = await verifyNamespaces(live.session, live.inventory, live.pods, { target: 'baseline' });
       live.session.client.close();
       return r.namespaces.get('plain')?.status === 'agrees' ? r : undefined;

@@ -10,10 +10,22 @@ import { verifyNamespaces } from '../../src/cluster/verify.js';
 import type { CommandContext } from '../../src/cli/context.js';
 import { workloadKey } from '../../src/inventory/types.js';
 import { seedEstate } from '../harness/seed.js';
-import { createTestNamespace, deleteNamespace, kubeConfigFor, kubeconfigPath, kubeMinor, pollUntil } from '../harness/env.js';
+import {
+  createTestNamespace,
+  deleteNamespace,
+  kubeConfigFor,
+  kubeconfigPath,
+  kubeMinor,
+  pollUntil,
+} from '../harness/env.js';
 
 const ctx = (): CommandContext =>
-  ({ env: {}, signal: new AbortController().signal, now: () => new Date(), io: { err: () => {}, out: () => {}, stderrIsTTY: false } }) as unknown as CommandContext;
+  ({
+    env: {},
+    signal: new AbortController().signal,
+    now: () => new Date(),
+    io: { err: () => {}, out: () => {}, stderrIsTTY: false },
+  }) as unknown as CommandContext;
 const source = (namespace: string[], user: 'admin' | 'reader' = 'admin') => ({
   kubeconfig: kubeconfigPath(user),
   file: [],
@@ -24,7 +36,11 @@ const source = (namespace: string[], user: 'admin' | 'reader' = 'admin') => ({
 const SEEDED = ['shop', 'web', 'batch', 'monitoring', 'staging', 'legacy', 'payments'];
 const kc = () => kubeConfigFor('admin');
 const created: string[] = [];
-const container = (name: string, extra: Record<string, unknown> = {}) => ({ name, image: 'registry.example/app:1', ...extra });
+const container = (name: string, extra: Record<string, unknown> = {}) => ({
+  name,
+  image: 'registry.example/app:1',
+  ...extra,
+});
 const restricted = {
   runAsNonRoot: true,
   runAsUser: 1000,
@@ -48,17 +64,41 @@ describe('podsec scan against a live cluster', () => {
     const core = kc().makeApiClient(CoreV1Api);
     const apps = kc().makeApiClient(AppsV1Api);
     const tmpl = (app: string) => ({ metadata: { labels: { app } }, spec: { containers: [container('c')] } });
-    await apps.createNamespacedReplicaSet({ namespace: ns, body: { metadata: { name: 'bare-rs' }, spec: { replicas: 1, selector: { matchLabels: { app: 'rs' } }, template: tmpl('rs') } } });
-    await core.createNamespacedReplicationController({ namespace: ns, body: { metadata: { name: 'old-rc' }, spec: { replicas: 1, selector: { app: 'rc' }, template: tmpl('rc') } } });
-    await core.createNamespacedPod({ namespace: ns, body: { metadata: { name: 'bare-pod' }, spec: { containers: [container('c')] } } });
-    await pollUntil('rs and rc pods', async () => ((await core.listNamespacedPod({ namespace: ns })).items.length >= 3 ? true : undefined));
+    await apps.createNamespacedReplicaSet({
+      namespace: ns,
+      body: {
+        metadata: { name: 'bare-rs' },
+        spec: { replicas: 1, selector: { matchLabels: { app: 'rs' } }, template: tmpl('rs') },
+      },
+    });
+    await core.createNamespacedReplicationController({
+      namespace: ns,
+      body: { metadata: { name: 'old-rc' }, spec: { replicas: 1, selector: { app: 'rc' }, template: tmpl('rc') } },
+    });
+    await core.createNamespacedPod({
+      namespace: ns,
+      body: { metadata: { name: 'bare-pod' }, spec: { containers: [container('c')] } },
+    });
+    await pollUntil('rs and rc pods', async () =>
+      (await core.listNamespacedPod({ namespace: ns })).items.length >= 3 ? true : undefined,
+    );
 
     const live = await readLive(source([...SEEDED, ns]), ctx());
     live.session.client.close();
     const inv = live.inventory;
     expect(inv.serverVersion).toMatch(new RegExp(`^v1\\.${kubeMinor()}\\.`));
     const kinds = new Set(inv.workloads.map((w) => w.kind));
-    for (const k of ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicaSet', 'ReplicationController', 'Pod']) expect(kinds).toContain(k);
+    for (const k of [
+      'Deployment',
+      'StatefulSet',
+      'DaemonSet',
+      'Job',
+      'CronJob',
+      'ReplicaSet',
+      'ReplicationController',
+      'Pod',
+    ])
+      expect(kinds).toContain(k);
     // ReplicaSets of Deployments and Jobs of CronJobs are not workloads of their own
     expect(inv.workloads.filter((w) => w.kind === 'ReplicaSet').map(workloadKey)).toEqual([`${ns}/ReplicaSet/bare-rs`]);
     const vote = inv.workloads.find((w) => workloadKey(w) === 'shop/Deployment/vote');
@@ -80,17 +120,31 @@ describe('podsec scan against a live cluster', () => {
     const pod: V1Pod = {
       metadata: { name: 'mesh-0', labels: { app: 'mesh' } },
       spec: {
-        containers: [container('app'), container('istio-proxy', { securityContext: { capabilities: { add: ['NET_ADMIN'] } } })],
+        containers: [
+          container('app'),
+          container('istio-proxy', { securityContext: { capabilities: { add: ['NET_ADMIN'] } } }),
+        ],
       },
     };
     await core.createNamespacedPod({ namespace: ns, body: pod });
     await apps.createNamespacedReplicaSet({
       namespace: ns,
-      body: { metadata: { name: 'mesh' }, spec: { replicas: 1, selector: { matchLabels: { app: 'mesh' } }, template: { metadata: { labels: { app: 'mesh' } }, spec: { containers: [container('app')] } } } },
+      body: {
+        metadata: { name: 'mesh' },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: { app: 'mesh' } },
+          template: { metadata: { labels: { app: 'mesh' } }, spec: { containers: [container('app')] } },
+        },
+      },
     });
     await pollUntil('mesh-0 adopted by the ReplicaSet, one pod left', async () => {
-      const pods = (await core.listNamespacedPod({ namespace: ns })).items.filter((p) => !p.metadata?.deletionTimestamp);
-      const adopted = pods.find((p) => p.metadata?.name === 'mesh-0')?.metadata?.ownerReferences?.some((r) => r.kind === 'ReplicaSet' && r.controller);
+      const pods = (await core.listNamespacedPod({ namespace: ns })).items.filter(
+        (p) => !p.metadata?.deletionTimestamp,
+      );
+      const adopted = pods
+        .find((p) => p.metadata?.name === 'mesh-0')
+        ?.metadata?.ownerReferences?.some((r) => r.kind === 'ReplicaSet' && r.controller);
       return adopted && pods.length === 1 ? true : undefined;
     });
     const live = await readLive(source([ns]), ctx());
@@ -126,7 +180,9 @@ describe('podsec scan against a live cluster', () => {
     const shop = live.namespaces.get('shop');
     const restrictedCheck = shop?.levels.find((l) => l.level === 'restricted');
     expect(restrictedCheck?.policy).toBe('restricted:latest');
-    expect(restrictedCheck?.warnings[0]).toBe('existing pods in namespace "shop" violate the new PodSecurity enforce level "restricted:latest"');
+    expect(restrictedCheck?.warnings[0]).toBe(
+      'existing pods in namespace "shop" violate the new PodSecurity enforce level "restricted:latest"',
+    );
     expect(restrictedCheck?.violators.flatMap((v) => v.workloads)).toContain('shop/Deployment/vote');
     expect(restrictedCheck?.violators.every((v) => v.cause === 'template')).toBe(true);
     // legacy is pinned to v1.23: the dry-run uses the pin, and the engine agrees at that version.
@@ -145,16 +201,38 @@ describe('podsec scan against a live cluster', () => {
     const hidden = await createTestNamespace(kc(), { prefix: 'hidden' });
     created.push(open, hidden);
     const core = kc().makeApiClient(CoreV1Api);
-    for (const ns of [open, hidden]) await core.createNamespacedPod({ namespace: ns, body: { metadata: { name: 'p' }, spec: { containers: [container('c', { securityContext: restricted })] } } });
+    for (const ns of [open, hidden])
+      await core.createNamespacedPod({
+        namespace: ns,
+        body: { metadata: { name: 'p' }, spec: { containers: [container('c', { securityContext: restricted })] } },
+      });
     const rbac = kc().makeApiClient(RbacAuthorizationV1Api);
     const role = `podsec-test-${open}`;
     // the shipped read-only role, bound in `open` only
     const reader = parse(fs.readFileSync('templates/rbac/podsec-reader.yaml', 'utf8')) as V1ClusterRole;
     await rbac.createClusterRole({ body: { ...reader, metadata: { name: role } } });
     // get namespaces cluster-wide (to read labels), workloads only in `open`
-    await rbac.createClusterRole({ body: { metadata: { name: `${role}-ns` }, rules: [{ apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list'] }] } });
-    await rbac.createClusterRoleBinding({ body: { metadata: { name: `${role}-ns` }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `${role}-ns` }, subjects: [{ kind: 'User', name: 'reader', apiGroup: 'rbac.authorization.k8s.io' }] } });
-    await rbac.createNamespacedRoleBinding({ namespace: open, body: { metadata: { name: 'reader' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role }, subjects: [{ kind: 'User', name: 'reader', apiGroup: 'rbac.authorization.k8s.io' }] } });
+    await rbac.createClusterRole({
+      body: {
+        metadata: { name: `${role}-ns` },
+        rules: [{ apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list'] }],
+      },
+    });
+    await rbac.createClusterRoleBinding({
+      body: {
+        metadata: { name: `${role}-ns` },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `${role}-ns` },
+        subjects: [{ kind: 'User', name: 'reader', apiGroup: 'rbac.authorization.k8s.io' }],
+      },
+    });
+    await rbac.createNamespacedRoleBinding({
+      namespace: open,
+      body: {
+        metadata: { name: 'reader' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
+        subjects: [{ kind: 'User', name: 'reader', apiGroup: 'rbac.authorization.k8s.io' }],
+      },
+    });
     try {
       const live = await pollUntil('RBAC to take effect', async () => {
         const l = await readLive(source([open, hidden], 'reader'), ctx());
@@ -179,4 +257,3 @@ describe('podsec scan against a live cluster', () => {
     }
   });
 });
-

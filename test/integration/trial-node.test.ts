@@ -17,13 +17,25 @@ const NS = 'trialnode';
 const dir = join(mkdtempSync(join(tmpdir(), 'podsec-trial-node-')), 'plan');
 let cp: ControlPlane;
 
-const kubectl = (args: string[], input?: string) => spawnSync(join(cp.binDir, 'kubectl'), ['--kubeconfig', cp.kubeconfigPath, ...args], { input, encoding: 'utf8' });
-const trialPods = () => (JSON.parse(kubectl(['get', 'pods', '-A', '-l', 'podsec.dev/trial', '-o', 'json']).stdout) as { items: unknown[] }).items.length;
+const kubectl = (args: string[], input?: string) =>
+  spawnSync(join(cp.binDir, 'kubectl'), ['--kubeconfig', cp.kubeconfigPath, ...args], { input, encoding: 'utf8' });
+const trialPods = () =>
+  (JSON.parse(kubectl(['get', 'pods', '-A', '-l', 'podsec.dev/trial', '-o', 'json']).stdout) as { items: unknown[] })
+    .items.length;
 const readPlan = () => JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8')) as Plan;
 
 const dep = (name: string, container: Record<string, unknown>) => ({
-  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: NS },
-  spec: { replicas: 0, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, imagePullPolicy: 'Never', ...container }] } } },
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name, namespace: NS },
+  spec: {
+    replicas: 0,
+    selector: { matchLabels: { app: name } },
+    template: {
+      metadata: { labels: { app: name } },
+      spec: { containers: [{ name, imagePullPolicy: 'Never', ...container }] },
+    },
+  },
 });
 
 describe.skipIf(skip)('podsec trial on a real node', () => {
@@ -33,7 +45,18 @@ describe.skipIf(skip)('podsec trial on a real node', () => {
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } },
       dep('vote', {
         image: 'podsec.local/vote:1',
-        command: ['gunicorn', 'app:app', '-b', '0.0.0.0:8080', '--log-file', '-', '--access-logfile', '-', '--workers', '2'],
+        command: [
+          'gunicorn',
+          'app:app',
+          '-b',
+          '0.0.0.0:8080',
+          '--log-file',
+          '-',
+          '--access-logfile',
+          '-',
+          '--workers',
+          '2',
+        ],
         ports: [{ name: 'http', containerPort: 8080 }],
         readinessProbe: { httpGet: { path: '/', port: 'http' }, periodSeconds: 2 },
         securityContext: { runAsUser: 1000, readOnlyRootFilesystem: true },
@@ -42,7 +65,8 @@ describe.skipIf(skip)('podsec trial on a real node', () => {
     ];
     const r = kubectl(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
     expect(r.status, r.stderr).toBe(0);
-    for (let i = 0; i < 60 && kubectl(['get', 'serviceaccount', 'default', '-n', NS]).status !== 0; i++) await new Promise((res) => setTimeout(res, 500));
+    for (let i = 0; i < 60 && kubectl(['get', 'serviceaccount', 'default', '-n', NS]).status !== 0; i++)
+      await new Promise((res) => setTimeout(res, 500));
     const p = await podsec(['plan', '-n', NS, '--non-interactive', '--out', dir], cp.kubeconfigPath);
     expect(p.code, p.stderr).toBe(0);
   }, 400_000);
@@ -51,7 +75,10 @@ describe.skipIf(skip)('podsec trial on a real node', () => {
   });
 
   it('the gunicorn image fails round 1 with the read-only root; the loop adds the emptyDir from the real log; round 2 passes', async () => {
-    const r = await podsec(['trial', dir, '--workload', `${NS}/Deployment/vote`, '--iterate', '3', '--timeout', '60s'], cp.kubeconfigPath);
+    const r = await podsec(
+      ['trial', dir, '--workload', `${NS}/Deployment/vote`, '--iterate', '3', '--timeout', '60s'],
+      cp.kubeconfigPath,
+    );
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const vote = readPlan().workloads.find((w) => w.name === 'vote')!;
     expect(vote.trial?.result, JSON.stringify(vote.trial)).toBe('pass');
@@ -61,12 +88,18 @@ describe.skipIf(skip)('podsec trial on a real node', () => {
     expect(trialPods()).toBe(0);
   }, 300_000);
 
-  it('the root-only image fails with the kubelet\'s reason; the workload stays for review with it', async () => {
-    const r = await podsec(['trial', dir, '--workload', `${NS}/Deployment/legacy`, '--iterate', '2', '--timeout', '60s'], cp.kubeconfigPath);
+  it("the root-only image fails with the kubelet's reason; the workload stays for review with it", async () => {
+    const r = await podsec(
+      ['trial', dir, '--workload', `${NS}/Deployment/legacy`, '--iterate', '2', '--timeout', '60s'],
+      cp.kubeconfigPath,
+    );
     expect(r.code, r.stdout + r.stderr).toBe(1);
     const legacy = readPlan().workloads.find((w) => w.name === 'legacy')!;
     expect(legacy.status).toBe('review');
-    expect(legacy.trial).toMatchObject({ result: 'fail', reason: expect.stringMatching(/CreateContainerConfigError: .*image will run as root/) });
+    expect(legacy.trial).toMatchObject({
+      result: 'fail',
+      reason: expect.stringMatching(/CreateContainerConfigError: .*image will run as root/),
+    });
     expect(trialPods()).toBe(0);
   }, 300_000);
 });

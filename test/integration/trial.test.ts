@@ -17,15 +17,36 @@ const dir = join(mkdtempSync(join(tmpdir(), 'podsec-trial-it-')), 'plan');
 function kubectl(args: string[], input?: string) {
   return spawnSync(kubectlPath(), ['--kubeconfig', kubeconfigPath(), ...args], { input, encoding: 'utf8' });
 }
-const trialPods = () => (JSON.parse(kubectl(['get', 'pods', '-n', NS, '-l', 'podsec.dev/trial', '-o', 'json']).stdout) as { items: unknown[] }).items.length;
+const trialPods = () =>
+  (
+    JSON.parse(kubectl(['get', 'pods', '-n', NS, '-l', 'podsec.dev/trial', '-o', 'json']).stdout) as {
+      items: unknown[];
+    }
+  ).items.length;
 const dep = (name: string) => ({
-  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: NS },
-  spec: { replicas: 0, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: 'redis:7.2' }] } } },
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name, namespace: NS },
+  spec: {
+    replicas: 0,
+    selector: { matchLabels: { app: name } },
+    template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: 'redis:7.2' }] } },
+  },
 });
 
 describe('podsec trial on the real control plane', () => {
   beforeAll(async () => {
-    const sts = { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db', namespace: NS }, spec: { replicas: 0, serviceName: 'db', selector: { matchLabels: { app: 'db' } }, template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'redis:7.2' }] } } } };
+    const sts = {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: 'db', namespace: NS },
+      spec: {
+        replicas: 0,
+        serviceName: 'db',
+        selector: { matchLabels: { app: 'db' } },
+        template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'redis:7.2' }] } },
+      },
+    };
     const items = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } }, dep('cache'), sts];
     const r = kubectl(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
     expect(r.status, r.stderr).toBe(0);
@@ -46,7 +67,12 @@ describe('podsec trial on the real control plane', () => {
   });
 
   it('removes a leftover, runs the copy, fails it on the timeout, deletes it and records the result', async () => {
-    const leftover = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'podsec-trial-cache-dead1', namespace: NS, labels: { 'podsec.dev/trial': 'plan' } }, spec: { containers: [{ name: 'x', image: 'redis:7.2' }] } };
+    const leftover = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'podsec-trial-cache-dead1', namespace: NS, labels: { 'podsec.dev/trial': 'plan' } },
+      spec: { containers: [{ name: 'x', image: 'redis:7.2' }] },
+    };
     expect(kubectl(['apply', '-f', '-'], JSON.stringify(leftover)).status).toBe(0);
     const r = await podsec(['trial', dir, '--timeout', '3s'], kubeconfigPath());
     expect(r.code, r.stderr).toBe(1);
@@ -61,7 +87,11 @@ describe('podsec trial on the real control plane', () => {
   }, 90_000);
 
   it('deletes the trial pod when interrupted (SIGINT)', async () => {
-    const child = spawn(process.execPath, [CLI, 'trial', dir, '--workload', `${NS}/Deployment/cache`, '--timeout', '60s', '--kubeconfig', kubeconfigPath()], { env: { ...process.env, NO_COLOR: '1', CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [CLI, 'trial', dir, '--workload', `${NS}/Deployment/cache`, '--timeout', '60s', '--kubeconfig', kubeconfigPath()],
+      { env: { ...process.env, NO_COLOR: '1', CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let err = '';
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     const until = Date.now() + 30_000;
@@ -74,11 +104,25 @@ describe('podsec trial on the real control plane', () => {
   }, 90_000);
 
   it('refuses a StatefulSet unless --allow gives a reason, which is recorded', async () => {
-    const r = await podsec(['trial', dir, '--workload', `${NS}/StatefulSet/db`, '--allow', `${NS}/StatefulSet/db=no clients in this test`, '--timeout', '2s'], kubeconfigPath());
+    const r = await podsec(
+      [
+        'trial',
+        dir,
+        '--workload',
+        `${NS}/StatefulSet/db`,
+        '--allow',
+        `${NS}/StatefulSet/db=no clients in this test`,
+        '--timeout',
+        '2s',
+      ],
+      kubeconfigPath(),
+    );
     expect(r.code, r.stderr).toBe(1);
     const plan = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8')) as Plan;
-    expect(plan.workloads.find((w) => w.name === 'db')!.trial).toMatchObject({ result: 'fail', override: expect.stringContaining('no clients in this test') });
+    expect(plan.workloads.find((w) => w.name === 'db')!.trial).toMatchObject({
+      result: 'fail',
+      override: expect.stringContaining('no clients in this test'),
+    });
     expect(trialPods()).toBe(0);
   }, 60_000);
 });
-

@@ -27,7 +27,14 @@ beforeAll(async () => {
     namespace: ns,
     body: {
       metadata: { name: 'web', namespace: ns },
-      spec: { replicas: 0, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginxinc/nginx-unprivileged:1.27' }] } } },
+      spec: {
+        replicas: 0,
+        selector: { matchLabels: { app: 'web' } },
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: { containers: [{ name: 'web', image: 'nginxinc/nginx-unprivileged:1.27' }] },
+        },
+      },
     },
   });
 }, 60_000);
@@ -40,7 +47,15 @@ describe('wizard Apply step on a live cluster', () => {
   it('dry-runs 1-observe, confirms, applies it: labels as planned, journal entries written', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'podsec-wizard-apply-'));
     const ctx: CommandContext = {
-      io: { out: () => {}, err: () => {}, stdoutIsTTY: false, stdinIsTTY: false, stderrIsTTY: false, color: false, columns: 100 },
+      io: {
+        out: () => {},
+        err: () => {},
+        stdoutIsTTY: false,
+        stdinIsTTY: false,
+        stderrIsTTY: false,
+        color: false,
+        columns: 100,
+      },
       env: {},
       cwd,
       templatesDir: join(ROOT, 'templates'),
@@ -49,8 +64,20 @@ describe('wizard Apply step on a live cluster', () => {
       globals: { nonInteractive: false, line: true, color: false },
       signal: new AbortController().signal,
     };
-    const ports = livePorts(ctx, { answers: EMPTY_ANSWERS, force: false, source: { file: [], kubeconfig: kubeconfigPath('admin'), namespace: [ns], allNamespaces: false } });
-    const seen: { server?: { status: string; detail: string } | undefined; preselected?: string | undefined; namespaces?: string[]; dry?: PhaseRun | undefined; real?: PhaseRun | undefined; questions: ApplyQuestion[]; progress: string[] } = { questions: [], progress: [] };
+    const ports = livePorts(ctx, {
+      answers: EMPTY_ANSWERS,
+      force: false,
+      source: { file: [], kubeconfig: kubeconfigPath('admin'), namespace: [ns], allNamespaces: false },
+    });
+    const seen: {
+      server?: { status: string; detail: string } | undefined;
+      preselected?: string | undefined;
+      namespaces?: string[];
+      dry?: PhaseRun | undefined;
+      real?: PhaseRun | undefined;
+      questions: ApplyQuestion[];
+      progress: string[];
+    } = { questions: [], progress: [] };
     const decide: Decider = (s) => {
       switch (s.step) {
         case 'cluster':
@@ -95,11 +122,17 @@ describe('wizard Apply step on a live cluster', () => {
           return null;
       }
     };
-    const end = await driveSession(new SessionRunner(initialState({ live: true, context: null, outDir: 'plan' }), ports), decide, ctx.signal);
+    const end = await driveSession(
+      new SessionRunner(initialState({ live: true, context: null, outDir: 'plan' }), ports),
+      decide,
+      ctx.signal,
+    );
     expect(end).toMatchObject({ step: 'done', exitCode: 0 });
 
     const dir = join(cwd, 'plan');
-    const plan = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8')) as { namespaces: { name: string; phases: { id: string; labelsAfter: Record<string, string> }[] }[] };
+    const plan = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8')) as {
+      namespaces: { name: string; phases: { id: string; labelsAfter: Record<string, string> }[] }[];
+    };
     const planned = plan.namespaces.find((n) => n.name === ns)?.phases.find((p) => p.id === '1-observe')?.labelsAfter;
     expect(planned).toBeDefined();
     expect(seen.preselected).toBe('1-observe');
@@ -115,10 +148,16 @@ describe('wizard Apply step on a live cluster', () => {
     expect(seen.real?.outcomes.find((o) => o.namespace === ns)?.outcome).toBe('applied');
     expect(seen.progress.some((l) => l.includes(ns))).toBe(true);
 
-    const live = (await kubeConfigFor('admin').makeApiClient(CoreV1Api).readNamespace({ name: ns })).metadata?.labels ?? {};
+    const live =
+      (await kubeConfigFor('admin').makeApiClient(CoreV1Api).readNamespace({ name: ns })).metadata?.labels ?? {};
     const psa = Object.fromEntries(Object.entries(live).filter(([k]) => k.startsWith(P)));
     expect(psa).toEqual(Object.fromEntries(Object.entries(planned ?? {}).filter(([k]) => k.startsWith(P))));
-    const journal = readFileSync(join(dir, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { phase: string; namespace: string; status: string });
-    expect(journal.filter((e) => e.phase === '1-observe' && e.namespace === ns).map((e) => e.status)).toEqual(expect.arrayContaining(['intended', 'verified']));
+    const journal = readFileSync(join(dir, 'journal.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { phase: string; namespace: string; status: string });
+    expect(journal.filter((e) => e.phase === '1-observe' && e.namespace === ns).map((e) => e.status)).toEqual(
+      expect.arrayContaining(['intended', 'verified']),
+    );
   }, 120_000);
 });

@@ -22,7 +22,10 @@ beforeAll(async () => {
       spec: {
         replicas: 0,
         selector: { matchLabels: { app: 'web' } },
-        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginxinc/nginx-unprivileged:1.27' }] } },
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: { containers: [{ name: 'web', image: 'nginxinc/nginx-unprivileged:1.27' }] },
+        },
       },
     },
   });
@@ -35,11 +38,27 @@ afterAll(async () => {
 describe('podsec --non-interactive on a live cluster', () => {
   it('writes a plan for the namespace with the fix for its Deployment', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'podsec-wizard-live-'));
-    const r = spawnSync('node', [join(ROOT, 'bin/podsec.js'), '--non-interactive', '--kubeconfig', kubeconfigPath('admin'), '-n', ns, '--out', 'plan'], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
+    const r = spawnSync(
+      'node',
+      [
+        join(ROOT, 'bin/podsec.js'),
+        '--non-interactive',
+        '--kubeconfig',
+        kubeconfigPath('admin'),
+        '-n',
+        ns,
+        '--out',
+        'plan',
+      ],
+      { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 },
+    );
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('Wrote the plan to plan/');
-    const plan = JSON.parse(readFileSync(join(cwd, 'plan/plan.json'), 'utf8')) as { origin: string; workloads: { name: string; status: string; patch: string | null }[] };
+    const plan = JSON.parse(readFileSync(join(cwd, 'plan/plan.json'), 'utf8')) as {
+      origin: string;
+      workloads: { name: string; status: string; patch: string | null }[];
+    };
     expect(plan.origin).toBe('cluster');
     const web = plan.workloads.find((w) => w.name === 'web');
     expect(web?.status).toMatch(/fixed|review/);
@@ -47,7 +66,11 @@ describe('podsec --non-interactive on a live cluster', () => {
   });
 
   it('exits 2 naming --out without it, before connecting', () => {
-    const r = spawnSync('node', [join(ROOT, 'bin/podsec.js'), '--non-interactive', '--kubeconfig', kubeconfigPath('admin')], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const r = spawnSync(
+      'node',
+      [join(ROOT, 'bin/podsec.js'), '--non-interactive', '--kubeconfig', kubeconfigPath('admin')],
+      { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
+    );
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('--out');
   });

@@ -39,13 +39,19 @@ describe('parseManifests', () => {
     expect(yamlErr?.message).toMatch(/^invalid YAML: /);
     expect(yamlErr?.line).toBeGreaterThanOrEqual(7);
     expect(yamlErr?.line).toBeLessThanOrEqual(12);
-    expect(notObject).toEqual({ file: 'broken.yaml', document: 2, line: 13, message: 'expected a Kubernetes object (a mapping), got string' });
+    expect(notObject).toEqual({
+      file: 'broken.yaml',
+      document: 2,
+      line: 13,
+      message: 'expected a Kubernetes object (a mapping), got string',
+    });
     expect(shape).toMatchObject({ file: 'broken.yaml', document: 3, line: 15 });
     expect(shape?.message).toContain('spec.template.spec.containers: expected a list, got string');
   });
 
   it('treats flow-style YAML, removed API versions, empty documents and comments as input', () => {
-    const text = '---\n# nothing\n---\n{apiVersion: extensions/v1beta1, kind: DaemonSet, metadata: {name: old}, spec: {template: {spec: {containers: [{name: c, image: i}]}}}}\n---\n';
+    const text =
+      '---\n# nothing\n---\n{apiVersion: extensions/v1beta1, kind: DaemonSet, metadata: {name: old}, spec: {template: {spec: {containers: [{name: c, image: i}]}}}}\n---\n';
     const p = parseManifests('old.yaml', text);
     expect(p.errors).toEqual([]);
     expect(p.workloads.map((w) => [w.apiVersion, w.kind, w.name, w.namespace, w.source])).toEqual([
@@ -54,7 +60,10 @@ describe('parseManifests', () => {
   });
 
   it('reports a workload kind without a pod template and an unnamed workload', () => {
-    const p = parseManifests('x.yaml', 'kind: Deployment\nmetadata: {name: d}\nspec: {}\n---\nkind: Pod\nspec: {containers: []}\n');
+    const p = parseManifests(
+      'x.yaml',
+      'kind: Deployment\nmetadata: {name: d}\nspec: {}\n---\nkind: Pod\nspec: {containers: []}\n',
+    );
     expect(p.workloads).toEqual([]);
     expect(p.errors.map((e) => [e.document, e.line, e.message])).toEqual([
       [0, 1, 'Deployment d: no pod template (expected spec.template.spec to be a mapping)'],
@@ -71,11 +80,18 @@ describe('FileInventoryBuilder', () => {
   it('merges files; namespaces sorted, labels from Namespace objects, system flag', () => {
     const b = new FileInventoryBuilder();
     b.addText('shop.yaml', fixture('shop.yaml'));
-    b.addText('ks.yaml', 'kind: Pod\nmetadata: {name: p, namespace: kube-system}\nspec: {containers: [{name: c, image: i}]}\n');
+    b.addText(
+      'ks.yaml',
+      'kind: Pod\nmetadata: {name: p, namespace: kube-system}\nspec: {containers: [{name: c, image: i}]}\n',
+    );
     b.addError({ file: 'gone.yaml', message: 'cannot read gone.yaml: no such file or directory' });
     const inv = b.build();
     expect(inv.origin).toBe('files');
-    expect(inv.namespaces.map((n) => [n.name, n.system])).toEqual([['default', false], ['kube-system', true], ['shop', false]]);
+    expect(inv.namespaces.map((n) => [n.name, n.system])).toEqual([
+      ['default', false],
+      ['kube-system', true],
+      ['shop', false],
+    ]);
     expect(inv.namespaces[2]?.psa.enforce).toEqual({ level: 'baseline', version: 'v1.22' });
     expect(inv.workloads).toHaveLength(3);
     expect(inv.errors).toHaveLength(1);

@@ -4,9 +4,35 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { inventoryFromTexts } from '../../src/inventory/manifests.js';
-import { isNamespaceName, isObjectName, nameRuleOf, namespaceNameProblem, objectNameProblem, pathSegment, quoteName, withoutInvalidNames } from '../../src/inventory/object-names.js';
+import {
+  isNamespaceName,
+  isObjectName,
+  nameRuleOf,
+  namespaceNameProblem,
+  objectNameProblem,
+  pathSegment,
+  quoteName,
+  withoutInvalidNames,
+} from '../../src/inventory/object-names.js';
 
-const HOSTILE = ['kube-system/secrets/podsec-canary', '..', '.', 'vote/status', '--server=https://127.0.0.1:6443', '-n', 'a b', 'a%2Fb', 'a?watch=1', 'a#b', 'vote\u202Eevil', 'a\nb', 'a\0b', 'Vote', 'ünï', ''];
+const HOSTILE = [
+  'kube-system/secrets/podsec-canary',
+  '..',
+  '.',
+  'vote/status',
+  '--server=https://127.0.0.1:6443',
+  '-n',
+  'a b',
+  'a%2Fb',
+  'a?watch=1',
+  'a#b',
+  'vote\u202Eevil',
+  'a\nb',
+  'a\0b',
+  'Vote',
+  'ünï',
+  '',
+];
 
 describe('namespace names (DNS-1123 label)', () => {
   it.each([
@@ -41,7 +67,8 @@ describe('object names per kind', () => {
   it('uses the rule the API server uses for each workload kind', () => {
     expect(nameRuleOf('Namespace')).toBe('label');
     expect(nameRuleOf('StatefulSet')).toBe('label');
-    for (const k of ['Deployment', 'ReplicaSet', 'DaemonSet', 'ReplicationController', 'Job', 'CronJob', 'Pod']) expect(nameRuleOf(k)).toBe('subdomain');
+    for (const k of ['Deployment', 'ReplicaSet', 'DaemonSet', 'ReplicationController', 'Job', 'CronJob', 'Pod'])
+      expect(nameRuleOf(k)).toBe('subdomain');
   });
 
   it.each([
@@ -73,10 +100,20 @@ describe('object names per kind', () => {
 
   it('every accepted name is a plain URL path segment and never a command-line option (property)', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom(...'az09.-/%_A \u202e\n'.split('')), maxLength: 70 }), fc.constantFrom('Namespace', 'Deployment', 'StatefulSet', 'CronJob', 'Pod'), (name, kind) => {
-        if (!isObjectName(kind, name)) return true;
-        return /^[a-z0-9][a-z0-9.-]*$/.test(name) && name !== '.' && name !== '..' && encodeURIComponent(name) === name && !name.startsWith('-');
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom(...'az09.-/%_A \u202e\n'.split('')), maxLength: 70 }),
+        fc.constantFrom('Namespace', 'Deployment', 'StatefulSet', 'CronJob', 'Pod'),
+        (name, kind) => {
+          if (!isObjectName(kind, name)) return true;
+          return (
+            /^[a-z0-9][a-z0-9.-]*$/.test(name) &&
+            name !== '.' &&
+            name !== '..' &&
+            encodeURIComponent(name) === name &&
+            !name.startsWith('-')
+          );
+        },
+      ),
     );
   });
 });
@@ -98,7 +135,8 @@ describe('pathSegment (the URL guard)', () => {
 });
 
 describe('manifests with hostile names (withoutInvalidNames, where planning starts)', () => {
-  const doc = (ns: string, name: string) => `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${JSON.stringify(name)}\n  namespace: ${JSON.stringify(ns)}\nspec:\n  template:\n    spec:\n      containers: [{name: c, image: x}]\n`;
+  const doc = (ns: string, name: string) =>
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${JSON.stringify(name)}\n  namespace: ${JSON.stringify(ns)}\nspec:\n  template:\n    spec:\n      containers: [{name: c, image: x}]\n`;
   const planned = (file: string, text: string) => withoutInvalidNames(inventoryFromTexts([{ file, text }]));
 
   it.each([

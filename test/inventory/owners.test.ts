@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { fieldManagers, indexOwners, liveStateFor, type KubeObject } from '../../src/inventory/owners.js';
 
-const obj = (kind: string, name: string, uid: string, owner?: { kind: string; uid: string }, spec?: unknown): KubeObject => ({
+const obj = (
+  kind: string,
+  name: string,
+  uid: string,
+  owner?: { kind: string; uid: string },
+  spec?: unknown,
+): KubeObject => ({
   kind,
   apiVersion: kind === 'Pod' ? 'v1' : 'apps/v1',
   metadata: {
@@ -43,7 +49,12 @@ describe('indexOwners', () => {
     const rs = obj('ReplicaSet', 'a', 'r1');
     const pod: KubeObject = {
       kind: 'Pod',
-      metadata: { name: 'p', namespace: 'shop', uid: 'p1', ownerReferences: [{ kind: 'ReplicaSet', uid: 'r1', controller: false }] },
+      metadata: {
+        name: 'p',
+        namespace: 'shop',
+        uid: 'p1',
+        ownerReferences: [{ kind: 'ReplicaSet', uid: 'r1', controller: false }],
+      },
     };
     expect(indexOwners([rs, pod]).topLevel).toHaveLength(2);
   });
@@ -52,16 +63,33 @@ describe('indexOwners', () => {
 describe('liveStateFor', () => {
   const template = {
     spec: {
-      containers: [{ name: 'app', image: 'a', securityContext: { runAsNonRoot: true }, ports: [{ containerPort: 8080 }] }],
+      containers: [
+        { name: 'app', image: 'a', securityContext: { runAsNonRoot: true }, ports: [{ containerPort: 8080 }] },
+      ],
       volumes: [{ name: 'tmp', emptyDir: {} }],
     },
   };
-  const pod = (name: string, spec: Record<string, unknown>, status?: unknown): KubeObject => ({ kind: 'Pod', metadata: { name }, spec, status });
+  const pod = (name: string, spec: Record<string, unknown>, status?: unknown): KubeObject => ({
+    kind: 'Pod',
+    metadata: { name },
+    spec,
+    status,
+  });
 
   it('reports containers added by webhooks and pods whose security fields differ', () => {
     const same = pod('app-1', {
-      containers: [{ name: 'app', image: 'a', securityContext: { runAsNonRoot: true }, ports: [{ containerPort: 8080, protocol: 'TCP' }] }],
-      volumes: [{ name: 'tmp', emptyDir: {} }, { name: 'kube-api-access-x1', projected: {} }],
+      containers: [
+        {
+          name: 'app',
+          image: 'a',
+          securityContext: { runAsNonRoot: true },
+          ports: [{ containerPort: 8080, protocol: 'TCP' }],
+        },
+      ],
+      volumes: [
+        { name: 'tmp', emptyDir: {} },
+        { name: 'kube-api-access-x1', projected: {} },
+      ],
       nodeName: 'n1',
     });
     const injected = pod('app-2', {
@@ -75,7 +103,10 @@ describe('liveStateFor', () => {
     const old = pod(
       'app-0',
       { containers: [{ name: 'app', ports: [{ containerPort: 8080 }] }], volumes: [{ name: 'tmp', emptyDir: {} }] },
-      { phase: 'Running', containerStatuses: [{ restartCount: 7, state: { waiting: { reason: 'CrashLoopBackOff' } } }] },
+      {
+        phase: 'Running',
+        containerStatuses: [{ restartCount: 7, state: { waiting: { reason: 'CrashLoopBackOff' } } }],
+      },
     );
     const live = liveStateFor(template, [same, injected, old]);
     expect(live.pods).toBe(3);
@@ -86,7 +117,10 @@ describe('liveStateFor', () => {
 
   it('does not count the hostNetwork hostPort defaulting of pods as drift', () => {
     const t = { spec: { hostNetwork: true, containers: [{ name: 'c', ports: [{ containerPort: 53 }] }] } };
-    const p = pod('dns-1', { hostNetwork: true, containers: [{ name: 'c', ports: [{ containerPort: 53, hostPort: 53, protocol: 'TCP' }] }] });
+    const p = pod('dns-1', {
+      hostNetwork: true,
+      containers: [{ name: 'c', ports: [{ containerPort: 53, hostPort: 53, protocol: 'TCP' }] }],
+    });
     expect(liveStateFor(t, [p]).driftedPods).toEqual([]);
   });
 });
@@ -98,7 +132,12 @@ describe('fieldManagers', () => {
         managedFields: [
           { manager: 'helm', operation: 'Update', fieldsV1: { 'f:metadata': {}, 'f:spec': {} } },
           { manager: 'kube-controller-manager', operation: 'Update', fieldsV1: { 'f:spec': {} } },
-          { manager: 'kube-controller-manager', operation: 'Update', subresource: 'status', fieldsV1: { 'f:status': {} } },
+          {
+            manager: 'kube-controller-manager',
+            operation: 'Update',
+            subresource: 'status',
+            fieldsV1: { 'f:status': {} },
+          },
           { manager: 'kubectl-label', operation: 'Update', fieldsV1: { 'f:metadata': {} } },
           { manager: 'argocd-controller', operation: 'Apply', fieldsV1: { 'f:spec': {} } },
         ],
@@ -117,8 +156,15 @@ describe('detectManagers', () => {
     expect(
       detectManagers({
         metadata: {
-          annotations: { 'meta.helm.sh/release-name': 'shop', 'meta.helm.sh/release-namespace': 'apps', 'argocd.argoproj.io/tracking-id': 'shop-app:apps/Deployment:shop/vote' },
-          labels: { 'kustomize.toolkit.fluxcd.io/name': 'infra', 'kustomize.toolkit.fluxcd.io/namespace': 'flux-system' },
+          annotations: {
+            'meta.helm.sh/release-name': 'shop',
+            'meta.helm.sh/release-namespace': 'apps',
+            'argocd.argoproj.io/tracking-id': 'shop-app:apps/Deployment:shop/vote',
+          },
+          labels: {
+            'kustomize.toolkit.fluxcd.io/name': 'infra',
+            'kustomize.toolkit.fluxcd.io/namespace': 'flux-system',
+          },
         },
       }),
     ).toEqual([
@@ -126,9 +172,11 @@ describe('detectManagers', () => {
       { tool: 'argocd', name: 'shop-app', detail: 'tracking-id shop-app:apps/Deployment:shop/vote' },
       { tool: 'flux', name: 'infra', detail: 'Kustomization flux-system/infra' },
     ]);
-    expect(detectManagers({ metadata: { labels: { 'app.kubernetes.io/managed-by': 'Helm', 'app.kubernetes.io/instance': 'redis' } } })).toEqual([
-      { tool: 'helm', name: 'redis', detail: 'app.kubernetes.io/managed-by=Helm' },
-    ]);
+    expect(
+      detectManagers({
+        metadata: { labels: { 'app.kubernetes.io/managed-by': 'Helm', 'app.kubernetes.io/instance': 'redis' } },
+      }),
+    ).toEqual([{ tool: 'helm', name: 'redis', detail: 'app.kubernetes.io/managed-by=Helm' }]);
     expect(detectManagers({ metadata: {} })).toEqual([]);
   });
 });

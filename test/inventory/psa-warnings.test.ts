@@ -48,7 +48,9 @@ describe('parsePsaWarnings', () => {
   });
 
   it('flags a failed pod list', () => {
-    expect(parsePsaWarnings(['failed to list pods while checking new PodSecurity enforce level']).listFailed).toBe(true);
+    expect(parsePsaWarnings(['failed to list pods while checking new PodSecurity enforce level']).listFailed).toBe(
+      true,
+    );
   });
 });
 

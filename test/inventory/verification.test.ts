@@ -11,11 +11,19 @@ const pods = [
 
 describe('compareWithServer', () => {
   it('agrees when the server sends exactly the predicted lines, and maps a group back to all its workloads', () => {
-    const v = compareWithServer('shop', 'restricted', 'latest', pods, [head, 'vote-a (and 2 other pods): runAsNonRoot != true, seccompProfile']);
+    const v = compareWithServer('shop', 'restricted', 'latest', pods, [
+      head,
+      'vote-a (and 2 other pods): runAsNonRoot != true, seccompProfile',
+    ]);
     expect(v.status).toBe('agrees');
     expect(v.policy).toBe('restricted:latest');
     expect(v.violators).toEqual([
-      { pod: 'vote-a', others: 2, reasons: 'runAsNonRoot != true, seccompProfile', workloads: ['shop/Deployment/vote', 'shop/Deployment/worker'] },
+      {
+        pod: 'vote-a',
+        others: 2,
+        reasons: 'runAsNonRoot != true, seccompProfile',
+        workloads: ['shop/Deployment/vote', 'shop/Deployment/worker'],
+      },
     ]);
   });
 
@@ -56,7 +64,10 @@ describe('compareWithServer', () => {
   });
 
   it('agrees with a truncated response when podsec predicts the same truncation', () => {
-    const many = Array.from({ length: 40 }, (_, i) => ({ name: `p${String(i).padStart(2, '0')}`, reasons: [`reason ${'x'.repeat(120)} ${i}`] }));
+    const many = Array.from({ length: 40 }, (_, i) => ({
+      name: `p${String(i).padStart(2, '0')}`,
+      reasons: [`reason ${'x'.repeat(120)} ${i}`],
+    }));
     const predicted = [
       'existing pods in namespace "big" violate the new PodSecurity enforce level "baseline:v1.35"',
       ...many.map((p) => `${p.name}: ${p.reasons[0]}`).sort(),

@@ -10,11 +10,24 @@ import type { OwnEvent } from '../../src/wizard/protocol.js';
 import type { ApplyState } from '../../src/wizard/state.js';
 import { dry, fixtureSession, overview } from '../wizard/fixture.js';
 
-
 function applyState(over: Partial<ApplyState> = {}): ApplyState {
   const result = { dir: '/tmp/plan', files: 3, summary: {}, report: 'Wrote the plan to plan/\n' };
   // Cursor 1: applyLoaded preselects the next phase (2-fix).
-  return { step: 'apply', session: fixtureSession(), result, stage: 'phase', overview, cursor: 1, phase: null, namespaces: [], report: null, progress: [], question: null, error: null, ...over };
+  return {
+    step: 'apply',
+    session: fixtureSession(),
+    result,
+    stage: 'phase',
+    overview,
+    cursor: 1,
+    phase: null,
+    namespaces: [],
+    report: null,
+    progress: [],
+    question: null,
+    error: null,
+    ...over,
+  };
 }
 
 /** Starts the decision; returns the promise, the printed text and the follow-up events. */
@@ -55,7 +68,11 @@ describe('line mode Apply step', () => {
     const e = await done;
     expect(e).toEqual({ type: 'pickPhase', id: '3-enforce' });
     expect(pending).toEqual([]);
-    expect(feed(s, [e as WizardEvent, ...pending]).state).toMatchObject({ stage: 'namespaces', phase: '3-enforce', namespaces: ['a'] });
+    expect(feed(s, [e as WizardEvent, ...pending]).state).toMatchObject({
+      stage: 'namespaces',
+      phase: '3-enforce',
+      namespaces: ['a'],
+    });
   });
 
   it('phase select: enter on the preselected next phase opens it; choosing quit quits', async () => {
@@ -65,7 +82,11 @@ describe('line mode Apply step', () => {
     screen.keypress('enter');
     const e = await first.done;
     expect(e).toEqual({ type: 'pickPhase', id: '2-fix' });
-    expect(feed(s, [e as WizardEvent, ...first.pending]).state).toMatchObject({ stage: 'namespaces', phase: '2-fix', namespaces: ['a', 'b', 'c'] });
+    expect(feed(s, [e as WizardEvent, ...first.pending]).state).toMatchObject({
+      stage: 'namespaces',
+      phase: '2-fix',
+      namespaces: ['a', 'b', 'c'],
+    });
 
     const second = decide(s);
     await waitScreen('Apply which phase?');
@@ -98,7 +119,9 @@ describe('line mode Apply step', () => {
     expect(pending).toEqual([{ type: 'select' }]);
     const t = feed(s, [e as WizardEvent, ...pending]);
     expect(t.state).toMatchObject({ stage: 'dryRun', namespaces: ['a', 'c'] });
-    expect(t.effects).toEqual([{ type: 'runPhase', dir: '/tmp/plan', phase: '2-fix', namespaces: ['a', 'c'], dryRun: true, confirmed: false }]);
+    expect(t.effects).toEqual([
+      { type: 'runPhase', dir: '/tmp/plan', phase: '2-fix', namespaces: ['a', 'c'], dryRun: true, confirmed: false },
+    ]);
   });
 
   it('namespace checkbox: unticking every namespace goes back to the phase list', async () => {
@@ -115,7 +138,12 @@ describe('line mode Apply step', () => {
     ['y', true],
     ['n', false],
   ] as const)('a question from the running phase is an inquirer confirm: %s -> confirm yes=%s', async (key, yes) => {
-    const s = applyState({ stage: 'dryRun', phase: '2-fix', namespaces: ['a'], question: { message: 'Apply phase 2-fix?', details: ['3 pods would be rejected'], default: false } });
+    const s = applyState({
+      stage: 'dryRun',
+      phase: '2-fix',
+      namespaces: ['a'],
+      question: { message: 'Apply phase 2-fix?', details: ['3 pods would be rejected'], default: false },
+    });
     const { done, printed, pending } = decide(s);
     await waitScreen('Apply phase 2-fix?');
     expect(printed.join('')).toContain('  3 pods would be rejected\n');
@@ -128,7 +156,12 @@ describe('line mode Apply step', () => {
   });
 
   it('a question keeps its default on enter', async () => {
-    const s = applyState({ stage: 'applying', phase: '2-fix', namespaces: ['a'], question: { message: 'Label anyway?', details: [], default: true } });
+    const s = applyState({
+      stage: 'applying',
+      phase: '2-fix',
+      namespaces: ['a'],
+      question: { message: 'Label anyway?', details: [], default: true },
+    });
     const { done } = decide(s);
     await waitScreen('Label anyway?');
     screen.keypress('enter');
@@ -166,8 +199,21 @@ describe('line mode Apply step', () => {
 
   it.each([
     ['phase select', applyState(), 'Apply which phase?'],
-    ['namespace checkbox', applyState({ stage: 'namespaces', phase: '2-fix', namespaces: ['a', 'b', 'c'], cursor: 0 }), 'Namespaces of 2-fix'],
-    ['running-phase question', applyState({ stage: 'applying', phase: '2-fix', namespaces: ['a'], question: { message: 'Apply phase 2-fix?', details: [], default: true } }), 'Apply phase 2-fix?'],
+    [
+      'namespace checkbox',
+      applyState({ stage: 'namespaces', phase: '2-fix', namespaces: ['a', 'b', 'c'], cursor: 0 }),
+      'Namespaces of 2-fix',
+    ],
+    [
+      'running-phase question',
+      applyState({
+        stage: 'applying',
+        phase: '2-fix',
+        namespaces: ['a'],
+        question: { message: 'Apply phase 2-fix?', details: [], default: true },
+      }),
+      'Apply phase 2-fix?',
+    ],
     ['real-run confirm', applyState({ stage: 'reviewed', phase: '2-fix', namespaces: ['a'], report: dry }), 'for real'],
   ])('Ctrl-C on the %s becomes a cancel event', async (_name, s, text) => {
     const { done, pending } = decide(s);

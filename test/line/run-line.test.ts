@@ -8,7 +8,11 @@ import { initialState, type WizardState } from '../../src/wizard/state.js';
 import { fakePorts, type Recorded } from '../ui/fake-ports.js';
 
 function start(rec: Recorded, printed: string[]): Promise<WizardState> {
-  return driveSession(new SessionRunner(initialState({ live: true, context: null, outDir: 'plans/line' }), fakePorts(rec)), lineDecider((t) => printed.push(t)), new AbortController().signal);
+  return driveSession(
+    new SessionRunner(initialState({ live: true, context: null, outDir: 'plans/line' }), fakePorts(rec)),
+    lineDecider((t) => printed.push(t)),
+    new AbortController().signal,
+  );
 }
 
 async function waitScreen(text: string): Promise<string> {
@@ -32,7 +36,9 @@ describe('line mode', () => {
     screen.keypress('enter');
     // And picks the web Deployment and sets its UID
     await waitScreen('Namespace app');
-    expect(printed.join('')).toContain('fails Privilege escalation: container "web" must set securityContext.allowPrivilegeEscalation=false');
+    expect(printed.join('')).toContain(
+      'fails Privilege escalation: container "web" must set securityContext.allowPrivilegeEscalation=false',
+    );
     screen.keypress('down');
     screen.keypress('enter');
     await waitScreen('accept the fix');

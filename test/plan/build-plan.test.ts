@@ -16,8 +16,14 @@ const catalogue = loadCatalogue();
 
 function plan(inv: Inventory, answers: Partial<Answers> = {}, extra: { exempt?: string[] } = {}): PlanBundle {
   return buildPlan(inv, {
-    target: 'restricted', policyVersion: 'v1.37', answers: answersSchema.parse(answers), exempt: extra.exempt ?? [],
-    harden: false, catalogue, createdAt: FIXED_TIME, hash: sha,
+    target: 'restricted',
+    policyVersion: 'v1.37',
+    answers: answersSchema.parse(answers),
+    exempt: extra.exempt ?? [],
+    harden: false,
+    catalogue,
+    createdAt: FIXED_TIME,
+    hash: sha,
   });
 }
 
@@ -39,13 +45,20 @@ function checkPatches(bundle: PlanBundle, inv: Inventory): number {
   let checked = 0;
   for (const w of bundle.plan.workloads) {
     if (w.patch === null || w.rollbackPatch === null) continue;
-    const original = inv.workloads.find((x) => x.namespace === w.namespace && x.kind === w.kind && x.name === w.name && JSON.stringify(x.source) === JSON.stringify(w.source));
+    const original = inv.workloads.find(
+      (x) =>
+        x.namespace === w.namespace &&
+        x.kind === w.kind &&
+        x.name === w.name &&
+        JSON.stringify(x.source) === JSON.stringify(w.source),
+    );
     expect(original, `${w.namespace}/${w.kind}/${w.name}`).toBeDefined();
     const obj = structuredClone(original!.object) as Record<string, unknown> & { metadata: Record<string, unknown> };
     obj.metadata = { ...obj.metadata, namespace: w.namespace };
     const patched = applyStrategicMerge(obj, bundle.documents.get(w.patch)!.data);
     const template = extractPodTemplate(patched)!.template;
-    if (w.ownershipInit === null) expect(evaluatePod(template, 'restricted', 'v1.37', { isPod: w.kind === 'Pod' }).allowed, w.patch).toBe(true);
+    if (w.ownershipInit === null)
+      expect(evaluatePod(template, 'restricted', 'v1.37', { isPod: w.kind === 'Pod' }).allowed, w.patch).toBe(true);
     else expect(evaluatePod(template, 'baseline', 'v1.37').allowed).toBe(true);
     expect(applyStrategicMerge(patched, bundle.documents.get(w.rollbackPatch)!.data), w.rollbackPatch).toEqual(obj);
     checked++;
@@ -57,17 +70,36 @@ describe('buildPlan on the demo estate', () => {
   it('plans every namespace as the design describes', async () => {
     const { bundle } = await demoPlan();
     const ns = Object.fromEntries(bundle.plan.namespaces.map((n) => [n.name, n]));
-    expect(ns['monitoring']).toMatchObject({ planned: 'privileged', reachable: 'privileged', blockers: ['monitoring/DaemonSet/node-agent'] });
+    expect(ns['monitoring']).toMatchObject({
+      planned: 'privileged',
+      reachable: 'privileged',
+      blockers: ['monitoring/DaemonSet/node-agent'],
+    });
     expect(ns['monitoring']?.exemption?.reason).toMatch(/node-agent/);
     // inventory's patch waits for a UID answer: not scheduled, and legacy stays at baseline with
     // the question named as the blocker; warn/audit still go to restricted.
-    expect(ns['legacy']).toMatchObject({ current: 'baseline', planned: 'baseline', blockers: ['legacy/Deployment/inventory'] });
+    expect(ns['legacy']).toMatchObject({
+      current: 'baseline',
+      planned: 'baseline',
+      blockers: ['legacy/Deployment/inventory'],
+    });
     expect(ns['legacy']?.exemption?.reason).toMatch(/open question .*Which non-root UID can container "tomcat"/);
-    expect(ns['legacy']?.phases).toEqual([{ id: '1-observe', labelsAfter: expect.objectContaining({ 'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/audit': 'restricted', 'pod-security.kubernetes.io/enforce': 'baseline' }) }]);
+    expect(ns['legacy']?.phases).toEqual([
+      {
+        id: '1-observe',
+        labelsAfter: expect.objectContaining({
+          'pod-security.kubernetes.io/warn': 'restricted',
+          'pod-security.kubernetes.io/audit': 'restricted',
+          'pod-security.kubernetes.io/enforce': 'baseline',
+        }),
+      },
+    ]);
     const inventory = bundle.plan.workloads.find((w) => w.name === 'inventory')!;
     expect(inventory).toMatchObject({ status: 'review', patch: null, held: expect.stringMatching(/tomcat/) });
     expect(inventory.questions.map((q) => q.kind)).toEqual(['uid']);
-    expect(bundle.plan.phases.flatMap((p) => p.steps).some((s) => s.namespace === 'legacy' && s.type === 'patch')).toBe(false);
+    expect(bundle.plan.phases.flatMap((p) => p.steps).some((s) => s.namespace === 'legacy' && s.type === 'patch')).toBe(
+      false,
+    );
     expect([...bundle.documents.keys()].some((k) => k.includes('inventory'))).toBe(false);
     // Without answers, vote and worker wait for a UID too: shop stops at baseline.
     expect(ns['shop']?.phases.map((p) => p.id)).toEqual(['1-observe', '3-enforce-baseline']);
@@ -79,9 +111,19 @@ describe('buildPlan on the demo estate', () => {
     expect(vote.patch).toBeNull();
     const answered = (await demoPlan(demoAnswers())).bundle.plan;
     expect(answered.workloads.find((w) => w.name === 'vote')!.patch).toBe('2-fix/shop/deployment-vote.yaml');
-    expect(answered.namespaces.find((n) => n.name === 'shop')?.phases.map((p) => p.id)).toEqual(['1-observe', '3-enforce-baseline', '4-enforce-restricted']);
-    expect(bundle.plan.workloads.find((w) => w.name === 'node-agent')).toMatchObject({ status: 'blocked', patch: null });
-    expect(bundle.plan.workloads.find((w) => w.name === 'checkout')).toMatchObject({ status: 'compliant', patch: null });
+    expect(answered.namespaces.find((n) => n.name === 'shop')?.phases.map((p) => p.id)).toEqual([
+      '1-observe',
+      '3-enforce-baseline',
+      '4-enforce-restricted',
+    ]);
+    expect(bundle.plan.workloads.find((w) => w.name === 'node-agent')).toMatchObject({
+      status: 'blocked',
+      patch: null,
+    });
+    expect(bundle.plan.workloads.find((w) => w.name === 'checkout')).toMatchObject({
+      status: 'compliant',
+      patch: null,
+    });
   });
 
   it('writes patches that pass restricted and inverses that restore the objects exactly', async () => {
@@ -97,8 +139,26 @@ describe('buildPlan on the demo estate', () => {
     const texts = (g: typeof a) => g.files.map((f) => [f.path, f.contents, f.mode]);
     expect(texts(b)).toEqual(texts(a));
     const inv = inventoryFromTexts([{ file: 'x.yaml', text: deployment('a', 'b', plain) }]);
-    const one = buildPlan(inv, { target: 'restricted', policyVersion: 'v1.37', answers: EMPTY_ANSWERS, exempt: [], harden: false, catalogue, createdAt: 'T1', hash: sha });
-    const two = buildPlan(inv, { target: 'restricted', policyVersion: 'v1.37', answers: EMPTY_ANSWERS, exempt: [], harden: false, catalogue, createdAt: 'T2', hash: sha });
+    const one = buildPlan(inv, {
+      target: 'restricted',
+      policyVersion: 'v1.37',
+      answers: EMPTY_ANSWERS,
+      exempt: [],
+      harden: false,
+      catalogue,
+      createdAt: 'T1',
+      hash: sha,
+    });
+    const two = buildPlan(inv, {
+      target: 'restricted',
+      policyVersion: 'v1.37',
+      answers: EMPTY_ANSWERS,
+      exempt: [],
+      harden: false,
+      catalogue,
+      createdAt: 'T2',
+      hash: sha,
+    });
     expect({ ...two.plan, createdAt: 'T1' }).toEqual(one.plan);
   });
 
@@ -116,13 +176,26 @@ describe('buildPlan on test/fixtures/realworld', () => {
 
   it('records kube-system as a system namespace without label changes or patches', async () => {
     const bundle = plan(await realworldInventory());
-    expect(bundle.plan.namespaces.find((n) => n.name === 'kube-system')).toMatchObject({ system: true, phases: [], exemption: { reason: 'system namespace' } });
-    expect(bundle.plan.workloads.filter((w) => w.namespace === 'kube-system').every((w) => w.patch === null && w.skipped === 'system namespace')).toBe(true);
+    expect(bundle.plan.namespaces.find((n) => n.name === 'kube-system')).toMatchObject({
+      system: true,
+      phases: [],
+      exemption: { reason: 'system namespace' },
+    });
+    expect(
+      bundle.plan.workloads
+        .filter((w) => w.namespace === 'kube-system')
+        .every((w) => w.patch === null && w.skipped === 'system namespace'),
+    ).toBe(true);
   });
 });
 
 describe('decisions', () => {
-  const inv = inventoryFromTexts([{ file: 'x.yaml', text: deployment('team', 'api', plain) + deployment('team', 'tool', plain) + deployment('other', 'web', plain) }]);
+  const inv = inventoryFromTexts([
+    {
+      file: 'x.yaml',
+      text: deployment('team', 'api', plain) + deployment('team', 'tool', plain) + deployment('other', 'web', plain),
+    },
+  ]);
 
   it('reports a workload of a system namespace as skipped, never fixed (issue 12 item 4)', () => {
     const sys = inventoryFromTexts([{ file: 'k.yaml', text: deployment('kube-system', 'descheduler', plain) }]);
@@ -133,8 +206,14 @@ describe('decisions', () => {
 
   it('skips a workload named in answers.skip and holds its namespace at what it passes', () => {
     const b = plan(inv, { skip: ['team/Deployment/tool'] });
-    expect(b.plan.workloads.find((w) => w.name === 'tool')).toMatchObject({ skipped: 'skipped by the answers file', patch: null });
-    expect(b.plan.namespaces.find((n) => n.name === 'team')).toMatchObject({ planned: 'baseline', blockers: ['team/Deployment/tool'] });
+    expect(b.plan.workloads.find((w) => w.name === 'tool')).toMatchObject({
+      skipped: 'skipped by the answers file',
+      patch: null,
+    });
+    expect(b.plan.namespaces.find((n) => n.name === 'team')).toMatchObject({
+      planned: 'baseline',
+      blockers: ['team/Deployment/tool'],
+    });
   });
 
   it('exempts namespaces from answers.exemptions and --exempt: no enforce change, no patches, warn/audit at the target', () => {
@@ -147,13 +226,23 @@ describe('decisions', () => {
     for (const s of observe) {
       if (s.type !== 'labels') throw new Error('observe has label steps only');
       expect(s.after).not.toHaveProperty(['pod-security.kubernetes.io/enforce']);
-      expect(s.after).toMatchObject({ 'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/audit': 'restricted' });
+      expect(s.after).toMatchObject({
+        'pod-security.kubernetes.io/warn': 'restricted',
+        'pod-security.kubernetes.io/audit': 'restricted',
+      });
     }
     expect(b.plan.decisions.exempt).toEqual(['other']);
   });
 
   it('leaves a namespace it could not fully read alone (no labels, no patches)', () => {
-    const partial: Inventory = { ...inv, namespaces: inv.namespaces.map((n) => (n.name === 'team' ? { ...n, unreadable: [{ kinds: ['pods'], permission: 'list pods', message: 'forbidden' }] } : n)) };
+    const partial: Inventory = {
+      ...inv,
+      namespaces: inv.namespaces.map((n) =>
+        n.name === 'team'
+          ? { ...n, unreadable: [{ kinds: ['pods'], permission: 'list pods', message: 'forbidden' }] }
+          : n,
+      ),
+    };
     const b = plan(partial);
     const team = b.plan.namespaces.find((n) => n.name === 'team')!;
     expect(team.exemption?.reason).toMatch(/could not read pods/);
@@ -175,7 +264,10 @@ describe('decisions', () => {
     const ownInv = inventoryFromTexts([{ file: 'x.yaml', text: deployment('data', 'db', spec) }]);
     const b = plan(ownInv);
     const w = b.plan.workloads[0]!;
-    expect(w.ownershipInit).toMatchObject({ container: 'podsec-chown', removePatch: '4-enforce-restricted/data/deployment-db.yaml' });
+    expect(w.ownershipInit).toMatchObject({
+      container: 'podsec-chown',
+      removePatch: '4-enforce-restricted/data/deployment-db.yaml',
+    });
     const steps = b.plan.phases.find((p) => p.id === '4-enforce-restricted')!.steps;
     expect(steps.map((s) => s.type)).toEqual(['patch', 'labels']);
     const obj = { ...ownInv.workloads[0]!.object };

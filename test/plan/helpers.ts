@@ -23,7 +23,15 @@ export interface Generated {
 
 export async function demoPlan(answers: Answers = EMPTY_ANSWERS): Promise<Generated> {
   const demo = await loadDemoEstate(TEMPLATES);
-  return generatePlan(demo.inventory, { target: 'restricted', answers, exempt: [], harden: answers.harden, createdAt: FIXED_TIME, templatesDir: TEMPLATES, evidenceFor: demo.evidenceFor });
+  return generatePlan(demo.inventory, {
+    target: 'restricted',
+    answers,
+    exempt: [],
+    harden: answers.harden,
+    createdAt: FIXED_TIME,
+    templatesDir: TEMPLATES,
+    evidenceFor: demo.evidenceFor,
+  });
 }
 
 /** The bundled demo answers (templates/demo/answers.yaml), used for plans/demo. */
@@ -36,7 +44,14 @@ export async function realworldInventory(): Promise<Inventory> {
 }
 
 export async function realworldPlan(): Promise<Generated> {
-  return generatePlan(await realworldInventory(), { target: 'restricted', answers: EMPTY_ANSWERS, exempt: [], harden: false, createdAt: FIXED_TIME, templatesDir: TEMPLATES });
+  return generatePlan(await realworldInventory(), {
+    target: 'restricted',
+    answers: EMPTY_ANSWERS,
+    exempt: [],
+    harden: false,
+    createdAt: FIXED_TIME,
+    templatesDir: TEMPLATES,
+  });
 }
 
 /** Every file under a directory, by relative path. */

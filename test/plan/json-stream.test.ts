@@ -8,7 +8,11 @@ import type { Plan } from '../../src/plan/plan-schema.js';
 describe('jsonChunks', () => {
   it('joins to JSON.stringify(value, null, 2) at any depth (property)', () => {
     fc.assert(
-      fc.property(fc.jsonValue(), fc.integer({ min: 0, max: 5 }), (v, depth) => [...jsonChunks(v, depth)].join('') === JSON.stringify(v, null, 2)),
+      fc.property(
+        fc.jsonValue(),
+        fc.integer({ min: 0, max: 5 }),
+        (v, depth) => [...jsonChunks(v, depth)].join('') === JSON.stringify(v, null, 2),
+      ),
       { numRuns: 300 },
     );
   });
@@ -19,7 +23,12 @@ describe('jsonChunks', () => {
   });
 
   it('never holds the whole text: each piece of a plan with many workloads is small', () => {
-    const workloads = Array.from({ length: 2000 }, (_, i) => ({ namespace: 'ns', kind: 'Deployment', name: `w${i}`, changes: [{ path: '/spec/x', value: 'y'.repeat(50) }] }));
+    const workloads = Array.from({ length: 2000 }, (_, i) => ({
+      namespace: 'ns',
+      kind: 'Deployment',
+      name: `w${i}`,
+      changes: [{ path: '/spec/x', value: 'y'.repeat(50) }],
+    }));
     const file = planJsonFile({ kind: 'Plan', workloads } as unknown as Plan);
     let max = 0;
     let total = 0;

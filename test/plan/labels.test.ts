@@ -10,7 +10,12 @@ describe('labelsByPhase', () => {
   it('takes an unlabelled namespace through observe, enforce-baseline and enforce-restricted', () => {
     const out = phases({}, 'restricted');
     expect(out.map((p) => p.id)).toEqual(['1-observe', '3-enforce-baseline', '4-enforce-restricted']);
-    expect(out[0]?.after).toEqual({ [`${P}audit`]: 'restricted', [`${P}audit-version`]: 'v1.37', [`${P}warn`]: 'restricted', [`${P}warn-version`]: 'v1.37' });
+    expect(out[0]?.after).toEqual({
+      [`${P}audit`]: 'restricted',
+      [`${P}audit-version`]: 'v1.37',
+      [`${P}warn`]: 'restricted',
+      [`${P}warn-version`]: 'v1.37',
+    });
     expect(out[1]?.after[`${P}enforce`]).toBe('baseline');
     expect(out[2]?.after[`${P}enforce`]).toBe('restricted');
     expect(out[2]?.after[`${P}enforce-version`]).toBe('v1.37');
@@ -26,7 +31,12 @@ describe('labelsByPhase', () => {
   });
 
   it('has no phase for a namespace already labelled as planned', () => {
-    const labels = Object.fromEntries(['enforce', 'audit', 'warn'].flatMap((m) => [[`${P}${m}`, 'restricted'], [`${P}${m}-version`, 'v1.37']]));
+    const labels = Object.fromEntries(
+      ['enforce', 'audit', 'warn'].flatMap((m) => [
+        [`${P}${m}`, 'restricted'],
+        [`${P}${m}-version`, 'v1.37'],
+      ]),
+    );
     expect(phases(labels, 'restricted')).toEqual([]);
   });
 
@@ -51,7 +61,9 @@ describe('labelsByPhase', () => {
 
 describe('labelMergePatch', () => {
   it('sets changed labels and removes labels that were absent (null)', () => {
-    expect(labelMergePatch({ a: '1', b: '2' }, { b: '3', c: '4' })).toEqual({ metadata: { labels: { a: null, b: '3', c: '4' } } });
+    expect(labelMergePatch({ a: '1', b: '2' }, { b: '3', c: '4' })).toEqual({
+      metadata: { labels: { a: null, b: '3', c: '4' } },
+    });
   });
   it('is empty for equal label sets', () => {
     expect(labelMergePatch({ a: '1' }, { a: '1' })).toEqual({ metadata: { labels: {} } });

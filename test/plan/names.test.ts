@@ -9,12 +9,15 @@ describe('sanitizeSegment', () => {
     expect(sanitizeSegment('web.v2')).toBe('web.v2');
   });
 
-  it.each(['../x', '..', '.', '', 'a;rm -rf ~', 'a/b', 'Ünïcødé-名前', '-rf', 'a\nb', 'x'.repeat(300), 'A'])('makes %j a plain, safe segment', (name) => {
-    const s = sanitizeSegment(name);
-    expect(s).toMatch(/^[a-z0-9][a-z0-9._-]*$/);
-    expect(s).not.toBe('..');
-    expect(s.length).toBeLessThanOrEqual(90);
-  });
+  it.each(['../x', '..', '.', '', 'a;rm -rf ~', 'a/b', 'Ünïcødé-名前', '-rf', 'a\nb', 'x'.repeat(300), 'A'])(
+    'makes %j a plain, safe segment',
+    (name) => {
+      const s = sanitizeSegment(name);
+      expect(s).toMatch(/^[a-z0-9][a-z0-9._-]*$/);
+      expect(s).not.toBe('..');
+      expect(s.length).toBeLessThanOrEqual(90);
+    },
+  );
 
   it('gives different segments to names that differ only in unsafe characters or case', () => {
     expect(sanitizeSegment('a;b')).not.toBe(sanitizeSegment('a:b'));
@@ -22,7 +25,9 @@ describe('sanitizeSegment', () => {
   });
 
   it('is safe for any string (property)', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary' }), (name) => /^[a-z0-9][a-z0-9._-]*$/.test(sanitizeSegment(name))));
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (name) => /^[a-z0-9][a-z0-9._-]*$/.test(sanitizeSegment(name))),
+    );
   });
 });
 
@@ -48,7 +53,21 @@ describe('NameAllocator', () => {
 
 describe('shQuote', () => {
   it('survives bash unchanged for hostile text', () => {
-    const words = ["a;rm -rf /", "it's", '$(touch /tmp/pwned)', '`id`', 'a\nb', '"x"', '\\', 'Ünï 名前', "''", '', 'vote\u202Eevil', "a\u2066'b\\c\u0007", '\u0085x'];
+    const words = [
+      'a;rm -rf /',
+      "it's",
+      '$(touch /tmp/pwned)',
+      '`id`',
+      'a\nb',
+      '"x"',
+      '\\',
+      'Ünï 名前',
+      "''",
+      '',
+      'vote\u202Eevil',
+      "a\u2066'b\\c\u0007",
+      '\u0085x',
+    ];
     const script = words.map((w) => `printf '%s\\0' ${shQuote(w)}`).join('\n');
     const out = execFileSync('bash', ['-c', script], { encoding: 'utf8' });
     expect(out.split('\0').slice(0, -1)).toEqual(words);
@@ -63,6 +82,8 @@ describe('shQuote', () => {
 
 describe('stableStringify', () => {
   it('sorts keys at every level', () => {
-    expect(stableStringify({ b: 1, a: { d: [2, { f: 1, e: 0 }], c: null } })).toBe('{"a":{"c":null,"d":[2,{"e":0,"f":1}]},"b":1}');
+    expect(stableStringify({ b: 1, a: { d: [2, { f: 1, e: 0 }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[2,{"e":0,"f":1}]},"b":1}',
+    );
   });
 });

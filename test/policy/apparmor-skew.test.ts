@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { evaluatePod } from '../../src/policy/index.js';
 
 const KEY = 'container.apparmor.security.beta.kubernetes.io/c';
-const annotated = (spec: Record<string, unknown>, value = 'unconfined') => ({ metadata: { annotations: { [KEY]: value } }, spec });
+const annotated = (spec: Record<string, unknown>, value = 'unconfined') => ({
+  metadata: { annotations: { [KEY]: value } },
+  spec,
+});
 const plain = { containers: [{ name: 'c', image: 'x' }] };
 const ANNOTATION_ONLY = `forbidden AppArmor profile (annotation must not set AppArmor profile type to "${KEY}="unconfined"")`;
 
@@ -21,11 +24,15 @@ describe('AppArmor annotation copied to the field on Pod create', () => {
   });
 
   it('a Windows pod is not synced', () => {
-    expect(evaluatePod(annotated({ ...plain, os: { name: 'windows' } }), 'baseline', 'latest', { isPod: true }).message).toBe(ANNOTATION_ONLY);
+    expect(
+      evaluatePod(annotated({ ...plain, os: { name: 'windows' } }), 'baseline', 'latest', { isPod: true }).message,
+    ).toBe(ANNOTATION_ONLY);
   });
 
   it('a container that has its own profile field keeps it', () => {
-    const spec = { containers: [{ name: 'c', image: 'x', securityContext: { appArmorProfile: { type: 'RuntimeDefault' } } }] };
+    const spec = {
+      containers: [{ name: 'c', image: 'x', securityContext: { appArmorProfile: { type: 'RuntimeDefault' } } }],
+    };
     expect(evaluatePod(annotated(spec), 'baseline', 'latest', { isPod: true }).message).toBe(ANNOTATION_ONLY);
   });
 
@@ -38,7 +45,9 @@ describe('AppArmor annotation copied to the field on Pod create', () => {
 
   it('allowed annotations stay allowed (runtime/default, localhost/<name>, padded localhost is not copied)', () => {
     for (const value of ['runtime/default', 'localhost/prof', 'localhost/ padded ']) {
-      expect(evaluatePod(annotated(plain, value), 'restricted', 'latest', { isPod: true }).violations.map((v) => v.check)).not.toContain('appArmorProfile');
+      expect(
+        evaluatePod(annotated(plain, value), 'restricted', 'latest', { isPod: true }).violations.map((v) => v.check),
+      ).not.toContain('appArmorProfile');
     }
   });
 });

@@ -28,7 +28,7 @@ interface Fixture {
  * fixture with `_` in metadata.name replaced by `-`. Nothing else changes.
  */
 function apiName(text: string): string {
-  return text.replace(/^(  name: )(\S+)$/m, (_m, head: string, name: string) => head + name.replaceAll('_', '-'));
+  return text.replace(/^( {2}name: )(\S+)$/m, (_m, head: string, name: string) => head + name.replaceAll('_', '-'));
 }
 
 function fixtures(root: string): Fixture[] {
@@ -37,9 +37,18 @@ function fixtures(root: string): Fixture[] {
     for (const version of readdirSync(join(root, level)).sort()) {
       for (const outcome of ['pass', 'fail'] as const) {
         const dir = join(root, level, version, outcome);
-        for (const f of readdirSync(dir).filter((x) => x.endsWith('.yaml')).sort()) {
+        for (const f of readdirSync(dir)
+          .filter((x) => x.endsWith('.yaml'))
+          .sort()) {
           const file = `${level}/${version}/${outcome}/${f}`;
-          out.push({ file, level, version, expect: outcome, stem: f.replace(/\d*\.yaml$/, ''), text: apiName(readFileSync(join(dir, f), 'utf8')) });
+          out.push({
+            file,
+            level,
+            version,
+            expect: outcome,
+            stem: f.replace(/\d*\.yaml$/, ''),
+            text: apiName(readFileSync(join(dir, f), 'utf8')),
+          });
         }
       }
     }
@@ -48,24 +57,48 @@ function fixtures(root: string): Fixture[] {
 }
 
 const CHECK_BY_STEM: Record<string, string> = {
-  allowprivilegeescalation: 'allowPrivilegeEscalation', apparmorprofile: 'appArmorProfile',
-  capabilities_baseline: 'capabilities_baseline', capabilities_restricted: 'capabilities_restricted',
-  hostnamespaces: 'hostNamespaces', hostpathvolumes: 'hostPathVolumes', hostports: 'hostPorts',
-  hostprobesandhostlifecycle: 'hostProbesAndHostLifecycle', privileged: 'privileged', procmount: 'procMount',
-  procmount_restricted: 'procMount_restricted', restrictedvolumes: 'restrictedVolumes', runasnonroot: 'runAsNonRoot',
-  runasuser: 'runAsUser', selinuxoptions: 'seLinuxOptions', seccompprofile_baseline: 'seccompProfile_baseline',
-  seccompprofile_restricted: 'seccompProfile_restricted', sysctls: 'sysctls', windowshostprocess: 'windowsHostProcess',
+  allowprivilegeescalation: 'allowPrivilegeEscalation',
+  apparmorprofile: 'appArmorProfile',
+  capabilities_baseline: 'capabilities_baseline',
+  capabilities_restricted: 'capabilities_restricted',
+  hostnamespaces: 'hostNamespaces',
+  hostpathvolumes: 'hostPathVolumes',
+  hostports: 'hostPorts',
+  hostprobesandhostlifecycle: 'hostProbesAndHostLifecycle',
+  privileged: 'privileged',
+  procmount: 'procMount',
+  procmount_restricted: 'procMount_restricted',
+  restrictedvolumes: 'restrictedVolumes',
+  runasnonroot: 'runAsNonRoot',
+  runasuser: 'runAsUser',
+  selinuxoptions: 'seLinuxOptions',
+  seccompprofile_baseline: 'seccompProfile_baseline',
+  seccompprofile_restricted: 'seccompProfile_restricted',
+  sysctls: 'sysctls',
+  windowshostprocess: 'windowsHostProcess',
 };
 
 /** The substring upstream's fixtures_test.go expects in the message, per stem check. */
 const SUBSTRING: Record<string, string> = {
-  allowPrivilegeEscalation: 'allowPrivilegeEscalation', appArmorProfile: 'forbidden AppArmor profile',
-  capabilities_baseline: 'capabilities', capabilities_restricted: 'unrestricted capabilities',
-  hostNamespaces: 'host namespaces', hostPathVolumes: 'hostPath', hostPorts: 'hostPort',
-  hostProbesAndHostLifecycle: 'probe or lifecycle host', privileged: 'privileged', procMount: 'procMount',
-  procMount_restricted: 'procMount', restrictedVolumes: 'restricted volume types', runAsNonRoot: 'runAsNonRoot',
-  runAsUser: 'runAsUser', seLinuxOptions: 'seLinuxOptions', seccompProfile_baseline: 'seccompProfile',
-  seccompProfile_restricted: 'seccompProfile', sysctls: 'forbidden sysctl', windowsHostProcess: 'hostProcess',
+  allowPrivilegeEscalation: 'allowPrivilegeEscalation',
+  appArmorProfile: 'forbidden AppArmor profile',
+  capabilities_baseline: 'capabilities',
+  capabilities_restricted: 'unrestricted capabilities',
+  hostNamespaces: 'host namespaces',
+  hostPathVolumes: 'hostPath',
+  hostPorts: 'hostPort',
+  hostProbesAndHostLifecycle: 'probe or lifecycle host',
+  privileged: 'privileged',
+  procMount: 'procMount',
+  procMount_restricted: 'procMount',
+  restrictedVolumes: 'restricted volume types',
+  runAsNonRoot: 'runAsNonRoot',
+  runAsUser: 'runAsUser',
+  seLinuxOptions: 'seLinuxOptions',
+  seccompProfile_baseline: 'seccompProfile',
+  seccompProfile_restricted: 'seccompProfile',
+  sysctls: 'forbidden sysctl',
+  windowsHostProcess: 'hostProcess',
 };
 
 /** At restricted, a restricted check overrides the stem's baseline check (from the version given). */
@@ -111,8 +144,10 @@ describe('upstream PSA conformance fixtures', () => {
       if (result.allowed) problems.push(`${f.file}: expected deny, got allow`);
       else if (want === undefined) problems.push(`${f.file}: unknown fixture stem ${f.stem}`);
       else if (!ids.includes(want)) problems.push(`${f.file}: ${want} not among ${ids.join(' ')}`);
-      else if (!result.message.includes(SUBSTRING[check!]!)) problems.push(`${f.file}: message lacks "${SUBSTRING[check!]}": ${result.message}`);
-      else if (result.message.includes('unknown forbidden reason')) problems.push(`${f.file}: unknown forbidden reason`);
+      else if (!result.message.includes(SUBSTRING[check!]!))
+        problems.push(`${f.file}: message lacks "${SUBSTRING[check!]}": ${result.message}`);
+      else if (result.message.includes('unknown forbidden reason'))
+        problems.push(`${f.file}: unknown forbidden reason`);
     }
     expect(problems.slice(0, 20)).toEqual([]);
   });

@@ -24,7 +24,11 @@ describe('goQuote follows strconv.Quote', () => {
     ['ideographic space is not printable, letters are', '日\u3000本é', '"日\\u3000本é"'],
     ['unassigned U+0378 is escaped', '\u0378', '"\\u0378"'],
     ['private use is escaped', '\ue000', '"\\ue000"'],
-    ['astral printable passes, astral format and noncharacters use \\U', '😀\u{e0001}\u{10ffff}', '"😀\\U000e0001\\U0010ffff"'],
+    [
+      'astral printable passes, astral format and noncharacters use \\U',
+      '😀\u{e0001}\u{10ffff}',
+      '"😀\\U000e0001\\U0010ffff"',
+    ],
     ['a lone surrogate arrives in Go as U+FFFD, which is printable', 'a\ud800b\udc00', '"a\ufffdb\ufffd"'],
     ['empty string', '', '""'],
   ];
@@ -48,7 +52,9 @@ describe.skipIf(!goAvailable())('goQuote against the Go toolchain', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'podsec-go-print-'));
     tool = join(dir, 'go-print');
-    execFileSync('go', ['build', '-o', tool, join(here, 'go-print', 'main.go')], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync('go', ['build', '-o', tool, join(here, 'go-print', 'main.go')], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
   }, 180_000);
   afterAll(() => {
     if (dir !== '') rmSync(dir, { recursive: true, force: true });
@@ -69,12 +75,16 @@ describe.skipIf(!goAvailable())('goQuote against the Go toolchain', () => {
     for (let i = 0; i + 1 < values.length; i += 2) {
       const lo = prev + values[i]!;
       const hi = lo + values[i + 1]!;
-      for (const p of [lo - 1, lo, hi, hi + 1]) if (p >= 0 && p <= 0x10ffff && (p < 0xd800 || p > 0xdfff)) points.add(p);
+      for (const p of [lo - 1, lo, hi, hi + 1])
+        if (p >= 0 && p <= 0x10ffff && (p < 0xd800 || p > 0xdfff)) points.add(p);
       prev = hi;
     }
     const inputs = [...points].map((p) => `x${String.fromCodePoint(p)}y`);
     inputs.push('\ud800', 'a\udfffb', '\udbff\udfff', 'é"\\\u2028', '');
-    const out = execFileSync(tool, ['quote'], { input: inputs.map((s) => JSON.stringify(s)).join('\n') + '\n', encoding: 'utf8' });
+    const out = execFileSync(tool, ['quote'], {
+      input: inputs.map((s) => JSON.stringify(s)).join('\n') + '\n',
+      encoding: 'utf8',
+    });
     const expected = out.split('\n').slice(0, inputs.length);
     const mismatches = inputs.map((s, i) => [s, goQuote(s), expected[i]]).filter(([, ours, go]) => ours !== go);
     expect(mismatches.slice(0, 10)).toEqual([]);

@@ -13,8 +13,12 @@ import { pod } from './pod.js';
 
 describe('message wrappers', () => {
   it('words the enforce rejection and the warning as the API server does', () => {
-    expect(forbiddenPodMessage('web', 'restricted', 'latest', 'x (y)')).toBe('pods "web" is forbidden: violates PodSecurity "restricted:latest": x (y)');
-    expect(forbiddenPodMessage('', 'baseline', 'v1.25', 'x')).toBe('pods is forbidden: violates PodSecurity "baseline:v1.25": x');
+    expect(forbiddenPodMessage('web', 'restricted', 'latest', 'x (y)')).toBe(
+      'pods "web" is forbidden: violates PodSecurity "restricted:latest": x (y)',
+    );
+    expect(forbiddenPodMessage('', 'baseline', 'v1.25', 'x')).toBe(
+      'pods is forbidden: violates PodSecurity "baseline:v1.25": x',
+    );
     expect(wouldViolateMessage('restricted', 'v1.99', 'x')).toBe('would violate PodSecurity "restricted:v1.99": x');
   });
 
@@ -23,7 +27,9 @@ describe('message wrappers', () => {
       s['hostPID'] = true;
       (s['securityContext'] as Record<string, unknown>)['runAsNonRoot'] = false;
     });
-    expect(aggregateReasons(evaluatePod(p, 'restricted', 'latest').violations)).toBe('host namespaces, runAsNonRoot != true');
+    expect(aggregateReasons(evaluatePod(p, 'restricted', 'latest').violations)).toBe(
+      'host namespaces, runAsNonRoot != true',
+    );
   });
 });
 
@@ -32,7 +38,8 @@ describe('policy versions', () => {
     expect(parsePolicyVersion('latest')).toBe('latest');
     expect(parsePolicyVersion('v1.0')).toBe(0);
     expect(parsePolicyVersion('v1.37')).toBe(37);
-    for (const bad of ['v1.01', 'v2.0', 'V1.2', ' v1.2', 'v1.', '1.2', 'Latest', '']) expect(parsePolicyVersion(bad)).toBeNull();
+    for (const bad of ['v1.01', 'v2.0', 'V1.2', ' v1.2', 'v1.', '1.2', 'Latest', ''])
+      expect(parsePolicyVersion(bad)).toBeNull();
   });
 
   it('evaluates latest, too-new and invalid versions with the newest rules', () => {
@@ -55,11 +62,29 @@ describe('checkResults', () => {
     // no hostProbesAndHostLifecycle yet) then allowPrivilegeEscalation, capabilities_restricted,
     // restrictedVolumes, runAsNonRoot, seccompProfile_restricted.
     expect(results.map((r) => r.check)).toEqual([
-      'appArmorProfile', 'hostNamespaces', 'hostPorts', 'privileged', 'procMount', 'seLinuxOptions', 'sysctls', 'windowsHostProcess',
-      'allowPrivilegeEscalation', 'capabilities_restricted', 'restrictedVolumes', 'runAsNonRoot', 'seccompProfile_restricted',
+      'appArmorProfile',
+      'hostNamespaces',
+      'hostPorts',
+      'privileged',
+      'procMount',
+      'seLinuxOptions',
+      'sysctls',
+      'windowsHostProcess',
+      'allowPrivilegeEscalation',
+      'capabilities_restricted',
+      'restrictedVolumes',
+      'runAsNonRoot',
+      'seccompProfile_restricted',
     ]);
-    expect(results.filter((r) => !r.allowed)).toEqual([{ check: 'hostNamespaces', allowed: false, reason: 'host namespaces', detail: 'hostPID=true' }]);
-    expect(results.find((r) => r.check === 'privileged')).toEqual({ check: 'privileged', allowed: true, reason: '', detail: '' });
+    expect(results.filter((r) => !r.allowed)).toEqual([
+      { check: 'hostNamespaces', allowed: false, reason: 'host namespaces', detail: 'hostPID=true' },
+    ]);
+    expect(results.find((r) => r.check === 'privileged')).toEqual({
+      check: 'privileged',
+      allowed: true,
+      reason: '',
+      detail: '',
+    });
     expect(checkResults(p, 'privileged', 'latest')).toEqual([]);
   });
 });

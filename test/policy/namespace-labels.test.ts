@@ -5,7 +5,13 @@ const L = 'pod-security.kubernetes.io/';
 
 describe('parseNamespaceLabels', () => {
   it('reads the six labels', () => {
-    const p = parseNamespaceLabels({ [`${L}enforce`]: 'baseline', [`${L}enforce-version`]: 'v1.23', [`${L}audit`]: 'restricted', [`${L}warn`]: 'restricted', [`${L}warn-version`]: 'v1.30' });
+    const p = parseNamespaceLabels({
+      [`${L}enforce`]: 'baseline',
+      [`${L}enforce-version`]: 'v1.23',
+      [`${L}audit`]: 'restricted',
+      [`${L}warn`]: 'restricted',
+      [`${L}warn-version`]: 'v1.30',
+    });
     expect(p).toEqual({
       enforce: { level: 'baseline', version: 'v1.23' },
       audit: { level: 'restricted', version: 'latest' },
@@ -25,7 +31,9 @@ describe('parseNamespaceLabels', () => {
   it('treats an invalid version as latest (leading zeros are invalid)', () => {
     const p = parseNamespaceLabels({ [`${L}enforce`]: 'baseline', [`${L}enforce-version`]: 'v1.05' });
     expect(p.enforce).toEqual({ level: 'baseline', version: 'latest' });
-    expect(p.invalid).toEqual([{ label: `${L}enforce-version`, value: 'v1.05', message: 'must be "latest" or "v1.x"' }]);
+    expect(p.invalid).toEqual([
+      { label: `${L}enforce-version`, value: 'v1.05', message: 'must be "latest" or "v1.x"' },
+    ]);
   });
 
   it('defaults warn to a stricter explicit enforce level and version', () => {

@@ -20,7 +20,11 @@ describe('extractPodTemplate', () => {
   });
 
   it('finds a CronJob template (batch/v1beta1 too)', () => {
-    const got = extractPodTemplate({ kind: 'CronJob', apiVersion: 'batch/v1beta1', spec: { jobTemplate: { spec: { template: { spec } } } } });
+    const got = extractPodTemplate({
+      kind: 'CronJob',
+      apiVersion: 'batch/v1beta1',
+      spec: { jobTemplate: { spec: { template: { spec } } } },
+    });
     expect(got?.templatePath).toEqual(['spec', 'jobTemplate', 'spec', 'template']);
   });
 
@@ -46,7 +50,9 @@ describe('validatePodSpecShape', () => {
 
   it('names fields of the wrong type', () => {
     expect(validatePodSpecShape({ containers: 'x' })).toEqual(['spec.containers: expected a list, got string']);
-    expect(validatePodSpecShape({ containers: [{ name: 'c', securityContext: { privileged: 'yes', runAsUser: 1.5 } }] })).toEqual([
+    expect(
+      validatePodSpecShape({ containers: [{ name: 'c', securityContext: { privileged: 'yes', runAsUser: 1.5 } }] }),
+    ).toEqual([
       'spec.containers[0].securityContext.runAsUser: expected an integer, got number',
       'spec.containers[0].securityContext.privileged: expected a boolean, got string',
     ]);
@@ -63,7 +69,10 @@ describe('validatePodSpecShape', () => {
             livenessProbe: { httpGet: { host: 10, port: 80 } },
           },
         ],
-        volumes: [{ name: 'data', hostPath: '/data' }, { name: 'ok', emptyDir: null }],
+        volumes: [
+          { name: 'data', hostPath: '/data' },
+          { name: 'ok', emptyDir: null },
+        ],
         securityContext: { sysctls: ['kernel.msgmax', { name: 'net.ipv4.tcp_syncookies', value: 1 }] },
         os: { name: 1 },
       },

@@ -5,10 +5,23 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { inventoryFromTexts } from '../../src/inventory/manifests.js';
 import { CHECK_IDS } from '../../src/policy/index.js';
-import { buildScanReport, formatMarkdown, formatTable, jsonChunks, renderReport, scanExitCode, toSarif } from '../../src/report/index.js';
+import {
+  buildScanReport,
+  formatMarkdown,
+  formatTable,
+  jsonChunks,
+  renderReport,
+  scanExitCode,
+  toSarif,
+} from '../../src/report/index.js';
 
-const fixture = (name: string) => ({ file: name, text: readFileSync(new URL(`../fixtures/manifests/${name}`, import.meta.url), 'utf8') });
-const report = buildScanReport(inventoryFromTexts([fixture('shop.yaml'), fixture('list.json'), fixture('broken.yaml')]));
+const fixture = (name: string) => ({
+  file: name,
+  text: readFileSync(new URL(`../fixtures/manifests/${name}`, import.meta.url), 'utf8'),
+});
+const report = buildScanReport(
+  inventoryFromTexts([fixture('shop.yaml'), fixture('list.json'), fixture('broken.yaml')]),
+);
 const ANSI = /\u001b\[/;
 
 describe('json and yaml', () => {
@@ -19,16 +32,33 @@ describe('json and yaml', () => {
   });
 
   it('YAML parses back to the same report', () => {
-    expect(parse([...renderReport(report, 'yaml', { color: false, version: '0' })].join(''))).toEqual(JSON.parse(JSON.stringify(report)));
+    expect(parse([...renderReport(report, 'yaml', { color: false, version: '0' })].join(''))).toEqual(
+      JSON.parse(JSON.stringify(report)),
+    );
   });
 });
 
 describe('sarif', () => {
   const sarif = JSON.parse(JSON.stringify(toSarif(report, { version: '1.2.3' }))) as {
-    version: string; $schema: string;
-    runs: { tool: { driver: { name: string; version: string; rules: { id: string; help: { text: string }; shortDescription: { text: string } }[] } };
-      results: { ruleId: string; ruleIndex: number; level: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[];
-      invocations: { executionSuccessful: boolean; toolExecutionNotifications: { message: { text: string } }[] }[] }[];
+    version: string;
+    $schema: string;
+    runs: {
+      tool: {
+        driver: {
+          name: string;
+          version: string;
+          rules: { id: string; help: { text: string }; shortDescription: { text: string } }[];
+        };
+      };
+      results: {
+        ruleId: string;
+        ruleIndex: number;
+        level: string;
+        message: { text: string };
+        locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[];
+      }[];
+      invocations: { executionSuccessful: boolean; toolExecutionNotifications: { message: { text: string } }[] }[];
+    }[];
   };
 
   it('has the required 2.1.0 fields: version, runs[].tool.driver.name, results with message and ruleId', () => {
@@ -56,8 +86,17 @@ describe('sarif', () => {
   it('one result per failing restricted check, at the workload line; baseline checks are errors', () => {
     const run = sarif.runs[0]!;
     const debug = run.results.filter((r) => r.message.text.includes('default/debug'));
-    expect(debug.map((r) => r.ruleId)).toEqual(['privileged', 'allowPrivilegeEscalation', 'capabilities_restricted', 'runAsNonRoot', 'seccompProfile_restricted']);
-    expect(debug[0]).toMatchObject({ level: 'error', locations: [{ physicalLocation: { artifactLocation: { uri: 'shop.yaml' }, region: { startLine: 38 } } }] });
+    expect(debug.map((r) => r.ruleId)).toEqual([
+      'privileged',
+      'allowPrivilegeEscalation',
+      'capabilities_restricted',
+      'runAsNonRoot',
+      'seccompProfile_restricted',
+    ]);
+    expect(debug[0]).toMatchObject({
+      level: 'error',
+      locations: [{ physicalLocation: { artifactLocation: { uri: 'shop.yaml' }, region: { startLine: 38 } } }],
+    });
     expect(debug[1]?.level).toBe('warning');
     expect(run.results.some((r) => r.message.text.includes('shop/vote'))).toBe(false);
   });
@@ -77,7 +116,9 @@ describe('table and markdown', () => {
     expect(text).toContain('Pod/debug');
     expect(text).toContain('fails baseline: privileged: privileged');
     expect(text).toContain('broken.yaml document 2 line 13: expected a Kubernetes object');
-    expect(text.trimEnd().split('\n').at(-1)).toBe('5 workloads in 3 namespaces: 1 restricted, 2 baseline, 2 privileged; 4 fail restricted; 3 other objects skipped; 3 input errors');
+    expect(text.trimEnd().split('\n').at(-1)).toBe(
+      '5 workloads in 3 namespaces: 1 restricted, 2 baseline, 2 privileged; 4 fail restricted; 3 other objects skipped; 3 input errors',
+    );
   });
 
   it('table uses colour only when asked', () => {

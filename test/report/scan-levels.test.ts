@@ -14,7 +14,10 @@ describe('scan levels', () => {
     const r = buildScanReport(inventoryFromTexts([read('windows-seccomp.yaml')]), { version: 'v1.25' });
     const w = r.workloads[0]!;
     expect(w.results.restricted?.allowed).toBe(true);
-    expect(w.results.baseline).toMatchObject({ allowed: false, message: 'seccompProfile (pod must not set securityContext.seccompProfile.type to "Custom")' });
+    expect(w.results.baseline).toMatchObject({
+      allowed: false,
+      message: 'seccompProfile (pod must not set securityContext.seccompProfile.type to "Custom")',
+    });
   });
 
   it('reports the hostPath of a volume that also names a configMap', () => {
@@ -25,14 +28,21 @@ describe('scan levels', () => {
   });
 
   it('agrees with the engine at each level for every edge-case fixture and several versions', () => {
-    const files = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).map(read);
+    const files = readdirSync(DIR)
+      .filter((f) => f.endsWith('.yaml'))
+      .map(read);
     const inv = inventoryFromTexts(files);
     let compared = 0;
     for (const version of ['v1.22', 'v1.25', 'latest']) {
       const r = buildScanReport(inv, { version });
       for (const [i, w] of inv.workloads.entries()) {
         for (const level of ['baseline', 'restricted'] as const) {
-          const want = evaluatePod(w.template, level, version === 'latest' ? r.workloads[i]!.results[level]!.version : version, { isPod: w.kind === 'Pod' });
+          const want = evaluatePod(
+            w.template,
+            level,
+            version === 'latest' ? r.workloads[i]!.results[level]!.version : version,
+            { isPod: w.kind === 'Pod' },
+          );
           expect(r.workloads[i]!.results[level]?.allowed, `${w.name} ${level} ${version}`).toBe(want.allowed);
           expect(r.workloads[i]!.results[level]?.message).toBe(want.message);
           compared++;

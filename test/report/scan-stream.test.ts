@@ -8,7 +8,10 @@ import { buildScanReport, type ScanReportOptions } from '../../src/report/index.
 import { ScanReportBuilder } from '../../src/report/scan-stream.js';
 import { REALWORLD_DIR } from '../helpers/corpora.js';
 
-const fixture = (name: string) => ({ file: name, text: readFileSync(new URL(`../fixtures/manifests/${name}`, import.meta.url), 'utf8') });
+const fixture = (name: string) => ({
+  file: name,
+  text: readFileSync(new URL(`../fixtures/manifests/${name}`, import.meta.url), 'utf8'),
+});
 
 function streamed(files: { file: string; text: string }[], opts: ScanReportOptions = {}) {
   const b = new ScanReportBuilder(opts);
@@ -34,12 +37,17 @@ describe('ScanReportBuilder', () => {
     // v1.7 restricted has only runAsNonRoot and restrictedVolumes.
     expect(a?.results.restricted?.version).toBe('v1.7');
     expect(a?.results.restricted?.violations.map((v) => v.check)).toEqual(['runAsNonRoot']);
-    expect(streamed(files.slice(0, 4)).workloads.find((w) => w.name === 'a')?.results.restricted?.version).toBe('v1.37');
+    expect(streamed(files.slice(0, 4)).workloads.find((w) => w.name === 'a')?.results.restricted?.version).toBe(
+      'v1.37',
+    );
   });
 
   it('agrees on the real-world corpus', () => {
     const dir = REALWORLD_DIR;
-    const rw = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().map((f) => ({ file: f, text: readFileSync(join(dir, f), 'utf8') }));
+    const rw = readdirSync(dir)
+      .filter((f) => f.endsWith('.yaml'))
+      .sort()
+      .map((f) => ({ file: f, text: readFileSync(join(dir, f), 'utf8') }));
     expect(streamed(rw)).toEqual(buildScanReport(inventoryFromTexts(rw)));
   });
 });

@@ -15,7 +15,16 @@ describe('candidateKeys', () => {
       db: { primary: { podSecurityContext: { enabled: true } } },
       securityContext: 'not-a-map',
     }).map((p) => p.join('.'));
-    expect(keys).toEqual(expect.arrayContaining(['podSecurityContext', 'vote.containerSecurityContext', 'vote.sidecar.securityContext', 'db.primary.podSecurityContext', 'vote.extraVolumes', 'extraVolumeMounts']));
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        'podSecurityContext',
+        'vote.containerSecurityContext',
+        'vote.sidecar.securityContext',
+        'db.primary.podSecurityContext',
+        'vote.extraVolumes',
+        'extraVolumeMounts',
+      ]),
+    );
     // A key the chart uses for something else is no candidate; settings maps are no components.
     expect(keys).not.toContain('securityContext');
     expect(keys.filter((k) => k.startsWith('image.') || k.startsWith('podAnnotations.'))).toEqual([]);
@@ -25,19 +34,40 @@ describe('candidateKeys', () => {
 describe('changedFields / otherDifferences', () => {
   const before = {
     metadata: {},
-    spec: { containers: [{ name: 'app', image: 'a', volumeMounts: [{ name: 'data', mountPath: '/data' }] }], volumes: [{ name: 'data', emptyDir: {} }] },
+    spec: {
+      containers: [{ name: 'app', image: 'a', volumeMounts: [{ name: 'data', mountPath: '/data' }] }],
+      volumes: [{ name: 'data', emptyDir: {} }],
+    },
   };
   it('names each security field a fix changes, with the added volumes and mounts', () => {
     const after = {
       metadata: {},
       spec: {
         securityContext: { runAsNonRoot: true },
-        containers: [{ name: 'app', image: 'a', securityContext: { allowPrivilegeEscalation: false }, volumeMounts: [{ name: 'data', mountPath: '/data' }, { name: 'tmp', mountPath: '/tmp' }] }],
-        volumes: [{ name: 'data', emptyDir: {} }, { name: 'tmp', emptyDir: {} }],
+        containers: [
+          {
+            name: 'app',
+            image: 'a',
+            securityContext: { allowPrivilegeEscalation: false },
+            volumeMounts: [
+              { name: 'data', mountPath: '/data' },
+              { name: 'tmp', mountPath: '/tmp' },
+            ],
+          },
+        ],
+        volumes: [
+          { name: 'data', emptyDir: {} },
+          { name: 'tmp', emptyDir: {} },
+        ],
       },
     };
     const fields = changedFields(before, after);
-    expect(fields.map((f) => f.field)).toEqual([{ kind: 'podSecurityContext' }, { kind: 'containerSecurityContext', container: 'app', init: false }, { kind: 'volumeMounts', container: 'app' }, { kind: 'volumes' }]);
+    expect(fields.map((f) => f.field)).toEqual([
+      { kind: 'podSecurityContext' },
+      { kind: 'containerSecurityContext', container: 'app', init: false },
+      { kind: 'volumeMounts', container: 'app' },
+      { kind: 'volumes' },
+    ]);
     expect(fields.find((f) => f.field.kind === 'volumes')?.added).toEqual([{ name: 'tmp', emptyDir: {} }]);
     expect(otherDifferences(before, after)).toEqual([]);
   });
@@ -51,7 +81,10 @@ describe('changedFields / otherDifferences', () => {
 
 describe('mergeValues (Helm semantics)', () => {
   it('merges maps deeply, replaces lists, deletes on null', () => {
-    expect(mergeValues({ a: { x: 1, y: 2 }, l: [1, 2], k: 1 }, { a: { y: 3, z: 4 }, l: [9], k: null })).toEqual({ a: { x: 1, y: 3, z: 4 }, l: [9] });
+    expect(mergeValues({ a: { x: 1, y: 2 }, l: [1, 2], k: 1 }, { a: { y: 3, z: 4 }, l: [9], k: null })).toEqual({
+      a: { x: 1, y: 3, z: 4 },
+      l: [9],
+    });
   });
 });
 

@@ -12,7 +12,11 @@ function mount(opts: { live?: boolean; color?: boolean; rec?: Recorded } = {}) {
   let end: { state: WizardState } | { crash: unknown } | null = null;
   const inst = render(
     <App
-      start={initialState({ live: opts.live ?? false, context: opts.live === true ? null : 'fixture', outDir: 'plans/t' })}
+      start={initialState({
+        live: opts.live ?? false,
+        context: opts.live === true ? null : 'fixture',
+        outDir: 'plans/t',
+      })}
       ports={fakePorts(opts.rec)}
       title="podsec test"
       color={opts.color ?? false}
@@ -77,7 +81,9 @@ describe('App', () => {
     await tick();
     await press(inst, KEYS.enter, (x) => x.includes('Namespace app'));
     let f = await press(inst, 'j', (x) => x.includes('> ! needs review'));
-    expect(f).toContain('fails Privilege escalation: container "web" must set securityContext.allowPrivilegeEscalation=false');
+    expect(f).toContain(
+      'fails Privilege escalation: container "web" must set securityContext.allowPrivilegeEscalation=false',
+    );
     expect(f).toContain('+       allowPrivilegeEscalation: false');
     // When the operator edits the UID with a bad value, then a good one
     await press(inst, 'u', (x) => x.includes('UID (a number of 1 or more):'));
@@ -88,13 +94,13 @@ describe('App', () => {
     // When the operator types fast: u, the UID and enter, each key as it comes, no wait for a frame
     for (const k of ['u', '1', '0', '0', '0', '1', KEYS.enter]) inst.stdin.write(k);
     // Then the proposal is re-made with the answer: the open question is gone (review -> fixed)
-    f = await waitFor(inst, (x) => /> \+ fix proposed +Deployment web +edited/.test(x));
+    await waitFor(inst, (x) => /> \+ fix proposed +Deployment web +edited/.test(x));
     // And the details scroll to the value with its source
     for (let i = 0; i < 6 && !frameOf(inst).includes('runAsUser = 10001'); i++) await press(inst, ']');
     f = frameOf(inst);
     expect(f).toContain('runAsUser = 10001  (high confidence, your answer');
     // And gathers evidence
-    f = await press(inst, 'g', (x) => x.includes('1 finding(s)'));
+    await press(inst, 'g', (x) => x.includes('1 finding(s)'));
     expect(rec.evidence).toEqual(['app/Deployment/web']);
     // And skips the agent
     f = await press(inst, 'k', (x) => x.includes('> x blocked') && x.includes('blocked: '));
@@ -132,7 +138,8 @@ describe('App', () => {
     await tick();
     expect(frameOf(inst)).toContain('/ filter namespaces');
     const f = await press(inst, '?', (x) => x.includes('Keys'));
-    for (const k of ['↑/k', '↓/j', 'enter', '/', 'o', 'p', 'esc', '?', 'q', 'ctrl-c']) expect(f).toMatch(new RegExp(`│ ${k.replace(/[?/]/g, '\\$&')} +\\S`));
+    for (const k of ['↑/k', '↓/j', 'enter', '/', 'o', 'p', 'esc', '?', 'q', 'ctrl-c'])
+      expect(f).toMatch(new RegExp(`│ ${k.replace(/[?/]/g, '\\$&')} +\\S`));
     await press(inst, '?', (x) => x.includes('NAMESPACE'));
   });
 
@@ -157,8 +164,25 @@ describe('App', () => {
     const rec: Recorded = { written: [], evidence: [] };
     let end: { state: WizardState } | { crash: unknown } | null = null;
     const base = fakePorts(rec);
-    const ports = { ...base, writePlan: async (...a: Parameters<typeof base.writePlan>) => (a[3] === 'plans/t' ? { conflict: { dir: 'plans/t', suggestion: 'plans/t-2', canOverwrite: true }, message: 'plans/t already holds a plan' } : base.writePlan(...a)) };
-    const inst = render(<App start={initialState({ live: false, context: 'fixture', outDir: 'plans/t' })} ports={ports} title="podsec test" color={false} onEnd={(e) => (end = e)} />);
+    const ports = {
+      ...base,
+      writePlan: async (...a: Parameters<typeof base.writePlan>) =>
+        a[3] === 'plans/t'
+          ? {
+              conflict: { dir: 'plans/t', suggestion: 'plans/t-2', canOverwrite: true },
+              message: 'plans/t already holds a plan',
+            }
+          : base.writePlan(...a),
+    };
+    const inst = render(
+      <App
+        start={initialState({ live: false, context: 'fixture', outDir: 'plans/t' })}
+        ports={ports}
+        title="podsec test"
+        color={false}
+        onEnd={(e) => (end = e)}
+      />,
+    );
     await waitFor(inst, (x) => x.includes('NAMESPACE'));
     await tick();
     await press(inst, 'p', (x) => x.includes('1-observe'));

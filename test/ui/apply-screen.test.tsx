@@ -31,18 +31,33 @@ function fakeApply(calls: Calls, journalEntries = 0): ApplyPort {
       const out = (outcome: 'wouldApply' | 'applied'): PhaseRun => ({
         phase: run.phase,
         dryRun: run.dryRun,
-        outcomes: run.namespaces.map((n) => ({ step: `s-${n}`, namespace: n, target: `namespace ${n}`, outcome, message: 'labels warn=restricted audit=restricted', details: n === 'app' ? ['violating pod web-1: runAsNonRoot != true'] : [] })),
+        outcomes: run.namespaces.map((n) => ({
+          step: `s-${n}`,
+          namespace: n,
+          target: `namespace ${n}`,
+          outcome,
+          message: 'labels warn=restricted audit=restricted',
+          details: n === 'app' ? ['violating pod web-1: runAsNonRoot != true'] : [],
+        })),
         stoppedAt: null,
       });
       if (run.dryRun) return out('wouldApply');
       // As applyPhase: the phase question only when the operator has not confirmed after the dry run.
       if (!run.confirmed) {
-        const q: ApplyQuestion = { message: `Apply phase ${run.phase} (${run.namespaces.length} changes)?`, details: run.namespaces.map((n) => `namespace ${n}: labels`), default: false };
+        const q: ApplyQuestion = {
+          message: `Apply phase ${run.phase} (${run.namespaces.length} changes)?`,
+          details: run.namespaces.map((n) => `namespace ${n}: labels`),
+          default: false,
+        };
         calls.answers.push(await confirm(q));
       }
       if (journalEntries > 0) {
         // A risky step still asks (drift on an interrupted phase).
-        const yes = await confirm({ message: 'namespace app changed since the plan was written. Apply anyway?', details: ['labels differ'], default: false });
+        const yes = await confirm({
+          message: 'namespace app changed since the plan was written. Apply anyway?',
+          details: ['labels differ'],
+          default: false,
+        });
         calls.answers.push(yes);
         if (!yes) throw Object.assign(new Error('nothing was applied'), { name: 'CancelledError' });
       }
@@ -55,8 +70,21 @@ function fakeApply(calls: Calls, journalEntries = 0): ApplyPort {
 function mount(calls: Calls, journalEntries = 0) {
   const base = fixtureSession();
   const session = { ...base, inventory: { ...base.inventory, origin: 'cluster' as const } };
-  const start: WizardState = { step: 'written', session, result: { dir: '/abs/plans/t', files: 9, summary: {}, report: 'Wrote the plan to plans/t/\n' }, showApply: false };
-  return render(<App start={start} ports={{ ...fakePorts(), apply: fakeApply(calls, journalEntries) }} title="podsec test" color={false} onEnd={() => {}} />);
+  const start: WizardState = {
+    step: 'written',
+    session,
+    result: { dir: '/abs/plans/t', files: 9, summary: {}, report: 'Wrote the plan to plans/t/\n' },
+    showApply: false,
+  };
+  return render(
+    <App
+      start={start}
+      ports={{ ...fakePorts(), apply: fakeApply(calls, journalEntries) }}
+      title="podsec test"
+      color={false}
+      onEnd={() => {}}
+    />,
+  );
 }
 
 describe('Apply screen (live cluster)', () => {
@@ -69,8 +97,8 @@ describe('Apply screen (live cluster)', () => {
     expect(f).toMatch(/> 1-observe +Observe +\(next\)/);
     f = await press(inst, KEYS.enter, (x) => x.includes('[x] ok'));
     expect(f).toContain('[x] app');
-    f = await press(inst, KEYS.down, (x) => x.includes('> [x] ok'));
-    f = await press(inst, KEYS.space, (x) => x.includes('[ ] ok'));
+    await press(inst, KEYS.down, (x) => x.includes('> [x] ok'));
+    await press(inst, KEYS.space, (x) => x.includes('[ ] ok'));
     f = await press(inst, KEYS.enter, (x) => x.includes('Dry run of 1-observe'));
     expect(f).toContain('would apply');
     expect(f).toContain('violating pod web-1');
@@ -93,7 +121,11 @@ describe('Apply screen (live cluster)', () => {
     await press(inst, KEYS.enter, (x) => x.includes('Resuming 1-observe'));
     await press(inst, KEYS.enter, (x) => x.includes('Dry run of 1-observe'));
     await press(inst, KEYS.enter, (x) => x.includes('? namespace app changed since the plan was written'));
-    f = await press(inst, 'n', (x) => x.includes('x cancelled: nothing was applied') || x.includes('nothing was applied'));
+    f = await press(
+      inst,
+      'n',
+      (x) => x.includes('x cancelled: nothing was applied') || x.includes('nothing was applied'),
+    );
     expect(calls.answers).toEqual([false]);
     expect(f).toContain('Apply which phase?');
   });

@@ -20,7 +20,15 @@ afterEach(() => cleanup());
 
 function context(cwd: string): CommandContext {
   return {
-    io: { out: () => {}, err: () => {}, stdoutIsTTY: true, stdinIsTTY: true, stderrIsTTY: true, color: false, columns: 100 },
+    io: {
+      out: () => {},
+      err: () => {},
+      stdoutIsTTY: true,
+      stdinIsTTY: true,
+      stderrIsTTY: true,
+      color: false,
+      columns: 100,
+    },
     env: {},
     cwd,
     templatesDir: TEMPLATES,
@@ -38,7 +46,15 @@ describe('the demo session in the TUI', () => {
     const answers = parseAnswersText(readFileSync(join(TEMPLATES, 'demo/answers.yaml'), 'utf8'), 'answers.yaml');
     const ports = offlinePorts(context(cwd), demoSource(context(cwd)), { answers, force: false });
     let end: { state: WizardState } | { crash: unknown } | null = null;
-    const inst = render(<App start={initialState({ live: false, context: 'demo', outDir: 'plans/demo' })} ports={ports} title="podsec demo" color={false} onEnd={(e) => (end = e)} />);
+    const inst = render(
+      <App
+        start={initialState({ live: false, context: 'demo', outDir: 'plans/demo' })}
+        ports={ports}
+        title="podsec demo"
+        color={false}
+        onEnd={(e) => (end = e)}
+      />,
+    );
     // When the scan ends, the overview shows every namespace
     const overview = await waitFor(inst, (f) => f.includes('NAMESPACE'), 30_000);
     for (const ns of ['batch', 'legacy', 'monitoring', 'payments', 'shop', 'web']) expect(overview).toContain(ns);
@@ -63,6 +79,8 @@ describe('the demo session in the TUI', () => {
     expect(end).toMatchObject({ state: { step: 'done', exitCode: 0 } });
     const golden = readFileSync(join(ROOT, 'plans/demo/plan.json'), 'utf8');
     expect(readFileSync(join(cwd, 'plans/demo/plan.json'), 'utf8')).toBe(golden);
-    expect(readFileSync(join(cwd, 'plans/demo/2-fix/shop/deployment-vote.yaml'), 'utf8')).toBe(readFileSync(join(ROOT, 'plans/demo/2-fix/shop/deployment-vote.yaml'), 'utf8'));
+    expect(readFileSync(join(cwd, 'plans/demo/2-fix/shop/deployment-vote.yaml'), 'utf8')).toBe(
+      readFileSync(join(ROOT, 'plans/demo/2-fix/shop/deployment-vote.yaml'), 'utf8'),
+    );
   }, 60_000);
 });

@@ -29,7 +29,8 @@ describe('keys', () => {
     expect(hintLine('overview')).not.toContain('ctrl-c');
     expect(hintLine('namespace')).toContain('u UID');
     // A, x, [ and ] are in the hint bar too, and the bar wraps by phrase, never inside one.
-    for (const k of ['A accept all', 'x exempt', '[ scroll up', '] scroll down', 'd full view']) expect(hintLine('namespace')).toContain(k);
+    for (const k of ['A accept all', 'x exempt', '[ scroll up', '] scroll down', 'd full view'])
+      expect(hintLine('namespace')).toContain(k);
     for (const width of [60, 80, 100]) {
       const rows = hintRows('namespace', width);
       expect(rows.join(' · ')).toBe(hintLine('namespace'));

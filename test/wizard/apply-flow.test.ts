@@ -26,19 +26,35 @@ describe('Apply step', () => {
     expect(r.state).toMatchObject({ step: 'apply', stage: 'namespaces', phase: '2-fix', namespaces: ['a', 'b', 'c'] });
     r = run(r.state, [{ type: 'move', delta: 1 }, { type: 'toggle' }, { type: 'select' }]);
     expect(r.state).toMatchObject({ stage: 'dryRun', namespaces: ['a', 'c'] });
-    expect(r.effects).toEqual([{ type: 'runPhase', dir: '/tmp/plan', phase: '2-fix', namespaces: ['a', 'c'], dryRun: true, confirmed: false }]);
-    r = run(r.state, [{ type: 'applyProgress', line: 'checking' }, { type: 'phaseRan', report: dry }]);
+    expect(r.effects).toEqual([
+      { type: 'runPhase', dir: '/tmp/plan', phase: '2-fix', namespaces: ['a', 'c'], dryRun: true, confirmed: false },
+    ]);
+    r = run(r.state, [
+      { type: 'applyProgress', line: 'checking' },
+      { type: 'phaseRan', report: dry },
+    ]);
     expect(r.state).toMatchObject({ stage: 'reviewed', report: dry, progress: ['checking'] });
     r = run(r.state, [{ type: 'confirm', yes: true }]);
     // The yes after the dry run is the phase's confirmation: the real run does not ask it again.
-    expect(r.effects).toEqual([{ type: 'runPhase', dir: '/tmp/plan', phase: '2-fix', namespaces: ['a', 'c'], dryRun: false, confirmed: true }]);
+    expect(r.effects).toEqual([
+      { type: 'runPhase', dir: '/tmp/plan', phase: '2-fix', namespaces: ['a', 'c'], dryRun: false, confirmed: true },
+    ]);
     expect(r.state).toMatchObject({ stage: 'applying', progress: [] });
   });
 
   it('a question from the running phase waits for y/n and answers through an effect; q does not quit mid-run', () => {
-    let r = run(written(), [{ type: 'showApply' }, { type: 'applyLoaded', overview }, { type: 'select' }, { type: 'select' }]);
+    let r = run(written(), [
+      { type: 'showApply' },
+      { type: 'applyLoaded', overview },
+      { type: 'select' },
+      { type: 'select' },
+    ]);
     expect(r.state).toMatchObject({ stage: 'dryRun' });
-    r = run(r.state, [{ type: 'applyQuestion', question: { message: 'Apply phase 2-fix?', details: ['x'], default: false } }, { type: 'quit' }, { type: 'select' }]);
+    r = run(r.state, [
+      { type: 'applyQuestion', question: { message: 'Apply phase 2-fix?', details: ['x'], default: false } },
+      { type: 'quit' },
+      { type: 'select' },
+    ]);
     expect(r.state).toMatchObject({ step: 'apply', stage: 'dryRun', question: { message: 'Apply phase 2-fix?' } });
     expect(r.effects).toEqual([]);
     const yes = run(r.state, [{ type: 'confirm', yes: true }]);
@@ -48,7 +64,14 @@ describe('Apply step', () => {
   });
 
   it('declining after the dry run goes back to the namespaces; no namespaces refuses to run', () => {
-    let r = run(written(), [{ type: 'showApply' }, { type: 'applyLoaded', overview }, { type: 'select' }, { type: 'select' }, { type: 'phaseRan', report: dry }, { type: 'confirm', yes: false }]);
+    let r = run(written(), [
+      { type: 'showApply' },
+      { type: 'applyLoaded', overview },
+      { type: 'select' },
+      { type: 'select' },
+      { type: 'phaseRan', report: dry },
+      { type: 'confirm', yes: false },
+    ]);
     expect(r.state).toMatchObject({ stage: 'namespaces' });
     r = run(r.state, [{ type: 'setNamespaces', namespaces: [] }, { type: 'select' }]);
     expect(r.effects).toEqual([]);
@@ -56,22 +79,45 @@ describe('Apply step', () => {
   });
 
   it('after the real run enter reloads (the next phase), a failure is shown at the phase list', () => {
-    let r = run(written(), [{ type: 'showApply' }, { type: 'applyLoaded', overview }, { type: 'select' }, { type: 'select' }, { type: 'phaseRan', report: dry }, { type: 'select' }]);
+    let r = run(written(), [
+      { type: 'showApply' },
+      { type: 'applyLoaded', overview },
+      { type: 'select' },
+      { type: 'select' },
+      { type: 'phaseRan', report: dry },
+      { type: 'select' },
+    ]);
     r = run(r.state, [{ type: 'phaseRan', report: { ...dry, dryRun: false, stoppedAt: 's1' } }]);
     expect(r.state).toMatchObject({ stage: 'applied' });
-    if (r.state.step === 'apply' && r.state.report !== null) expect(reportLines(r.state.report).join('\n')).toContain('stopped at s1');
+    if (r.state.step === 'apply' && r.state.report !== null)
+      expect(reportLines(r.state.report).join('\n')).toContain('stopped at s1');
     expect(run(r.state, [{ type: 'select' }]).effects).toEqual([{ type: 'loadApply', dir: '/tmp/plan' }]);
-    const failed = run(written(), [{ type: 'showApply' }, { type: 'applyLoaded', overview }, { type: 'select' }, { type: 'select' }, { type: 'applyFailed', message: 'cancelled: nothing was applied' }]);
+    const failed = run(written(), [
+      { type: 'showApply' },
+      { type: 'applyLoaded', overview },
+      { type: 'select' },
+      { type: 'select' },
+      { type: 'applyFailed', message: 'cancelled: nothing was applied' },
+    ]);
     expect(failed.state).toMatchObject({ stage: 'phase', error: 'cancelled: nothing was applied' });
     expect(run(failed.state, [{ type: 'back' }]).state).toMatchObject({ step: 'written' });
   });
 
   it('a phase applied to some namespaces only is "partly applied", not "resuming"; the rest is preselected', () => {
-    const partly = { ...overview, phases: overview.phases.map((p) => (p.id === '2-fix' ? { ...p, journalEntries: 2, appliedNamespaces: ['a'], interrupted: false } : p)) };
+    const partly = {
+      ...overview,
+      phases: overview.phases.map((p) =>
+        p.id === '2-fix' ? { ...p, journalEntries: 2, appliedNamespaces: ['a'], interrupted: false } : p,
+      ),
+    };
     const p2 = partly.phases[1]!;
     expect(isResuming(p2)).toBe(false);
     expect(phaseTag(p2, '2-fix')).toBe('partly applied (1 of 3 namespaces) (next)');
-    const r = run(written(), [{ type: 'showApply' }, { type: 'applyLoaded', overview: partly }, { type: 'pickPhase', id: '2-fix' }]);
+    const r = run(written(), [
+      { type: 'showApply' },
+      { type: 'applyLoaded', overview: partly },
+      { type: 'pickPhase', id: '2-fix' },
+    ]);
     expect(r.state).toMatchObject({ stage: 'namespaces', namespaces: ['b', 'c'] });
     const broken = { ...p2, interrupted: true };
     expect(phaseTag(broken, null)).toBe('resuming (interrupted)');

@@ -111,4 +111,18 @@ export const overview: ApplyOverview = {
   next: '2-fix',
 };
 /** The dry run of phase 2-fix: one patch that would be applied, with a warning. */
-export const dry: PhaseRun = { phase: '2-fix', dryRun: true, outcomes: [{ step: 's1', namespace: 'a', target: 'Deployment a/web', outcome: 'wouldApply', message: 'patch', details: ['1 warning'] }], stoppedAt: null };
+export const dry: PhaseRun = {
+  phase: '2-fix',
+  dryRun: true,
+  outcomes: [
+    {
+      step: 's1',
+      namespace: 'a',
+      target: 'Deployment a/web',
+      outcome: 'wouldApply',
+      message: 'patch',
+      details: ['1 warning'],
+    },
+  ],
+  stoppedAt: null,
+};

@@ -41,7 +41,8 @@ function chaoticPorts(plan: { fail: boolean; delay: number }[], live: boolean): 
     })),
     runPhase: wrap(async (_dir, run, progress, confirm): Promise<PhaseRun> => {
       progress(`${run.phase}: started`);
-      if (!run.dryRun && !(await confirm({ message: `Apply phase ${run.phase}?`, details: [], default: false }))) throw new Error('declined');
+      if (!run.dryRun && !(await confirm({ message: `Apply phase ${run.phase}?`, details: [], default: false })))
+        throw new Error('declined');
       return { phase: run.phase, dryRun: run.dryRun, outcomes: [], stoppedAt: null };
     }),
   };
@@ -55,7 +56,12 @@ function chaoticPorts(plan: { fail: boolean; delay: number }[], live: boolean): 
     gatherEvidence: wrap(base.gatherEvidence),
     previewPlan: wrap(base.previewPlan),
     writePlan: wrap(async (inv, answers, ev, outDir, opts) =>
-      outDir === 'plans/t' && !opts.overwrite ? { conflict: { dir: outDir, suggestion: 'plans/t-2', canOverwrite: true }, message: 'plans/t already holds a plan' } : base.writePlan(inv, answers, ev, outDir, opts),
+      outDir === 'plans/t' && !opts.overwrite
+        ? {
+            conflict: { dir: outDir, suggestion: 'plans/t-2', canOverwrite: true },
+            message: 'plans/t already holds a plan',
+          }
+        : base.writePlan(inv, answers, ev, outDir, opts),
     ),
     ...(live ? { apply } : {}),
   };
@@ -99,7 +105,10 @@ const INTENTS: IntentEvent[] = [
 ];
 
 const step = fc.record({ intent: fc.constantFrom(...INTENTS), ticks: fc.integer({ min: 0, max: 3 }) });
-const portPlan = fc.array(fc.record({ fail: fc.boolean(), delay: fc.integer({ min: 0, max: 4 }) }), { minLength: 1, maxLength: 30 });
+const portPlan = fc.array(fc.record({ fail: fc.boolean(), delay: fc.integer({ min: 0, max: 4 }) }), {
+  minLength: 1,
+  maxLength: 30,
+});
 
 /** Lets the ports answer until nothing runs or the operator can act. */
 async function settle(r: SessionRunner): Promise<void> {
@@ -110,7 +119,10 @@ describe('wizard model', () => {
   it('the operator can always act or the session is done; cancel always ends it', async () => {
     await fc.assert(
       fc.asyncProperty(fc.boolean(), portPlan, fc.array(step, { maxLength: 60 }), async (live, plan, steps) => {
-        const r = new SessionRunner(initialState({ live, context: live ? null : 'fixture', outDir: 'plans/t' }), chaoticPorts(plan, live));
+        const r = new SessionRunner(
+          initialState({ live, context: live ? null : 'fixture', outDir: 'plans/t' }),
+          chaoticPorts(plan, live),
+        );
         r.start();
         for (const s of steps) {
           for (let t = 0; t < s.ticks; t++) await tick();
@@ -134,21 +146,29 @@ describe('wizard model', () => {
 
   it('a headless run always ends (done or a clear error), and SIGTERM ends it at any point', async () => {
     await fc.assert(
-      fc.asyncProperty(portPlan, fc.option(fc.integer({ min: 0, max: 12 }), { nil: null }), async (plan, abortAfter) => {
-        const ac = new AbortController();
-        const r = new SessionRunner(initialState({ live: false, context: 'fixture', outDir: 'plans/h' }), chaoticPorts(plan, false));
-        if (abortAfter !== null) void (async () => {
-          for (let t = 0; t < abortAfter; t++) await tick();
-          ac.abort();
-        })();
-        const outcome = await driveSession(r, headlessDecider, ac.signal).then(
-          (s) => ({ s }),
-          (err: unknown) => ({ err }),
-        );
-        if ('err' in outcome) expect((outcome.err as Error).name).toBe('UserError');
-        else expect(outcome.s.step).toBe('done');
-        expect(r.inFlight()).toBe(0);
-      }),
+      fc.asyncProperty(
+        portPlan,
+        fc.option(fc.integer({ min: 0, max: 12 }), { nil: null }),
+        async (plan, abortAfter) => {
+          const ac = new AbortController();
+          const r = new SessionRunner(
+            initialState({ live: false, context: 'fixture', outDir: 'plans/h' }),
+            chaoticPorts(plan, false),
+          );
+          if (abortAfter !== null)
+            void (async () => {
+              for (let t = 0; t < abortAfter; t++) await tick();
+              ac.abort();
+            })();
+          const outcome = await driveSession(r, headlessDecider, ac.signal).then(
+            (s) => ({ s }),
+            (err: unknown) => ({ err }),
+          );
+          if ('err' in outcome) expect((outcome.err as Error).name).toBe('UserError');
+          else expect(outcome.s.step).toBe('done');
+          expect(r.inFlight()).toBe(0);
+        },
+      ),
       { numRuns: 150 },
     );
   }, 120_000);

@@ -14,7 +14,8 @@ describe('protocol', () => {
     for (const step of STEPS) {
       for (const [effect, results] of Object.entries(EFFECT_RESULTS)) {
         const taken = results.filter((r) => accepts(step, r));
-        if (taken.length > 0 && taken.length < results.length) partial.push(`${step} takes only ${taken.join(', ')} of ${effect}`);
+        if (taken.length > 0 && taken.length < results.length)
+          partial.push(`${step} takes only ${taken.join(', ')} of ${effect}`);
       }
     }
     expect(partial).toEqual([]);
@@ -25,7 +26,10 @@ describe('protocol', () => {
     for (const b of KEYMAP) {
       if (typeof b.event === 'string') continue;
       // Views inside a step (the full fix view, the accept-all question) send to that step.
-      const steps = b.steps === 'all' ? STEPS.filter((s) => s !== 'done') : b.steps.filter((m) => m !== 'typing').map((m) => (m === 'detail' || m === 'confirmAll' ? 'namespace' : m));
+      const steps =
+        b.steps === 'all'
+          ? STEPS.filter((s) => s !== 'done')
+          : b.steps.filter((m) => m !== 'typing').map((m) => (m === 'detail' || m === 'confirmAll' ? 'namespace' : m));
       for (const s of steps) if (!accepts(s, b.event.type)) wrong.push(`${b.keys} at ${s}: ${b.event.type}`);
     }
     expect(wrong).toEqual([]);

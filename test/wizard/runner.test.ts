@@ -119,17 +119,31 @@ describe('driveSession', () => {
   });
 
   it('a decider that changes nothing is an internal error, not a busy loop', async () => {
-    const r2 = new SessionRunner({ step: 'written', session, result: { dir: 'd', files: 1, summary: {}, report: '' }, showApply: true }, fakePorts());
+    const r2 = new SessionRunner(
+      { step: 'written', session, result: { dir: 'd', files: 1, summary: {}, report: '' }, showApply: true },
+      fakePorts(),
+    );
     // showApply on an offline written plan changes nothing after the first time.
-    await expect(driveSession(r2, () => ({ type: 'showApply' }), new AbortController().signal)).rejects.toThrow(/no progress/);
+    await expect(driveSession(r2, () => ({ type: 'showApply' }), new AbortController().signal)).rejects.toThrow(
+      /no progress/,
+    );
   });
 
   it('headless end to end over the fixture: scan, plan written, exit 0', async () => {
     const written: string[] = [];
-    const ports: WizardPorts = { ...fakePorts(), writePlan: async (_i, _a, _e, outDir) => (written.push(outDir), { written: { dir: outDir, files: 1, summary: {}, report: '' } }) };
+    const ports: WizardPorts = {
+      ...fakePorts(),
+      writePlan: async (_i, _a, _e, outDir) => (
+        written.push(outDir),
+        { written: { dir: outDir, files: 1, summary: {}, report: '' } }
+      ),
+    };
     const r = new SessionRunner(initialState({ live: false, context: 'x', outDir: 'plans/h' }), ports);
     const { headlessDecider } = await import('../../src/cli/wizard-runner.js');
-    await expect(driveSession(r, headlessDecider, new AbortController().signal)).resolves.toMatchObject({ step: 'done', exitCode: 0 });
+    await expect(driveSession(r, headlessDecider, new AbortController().signal)).resolves.toMatchObject({
+      step: 'done',
+      exitCode: 0,
+    });
     expect(written).toEqual(['plans/h']);
     expect(VERSION).toBe('v1.37');
     expect(EMPTY_ANSWERS.skip).toEqual([]);

@@ -11,9 +11,21 @@ describe('namespaceRows', () => {
   it('shows labels as set, the strictest level passed, blockers and the recommended target', () => {
     const rows = namespaceRows(s);
     expect(rows.map((r) => r.name)).toEqual(['app', 'kube-system', 'ok']);
-    expect(rows[0]).toMatchObject({ labels: 'none', strictest: 'privileged', blockers: ['hostNamespaces', 'privileged'], recommended: 'privileged', toFix: 1, system: false });
+    expect(rows[0]).toMatchObject({
+      labels: 'none',
+      strictest: 'privileged',
+      blockers: ['hostNamespaces', 'privileged'],
+      recommended: 'privileged',
+      toFix: 1,
+      system: false,
+    });
     expect(rows[1]).toMatchObject({ system: true, workloads: 0 });
-    expect(rows[2]).toMatchObject({ labels: 'enforce=restricted', strictest: 'restricted', recommended: 'restricted', blockers: [] });
+    expect(rows[2]).toMatchObject({
+      labels: 'enforce=restricted',
+      strictest: 'restricted',
+      recommended: 'restricted',
+      blockers: [],
+    });
   });
 
   it('sorts by blockers or level and filters by substring', () => {
@@ -23,7 +35,9 @@ describe('namespaceRows', () => {
   });
 
   it('marks exempted namespaces', () => {
-    expect(namespaceRows({ ...s, answers: { ...EMPTY_ANSWERS, exemptions: { app: 'agent' } } })[0]?.exempted).toBe(true);
+    expect(namespaceRows({ ...s, answers: { ...EMPTY_ANSWERS, exemptions: { app: 'agent' } } })[0]?.exempted).toBe(
+      true,
+    );
   });
 });
 
@@ -50,16 +64,29 @@ describe('describe', () => {
   it('names failing checks in plain words with the upstream detail', () => {
     if (web === undefined || p === undefined) throw new Error('fixture');
     const checks = failingChecks(web, p);
-    expect(checks.map((c) => c.check)).toEqual(expect.arrayContaining(['allowPrivilegeEscalation', 'capabilities_restricted', 'runAsNonRoot', 'seccompProfile_restricted']));
-    expect(checks.find((c) => c.check === 'allowPrivilegeEscalation')?.detail).toBe('container "web" must set securityContext.allowPrivilegeEscalation=false');
+    expect(checks.map((c) => c.check)).toEqual(
+      expect.arrayContaining([
+        'allowPrivilegeEscalation',
+        'capabilities_restricted',
+        'runAsNonRoot',
+        'seccompProfile_restricted',
+      ]),
+    );
+    expect(checks.find((c) => c.check === 'allowPrivilegeEscalation')?.detail).toBe(
+      'container "web" must set securityContext.allowPrivilegeEscalation=false',
+    );
   });
 
   it('shows the fix as added lines of the pod template, values with confidence and source', () => {
     if (web === undefined || p === undefined) throw new Error('fixture');
     const diff = templateDiff(web.template, p.patchedTemplate);
-    expect(diff.filter((l) => l.op === '+').map((l) => l.text.trim())).toEqual(expect.arrayContaining(['allowPrivilegeEscalation: false', 'type: RuntimeDefault']));
+    expect(diff.filter((l) => l.op === '+').map((l) => l.text.trim())).toEqual(
+      expect.arrayContaining(['allowPrivilegeEscalation: false', 'type: RuntimeDefault']),
+    );
     expect(diff.some((l) => l.op === '-')).toBe(false);
-    expect(changeLines(p.changes)).toContain('/spec/containers/0/securityContext = {"allowPrivilegeEscalation":false}  (high confidence, what the level requires)');
+    expect(changeLines(p.changes)).toContain(
+      '/spec/containers/0/securityContext = {"allowPrivilegeEscalation":false}  (high confidence, what the level requires)',
+    );
     expect(statusLabel(p)).toBe('! needs review');
   });
 

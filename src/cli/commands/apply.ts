@@ -21,12 +21,21 @@ export async function run(flags: Record<string, unknown>, args: string[], ctx: C
     const report = await applyPhase(
       s.plan,
       phase,
-      { confirm: s.confirm, progress: (l) => ctx.io.err(`${l}\n`), dryRun: f.dryRun, force: f.force, assumeYes: f.yes, namespaces: f.namespace },
+      {
+        confirm: s.confirm,
+        progress: (l) => ctx.io.err(`${l}\n`),
+        dryRun: f.dryRun,
+        force: f.force,
+        assumeYes: f.yes,
+        namespaces: f.namespace,
+      },
       s.ports,
     );
     ctx.io.out(formatReport(report, 'apply'));
     if (report.stoppedAt) {
-      ctx.io.err(`the phase stopped at a failed rollout (${report.stoppedAt}); to undo the phase: podsec rollback ${s.dir} --phase ${phase}\n`);
+      ctx.io.err(
+        `the phase stopped at a failed rollout (${report.stoppedAt}); to undo the phase: podsec rollback ${s.dir} --phase ${phase}\n`,
+      );
     } else if (!f.dryRun && reportExitCode(report) === 0) {
       const next = nextPhase(s.plan, await s.ports.journal.read(), f.namespace);
       ctx.io.err(next ? `next: podsec apply ${s.dir} --phase ${next.id}\n` : 'every phase of the plan is applied\n');

@@ -28,13 +28,38 @@ export function sourceFlags(flags: Record<string, unknown>): SourceFlags {
   const files = strings(flags['file']);
   const editSources = flags['editSources'] === true;
   const dryRun = flags['dryRun'] === true;
-  if (chart === undefined && (values.length > 0 || release !== undefined)) throw new UsageError(`${values.length > 0 ? '--values' : '--release'} goes with --chart`, 'add --chart DIR (a Helm chart directory)');
-  if (chart !== undefined && files.length > 0) throw new UsageError('--chart and -f are two different sources', 'plan the chart with --chart, or rendered manifests with -f, not both');
-  if (chart !== undefined && (flags['evidence'] === true || flags['probe'] === true)) throw new UsageError('--evidence and --probe read a live cluster, so they cannot be used with --chart', 'plan the live release without --chart to gather evidence');
-  if (chart !== undefined && namespaces.length > 1) throw new UsageError('--chart renders into one namespace', 'give -n NS once (the release namespace)');
-  if (editSources && files.length === 0) throw new UsageError('--edit-sources writes fixes into manifest files, so it needs -f PATH', 'add -f with the files or directory that are your source of truth');
-  if (dryRun && !editSources) throw new UsageError('--dry-run goes with --edit-sources (plan itself writes only the plan directory)', 'add --edit-sources, or drop --dry-run');
-  if (release !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(release)) throw new UsageError(`--release "${release}" is not a valid Helm release name`, 'use lowercase letters, digits and dashes');
+  if (chart === undefined && (values.length > 0 || release !== undefined))
+    throw new UsageError(
+      `${values.length > 0 ? '--values' : '--release'} goes with --chart`,
+      'add --chart DIR (a Helm chart directory)',
+    );
+  if (chart !== undefined && files.length > 0)
+    throw new UsageError(
+      '--chart and -f are two different sources',
+      'plan the chart with --chart, or rendered manifests with -f, not both',
+    );
+  if (chart !== undefined && (flags['evidence'] === true || flags['probe'] === true))
+    throw new UsageError(
+      '--evidence and --probe read a live cluster, so they cannot be used with --chart',
+      'plan the live release without --chart to gather evidence',
+    );
+  if (chart !== undefined && namespaces.length > 1)
+    throw new UsageError('--chart renders into one namespace', 'give -n NS once (the release namespace)');
+  if (editSources && files.length === 0)
+    throw new UsageError(
+      '--edit-sources writes fixes into manifest files, so it needs -f PATH',
+      'add -f with the files or directory that are your source of truth',
+    );
+  if (dryRun && !editSources)
+    throw new UsageError(
+      '--dry-run goes with --edit-sources (plan itself writes only the plan directory)',
+      'add --edit-sources, or drop --dry-run',
+    );
+  if (release !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(release))
+    throw new UsageError(
+      `--release "${release}" is not a valid Helm release name`,
+      'use lowercase letters, digits and dashes',
+    );
   return {
     ...(chart !== undefined ? { chart } : {}),
     values,
@@ -53,13 +78,27 @@ export async function readChart(sf: SourceFlags & { chart: string }, ctx: Comman
   let release = sf.release;
   if (release === undefined) {
     const meta = await readFile(resolve(ctx.cwd, sf.chart, 'Chart.yaml'), 'utf8').catch(() => '');
-    release = /^name:\s*["']?([A-Za-z0-9-]+)/m.exec(meta)?.[1]?.toLowerCase() ?? basename(resolve(ctx.cwd, sf.chart)).toLowerCase();
+    release =
+      /^name:\s*["']?([A-Za-z0-9-]+)/m.exec(meta)?.[1]?.toLowerCase() ??
+      basename(resolve(ctx.cwd, sf.chart)).toLowerCase();
   }
-  if (ctx.io.stderrIsTTY) ctx.io.err(`podsec: rendering chart ${sf.chart} (release ${release}, namespace ${sf.namespace})\n`);
-  const chart = await openChart({ chart: sf.chart, valuesFiles: sf.values, release, namespace: sf.namespace, env: ctx.env, cwd: ctx.cwd, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+  if (ctx.io.stderrIsTTY)
+    ctx.io.err(`podsec: rendering chart ${sf.chart} (release ${release}, namespace ${sf.namespace})\n`);
+  const chart = await openChart({
+    chart: sf.chart,
+    valuesFiles: sf.values,
+    release,
+    namespace: sf.namespace,
+    env: ctx.env,
+    cwd: ctx.cwd,
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  });
   const inventory: Inventory = {
     ...chart.inventory,
-    workloads: chart.inventory.workloads.map((w) => ({ ...w, managedBy: [...w.managedBy, { tool: 'helm' as const, name: release, detail: `chart ${sf.chart}` }] })),
+    workloads: chart.inventory.workloads.map((w) => ({
+      ...w,
+      managedBy: [...w.managedBy, { tool: 'helm' as const, name: release, detail: `chart ${sf.chart}` }],
+    })),
   };
   return { inventory, chart, release };
 }
@@ -70,12 +109,18 @@ type Chart = Awaited<ReturnType<typeof readChart>>;
  * The plan augmentation for --chart / --edit-sources, and the step that runs once the plan is
  * written (rewrite the source files, print the diffs).
  */
-export async function sourceAugmenter(sf: SourceFlags, inventory: Inventory, chart: Chart | undefined, ctx: CommandContext) {
+export async function sourceAugmenter(
+  sf: SourceFlags,
+  inventory: Inventory,
+  chart: Chart | undefined,
+  ctx: CommandContext,
+) {
   let pending: { file: string; after: string; diff: string }[] = [];
   const augment = async (bundle: PlanBundle): Promise<void> => {
     if (chart !== undefined && sf.chart !== undefined) {
       const { helmSection } = await import('../../sources/helm-plan.js');
-      if (ctx.io.stderrIsTTY) ctx.io.err('podsec: finding the chart values that realise the fixes (rendering with candidate values)\n');
+      if (ctx.io.stderrIsTTY)
+        ctx.io.err('podsec: finding the chart values that realise the fixes (rendering with candidate values)\n');
       const { section, documents } = await helmSection(bundle, inventory, {
         chart: sf.chart,
         release: chart.release,
@@ -100,7 +145,15 @@ export async function sourceAugmenter(sf: SourceFlags, inventory: Inventory, cha
       const { edits, skipped } = sourceEdits(bundle, inventory, texts);
       for (const s of skipped) ctx.io.err(`podsec: not edited: ${s.key}: ${s.reason}\n`);
       pending = edits.map((e) => ({ file: e.file, after: e.after, diff: e.diff }));
-      bundle.plan.sources = { ...bundle.plan.sources, edits: edits.map((e) => ({ file: e.file, workloads: e.workloads, diff: e.diff, mode: sf.dryRun ? ('dry-run' as const) : ('written' as const) })) };
+      bundle.plan.sources = {
+        ...bundle.plan.sources,
+        edits: edits.map((e) => ({
+          file: e.file,
+          workloads: e.workloads,
+          diff: e.diff,
+          mode: sf.dryRun ? ('dry-run' as const) : ('written' as const),
+        })),
+      };
     }
   };
   const afterWrite = async (): Promise<void> => {
@@ -124,10 +177,15 @@ export async function sourceAugmenter(sf: SourceFlags, inventory: Inventory, cha
         await rename(tmp, target);
       } catch (err) {
         await rm(tmp, { force: true });
-        throw new UserError(`could not write ${p.file}: ${(err as Error).message}`, 'the plan was written; fix the permission and rerun with --edit-sources');
+        throw new UserError(
+          `could not write ${p.file}: ${(err as Error).message}`,
+          'the plan was written; fix the permission and rerun with --edit-sources',
+        );
       }
     }
-    ctx.io.out(`\nEdited ${pending.length} source file(s): ${pending.map((p) => p.file).join(', ')} (review with git diff).\n`);
+    ctx.io.out(
+      `\nEdited ${pending.length} source file(s): ${pending.map((p) => p.file).join(', ')} (review with git diff).\n`,
+    );
   };
   return { augment, afterWrite };
 }

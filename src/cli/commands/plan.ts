@@ -16,7 +16,8 @@ const optString = (v: unknown): string | undefined => (typeof v === 'string' ? v
 
 function targetOf(flag: unknown, fromAnswers: 'baseline' | 'restricted' | undefined): 'baseline' | 'restricted' {
   if (flag === undefined) return fromAnswers ?? 'restricted';
-  if (flag !== 'baseline' && flag !== 'restricted') throw new UsageError(`--target must be baseline or restricted, not "${String(flag)}"`);
+  if (flag !== 'baseline' && flag !== 'restricted')
+    throw new UsageError(`--target must be baseline or restricted, not "${String(flag)}"`);
   return flag;
 }
 
@@ -26,12 +27,23 @@ interface PlanInput {
   session?: ClusterSession;
 }
 
-async function readInventory(flags: Record<string, unknown>, exempt: string[], ctx: CommandContext): Promise<PlanInput> {
+async function readInventory(
+  flags: Record<string, unknown>,
+  exempt: string[],
+  ctx: CommandContext,
+): Promise<PlanInput> {
   const file = strings(flags['file']);
   if (file.length > 0) {
     const { readFileInventory } = await import('../../files/read-manifests.js');
     const notice = ctx.io.stderrIsTTY ? (message: string) => ctx.io.err(`podsec: ${message}\n`) : undefined;
-    return { inventory: await readFileInventory(file, { cwd: ctx.cwd, exempt, signal: ctx.signal, ...(notice ? { notice } : {}) }) };
+    return {
+      inventory: await readFileInventory(file, {
+        cwd: ctx.cwd,
+        exempt,
+        signal: ctx.signal,
+        ...(notice ? { notice } : {}),
+      }),
+    };
   }
   const { readLive } = await import('../../cluster/inventory.js');
   const kubeconfig = optString(flags['kubeconfig']);
@@ -48,7 +60,10 @@ async function readInventory(flags: Record<string, unknown>, exempt: string[], c
     ctx,
   );
   const inv = live.inventory;
-  const inventory = { ...inv, namespaces: inv.namespaces.map((n) => (exempt.includes(n.name) ? { ...n, system: true } : n)) };
+  const inventory = {
+    ...inv,
+    namespaces: inv.namespaces.map((n) => (exempt.includes(n.name) ? { ...n, system: true } : n)),
+  };
   return { inventory, session: live.session };
 }
 
@@ -57,7 +72,11 @@ async function versionOf(flag: unknown): Promise<string | undefined> {
   if (flag === undefined) return undefined;
   const { parsePolicyVersion } = await import('../../policy/index.js');
   const parsed = parsePolicyVersion(String(flag));
-  if (parsed === null) throw new UsageError(`--version must be v1.N or latest, not "${String(flag)}"`, 'e.g. --version v1.30, or omit it to pin the newest version');
+  if (parsed === null)
+    throw new UsageError(
+      `--version must be v1.N or latest, not "${String(flag)}"`,
+      'e.g. --version v1.30, or omit it to pin the newest version',
+    );
   return parsed === 'latest' ? undefined : `v1.${parsed}`;
 }
 
@@ -73,24 +92,41 @@ function checkEvidenceFlags(flags: Record<string, unknown>, ctx: CommandContext)
   const evidence = probe || flags['evidence'] === true;
   const yes = flags['yes'] === true;
   if (evidence && strings(flags['file']).length > 0) {
-    throw new UsageError(`${probe ? '--probe' : '--evidence'} reads container logs from a live cluster, so it cannot be used with -f`, 'drop -f to plan the live cluster, or drop the flag');
+    throw new UsageError(
+      `${probe ? '--probe' : '--evidence'} reads container logs from a live cluster, so it cannot be used with -f`,
+      'drop -f to plan the live cluster, or drop the flag',
+    );
   }
-  const mode = resolveMode({ stdinIsTTY: ctx.io.stdinIsTTY, stdoutIsTTY: ctx.io.stdoutIsTTY, env: ctx.env, flags: ctx.globals });
+  const mode = resolveMode({
+    stdinIsTTY: ctx.io.stdinIsTTY,
+    stdoutIsTTY: ctx.io.stdoutIsTTY,
+    env: ctx.env,
+    flags: ctx.globals,
+  });
   if (probe && !yes && mode === 'headless') {
-    throw new UsageError('--probe runs commands (id, find) in pods and must be confirmed, which a non-interactive run cannot do', 'pass --yes to allow the probe, or drop --probe');
+    throw new UsageError(
+      '--probe runs commands (id, find) in pods and must be confirmed, which a non-interactive run cannot do',
+      'pass --yes to allow the probe, or drop --probe',
+    );
   }
   return { evidence, probe, yes };
 }
 
 /** Asks before exec'ing into pods (unless --yes); false when the operator declines. */
 async function confirmProbe(targets: string[], ctx: CommandContext): Promise<boolean> {
-  ctx.io.err(`podsec: --probe will run \`id -u\`, \`id -g\` and a \`find\` for written files in ${targets.length} pod(s):\n`);
+  ctx.io.err(
+    `podsec: --probe will run \`id -u\`, \`id -g\` and a \`find\` for written files in ${targets.length} pod(s):\n`,
+  );
   for (const t of targets) ctx.io.err(`  ${t}\n`);
   const { confirm } = await import('@inquirer/prompts');
   try {
-    return await confirm({ message: 'Run the probe in these pods?', default: false }, { signal: ctx.signal, output: process.stderr });
+    return await confirm(
+      { message: 'Run the probe in these pods?', default: false },
+      { signal: ctx.signal, output: process.stderr },
+    );
   } catch (err) {
-    if (err instanceof Error && (err.name === 'ExitPromptError' || err.name === 'AbortPromptError')) throw new CancelledError();
+    if (err instanceof Error && (err.name === 'ExitPromptError' || err.name === 'AbortPromptError'))
+      throw new CancelledError();
     throw err;
   }
 }
@@ -105,7 +141,9 @@ async function liveEvidence(
   const { collectEvidence, selectForEvidence, pickPod } = await import('../../cluster/evidence.js');
   const { evaluatePod } = await import('../../policy/index.js');
   const failsTarget = (w: Workload): boolean =>
-    !evaluatePod(w.template, opts.answers.targets[w.namespace] ?? opts.target, opts.policyVersion, { isPod: w.kind === 'Pod' }).allowed;
+    !evaluatePod(w.template, opts.answers.targets[w.namespace] ?? opts.target, opts.policyVersion, {
+      isPod: w.kind === 'Pod',
+    }).allowed;
   let probe = opts.flags.probe;
   if (probe && !opts.flags.yes) {
     const targets = selectForEvidence(inventory.workloads, failsTarget).flatMap((w) => {
@@ -140,14 +178,23 @@ export function planSummaryText(plan: Plan, dir: string, columns?: number): stri
     lines.push(`${n.name.padEnd(width)}  ${n.current.padEnd(10)}  ${n.planned.padEnd(12)}  ${note}`.trimEnd());
   }
   const s = plan.summary;
-  lines.push('', `${s['workloads'] ?? 0} workloads: ${s['compliant'] ?? 0} compliant, ${s['fixed'] ?? 0} fixed, ${s['review'] ?? 0} to review, ${s['blocked'] ?? 0} blocked.`);
+  lines.push(
+    '',
+    `${s['workloads'] ?? 0} workloads: ${s['compliant'] ?? 0} compliant, ${s['fixed'] ?? 0} fixed, ${s['review'] ?? 0} to review, ${s['blocked'] ?? 0} blocked.`,
+  );
   lines.push(`Next: review ${dir}/PLAN.md, then run ${dir}/1-observe/apply.sh (or podsec apply ${dir}).`);
   return `${lines.join('\n')}\n`;
 }
 
 function reportErrors(inventory: Inventory, ctx: CommandContext): void {
   for (const e of inventory.errors) {
-    const where = [e.file ?? e.namespace, e.document !== undefined ? `document ${e.document}` : undefined, e.line !== undefined ? `line ${e.line}` : undefined].filter(Boolean).join(', ');
+    const where = [
+      e.file ?? e.namespace,
+      e.document !== undefined ? `document ${e.document}` : undefined,
+      e.line !== undefined ? `line ${e.line}` : undefined,
+    ]
+      .filter(Boolean)
+      .join(', ');
     ctx.io.err(`podsec: ${where}: ${e.message}\n`);
   }
 }
@@ -166,14 +213,19 @@ export async function run(flags: Record<string, unknown>, _args: string[], ctx: 
   const exempt = strings(flags['exempt']);
   const out = optString(flags['out']) ?? 'plans/podsec';
   const chart = sf.chart !== undefined ? await readChart({ ...sf, chart: sf.chart }, ctx) : undefined;
-  const read = chart !== undefined ? { inventory: chart.inventory, session: undefined } : await readInventory(flags, exempt, ctx);
+  const read =
+    chart !== undefined ? { inventory: chart.inventory, session: undefined } : await readInventory(flags, exempt, ctx);
   const { session } = read;
   // Names the API server would refuse never reach plan files, scripts or requests: input errors.
   const { withoutInvalidNames } = await import('../../inventory/object-names.js');
   const inventory = withoutInvalidNames(read.inventory);
   try {
     const empty = inventory.workloads.length === 0 && inventory.namespaces.length === 0;
-    if (empty && inventory.errors.length === 0) throw new UserError('found no namespaces or workloads to plan', 'check the -f paths, or -n/--context for a live cluster');
+    if (empty && inventory.errors.length === 0)
+      throw new UserError(
+        'found no namespaces or workloads to plan',
+        'check the -f paths, or -n/--context for a live cluster',
+      );
     if (empty) {
       reportErrors(inventory, ctx);
       ctx.io.err('podsec: nothing could be read, so no plan was written (exit 3)\n');
@@ -182,7 +234,9 @@ export async function run(flags: Record<string, unknown>, _args: string[], ctx: 
     const { generatePlan, planPolicyVersion } = await import('../../files/generate-plan.js');
     const policyVersion = pinned ?? planPolicyVersion(inventory);
     const evidenceFor =
-      session !== undefined && evidenceFlags.evidence ? await liveEvidence(session, inventory, { flags: evidenceFlags, target, answers, policyVersion }, ctx) : undefined;
+      session !== undefined && evidenceFlags.evidence
+        ? await liveEvidence(session, inventory, { flags: evidenceFlags, target, answers, policyVersion }, ctx)
+        : undefined;
     const { writePlan } = await import('../../files/write-plan.js');
     const sources = await sourceAugmenter(sf, inventory, chart, ctx);
     const { bundle, files } = await generatePlan(inventory, {
@@ -202,7 +256,9 @@ export async function run(flags: Record<string, unknown>, _args: string[], ctx: 
     await sources.afterWrite();
     if (inventory.errors.length > 0) {
       reportErrors(inventory, ctx);
-      ctx.io.err(`podsec: ${inventory.errors.length} input(s) could not be read or parsed; the plan covers the rest (exit 3)\n`);
+      ctx.io.err(
+        `podsec: ${inventory.errors.length} input(s) could not be read or parsed; the plan covers the rest (exit 3)\n`,
+      );
       return 3;
     }
     return 0;

@@ -21,7 +21,14 @@ export async function run(flags: Record<string, unknown>, args: string[], ctx: C
     const report = await rollbackPhase(
       s.plan,
       phase,
-      { confirm: s.confirm, progress: (l) => ctx.io.err(`${l}\n`), dryRun: f.dryRun, force: f.force, assumeYes: f.yes, namespaces: f.namespace },
+      {
+        confirm: s.confirm,
+        progress: (l) => ctx.io.err(`${l}\n`),
+        dryRun: f.dryRun,
+        force: f.force,
+        assumeYes: f.yes,
+        namespaces: f.namespace,
+      },
       s.ports,
     );
     ctx.io.out(formatReport(report, 'rollback'));

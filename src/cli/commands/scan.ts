@@ -3,7 +3,14 @@
 
 import { UsageError } from '../../errors.js';
 import { parsePolicyVersion } from '../../policy/index.js';
-import { buildScanReport, renderReport, REPORT_FORMATS, scanExitCode, type ReportFormat, type ScanReport } from '../../report/index.js';
+import {
+  buildScanReport,
+  renderReport,
+  REPORT_FORMATS,
+  scanExitCode,
+  type ReportFormat,
+  type ScanReport,
+} from '../../report/index.js';
 import type { CommandContext } from '../context.js';
 import { versionNote } from '../version-note.js';
 
@@ -17,7 +24,8 @@ interface ScanFlags {
 
 function parseFlags(flags: Record<string, unknown>): ScanFlags {
   const level = flags['level'];
-  if (level !== undefined && level !== 'baseline' && level !== 'restricted') throw new UsageError(`--level must be baseline or restricted, not "${String(level)}"`);
+  if (level !== undefined && level !== 'baseline' && level !== 'restricted')
+    throw new UsageError(`--level must be baseline or restricted, not "${String(level)}"`);
   const version = flags['version'];
   if (version !== undefined && (typeof version !== 'string' || parsePolicyVersion(version) === null)) {
     throw new UsageError(`--version must be latest or v1.N (e.g. v1.30), not "${String(version)}"`);
@@ -30,7 +38,12 @@ function parseFlags(flags: Record<string, unknown>): ScanFlags {
 
 /** Writes the report chunk by chunk (JSON is streamed) and returns the exit code. */
 function emit(report: ScanReport, f: ScanFlags, ctx: CommandContext): number {
-  for (const chunk of renderReport(report, f.output, { color: ctx.io.color, columns: ctx.io.columns, version: ctx.version })) ctx.io.out(chunk);
+  for (const chunk of renderReport(report, f.output, {
+    color: ctx.io.color,
+    columns: ctx.io.columns,
+    version: ctx.version,
+  }))
+    ctx.io.out(chunk);
   const code = scanExitCode(report, f.exitCode);
   if (report.errors.length > 0) {
     ctx.io.err(`podsec: ${report.errors.length} input(s) could not be read or parsed; the rest was scanned (exit 3)\n`);
@@ -51,7 +64,11 @@ export async function run(flags: Record<string, unknown>, _args: string[], ctx: 
     const progress = ctx.io.stderrIsTTY;
     const notice = progress ? (message: string) => ctx.io.err(`\u001b[2K\rpodsec: ${message}`) : undefined;
     try {
-      for await (const input of readManifestInputs(f.file, { cwd: ctx.cwd, signal: ctx.signal, ...(notice ? { notice } : {}) })) {
+      for await (const input of readManifestInputs(f.file, {
+        cwd: ctx.cwd,
+        signal: ctx.signal,
+        ...(notice ? { notice } : {}),
+      })) {
         if (progress) ctx.io.err(`\u001b[2K\rpodsec: scanning ${input.file}`);
         await parseManifestInput(input, (p) => builder.addParsed(p));
       }
@@ -61,7 +78,9 @@ export async function run(flags: Record<string, unknown>, _args: string[], ctx: 
     const report = builder.build();
     if (report.workloads.length === 0 && report.errors.length === 0) {
       // A gate pointed at the wrong path must not pass: nothing found is exit 3 with --exit-code.
-      ctx.io.err(`podsec: no workloads found in ${f.file.join(', ')}${f.exitCode ? ' (exit 3: check the path)' : ''}\n`);
+      ctx.io.err(
+        `podsec: no workloads found in ${f.file.join(', ')}${f.exitCode ? ' (exit 3: check the path)' : ''}\n`,
+      );
       if (f.exitCode) {
         emit(report, f, ctx);
         return 3;

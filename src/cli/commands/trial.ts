@@ -33,20 +33,29 @@ const keyOf = (w: Pick<PlanWorkload, 'namespace' | 'kind' | 'name'>) => `${w.nam
 export async function run(flags: Record<string, unknown>, args: string[], ctx: CommandContext): Promise<number> {
   const dir = resolve(ctx.cwd, args[0] ?? '');
   const iterate = Number(optString(flags['iterate']) ?? '1');
-  if (!Number.isInteger(iterate) || iterate < 1 || iterate > 10) throw new UsageError(`--iterate must be a whole number from 1 to 10, not "${String(flags['iterate'])}"`);
+  if (!Number.isInteger(iterate) || iterate < 1 || iterate > 10)
+    throw new UsageError(`--iterate must be a whole number from 1 to 10, not "${String(flags['iterate'])}"`);
   const timeoutMs = parseDuration(optString(flags['timeout']) ?? '60s');
   const allow = new Map<string, string>();
   for (const a of strings(flags['allow'])) {
     const i = a.indexOf('=');
-    if (i < 1 || a.slice(i + 1).trim() === '') throw new UsageError(`--allow takes KEY=REASON (the reason is recorded), not "${a}"`, 'e.g. --allow shop/StatefulSet/db="staging copy, no clients"');
+    if (i < 1 || a.slice(i + 1).trim() === '')
+      throw new UsageError(
+        `--allow takes KEY=REASON (the reason is recorded), not "${a}"`,
+        'e.g. --allow shop/StatefulSet/db="staging copy, no clients"',
+      );
     allow.set(a.slice(0, i), a.slice(i + 1).trim());
   }
   const { readPlan } = await import('../../files/read-plan.js');
   const plan = await readPlan(dir);
   const wanted = strings(flags['workload']);
   const known = new Set(plan.workloads.map(keyOf));
-  for (const k of [...wanted, ...allow.keys()]) if (!known.has(k)) throw new UsageError(`no workload ${k} in ${join(dir, 'plan.json')}`, 'use namespace/Kind/name as in PLAN.md');
-  const picked = plan.workloads.filter((w) => (wanted.length > 0 ? wanted.includes(keyOf(w)) : w.skipped === null && (w.patch !== null || w.held !== null)));
+  for (const k of [...wanted, ...allow.keys()])
+    if (!known.has(k))
+      throw new UsageError(`no workload ${k} in ${join(dir, 'plan.json')}`, 'use namespace/Kind/name as in PLAN.md');
+  const picked = plan.workloads.filter((w) =>
+    wanted.length > 0 ? wanted.includes(keyOf(w)) : w.skipped === null && (w.patch !== null || w.held !== null),
+  );
   if (picked.length === 0) {
     ctx.io.err('podsec trial: no workload with a proposed fix to try\n');
     return EXIT.ok;
@@ -77,15 +86,39 @@ export async function run(flags: Record<string, unknown>, args: string[], ctx: C
       const live = (await session.client.get<Record<string, unknown>>(workloadPath(pw))).body;
       const t = extractPodTemplate(live);
       if (t === null) throw new UserError(`${key} has no pod template on the cluster`);
-      const w: Workload = { kind: pw.kind, apiVersion: pw.apiVersion, namespace: pw.namespace, name: pw.name, source: { context: session.context }, templatePath: t.templatePath, template: t.template, object: live, managedBy: [] };
+      const w: Workload = {
+        kind: pw.kind,
+        apiVersion: pw.apiVersion,
+        namespace: pw.namespace,
+        name: pw.name,
+        source: { context: session.context },
+        templatePath: t.templatePath,
+        template: t.template,
+        object: live,
+        managedBy: [],
+      };
       const target = plan.namespaces.find((n) => n.name === pw.namespace)?.target ?? plan.target;
       const propose = (evidence: Parameters<typeof proposeFix>[1]['evidence']) =>
-        proposeFix(w, { target, version: plan.policyVersion, answers: plan.decisions.answers, catalogue, harden: plan.decisions.harden, evidence });
+        proposeFix(w, {
+          target,
+          version: plan.policyVersion,
+          answers: plan.decisions.answers,
+          catalogue,
+          harden: plan.decisions.harden,
+          evidence,
+        });
       const pvcAccessModes = await accessModes(session.client, w);
       if (dryRun) {
         const refusal = trialRefusal(w, pvcAccessModes);
-        say(refusal !== null && !allow.has(key) ? `${key}: would refuse: ${refusal}` : `${key}: would create (and delete after at most ${timeoutMs / 1000}s):`);
-        if (refusal === null || allow.has(key)) ctx.io.out(`---\n${stringify(trialPod(w, propose(undefined).patchedTemplate, { plan: basename(dir), round: 1, suffix: 'xxxxx' }), { lineWidth: 0 })}`);
+        say(
+          refusal !== null && !allow.has(key)
+            ? `${key}: would refuse: ${refusal}`
+            : `${key}: would create (and delete after at most ${timeoutMs / 1000}s):`,
+        );
+        if (refusal === null || allow.has(key))
+          ctx.io.out(
+            `---\n${stringify(trialPod(w, propose(undefined).patchedTemplate, { plan: basename(dir), round: 1, suffix: 'xxxxx' }), { lineWidth: 0 })}`,
+          );
         continue;
       }
       const { record } = await trialWorkload(w, port!, {
@@ -100,7 +133,9 @@ export async function run(flags: Record<string, unknown>, args: string[], ctx: C
         ...(allow.has(key) ? { override: allow.get(key)! } : {}),
         progress: say,
       });
-      ctx.io.out(`${key}: ${record.result} (${record.reason})${record.rounds.length > 0 ? `, ${record.rounds.length} round(s), ${Math.round(record.durationMs / 1000)}s` : ''}\n`);
+      ctx.io.out(
+        `${key}: ${record.result} (${record.reason})${record.rounds.length > 0 ? `, ${record.rounds.length} round(s), ${Math.round(record.durationMs / 1000)}s` : ''}\n`,
+      );
       if (record.result === 'fail') failed++;
       pw.trial = record as TrialRecord & NonNullable<PlanWorkload['trial']>;
     }
@@ -112,21 +147,32 @@ export async function run(flags: Record<string, unknown>, args: string[], ctx: C
     await writePlanJson(dir, plan);
     say(`recorded the trial results in ${join(dir, 'plan.json')}`);
     if (picked.some((w) => w.trial?.rounds.some((r) => r.changes.length > 0))) {
-      say('the trials re-proposed changes (see plan.json): plan again with --evidence to get them as patch files, or answer the open questions');
+      say(
+        'the trials re-proposed changes (see plan.json): plan again with --evidence to get them as patch files, or answer the open questions',
+      );
     }
   }
   return failed > 0 ? EXIT.failed : EXIT.ok;
 }
 
 /** Access modes of the PVCs the template mounts (unknown claims are left out: refused as unknown). */
-async function accessModes(client: import('../../cluster/client.js').KubeClient, w: Workload): Promise<Record<string, string[]>> {
-  const vols = Array.isArray(w.template.spec['volumes']) ? (w.template.spec['volumes'] as Record<string, unknown>[]) : [];
+async function accessModes(
+  client: import('../../cluster/client.js').KubeClient,
+  w: Workload,
+): Promise<Record<string, string[]>> {
+  const vols = Array.isArray(w.template.spec['volumes'])
+    ? (w.template.spec['volumes'] as Record<string, unknown>[])
+    : [];
   const out: Record<string, string[]> = {};
   for (const v of vols) {
     const claim = (v['persistentVolumeClaim'] as { claimName?: string } | undefined)?.claimName;
     if (claim === undefined) continue;
     try {
-      const pvc = (await client.get<{ spec?: { accessModes?: string[] } }>(`/api/v1/namespaces/${encodeURIComponent(w.namespace)}/persistentvolumeclaims/${encodeURIComponent(claim)}`)).body;
+      const pvc = (
+        await client.get<{ spec?: { accessModes?: string[] } }>(
+          `/api/v1/namespaces/${encodeURIComponent(w.namespace)}/persistentvolumeclaims/${encodeURIComponent(claim)}`,
+        )
+      ).body;
       out[claim] = pvc.spec?.accessModes ?? [];
     } catch {
       // unreadable: the refusal rule treats it as unknown

@@ -15,7 +15,10 @@ export async function run(flags: Record<string, unknown>, _args: string[], ctx: 
   const mode = sessionMode(ctx);
   const out = optString(flags['out']);
   if (mode === 'headless' && out === undefined) {
-    throw new UsageError('a non-interactive session needs to know where to write the plan: pass --out DIR', 'or run `podsec plan --out DIR` for a plan without the session');
+    throw new UsageError(
+      'a non-interactive session needs to know where to write the plan: pass --out DIR',
+      'or run `podsec plan --out DIR` for a plan without the session',
+    );
   }
   const { loadAnswersFile } = await import('../../files/answers-file.js');
   const answers = await loadAnswersFile(optString(flags['answers']), ctx.cwd);
@@ -25,7 +28,13 @@ export async function run(flags: Record<string, unknown>, _args: string[], ctx: 
   const kubeconfig = optString(flags['kubeconfig']);
   if (files.length > 0) {
     const ports = offlinePorts(ctx, fileSource(ctx, files), { answers, force });
-    return runSession(mode, initialState({ live: false, context: null, outDir: out ?? 'plans/podsec' }), ports, ctx, `podsec: manifests ${files.join(', ')}`);
+    return runSession(
+      mode,
+      initialState({ live: false, context: null, outDir: out ?? 'plans/podsec' }),
+      ports,
+      ctx,
+      `podsec: manifests ${files.join(', ')}`,
+    );
   }
   const source = {
     file: [],

@@ -10,10 +10,15 @@ const PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 export const fixAppArmorProfile: Fixer = (ctx) => {
   const annotations = ctx.draft.template.metadata.annotations ?? {};
   for (const [key, value] of Object.entries(annotations).sort(([a], [b]) => (a < b ? -1 : 1))) {
-    if (!key.startsWith(PREFIX) || value === '' || value === 'runtime/default' || value.startsWith('localhost/')) continue;
+    if (!key.startsWith(PREFIX) || value === '' || value === 'runtime/default' || value.startsWith('localhost/'))
+      continue;
     ctx.draft.remove(
       ['metadata', 'annotations', key],
-      meta('appArmorProfile', `container "${key.slice(PREFIX.length)}" gets the runtime's default AppArmor profile instead of ${value}`, { confidence: 'medium', behavioural: true }),
+      meta(
+        'appArmorProfile',
+        `container "${key.slice(PREFIX.length)}" gets the runtime's default AppArmor profile instead of ${value}`,
+        { confidence: 'medium', behavioural: true },
+      ),
     );
   }
   const places: [Segment[], string][] = [
@@ -23,6 +28,12 @@ export const fixAppArmorProfile: Fixer = (ctx) => {
   for (const [path, who] of places) {
     const p = ctx.draft.get(path);
     if (!isObj(p) || p['type'] === 'RuntimeDefault' || p['type'] === 'Localhost') continue;
-    ctx.draft.remove(path, meta('appArmorProfile', `${who} gets the runtime's default AppArmor profile instead of ${String(p['type'])}`, { confidence: 'medium', behavioural: true }));
+    ctx.draft.remove(
+      path,
+      meta('appArmorProfile', `${who} gets the runtime's default AppArmor profile instead of ${String(p['type'])}`, {
+        confidence: 'medium',
+        behavioural: true,
+      }),
+    );
   }
 };

@@ -15,10 +15,14 @@ export function removeAddedCapabilities(ctx: FixContext, check: CheckId, bad: (c
     if (removed.length === 0) continue;
     hostOr(ctx, check, `${q(ref)} adds ${removed.join(', ')}`, () => {
       const keep = add.filter((c) => !bad(c));
-      const m = meta(check, `${q(ref)} loses ${removed.join(', ')}: check the program does not need ${removed.length > 1 ? 'them' : 'it'}`, {
-        behavioural: true,
-        confidence: 'medium',
-      });
+      const m = meta(
+        check,
+        `${q(ref)} loses ${removed.join(', ')}: check the program does not need ${removed.length > 1 ? 'them' : 'it'}`,
+        {
+          behavioural: true,
+          confidence: 'medium',
+        },
+      );
       if (keep.length === 0) ctx.draft.remove(scPath(ref, 'capabilities', 'add'), m);
       else ctx.draft.set(scPath(ref, 'capabilities', 'add'), keep, m);
     });

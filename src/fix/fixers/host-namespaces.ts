@@ -12,10 +12,14 @@ export const fixHostNamespaces: Fixer = (ctx) => {
     for (const f of used) {
       ctx.draft.remove(
         ['spec', f],
-        meta('hostNamespaces', `the pod gets its own ${f.slice(4).toLowerCase()} namespace instead of the node's: confirm it does not need the host's`, {
-          behavioural: true,
-          confidence: 'medium',
-        }),
+        meta(
+          'hostNamespaces',
+          `the pod gets its own ${f.slice(4).toLowerCase()} namespace instead of the node's: confirm it does not need the host's`,
+          {
+            behavioural: true,
+            confidence: 'medium',
+          },
+        ),
       );
     }
   });

@@ -14,10 +14,14 @@ export const fixHostPorts: Fixer = (ctx) => {
       hostOr(ctx, 'hostPorts', `${q(ref)} uses hostPort ${String(p['hostPort'])}`, () => {
         ctx.draft.remove(
           [...ref.path, 'ports', i, 'hostPort'],
-          meta('hostPorts', `${q(ref)} stops listening on node port ${String(p['hostPort'])}: expose it through a Service instead`, {
-            behavioural: true,
-            confidence: 'medium',
-          }),
+          meta(
+            'hostPorts',
+            `${q(ref)} stops listening on node port ${String(p['hostPort'])}: expose it through a Service instead`,
+            {
+              behavioural: true,
+              confidence: 'medium',
+            },
+          ),
         );
       });
     });

@@ -12,13 +12,19 @@ export const fixPrivileged: Fixer = (ctx) => {
     const c = containerObj(ctx, ref);
     const cmd = JSON.stringify([c['command'] ?? [], c['args'] ?? []]);
     if (NODE_TUNING.test(cmd)) {
-      ctx.draft.block('privileged', `${q(ref)} changes the node (${NODE_TUNING.exec(cmd)?.[1] ?? ''}); do it at node level (e.g. a node tuning DaemonSet in an exempt namespace)`);
+      ctx.draft.block(
+        'privileged',
+        `${q(ref)} changes the node (${NODE_TUNING.exec(cmd)?.[1] ?? ''}); do it at node level (e.g. a node tuning DaemonSet in an exempt namespace)`,
+      );
       continue;
     }
     hostOr(ctx, 'privileged', `${q(ref)} is privileged`, () => {
       ctx.draft.remove(
         scPath(ref, 'privileged'),
-        meta('privileged', `${q(ref)} no longer gets full host device and kernel access: confirm it does not need it`, { behavioural: true, confidence: 'medium' }),
+        meta('privileged', `${q(ref)} no longer gets full host device and kernel access: confirm it does not need it`, {
+          behavioural: true,
+          confidence: 'medium',
+        }),
       );
     });
   }

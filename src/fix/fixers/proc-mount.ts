@@ -10,7 +10,13 @@ export function removeProcMount(ctx: FixContext, check: CheckId): void {
   for (const ref of containersOf(ctx)) {
     const pm = containerSc(ctx, ref)['procMount'];
     if (pm === undefined || pm === 'Default') continue;
-    ctx.draft.remove(scPath(ref, 'procMount'), meta(check, `${q(ref)} gets the default masked /proc instead of ${String(pm)}`, { behavioural: true, confidence: 'medium' }));
+    ctx.draft.remove(
+      scPath(ref, 'procMount'),
+      meta(check, `${q(ref)} gets the default masked /proc instead of ${String(pm)}`, {
+        behavioural: true,
+        confidence: 'medium',
+      }),
+    );
   }
 }
 

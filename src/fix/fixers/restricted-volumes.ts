@@ -7,7 +7,17 @@ import type { FixContext } from '../context.js';
 import { hostOr, meta, type Fixer } from './shared.js';
 import type { CheckId } from '../../policy/types.js';
 
-const ALLOWED = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret'];
+const ALLOWED = [
+  'configMap',
+  'csi',
+  'downwardAPI',
+  'emptyDir',
+  'ephemeral',
+  'image',
+  'persistentVolumeClaim',
+  'projected',
+  'secret',
+];
 
 /** Replaces hostPath volumes with emptyDirs, or blocks. */
 export function fixHostPathVolumes(ctx: FixContext, check: CheckId): void {
@@ -18,10 +28,14 @@ export function fixHostPathVolumes(ctx: FixContext, check: CheckId): void {
     const name = String(v['name']);
     const path = String(v['hostPath']['path'] ?? '');
     hostOr(ctx, check, `volume "${name}" mounts host path ${path}`, () => {
-      const m = meta(check, `volume "${name}" becomes pod-local scratch space instead of the node's ${path}: data no longer persists or is shared with the node`, {
-        behavioural: true,
-        confidence: 'low',
-      });
+      const m = meta(
+        check,
+        `volume "${name}" becomes pod-local scratch space instead of the node's ${path}: data no longer persists or is shared with the node`,
+        {
+          behavioural: true,
+          confidence: 'low',
+        },
+      );
       ctx.draft.remove(['spec', 'volumes', i, 'hostPath'], m);
       ctx.draft.set(['spec', 'volumes', i, 'emptyDir'], {}, m);
     });

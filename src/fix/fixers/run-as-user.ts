@@ -6,7 +6,8 @@ import { POD_SC, containerSc, containersOf, meta, podSc, type Fixer } from './sh
 
 export const fixRunAsUser: Fixer = (ctx) => {
   const podZero = podSc(ctx)['runAsUser'] === 0;
-  if (podZero) ctx.draft.remove([...POD_SC, 'runAsUser'], meta('runAsUser', 'the pod must not default its containers to UID 0'));
+  if (podZero)
+    ctx.draft.remove([...POD_SC, 'runAsUser'], meta('runAsUser', 'the pod must not default its containers to UID 0'));
   for (const ref of containersOf(ctx)) {
     const own = containerSc(ctx, ref)['runAsUser'];
     if (own === 0 || (podZero && own === undefined)) ensureIdentity(ctx, ref, 'runAsUser');

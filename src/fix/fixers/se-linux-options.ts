@@ -7,7 +7,13 @@ import { POD_SC, containersOf, meta, q, scPath, type Fixer } from './shared.js';
 
 export const fixSeLinuxOptions: Fixer = (ctx) => {
   const engineOk = effectiveMinor(ctx.version) >= 31;
-  const allowed = ['', 'container_t', 'container_init_t', 'container_kvm_t', ...(engineOk ? ['container_engine_t'] : [])];
+  const allowed = [
+    '',
+    'container_t',
+    'container_init_t',
+    'container_kvm_t',
+    ...(engineOk ? ['container_engine_t'] : []),
+  ];
   const places: [Segment[], string][] = [
     [[...POD_SC, 'seLinuxOptions'], 'the pod'],
     ...containersOf(ctx).map((r): [Segment[], string] => [scPath(r, 'seLinuxOptions'), q(r)]),
@@ -20,7 +26,10 @@ export const fixSeLinuxOptions: Fixer = (ctx) => {
       if (value === undefined || (field === 'type' ? allowed.includes(String(value)) : value === '')) continue;
       ctx.draft.remove(
         [...path, field],
-        meta('seLinuxOptions', `${who} uses the runtime's default SELinux ${field} instead of ${String(value)}`, { confidence: 'medium', behavioural: true }),
+        meta('seLinuxOptions', `${who} uses the runtime's default SELinux ${field} instead of ${String(value)}`, {
+          confidence: 'medium',
+          behavioural: true,
+        }),
       );
     }
   }

@@ -13,6 +13,10 @@ export const fixSeccompProfileBaseline: Fixer = (ctx) => {
   for (const [key, value] of Object.entries(annotations).sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (key !== POD_KEY && !key.startsWith(CONTAINER_PREFIX)) continue;
     if (value === 'runtime/default' || value === 'docker/default' || value.startsWith('localhost/')) continue;
-    ctx.draft.set(['metadata', 'annotations', key], 'runtime/default', meta('seccompProfile_baseline', `annotation ${key} asks for the runtime's default seccomp filter`));
+    ctx.draft.set(
+      ['metadata', 'annotations', key],
+      'runtime/default',
+      meta('seccompProfile_baseline', `annotation ${key} asks for the runtime's default seccomp filter`),
+    );
   }
 };

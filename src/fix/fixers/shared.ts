@@ -14,7 +14,12 @@ export type Fixer = (ctx: FixContext, violation: Violation) => void;
 export function meta(
   check: ChangeMeta['check'],
   rationale: string,
-  opts: { confidence?: Confidence; behavioural?: boolean; source?: ValueSource | undefined; purpose?: 'required' | 'hardening' } = {},
+  opts: {
+    confidence?: Confidence;
+    behavioural?: boolean;
+    source?: ValueSource | undefined;
+    purpose?: 'required' | 'hardening';
+  } = {},
 ): ChangeMeta {
   const m: ChangeMeta = {
     check,

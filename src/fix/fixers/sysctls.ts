@@ -9,10 +9,14 @@ export const fixSysctls: Fixer = (ctx, violation) => {
   const list = podSc(ctx)['sysctls'];
   if (!Array.isArray(list)) return;
   const keep = list.filter((s: unknown) => !(isObj(s) && bad.has(String(s['name']))));
-  const m = meta('sysctls', `remove kernel settings the level forbids (${[...bad].join(', ')}): confirm the program works without them`, {
-    behavioural: true,
-    confidence: 'medium',
-  });
+  const m = meta(
+    'sysctls',
+    `remove kernel settings the level forbids (${[...bad].join(', ')}): confirm the program works without them`,
+    {
+      behavioural: true,
+      confidence: 'medium',
+    },
+  );
   if (keep.length === 0) ctx.draft.remove([...POD_SC, 'sysctls'], m);
   else ctx.draft.set([...POD_SC, 'sysctls'], keep, m);
 };

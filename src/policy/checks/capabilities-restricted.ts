@@ -29,9 +29,12 @@ function capabilitiesRestricted(pod: PodContext) {
     if (added) badAdd.push(name);
   }
   const parts: string[] = [];
-  if (missingDrop.length > 0) parts.push(`${containerList(missingDrop)} must set securityContext.capabilities.drop=["ALL"]`);
+  if (missingDrop.length > 0)
+    parts.push(`${containerList(missingDrop)} must set securityContext.capabilities.drop=["ALL"]`);
   if (badAdd.length > 0) {
-    parts.push(`${containerList(badAdd)} must not include ${joinQuote(sortedSet(caps))} in securityContext.capabilities.add`);
+    parts.push(
+      `${containerList(badAdd)} must not include ${joinQuote(sortedSet(caps))} in securityContext.capabilities.add`,
+    );
   }
   return parts.length === 0 ? undefined : { reason: 'unrestricted capabilities', detail: parts.join('; ') };
 }

@@ -25,10 +25,16 @@ function runAsNonRoot(pod: PodContext) {
   }
   if (explicit.length > 0) setters.push(containerList(explicit));
   if (setters.length > 0) {
-    return { reason: 'runAsNonRoot != true', detail: `${setters.join(' and ')} must not set securityContext.runAsNonRoot=false` };
+    return {
+      reason: 'runAsNonRoot != true',
+      detail: `${setters.join(' and ')} must not set securityContext.runAsNonRoot=false`,
+    };
   }
   if (implicit.length > 0) {
-    return { reason: 'runAsNonRoot != true', detail: `pod or ${containerList(implicit)} must set securityContext.runAsNonRoot=true` };
+    return {
+      reason: 'runAsNonRoot != true',
+      detail: `pod or ${containerList(implicit)} must set securityContext.runAsNonRoot=true`,
+    };
   }
   return undefined;
 }

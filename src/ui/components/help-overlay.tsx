@@ -9,7 +9,17 @@ import type { Paint } from '../theme.js';
 const fit = (s: string, n: number) => (s.length <= n ? s.padEnd(n) : `${s.slice(0, Math.max(0, n - 1))}…`);
 
 /** Lists every binding of `mode` within `height` rows and `width` columns. */
-export function HelpOverlay({ mode, paint, height, width }: { mode: KeyMode; paint: Paint; height: number; width: number }) {
+export function HelpOverlay({
+  mode,
+  paint,
+  height,
+  width,
+}: {
+  mode: KeyMode;
+  paint: Paint;
+  height: number;
+  width: number;
+}) {
   const list = bindingsFor(mode);
   // One column when it fits (with or without the border), else columns side by side.
   const border = list.length + 3 <= height || list.length + 1 > height;
@@ -18,7 +28,9 @@ export function HelpOverlay({ mode, paint, height, width }: { mode: KeyMode; pai
   const perColumn = Math.ceil(list.length / columns);
   const colWidth = Math.floor((width - (border ? 4 : 0)) / columns);
   const keyWidth = Math.min(12, Math.max(...list.map((b) => b.keys.length)) + 2);
-  const lines = Array.from({ length: perColumn }, (_, r) => list.filter((_b, i) => i % perColumn === r && Math.floor(i / perColumn) < columns));
+  const lines = Array.from({ length: perColumn }, (_, r) =>
+    list.filter((_b, i) => i % perColumn === r && Math.floor(i / perColumn) < columns),
+  );
   return (
     <Box flexDirection="column" {...(border ? { borderStyle: 'round' as const, paddingX: 1 } : {})} width={width}>
       <Text bold>Keys (? or esc closes this help)</Text>

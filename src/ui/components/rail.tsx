@@ -7,7 +7,17 @@ import type { Paint } from '../theme.js';
 import { asciiOnly } from '../ascii.js';
 
 /** Renders the rail and the current step's summary; `ascii`: the first frame's ASCII-only look (`+ Cluster > [Scan]`, see ui/ascii.ts). */
-export function Rail({ state, paint, title, ascii = false }: { state: WizardState; paint: Paint; title: string; ascii?: boolean }) {
+export function Rail({
+  state,
+  paint,
+  title,
+  ascii = false,
+}: {
+  state: WizardState;
+  paint: Paint;
+  title: string;
+  ascii?: boolean;
+}) {
   const t = ascii ? asciiOnly : (x: string) => x;
   const at = stepOf(state);
   const idx = STEPS.findIndex((s) => s.id === at);

@@ -5,7 +5,17 @@ import { Text } from 'ink';
 import type { Paint } from '../theme.js';
 
 /** The label, the typed text and a cursor; the placeholder while empty. */
-export function TypedInput({ label, value, placeholder, paint }: { label: string; value: string; placeholder: string; paint: Paint }) {
+export function TypedInput({
+  label,
+  value,
+  placeholder,
+  paint,
+}: {
+  label: string;
+  value: string;
+  placeholder: string;
+  paint: Paint;
+}) {
   return (
     <Text>
       {label} {value}

@@ -41,7 +41,11 @@ export function ApplyScreen({ state, paint, height }: { state: ApplyState; paint
               <Text key={p.id} wrap="truncate-end" {...(i === state.cursor ? paint('selected') : {})}>
                 {i === state.cursor ? '> ' : '  '}
                 {p.id.padEnd(22)} {p.title}
-                {p.done ? '  ✓ applied' : phaseTag(p, state.overview?.next ?? null) !== '' ? `  ${phaseTag(p, state.overview?.next ?? null)}` : ''}
+                {p.done
+                  ? '  ✓ applied'
+                  : phaseTag(p, state.overview?.next ?? null) !== ''
+                    ? `  ${phaseTag(p, state.overview?.next ?? null)}`
+                    : ''}
               </Text>
             ))}
             <Text {...paint('accent')}>enter picks the phase · esc back to the written plan</Text>
@@ -59,12 +63,17 @@ export function ApplyScreen({ state, paint, height }: { state: ApplyState; paint
                 {(phase?.appliedNamespaces ?? []).includes(n) ? '  (applied)' : ''}
               </Text>
             ))}
-            <Text {...paint('accent')}>space toggles · enter runs the server-side dry run; you confirm once, after it</Text>
+            <Text {...paint('accent')}>
+              space toggles · enter runs the server-side dry run; you confirm once, after it
+            </Text>
           </Box>
         );
       case 'dryRun':
       case 'applying': {
-        const label = state.stage === 'dryRun' ? `dry run of ${state.phase ?? ''} (server-side)` : `${resuming ? 'resuming' : 'applying'} ${state.phase ?? ''}`;
+        const label =
+          state.stage === 'dryRun'
+            ? `dry run of ${state.phase ?? ''} (server-side)`
+            : `${resuming ? 'resuming' : 'applying'} ${state.phase ?? ''}`;
         return (
           <Box flexDirection="column">
             {state.question === null ? <Spinner label={label} /> : <Text>{label}</Text>}
@@ -87,7 +96,11 @@ export function ApplyScreen({ state, paint, height }: { state: ApplyState; paint
                 {l}
               </Text>
             ))}
-            <Text {...paint('accent')}>{state.stage === 'reviewed' ? 'enter or y applies it for real (no second question) · n or esc goes back' : 'enter picks the next phase · q quits'}</Text>
+            <Text {...paint('accent')}>
+              {state.stage === 'reviewed'
+                ? 'enter or y applies it for real (no second question) · n or esc goes back'
+                : 'enter picks the next phase · q quits'}
+            </Text>
           </Box>
         );
       }

@@ -10,7 +10,8 @@ import { visibleWindow } from '../components/window.js';
 /** The context list. */
 export function ClusterScreen({ state, paint, height }: { state: ClusterState; paint: Paint; height: number }) {
   if (state.contexts === null) return <Spinner label="reading the kubeconfig" />;
-  if (state.contexts.length === 0) return <Text>The kubeconfig defines no contexts. Press q to quit, or try `podsec demo`.</Text>;
+  if (state.contexts.length === 0)
+    return <Text>The kubeconfig defines no contexts. Press q to quit, or try `podsec demo`.</Text>;
   const { start, end } = visibleWindow(state.contexts.length, state.cursor, height - 1);
   return (
     <Box flexDirection="column">

@@ -12,7 +12,19 @@ import { wrapText } from '../components/wrap.js';
 import { detailLines } from './namespace.js';
 
 /** The selected workload's fix in full. */
-export function DetailView({ state, paint, height, width, scroll }: { state: NamespaceState; paint: Paint; height: number; width: number; scroll: number }) {
+export function DetailView({
+  state,
+  paint,
+  height,
+  width,
+  scroll,
+}: {
+  state: NamespaceState;
+  paint: Paint;
+  height: number;
+  width: number;
+  scroll: number;
+}) {
   const w = workloadsIn(state.session.inventory, state.namespace)[state.cursor];
   const key = w === undefined ? '' : workloadKey(w);
   const rows = detailLines(state).flatMap((l) => wrapText(l.text, width - 1).map((text) => ({ ...l, text })));
@@ -23,7 +35,9 @@ export function DetailView({ state, paint, height, width, scroll }: { state: Nam
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate-end">
-        {w === undefined ? '' : `${w.kind} ${w.name}: ${statusLabel(proposalFor(state.session, key))}${decision !== undefined ? ` (${decision})` : ''}`}
+        {w === undefined
+          ? ''
+          : `${w.kind} ${w.name}: ${statusLabel(proposalFor(state.session, key))}${decision !== undefined ? ` (${decision})` : ''}`}
       </Text>
       {shown.map((l, i) => (
         <Text key={first + i} {...(l.role !== undefined ? paint(l.role) : {})}>

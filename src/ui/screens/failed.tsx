@@ -10,7 +10,7 @@ export function FailedScreen({ state, paint }: { state: FailedState; paint: Pain
   return (
     <Box flexDirection="column">
       <Text {...paint('bad')}>x {state.message}</Text>
-      {state.hint !== null ? <Text>  try: {state.hint}</Text> : null}
+      {state.hint !== null ? <Text> try: {state.hint}</Text> : null}
       <Text {...paint('muted')}>enter or q quits (exit code 1)</Text>
     </Box>
   );

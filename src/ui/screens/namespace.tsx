@@ -8,7 +8,14 @@
 import { Box, Text } from 'ink';
 import { Spinner } from '@inkjs/ui';
 import { workloadKey } from '../../inventory/types.js';
-import { changeLines, diffLineText, failingChecks, podHealth, statusLabel, templateDiff } from '../../wizard/describe.js';
+import {
+  changeLines,
+  diffLineText,
+  failingChecks,
+  podHealth,
+  statusLabel,
+  templateDiff,
+} from '../../wizard/describe.js';
 import { decisionCounts, decisionText, proposalFor, serverText, workloadsIn } from '../../wizard/session.js';
 import type { NamespaceState } from '../../wizard/state.js';
 import { statusRole, type Paint } from '../theme.js';
@@ -35,22 +42,46 @@ export function detailLines(state: NamespaceState): Line[] {
   const p = proposalFor(state.session, workloadKey(w));
   if (p === undefined) return [{ text: 'no proposal yet' }];
   const health = podHealth(w);
-  const lines: Line[] = health !== null ? [{ text: `pods: ${health}`, role: /CrashLoop|Error|BackOff|Failed/.test(health) ? 'bad' : 'muted' }] : [];
+  const lines: Line[] =
+    health !== null
+      ? [{ text: `pods: ${health}`, role: /CrashLoop|Error|BackOff|Failed/.test(health) ? 'bad' : 'muted' }]
+      : [];
   // What was seen running (logs, probe) and which values it decided, before the checks and the diff.
   const seen = new Map<string, string[]>();
-  for (const c of p.changes) if (c.source?.kind === 'evidence') seen.set(c.source.detail, [...(seen.get(c.source.detail) ?? []), c.path]);
-  for (const [detail, paths] of seen) lines.push({ text: `evidence ${detail} -> ${paths.length} value(s) (${[...new Set(paths.map((x) => x.split('/').pop()))].join(', ')})`, role: 'accent' });
+  for (const c of p.changes)
+    if (c.source?.kind === 'evidence') seen.set(c.source.detail, [...(seen.get(c.source.detail) ?? []), c.path]);
+  for (const [detail, paths] of seen)
+    lines.push({
+      text: `evidence ${detail} -> ${paths.length} value(s) (${[...new Set(paths.map((x) => x.split('/').pop()))].join(', ')})`,
+      role: 'accent',
+    });
   lines.push(...failingChecks(w, p).map((f): Line => ({ text: `fails ${f.title}: ${f.detail}`, role: 'warn' })));
   if (p.blockedReason !== undefined) lines.push({ text: `blocked: ${p.blockedReason}`, role: 'bad' });
   if (p.status === 'compliant') lines.push({ text: `passes ${p.target} already`, role: 'ok' });
-  for (const d of templateDiff(w.template, p.patchedTemplate)) lines.push({ text: diffLineText(d), ...(d.op === '+' ? { role: 'ok' as const } : d.op === '-' ? { role: 'bad' as const } : d.op === '~' ? { role: 'muted' as const } : {}) });
+  for (const d of templateDiff(w.template, p.patchedTemplate))
+    lines.push({
+      text: diffLineText(d),
+      ...(d.op === '+'
+        ? { role: 'ok' as const }
+        : d.op === '-'
+          ? { role: 'bad' as const }
+          : d.op === '~'
+            ? { role: 'muted' as const }
+            : {}),
+    });
   for (const c of changeLines(p.changes)) lines.push({ text: `value ${c}`, role: 'muted' });
   for (const q of p.questions) lines.push({ text: `question: ${q.prompt} (u/w to answer)`, role: 'accent' });
   return lines;
 }
 
 /** The namespace screen; `scroll` offsets the detail pane. */
-export function NamespaceScreen(props: { state: NamespaceState; paint: Paint; height: number; columns: number; scroll: number }) {
+export function NamespaceScreen(props: {
+  state: NamespaceState;
+  paint: Paint;
+  height: number;
+  columns: number;
+  scroll: number;
+}) {
   const { state, paint, height, columns, scroll } = props;
   const ws = workloadsIn(state.session.inventory, state.namespace);
   const width = Math.max(40, columns - 1);
@@ -59,7 +90,12 @@ export function NamespaceScreen(props: { state: NamespaceState; paint: Paint; he
   const details = detailLines(state);
   const exempt = state.session.answers.exemptions[state.namespace];
   const notice = state.notice === null ? [] : wrapText(state.notice, width - 1);
-  const footer = (state.busy !== null ? 1 : 0) + notice.length + (state.editing !== null ? 1 : 0) + (state.confirmingAll ? 1 : 0) + 1;
+  const footer =
+    (state.busy !== null ? 1 : 0) +
+    notice.length +
+    (state.editing !== null ? 1 : 0) +
+    (state.confirmingAll ? 1 : 0) +
+    1;
   const room = Math.max(2, height - 3 - listHeight - footer);
   const first = Math.min(scroll, Math.max(0, details.length - room));
   const shown = details.slice(first, first + room);
@@ -70,7 +106,10 @@ export function NamespaceScreen(props: { state: NamespaceState; paint: Paint; he
         Namespace {state.namespace}: {decisionText(decisionCounts(state.session, state.namespace))}
         {exempt !== undefined ? ` · exempt: ${exempt}` : ''}
       </Text>
-      <Text {...paint(state.session.verification?.[state.namespace]?.status === 'disagrees' ? 'bad' : 'muted')} wrap="truncate-end">
+      <Text
+        {...paint(state.session.verification?.[state.namespace]?.status === 'disagrees' ? 'bad' : 'muted')}
+        wrap="truncate-end"
+      >
         {serverText(state.session, state.namespace)}
       </Text>
       {ws.slice(start, end).map((w, i) => {
@@ -84,7 +123,9 @@ export function NamespaceScreen(props: { state: NamespaceState; paint: Paint; he
             <Text {...paint(statusRole(p?.status))}>{statusLabel(p).padEnd(16)}</Text>
             {`${w.kind} ${w.name}`.padEnd(nameWidth)}
             {(exempt !== undefined ? 'exempt' : (state.session.decisions[key] ?? '')).padEnd(10)}
-            {health !== null ? <Text {...paint(/CrashLoop|Error|BackOff|Failed/.test(health) ? 'bad' : 'muted')}>{health}</Text> : null}
+            {health !== null ? (
+              <Text {...paint(/CrashLoop|Error|BackOff|Failed/.test(health) ? 'bad' : 'muted')}>{health}</Text>
+            ) : null}
           </Text>
         );
       })}
@@ -95,7 +136,9 @@ export function NamespaceScreen(props: { state: NamespaceState; paint: Paint; he
         </Text>
       ))}
       <Text {...paint('muted')}>
-        {details.length > room ? `lines ${first + 1}-${first + shown.length} of ${details.length} · ] scrolls · d shows it in full` : 'd shows it in full'}
+        {details.length > room
+          ? `lines ${first + 1}-${first + shown.length} of ${details.length} · ] scrolls · d shows it in full`
+          : 'd shows it in full'}
       </Text>
       {state.busy !== null ? <Spinner label={state.busy} /> : null}
       {notice.map((l, i) => (
@@ -103,9 +146,18 @@ export function NamespaceScreen(props: { state: NamespaceState; paint: Paint; he
           {l}
         </Text>
       ))}
-      {state.confirmingAll ? <Text {...paint('warn')}>? Some fixes here need review. Accept every fix in {state.namespace} anyway? (y/n)</Text> : null}
+      {state.confirmingAll ? (
+        <Text {...paint('warn')}>
+          ? Some fixes here need review. Accept every fix in {state.namespace} anyway? (y/n)
+        </Text>
+      ) : null}
       {state.editing !== null ? (
-        <TypedInput label={EDIT_PROMPTS[state.editing]} value={state.draft} placeholder="enter to save, esc to cancel" paint={paint} />
+        <TypedInput
+          label={EDIT_PROMPTS[state.editing]}
+          value={state.draft}
+          placeholder="enter to save, esc to cancel"
+          paint={paint}
+        />
       ) : null}
     </Box>
   );

@@ -41,7 +41,17 @@ function labelLines(text: string, w: number): string[] {
 const cut = (s: string, n: number) => (s.length <= n ? s : `${s.slice(0, Math.max(0, n - 1))}…`);
 
 /** The overview table. */
-export function OverviewScreen({ state, paint, height, width }: { state: OverviewState; paint: Paint; height: number; width: number }) {
+export function OverviewScreen({
+  state,
+  paint,
+  height,
+  width,
+}: {
+  state: OverviewState;
+  paint: Paint;
+  height: number;
+  width: number;
+}) {
   const rows = namespaceRows(state.session, state.sort, state.filter);
   const col = overviewColumns(rows, width);
   const { start, end } = visibleWindow(rows.length, state.cursor, height - 5);
@@ -67,7 +77,9 @@ export function OverviewScreen({ state, paint, height, width }: { state: Overvie
               {pad(col.nameOf(r), col.name)}
               {pad(first, col.labels)}
               {pad(r.strictest, col.level)}
-              <Text {...paint(r.blockers.length > 0 ? 'warn' : 'ok')}>{pad(r.exempted ? 'exempt' : r.recommended, col.level)}</Text>
+              <Text {...paint(r.blockers.length > 0 ? 'warn' : 'ok')}>
+                {pad(r.exempted ? 'exempt' : r.recommended, col.level)}
+              </Text>
               {pad(String(r.toFix), col.fix)}
               {blockers}
             </Text>
@@ -83,7 +95,12 @@ export function OverviewScreen({ state, paint, height, width }: { state: Overvie
       })}
       {rows.length === 0 ? <Text>No namespace matches the filter.</Text> : null}
       {rows[state.cursor] !== undefined ? (
-        <Text {...paint(state.session.verification?.[rows[state.cursor]?.name ?? '']?.status === 'disagrees' ? 'bad' : 'muted')} wrap="truncate-end">
+        <Text
+          {...paint(
+            state.session.verification?.[rows[state.cursor]?.name ?? '']?.status === 'disagrees' ? 'bad' : 'muted',
+          )}
+          wrap="truncate-end"
+        >
           {rows[state.cursor]?.name}: {serverText(state.session, rows[state.cursor]?.name ?? '')}
         </Text>
       ) : null}
@@ -92,7 +109,14 @@ export function OverviewScreen({ state, paint, height, width }: { state: Overvie
         {state.filter !== '' ? ` · filter "${state.filter}" (esc clears)` : ''}
         {rows.some((r) => r.system) ? ' · * system namespace' : ''} · FIX: workloads with a fix proposed
       </Text>
-      {state.filtering ? <TypedInput label="/" value={state.filter} placeholder="type to filter, enter to keep, esc to clear" paint={paint} /> : null}
+      {state.filtering ? (
+        <TypedInput
+          label="/"
+          value={state.filter}
+          placeholder="type to filter, enter to keep, esc to clear"
+          paint={paint}
+        />
+      ) : null}
     </Box>
   );
 }

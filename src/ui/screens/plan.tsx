@@ -10,7 +10,12 @@ import { TypedInput } from '../components/typed-input.js';
 
 /** The plan preview. */
 export function PlanScreen({ state, paint }: { state: PlanState; paint: Paint }) {
-  if (state.preview === null) return state.error !== null ? <Text {...paint('bad')}>x {state.error}</Text> : <Spinner label="building the plan" />;
+  if (state.preview === null)
+    return state.error !== null ? (
+      <Text {...paint('bad')}>x {state.error}</Text>
+    ) : (
+      <Spinner label="building the plan" />
+    );
   const s = state.preview.summary;
   const c = state.conflict;
   return (
@@ -23,22 +28,31 @@ export function PlanScreen({ state, paint }: { state: PlanState; paint: Paint })
         </Text>
       ))}
       <Text>
-        {s['workloads'] ?? 0} workloads: {s['compliant'] ?? 0} compliant, {s['fixed'] ?? 0} with a fix, {s['review'] ?? 0} to review, {s['blocked'] ?? 0} blocked
+        {s['workloads'] ?? 0} workloads: {s['compliant'] ?? 0} compliant, {s['fixed'] ?? 0} with a fix,{' '}
+        {s['review'] ?? 0} to review, {s['blocked'] ?? 0} blocked
         {(s['skipped'] ?? 0) > 0 ? `; ${s['skipped'] ?? 0} of them skipped (left out of the fix phase)` : ''}
       </Text>
       <Text>
         Output directory: <Text bold>{state.session.outDir}</Text>
       </Text>
       {state.dirDraft !== null ? (
-        <TypedInput label="write the plan to:" value={state.dirDraft} placeholder="a directory (enter writes, esc cancels)" paint={paint} />
+        <TypedInput
+          label="write the plan to:"
+          value={state.dirDraft}
+          placeholder="a directory (enter writes, esc cancels)"
+          paint={paint}
+        />
       ) : state.writing ? (
         <Spinner label="writing the plan" />
       ) : c !== null ? (
         <Text {...paint('warn')}>
-          ! {state.error} · d writes it elsewhere ({c.suggestion}){c.canOverwrite ? ` · o overwrites ${c.dir}` : ''} · esc goes back
+          ! {state.error} · d writes it elsewhere ({c.suggestion}){c.canOverwrite ? ` · o overwrites ${c.dir}` : ''} ·
+          esc goes back
         </Text>
       ) : (
-        <Text {...paint('accent')}>enter writes the plan · d chooses another directory · esc goes back to the namespaces</Text>
+        <Text {...paint('accent')}>
+          enter writes the plan · d chooses another directory · esc goes back to the namespaces
+        </Text>
       )}
       {state.error !== null && c === null ? <Text {...paint('bad')}>x {state.error}</Text> : null}
     </Box>

@@ -13,7 +13,17 @@ const list = (xs: string[], width: number) => {
 };
 
 /** Scan progress. */
-export function ScanScreen({ state, paint, columns, ascii = false }: { state: ScanningState; paint: Paint; columns: number; ascii?: boolean }) {
+export function ScanScreen({
+  state,
+  paint,
+  columns,
+  ascii = false,
+}: {
+  state: ScanningState;
+  paint: Paint;
+  columns: number;
+  ascii?: boolean;
+}) {
   const p = state.progress;
   const label = `scanning ${state.context ?? ''}  ${(p.elapsedMs / 1000).toFixed(1)}s`;
   const t = ascii ? asciiOnly : (x: string) => x;
@@ -21,8 +31,12 @@ export function ScanScreen({ state, paint, columns, ascii = false }: { state: Sc
     <Box flexDirection="column">
       {ascii ? <Text>- {t(label)}</Text> : <Spinner label={label} />}
       {p.serverVersion !== undefined ? <Text>server version {p.serverVersion}</Text> : null}
-      <Text>namespaces ({p.namespaces.length}): {t(list(p.namespaces, columns - 20))}</Text>
-      <Text>kinds ({p.kinds.length}): {t(list(p.kinds, columns - 15))}</Text>
+      <Text>
+        namespaces ({p.namespaces.length}): {t(list(p.namespaces, columns - 20))}
+      </Text>
+      <Text>
+        kinds ({p.kinds.length}): {t(list(p.kinds, columns - 15))}
+      </Text>
       <Text>workloads: {p.workloads}</Text>
       <Text {...paint('muted')}>read-only: nothing is changed in the cluster</Text>
     </Box>

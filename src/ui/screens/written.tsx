@@ -22,13 +22,20 @@ export function WrittenScreen({ state, paint, height }: { state: WrittenState; p
       {state.showApply ? (
         <Box flexDirection="column" marginTop={1}>
           <Text bold>Apply, phase by phase (server-side dry-run first, journal for resume and rollback):</Text>
-          <Text>  podsec apply {dir} --phase 1-observe --dry-run</Text>
-          <Text>  podsec apply {dir} --phase 1-observe</Text>
-          <Text>  podsec apply {dir}            (the next phase not applied; resumes an interrupted one)</Text>
-          {demo ? <Text {...paint('warn')}>! the demo estate has no cluster: run these against your own cluster's plan</Text> : null}
+          <Text> podsec apply {dir} --phase 1-observe --dry-run</Text>
+          <Text> podsec apply {dir} --phase 1-observe</Text>
+          <Text> podsec apply {dir} (the next phase not applied; resumes an interrupted one)</Text>
+          {demo ? (
+            <Text {...paint('warn')}>! the demo estate has no cluster: run these against your own cluster's plan</Text>
+          ) : null}
         </Box>
       ) : (
-        <Text {...paint('accent')}>{state.session.inventory.origin === 'cluster' ? 'a applies it now (server-side dry run first)' : 'a shows how to apply'} · enter or q quits</Text>
+        <Text {...paint('accent')}>
+          {state.session.inventory.origin === 'cluster'
+            ? 'a applies it now (server-side dry run first)'
+            : 'a shows how to apply'}{' '}
+          · enter or q quits
+        </Text>
       )}
     </Box>
   );

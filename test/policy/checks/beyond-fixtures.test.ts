@@ -120,7 +120,11 @@ const cases: Case[] = [
     name: 'restricted volume types keep spec order for names and sort types',
     level: 'restricted',
     pod: pod((s) => {
-      s['volumes'] = [{ name: 'z', nfs: { server: 'a', path: '/' } }, { name: 'a', hostPath: { path: '/' } }, { name: 'ok', emptyDir: {} }];
+      s['volumes'] = [
+        { name: 'z', nfs: { server: 'a', path: '/' } },
+        { name: 'a', hostPath: { path: '/' } },
+        { name: 'ok', emptyDir: {} },
+      ];
     }),
     message: 'restricted volume types (volumes "z", "a" use restricted volume types "hostPath", "nfs")',
   },
@@ -166,7 +170,13 @@ const cases: Case[] = [
       s['os'] = { name: 'windows' };
       s['securityContext'] = { runAsNonRoot: true };
       s['initContainers'] = [];
-      s['containers'] = [{ name: 'win', image: 'mcr.microsoft.com/windows/nanoserver', securityContext: { capabilities: { add: ['SYS_ADMIN'] } } }];
+      s['containers'] = [
+        {
+          name: 'win',
+          image: 'mcr.microsoft.com/windows/nanoserver',
+          securityContext: { capabilities: { add: ['SYS_ADMIN'] } },
+        },
+      ];
     }),
     message: '',
   },
@@ -189,7 +199,14 @@ const cases: Case[] = [
     name: 'hostPorts are listed as sorted decimal strings, unquoted',
     level: 'baseline',
     pod: pod((s) => {
-      containers(s).push(restrictedContainer('b', { ports: [{ containerPort: 9, hostPort: 9 }, { containerPort: 10000, hostPort: 10000 }] }));
+      containers(s).push(
+        restrictedContainer('b', {
+          ports: [
+            { containerPort: 9, hostPort: 9 },
+            { containerPort: 10000, hostPort: 10000 },
+          ],
+        }),
+      );
       containers(s)[0]!['ports'] = [{ containerPort: 80, hostPort: 80 }];
     }),
     message: 'hostPort (containers "app", "b" use hostPorts 10000, 80, 9)',
@@ -289,7 +306,15 @@ describe('checks beyond the upstream fixtures', () => {
   });
 
   it('never throws on malformed specs', () => {
-    for (const spec of [null, 'x', 3, { containers: 'x' }, { containers: [1, null, 'a'] }, { volumes: {} }, { securityContext: [] }]) {
+    for (const spec of [
+      null,
+      'x',
+      3,
+      { containers: 'x' },
+      { containers: [1, null, 'a'] },
+      { volumes: {} },
+      { securityContext: [] },
+    ]) {
       expect(() => evaluatePod({ spec }, 'restricted', 'latest')).not.toThrow();
     }
   });
@@ -306,7 +331,17 @@ describe('checks beyond the upstream fixtures', () => {
 
   it('reports the strictest level a pod passes', () => {
     expect(strictestLevel(pod(), 'latest')).toBe('restricted');
-    expect(strictestLevel(pod((s) => delete (s['securityContext'] as Json)['runAsNonRoot']), 'latest')).toBe('baseline');
-    expect(strictestLevel(pod((s) => (s['hostIPC'] = true)), 'latest')).toBe('privileged');
+    expect(
+      strictestLevel(
+        pod((s) => delete (s['securityContext'] as Json)['runAsNonRoot']),
+        'latest',
+      ),
+    ).toBe('baseline');
+    expect(
+      strictestLevel(
+        pod((s) => (s['hostIPC'] = true)),
+        'latest',
+      ),
+    ).toBe('privileged');
   });
 });

@@ -15,8 +15,12 @@ describe('capabilities', () => {
 
   it('restricted runs capabilities_baseline before v1.22 and only capabilities_restricted from v1.22', () => {
     const p = pod((s) => (sc(app(s))['capabilities'] = { drop: ['ALL'], add: ['SYS_ADMIN'] }));
-    expect(message(p, 'restricted', 'v1.21')).toBe('non-default capabilities (container "app" must not include "SYS_ADMIN" in securityContext.capabilities.add)');
-    expect(message(p, 'restricted', 'v1.22')).toBe('unrestricted capabilities (container "app" must not include "SYS_ADMIN" in securityContext.capabilities.add)');
+    expect(message(p, 'restricted', 'v1.21')).toBe(
+      'non-default capabilities (container "app" must not include "SYS_ADMIN" in securityContext.capabilities.add)',
+    );
+    expect(message(p, 'restricted', 'v1.22')).toBe(
+      'unrestricted capabilities (container "app" must not include "SYS_ADMIN" in securityContext.capabilities.add)',
+    );
     expect(failing(p, 'restricted', 'v1.22')).toEqual(['capabilities_restricted']);
   });
 
@@ -36,6 +40,8 @@ describe('capabilities', () => {
       delete sc(init(s))['capabilities'];
       sc(app(s))['capabilities'] = { drop: ['ALL'], add: ['NET_BIND_SERVICE'] };
     });
-    expect(message(p, 'restricted')).toBe('unrestricted capabilities (container "init" must set securityContext.capabilities.drop=["ALL"])');
+    expect(message(p, 'restricted')).toBe(
+      'unrestricted capabilities (container "init" must set securityContext.capabilities.drop=["ALL"])',
+    );
   });
 });

@@ -18,7 +18,9 @@ describe('hostPorts and the hostNetwork defaulting', () => {
       app(s)['ports'] = [{ containerPort: 8080, hostPort: 0 }];
       s['ephemeralContainers'] = [{ name: 'debug', image: 'x', ports: [{ containerPort: 9 }] }];
     });
-    expect(message(p, 'baseline')).toBe('host namespaces (hostNetwork=true), hostPort (containers "init", "app" use hostPorts 53, 8080)');
+    expect(message(p, 'baseline')).toBe(
+      'host namespaces (hostNetwork=true), hostPort (containers "init", "app" use hostPorts 53, 8080)',
+    );
     expect(message(p, 'baseline', 'latest', false)).toBe('host namespaces (hostNetwork=true)');
   });
 
@@ -35,22 +37,35 @@ describe('volumes', () => {
   const vols = (volumes: Json[]) => pod((s) => (s['volumes'] = volumes));
 
   it('baseline names hostPath volumes in spec order', () => {
-    const p = vols([{ name: 'b', hostPath: { path: '/b' } }, { name: 'tmp', emptyDir: {} }, { name: 'a', hostPath: { path: '/a' } }]);
+    const p = vols([
+      { name: 'b', hostPath: { path: '/b' } },
+      { name: 'tmp', emptyDir: {} },
+      { name: 'a', hostPath: { path: '/a' } },
+    ]);
     expect(message(p, 'baseline')).toBe('hostPath volumes (volumes "b", "a")');
   });
 
   it('restricted reports hostPath through restrictedVolumes only', () => {
     const p = vols([{ name: 'h', hostPath: { path: '/' } }]);
-    expect(message(p, 'restricted')).toBe('restricted volume types (volume "h" uses restricted volume type "hostPath")');
+    expect(message(p, 'restricted')).toBe(
+      'restricted volume types (volume "h" uses restricted volume type "hostPath")',
+    );
     expect(failing(p, 'restricted', 'v1.0')).toEqual(['restrictedVolumes']);
   });
 
   it('names each volume by its first restricted source in upstream order', () => {
-    const p = vols([{ name: 'x', nfs: { server: 's', path: '/' }, gitRepo: { repository: 'r' } }, { name: 'y', cephfs: { monitors: [] } }]);
-    expect(message(p, 'restricted')).toBe('restricted volume types (volumes "x", "y" use restricted volume types "cephfs", "gitRepo")');
+    const p = vols([
+      { name: 'x', nfs: { server: 's', path: '/' }, gitRepo: { repository: 'r' } },
+      { name: 'y', cephfs: { monitors: [] } },
+    ]);
+    expect(message(p, 'restricted')).toBe(
+      'restricted volume types (volumes "x", "y" use restricted volume types "cephfs", "gitRepo")',
+    );
   });
 
   it('defaults volumes without a known source to emptyDir', () => {
-    expect(message(vols([{ name: 'a' }, { name: 'b', hostPath: null }, { name: 'c', somethingNew: {} }]), 'restricted')).toBe('');
+    expect(
+      message(vols([{ name: 'a' }, { name: 'b', hostPath: null }, { name: 'c', somethingNew: {} }]), 'restricted'),
+    ).toBe('');
   });
 });

@@ -27,7 +27,9 @@ describe('procMount', () => {
       sc(app(s))['procMount'] = 'Foo';
       s['ephemeralContainers'] = [{ name: 'debug', image: 'x', securityContext: { procMount: 'Default' } }];
     });
-    expect(message(p, 'baseline')).toBe('procMount (containers "init", "app" must not set securityContext.procMount to "Foo", "Unmasked")');
+    expect(message(p, 'baseline')).toBe(
+      'procMount (containers "init", "app" must not set securityContext.procMount to "Foo", "Unmasked")',
+    );
   });
 });
 
@@ -38,6 +40,8 @@ describe('windowsHostProcess', () => {
       sc(app(s))['windowsOptions'] = { hostProcess: true };
       sc(init(s))['windowsOptions'] = { hostProcess: false };
     });
-    expect(message(p, 'baseline')).toBe('hostProcess (pod and container "app" must not set securityContext.windowsOptions.hostProcess=true)');
+    expect(message(p, 'baseline')).toBe(
+      'hostProcess (pod and container "app" must not set securityContext.windowsOptions.hostProcess=true)',
+    );
   });
 });

@@ -5,7 +5,9 @@ import { app, init, message, pod, podSC, sc } from './helpers.js';
 describe('runAsNonRoot', () => {
   it('a container false under a pod true is an explicit offender', () => {
     const p = pod((s) => (sc(app(s))['runAsNonRoot'] = false));
-    expect(message(p, 'restricted')).toBe('runAsNonRoot != true (container "app" must not set securityContext.runAsNonRoot=false)');
+    expect(message(p, 'restricted')).toBe(
+      'runAsNonRoot != true (container "app" must not set securityContext.runAsNonRoot=false)',
+    );
   });
 
   it('pod false and container false are both named', () => {
@@ -13,7 +15,9 @@ describe('runAsNonRoot', () => {
       podSC(s)['runAsNonRoot'] = false;
       sc(init(s))['runAsNonRoot'] = false;
     });
-    expect(message(p, 'restricted')).toBe('runAsNonRoot != true (pod and container "init" must not set securityContext.runAsNonRoot=false)');
+    expect(message(p, 'restricted')).toBe(
+      'runAsNonRoot != true (pod and container "init" must not set securityContext.runAsNonRoot=false)',
+    );
   });
 
   it('without a pod value, unset containers are implicit offenders', () => {
@@ -21,7 +25,9 @@ describe('runAsNonRoot', () => {
       delete podSC(s)['runAsNonRoot'];
       sc(init(s))['runAsNonRoot'] = true;
     });
-    expect(message(p, 'restricted')).toBe('runAsNonRoot != true (pod or container "app" must set securityContext.runAsNonRoot=true)');
+    expect(message(p, 'restricted')).toBe(
+      'runAsNonRoot != true (pod or container "app" must set securityContext.runAsNonRoot=true)',
+    );
   });
 
   it('explicit offenders hide implicit ones', () => {
@@ -29,7 +35,9 @@ describe('runAsNonRoot', () => {
       delete podSC(s)['runAsNonRoot'];
       sc(init(s))['runAsNonRoot'] = false;
     });
-    expect(message(p, 'restricted')).toBe('runAsNonRoot != true (container "init" must not set securityContext.runAsNonRoot=false)');
+    expect(message(p, 'restricted')).toBe(
+      'runAsNonRoot != true (container "init" must not set securityContext.runAsNonRoot=false)',
+    );
   });
 
   it('a non-zero runAsUser does not satisfy it, and Windows pods are not exempt', () => {
@@ -38,7 +46,9 @@ describe('runAsNonRoot', () => {
       podSC(s)['runAsUser'] = 1000;
       s['os'] = { name: 'windows' };
     });
-    expect(message(p, 'restricted', 'v1.30')).toBe('runAsNonRoot != true (pod or containers "init", "app" must set securityContext.runAsNonRoot=true)');
+    expect(message(p, 'restricted', 'v1.30')).toBe(
+      'runAsNonRoot != true (pod or containers "init", "app" must set securityContext.runAsNonRoot=true)',
+    );
   });
 });
 
@@ -61,7 +71,9 @@ describe('runAsUser', () => {
       });
     expect(message(zero(false), 'restricted', 'v1.35')).toBe('');
     expect(message(zero(true), 'restricted', 'v1.35')).toBe('runAsUser=0 (container "app" must not set runAsUser=0)');
-    expect(message(zero(undefined), 'restricted', 'latest')).toBe('runAsUser=0 (container "app" must not set runAsUser=0)');
+    expect(message(zero(undefined), 'restricted', 'latest')).toBe(
+      'runAsUser=0 (container "app" must not set runAsUser=0)',
+    );
     expect(message(zero(false), 'restricted', 'v1.34')).toBe('runAsUser=0 (container "app" must not set runAsUser=0)');
   });
 });

@@ -8,7 +8,13 @@ const CONTAINER = 'container.seccomp.security.alpha.kubernetes.io/';
 
 describe('seccompProfile_baseline before v1.19 (annotations)', () => {
   it('rejects an empty pod annotation and accepts docker/default and localhost/*', () => {
-    expect(message(pod((_s, m) => (m.annotations[POD] = '')), 'baseline', 'v1.18')).toBe(`seccompProfile (forbidden annotation ${POD}="")`);
+    expect(
+      message(
+        pod((_s, m) => (m.annotations[POD] = '')),
+        'baseline',
+        'v1.18',
+      ),
+    ).toBe(`seccompProfile (forbidden annotation ${POD}="")`);
     const ok = pod((_s, m) => {
       m.annotations[POD] = 'docker/default';
       m.annotations[`${CONTAINER}app`] = 'localhost/profile.json';
@@ -28,8 +34,20 @@ describe('seccompProfile_baseline before v1.19 (annotations)', () => {
   });
 
   it('ignores fields before v1.19 and annotations from v1.19', () => {
-    expect(message(pod((s) => (sc(app(s))['seccompProfile'] = { type: 'Unconfined' })), 'baseline', 'v1.18')).toBe('');
-    expect(message(pod((_s, m) => (m.annotations[POD] = 'unconfined')), 'baseline', 'v1.19')).toBe('');
+    expect(
+      message(
+        pod((s) => (sc(app(s))['seccompProfile'] = { type: 'Unconfined' })),
+        'baseline',
+        'v1.18',
+      ),
+    ).toBe('');
+    expect(
+      message(
+        pod((_s, m) => (m.annotations[POD] = 'unconfined')),
+        'baseline',
+        'v1.19',
+      ),
+    ).toBe('');
   });
 
   it('is what restricted reports before v1.19', () => {
@@ -45,18 +63,24 @@ describe('seccompProfile from v1.19 (fields)', () => {
       podSC(s)['seccompProfile'] = { type: 'Unconfined' };
       sc(app(s))['seccompProfile'] = { type: 'Unconfined' };
     });
-    expect(message(p, 'baseline')).toBe('seccompProfile (pod and container "app" must not set securityContext.seccompProfile.type to "Unconfined")');
+    expect(message(p, 'baseline')).toBe(
+      'seccompProfile (pod and container "app" must not set securityContext.seccompProfile.type to "Unconfined")',
+    );
   });
 
   it('restricted replaces baseline: one violation, explicit offenders only', () => {
     const p = pod((s) => (podSC(s)['seccompProfile'] = { type: 'Unconfined' }));
-    expect(message(p, 'restricted', 'v1.19')).toBe('seccompProfile (pod must not set securityContext.seccompProfile.type to "Unconfined")');
+    expect(message(p, 'restricted', 'v1.19')).toBe(
+      'seccompProfile (pod must not set securityContext.seccompProfile.type to "Unconfined")',
+    );
     expect(failing(p, 'restricted', 'v1.19')).toEqual(['seccompProfile_restricted']);
   });
 
   it('a good pod profile covers containers without their own, not containers with a bad one', () => {
     const p = pod((s) => (sc(app(s))['seccompProfile'] = { type: 'Unconfined' }));
-    expect(message(p, 'restricted')).toBe('seccompProfile (container "app" must not set securityContext.seccompProfile.type to "Unconfined")');
+    expect(message(p, 'restricted')).toBe(
+      'seccompProfile (container "app" must not set securityContext.seccompProfile.type to "Unconfined")',
+    );
   });
 
   it('without a pod profile, containers without one are implicit offenders', () => {
@@ -75,7 +99,11 @@ describe('seccompProfile from v1.19 (fields)', () => {
       podSC(s)['seccompProfile'] = { type: 'Unconfined' };
     });
     expect(message(p, 'restricted', 'v1.25')).toBe('');
-    expect(message(p, 'baseline', 'v1.25')).toBe('seccompProfile (pod must not set securityContext.seccompProfile.type to "Unconfined")');
-    expect(message(p, 'restricted', 'v1.24')).toBe('seccompProfile (pod must not set securityContext.seccompProfile.type to "Unconfined")');
+    expect(message(p, 'baseline', 'v1.25')).toBe(
+      'seccompProfile (pod must not set securityContext.seccompProfile.type to "Unconfined")',
+    );
+    expect(message(p, 'restricted', 'v1.24')).toBe(
+      'seccompProfile (pod must not set securityContext.seccompProfile.type to "Unconfined")',
+    );
   });
 });

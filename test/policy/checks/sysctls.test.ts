@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { message, pod, podSC } from './helpers.js';
 
-const withSysctls = (...names: string[]) => pod((s) => (podSC(s)['sysctls'] = names.map((name) => ({ name, value: '1' }))));
+const withSysctls = (...names: string[]) =>
+  pod((s) => (podSC(s)['sysctls'] = names.map((name) => ({ name, value: '1' }))));
 
 const ADDED: [string, number][] = [
   ['net.ipv4.ip_local_reserved_ports', 27],
@@ -18,7 +19,13 @@ const ADDED: [string, number][] = [
 
 describe('sysctls', () => {
   it('allows the v1.0 names at v1.0', () => {
-    const p = withSysctls('kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_unprivileged_port_start', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range');
+    const p = withSysctls(
+      'kernel.shm_rmid_forced',
+      'net.ipv4.ip_local_port_range',
+      'net.ipv4.ip_unprivileged_port_start',
+      'net.ipv4.tcp_syncookies',
+      'net.ipv4.ping_group_range',
+    );
     expect(message(p, 'baseline', 'v1.0')).toBe('');
   });
 
@@ -32,6 +39,8 @@ describe('sysctls', () => {
 
   it('lists only the forbidden names, unquoted, in spec order', () => {
     const p = withSysctls('kernel.msgmax', 'net.ipv4.tcp_syncookies', 'kernel.domainname', 'NET.IPV4.TCP_SYNCOOKIES');
-    expect(message(p, 'baseline')).toBe('forbidden sysctls (kernel.msgmax, kernel.domainname, NET.IPV4.TCP_SYNCOOKIES)');
+    expect(message(p, 'baseline')).toBe(
+      'forbidden sysctls (kernel.msgmax, kernel.domainname, NET.IPV4.TCP_SYNCOOKIES)',
+    );
   });
 });
