@@ -21,7 +21,14 @@ const batch = kc.makeApiClient(BatchV1Api);
 const root = mkdtempSync(join(tmpdir(), 'podsec-apply-it-'));
 const dir = join(root, 'plan');
 /** The workloads whose images' users are unknown (the plan asks for a UID), by seed namespace. */
-const UID_QUESTIONS = ['shop/Deployment/vote', 'shop/Deployment/worker', 'staging/Deployment/api', 'staging/Deployment/debug-tools', 'legacy/Deployment/inventory', 'batch/CronJob/nightly-report'];
+const UID_QUESTIONS = [
+  'shop/Deployment/vote',
+  'shop/Deployment/worker',
+  'staging/Deployment/api',
+  'staging/Deployment/debug-tools',
+  'legacy/Deployment/inventory',
+  'batch/CronJob/nightly-report',
+];
 
 let estate: Estate;
 const kubeletOn = new Set<string>();
@@ -84,9 +91,15 @@ describe('podsec apply: full migration of the seeded estate, then rollback', () 
     labelsBefore = Object.fromEntries(await Promise.all(estate.all.map(async (n) => [n, await labels(n)] as const)));
     templatesBefore = await templates();
     const answers = join(root, 'answers.yaml');
-    const uid = (key: string) => { const [ns, ...rest] = key.split('/'); return `  ${estate.ns[ns!]}/${rest.join('/')}: 10001`; };
+    const uid = (key: string) => {
+      const [ns, ...rest] = key.split('/');
+      return `  ${estate.ns[ns!]}/${rest.join('/')}: 10001`;
+    };
     writeFileSync(answers, `uids:\n${UID_QUESTIONS.map(uid).join('\n')}\n`);
-    const r = await podsec(['plan', ...estate.all.flatMap((n) => ['-n', n]), '--answers', answers, '--out', dir], kubeconfigPath());
+    const r = await podsec(
+      ['plan', ...estate.all.flatMap((n) => ['-n', n]), '--answers', answers, '--out', dir],
+      kubeconfigPath(),
+    );
     expect(r.code, r.stderr).toBe(0);
     // Every question is answered: nothing is held for a UID.
     expect(plan().workloads.filter((w) => w.status === 'review' && w.patch === null)).toEqual([]);
@@ -195,7 +208,9 @@ describe('podsec apply: full migration of the seeded estate, then rollback', () 
   it('fixed Deployments run new ReplicaSets whose pods were admitted; a violating pod is rejected', async () => {
     const fixed = plan().workloads.filter((w) => w.kind === 'Deployment' && w.patch !== null);
     expect(fixed.length).toBeGreaterThanOrEqual(5);
-    expect(fixed.map((w) => w.name)).toEqual(expect.arrayContaining(['vote', 'worker', 'api', 'debug-tools', 'inventory']));
+    expect(fixed.map((w) => w.name)).toEqual(
+      expect.arrayContaining(['vote', 'worker', 'api', 'debug-tools', 'inventory']),
+    );
     for (const w of fixed) {
       const d = await apps.readNamespacedDeployment({ name: w.name, namespace: w.namespace });
       const rev = d.metadata?.annotations?.['deployment.kubernetes.io/revision'];
