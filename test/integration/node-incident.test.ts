@@ -5,6 +5,7 @@
 // and watches the new pods become Ready; the app then answers HTTP. A fix that breaks at run
 // time (runAsNonRoot on a root-only image) is caught by apply's rollout check and rolled back.
 import { AppsV1Api, CoreV1Api, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -220,6 +221,88 @@ describe.skipIf(skip)('the read-only-root incident on a real node', () => {
     expect(still?.ready).toBe(true);
     expect(still?.restarts).toBe(0);
     expect((await cp.node!.httpGet(`http://${oldPod.ip}:8080/`)).status).toBe(200);
+  });
+
+  it('5b. a Helm release (issue 17): planned with --chart, upgraded with values-podsec.yaml, its pods run restricted on the node', async () => {
+    const root = join(import.meta.dirname, '../..');
+    const helm =
+      process.env['PODSEC_HELM'] ??
+      execFileSync('bash', [join(root, 'test/helm/build.sh')], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+      })
+        .trim()
+        .split('\n')
+        .pop()!;
+    const chart = join(root, 'test/fixtures/charts/scaffold');
+    const ns = 'charts';
+    const run = (args: string[]) => {
+      const r = spawnSync(helm, [...args, '--kubeconfig', cp.kubeconfigPath], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`helm ${args.join(' ')}: ${r.stderr}`);
+    };
+    // The chart made by `helm create`, on the local gunicorn image (it serves HTTP on :80 as root).
+    const values = join(work, 'web-values.yaml');
+    writeFileSync(values, 'image:\n  repository: podsec.local/vote\n  tag: "1"\n  pullPolicy: Never\n');
+    run(['install', 'web', chart, '--namespace', ns, '--create-namespace', '--values', values]);
+    const [first] = await waitForReadyPods(kc, ns, 'app.kubernetes.io/instance=web', { count: 1 });
+    expect(first).toBeDefined();
+    const before = await podsec(
+      ['scan', '-n', ns, '--level', 'restricted', '--exit-code', '--no-verify'],
+      cp.kubeconfigPath,
+    );
+    expect(before.code).toBe(1);
+
+    // The image's user is unknown to the catalogue: the operator answers it.
+    const answers = join(work, 'web-answers.yaml');
+    writeFileSync(answers, `uids:\n  ${ns}/Deployment/web-scaffold: 1000\n`);
+    const dir = join(work, 'web-plan');
+    const p = await podsec(
+      [
+        'plan',
+        '--chart',
+        chart,
+        '--values',
+        values,
+        '--release',
+        'web',
+        '-n',
+        ns,
+        '--answers',
+        answers,
+        '--non-interactive',
+        '--out',
+        dir,
+      ],
+      cp.kubeconfigPath,
+      { PODSEC_HELM: helm },
+    );
+    expect(p.code, p.stdout + p.stderr).toBe(0);
+    const section = readPlan(dir).sources?.helm;
+    const web = section?.workloads.find((w) => w.key === `${ns}/Deployment/web-scaffold`);
+    expect(web?.verified, JSON.stringify(web)).toBe(true);
+    expect(web?.passesTarget).toBe(true);
+
+    run(['upgrade', 'web', chart, '--namespace', ns, '--values', values, '--values', join(dir, 'values-podsec.yaml')]);
+    // The upgraded pods run (Ready, no restarts) as the answered non-root user, and the release is compliant.
+    const ready = await pollUntil(
+      'the upgraded pod Ready',
+      async () => {
+        const pods = (await listPods(kc, ns, 'app.kubernetes.io/instance=web')).filter(
+          (x) => x.spec?.securityContext?.runAsNonRoot === true && x.metadata?.deletionTimestamp === undefined,
+        );
+        const s = pods.map(summarizePod);
+        return s.length === 1 && s[0]!.ready ? s[0] : undefined;
+      },
+      120_000,
+      1000,
+    );
+    expect(ready.restarts).toBe(0);
+    expect((await cp.node!.httpGet(`http://${ready.ip}:80/`)).status).toBe(200);
+    const after = await podsec(
+      ['scan', '-n', ns, '--level', 'restricted', '--exit-code', '--no-verify'],
+      cp.kubeconfigPath,
+    );
+    expect(after.code, after.stdout + after.stderr).toBe(0);
   });
 
   it('6. stop() leaves nothing: no process of the node, no cgroup, no namespace holder, no temp dir', async () => {
