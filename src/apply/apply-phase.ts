@@ -3,14 +3,14 @@
 // first failed rollout and offers to roll that step back. The wizard calls this with its own
 // confirm and progress callbacks; `podsec apply` calls it from src/cli/commands/apply.ts.
 
-import { CancelledError, UserError } from '../errors.js';
+import { CancelledError } from '../errors.js';
 import type { Plan } from '../plan/plan-schema.js';
-import { journalProblems } from './journal-model.js';
+import type { JournalEntry } from './journal-model.js';
 import { applyLabelStep } from './label-step.js';
 import type { ApplyPorts } from './ports.js';
 import { checkAccess, liveVsJournal, recordReverted } from './live-check.js';
 import { readPhasePatches } from './plan-files.js';
-import { lockRun, outcome, targetOf, type Run, type RunOptions, type StepOutcome } from './run.js';
+import { inPhase, outcome, targetOf, type Run, type RunOptions, type StepOutcome } from './run.js';
 import { gateBlockers, isAutomatic, laterInPlace, phaseSteps, type StepView } from './steps.js';
 import { applyWorkloadStep, rollbackWorkloadStep } from './workload-step.js';
 
@@ -47,32 +47,16 @@ export async function applyPhase(
   opts: RunOptions,
   ports: ApplyPorts,
 ): Promise<PhaseReport> {
-  const phase = plan.phases.find((p) => p.id === phaseId);
-  if (!phase)
-    throw new UserError(`the plan has no phase "${phaseId}"`, `phases: ${plan.phases.map((p) => p.id).join(', ')}`);
-  const release = lockRun(ports, opts, `podsec apply --phase ${phase.id}`);
-  try {
-    return await applyLocked(plan, phase, opts, ports);
-  } finally {
-    release();
-  }
+  return inPhase(plan, phaseId, opts, ports, 'apply', (phase, run, entries) => applyLocked(plan, phase, run, entries));
 }
 
 async function applyLocked(
   plan: Plan,
   phase: Plan['phases'][number],
-  opts: RunOptions,
-  ports: ApplyPorts,
+  run: Run,
+  entries: readonly JournalEntry[],
 ): Promise<PhaseReport> {
-  const entries = await ports.journal.read();
-  const problems = journalProblems(entries);
-  if (problems.length > 0 && !opts.force) {
-    throw new UserError(
-      `the journal of this plan is inconsistent: ${problems[0]}`,
-      'inspect journal.jsonl; --force applies anyway',
-    );
-  }
-  const run: Run = { plan, ports, opts, entries: [...entries] };
+  const { opts } = run;
   const report: PhaseReport = { phase: phase.id, dryRun: opts.dryRun, outcomes: [], stoppedAt: null };
   const views = phaseSteps(phase, entries, opts.namespaces);
   if (views.length === 0) return report;

@@ -2,13 +2,13 @@
 // whose change is in place is restored to the state recorded before it (labels or pod template),
 // with the same dry-run, confirmation and journal rules as apply.
 
-import { CancelledError, UserError } from '../errors.js';
+import { CancelledError } from '../errors.js';
 import type { Plan } from '../plan/plan-schema.js';
-import { changeBase, isInPlace, journalProblems, type JournalEntry } from './journal-model.js';
+import { changeBase, isInPlace, type JournalEntry } from './journal-model.js';
 import { checkAccess } from './live-check.js';
 import { rollbackLabelStep } from './label-step.js';
 import type { ApplyPorts } from './ports.js';
-import { lockRun, outcome, targetOf, type Run, type RunOptions, type StepOutcome } from './run.js';
+import { inPhase, outcome, targetOf, type Run, type RunOptions, type StepOutcome } from './run.js';
 import { laterInPlace, phaseSteps, type StepView } from './steps.js';
 import { rollbackWorkloadStep } from './workload-step.js';
 import type { PhaseReport } from './apply-phase.js';
@@ -44,32 +44,18 @@ export async function rollbackPhase(
   opts: RunOptions,
   ports: ApplyPorts,
 ): Promise<PhaseReport> {
-  const phase = plan.phases.find((p) => p.id === phaseId);
-  if (!phase)
-    throw new UserError(`the plan has no phase "${phaseId}"`, `phases: ${plan.phases.map((p) => p.id).join(', ')}`);
-  const release = lockRun(ports, opts, `podsec rollback --phase ${phase.id}`);
-  try {
-    return await rollbackLocked(plan, phase, opts, ports);
-  } finally {
-    release();
-  }
+  return inPhase(plan, phaseId, opts, ports, 'rollback', (phase, run, entries) =>
+    rollbackLocked(plan, phase, run, entries),
+  );
 }
 
 async function rollbackLocked(
   plan: Plan,
   phase: Plan['phases'][number],
-  opts: RunOptions,
-  ports: ApplyPorts,
+  run: Run,
+  entries: readonly JournalEntry[],
 ): Promise<PhaseReport> {
-  const entries = await ports.journal.read();
-  const problems = journalProblems(entries);
-  if (problems.length > 0 && !opts.force) {
-    throw new UserError(
-      `the journal of this plan is inconsistent: ${problems[0]}`,
-      'inspect journal.jsonl; --force rolls back anyway',
-    );
-  }
-  const run: Run = { plan, ports, opts, entries: [...entries] };
+  const { opts } = run;
   const report: PhaseReport = { phase: phase.id, dryRun: opts.dryRun, outcomes: [], stoppedAt: null };
   const order = rollbackOrder(phaseSteps(phase, entries, opts.namespaces), entries);
   const todo: typeof order = [];

@@ -1,10 +1,11 @@
 // Pure: what one apply or rollback run carries (plan, ports, options, the journal so far), the
 // journal recorder, and step outcomes. Only `record` writes, and never in a dry run.
 
-import { InternalError } from '../errors.js';
+import { InternalError, UserError } from '../errors.js';
 import type { Plan } from '../plan/plan-schema.js';
 import {
   isInPlace,
+  journalProblems,
   nextSeq,
   stepState,
   type EntryStatus,
@@ -126,9 +127,42 @@ export async function record(run: Run, input: EntryInput): Promise<JournalEntry>
 }
 
 /** Takes the journal lock for a writing run (none for a dry run); returns its release. */
-export function lockRun(ports: ApplyPorts, opts: RunOptions, command: string): () => void {
+function lockRun(ports: ApplyPorts, opts: RunOptions, command: string): () => void {
   if (opts.dryRun || !ports.journal.lock) return () => {};
   return ports.journal.lock(command);
+}
+
+/**
+ * The frame of `podsec apply` and `podsec rollback` for one phase: finds it (UserError for an
+ * unknown one), takes the journal lock for a writing run, reads the journal and refuses an
+ * inconsistent one unless `--force`, then runs `body` with the run state; the lock is released
+ * whatever happens.
+ */
+export async function inPhase<T>(
+  plan: Plan,
+  phaseId: string,
+  opts: RunOptions,
+  ports: ApplyPorts,
+  command: 'apply' | 'rollback',
+  body: (phase: Plan['phases'][number], run: Run, entries: readonly JournalEntry[]) => Promise<T>,
+): Promise<T> {
+  const phase = plan.phases.find((p) => p.id === phaseId);
+  if (!phase)
+    throw new UserError(`the plan has no phase "${phaseId}"`, `phases: ${plan.phases.map((p) => p.id).join(', ')}`);
+  const release = lockRun(ports, opts, `podsec ${command} --phase ${phase.id}`);
+  try {
+    const entries = await ports.journal.read();
+    const problems = journalProblems(entries);
+    if (problems.length > 0 && !opts.force) {
+      throw new UserError(
+        `the journal of this plan is inconsistent: ${problems[0]}`,
+        `inspect journal.jsonl; --force ${command === 'apply' ? 'applies' : 'rolls back'} anyway`,
+      );
+    }
+    return await body(phase, { plan, ports, opts, entries: [...entries] }, entries);
+  } finally {
+    release();
+  }
 }
 
 /** `namespace shop` or `Deployment shop/vote`. */
