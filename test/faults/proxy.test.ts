@@ -44,6 +44,9 @@ describe('podsec apply and rollback through network faults', () => {
     });
     const since = auditNow();
     const r = await f.run([verb, '--phase', phase], ENV, proxyConfig);
+    // A request held past the client's timeout lands after the client gave up on it: wait for it,
+    // so it counts in this case (end state, doubled writes) and cannot revert the next case's writes.
+    await proxy.idle();
     const injected = proxy.log.slice(before).filter((l) => l.action !== 'forward');
     const lost = await f.lost(phase, verb === 'apply' ? 'applied' : 'rolledBack');
     const doubled = doubledSince(since);

@@ -34,6 +34,8 @@ export interface FaultProxy {
   /** Requests seen: method, path and what was done. */
   log: { method: string; path: string; action: Fault | 'forward' }[];
   addRule(rule: FaultRule): void;
+  /** Resolves once no request is on its way to the server (a `delay`ed copy has landed). */
+  idle(): Promise<void>;
   /** Writes a kubeconfig for the proxy with this bearer token; returns its path. */
   kubeconfig(file: string, token: string): string;
   close(): Promise<void>;
@@ -46,6 +48,7 @@ const statusBody = (code: number, reason: string, message: string) =>
 export async function startFaultProxy(target: string, caFile: string): Promise<FaultProxy> {
   const rules: (FaultRule & { left: number })[] = [];
   const log: FaultProxy['log'] = [];
+  let inFlight = 0;
   const upstream = new URL(target);
   const agent = new https.Agent({ ca: readFileSync(caFile), keepAlive: true });
 
@@ -97,6 +100,7 @@ export async function startFaultProxy(target: string, caFile: string): Promise<F
           break;
       }
       const headers = { ...req.headers, host: upstream.host };
+      inFlight++;
       const forward = () => {
         const up = https.request(
           { hostname: upstream.hostname, port: upstream.port, path, method, headers, agent },
@@ -104,6 +108,7 @@ export async function startFaultProxy(target: string, caFile: string): Promise<F
             const body: Buffer[] = [];
             upRes.on('data', (c: Buffer) => body.push(c));
             upRes.on('end', () => {
+              inFlight--;
               if (action === 'dropAfterForward') {
                 req.socket.destroy();
                 return;
@@ -117,7 +122,10 @@ export async function startFaultProxy(target: string, caFile: string): Promise<F
             });
           },
         );
-        up.on('error', () => req.socket.destroy());
+        up.on('error', () => {
+          inFlight--;
+          req.socket.destroy();
+        });
         up.end(Buffer.concat(chunks));
       };
       if (action === 'delay') setTimeout(forward, held);
@@ -130,6 +138,9 @@ export async function startFaultProxy(target: string, caFile: string): Promise<F
     url,
     log,
     addRule: (rule) => rules.push({ ...rule, left: rule.times ?? 1 }),
+    async idle() {
+      while (inFlight > 0) await new Promise((r) => setTimeout(r, 50));
+    },
     kubeconfig(file, token) {
       const text = [
         'apiVersion: v1',
