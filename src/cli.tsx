@@ -8,6 +8,7 @@ import { processIo } from './cli/io.js';
 import { renderError } from './cli/render-error.js';
 import type { CommandContext } from './cli/context.js';
 import { EXIT, exitCodeFor } from './errors.js';
+import { parseFlags } from './cli/flags.js';
 
 declare const PODSEC_VERSION: string | undefined;
 const version = typeof PODSEC_VERSION === 'string' ? PODSEC_VERSION : '0.1.0';
@@ -26,7 +27,8 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   let exitCode: number = EXIT.ok;
-  const dispatch = async (name: CommandName, flags: Record<string, unknown>, args: string[]) => {
+  const dispatch = async (name: CommandName, raw: Record<string, unknown>, args: string[]) => {
+    const flags = parseFlags(raw);
     const ctx: CommandContext = {
       io,
       env: process.env,
@@ -35,8 +37,8 @@ async function main(argv: string[]): Promise<number> {
       now: () => new Date(),
       version,
       globals: {
-        nonInteractive: flags['nonInteractive'] === true,
-        line: flags['line'] === true,
+        nonInteractive: flags.nonInteractive,
+        line: flags.line,
         color: io.color,
       },
       signal: controller.signal,

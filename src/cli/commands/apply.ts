@@ -6,9 +6,10 @@ import { nextPhase } from '../../apply/steps.js';
 import { EXIT } from '../../errors.js';
 import { applyFlags, formatReport, openApplySession, reportExitCode } from '../apply-runner.js';
 import type { CommandContext } from '../context.js';
+import type { Flags } from '../flags.js';
 
 /** Runs `podsec apply`; returns the exit code. */
-export async function run(flags: Record<string, unknown>, args: string[], ctx: CommandContext): Promise<number> {
+export async function run(flags: Flags, args: string[], ctx: CommandContext): Promise<number> {
   const f = applyFlags(flags);
   const s = await openApplySession(args, f, ctx, 'apply');
   try {

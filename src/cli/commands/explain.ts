@@ -4,6 +4,7 @@
 import { UsageError } from '../../errors.js';
 import { CONTAINER_FIELDS_NOTE, EXPLANATIONS, findExplanation, type CheckExplanation } from '../../policy/explain.js';
 import type { CommandContext } from '../context.js';
+import type { Flags } from '../flags.js';
 
 /** Word-wraps one paragraph, prefixing every line with `indent`; words longer than a line stay whole. */
 export function wrap(text: string, width: number, indent: string): string {
@@ -45,7 +46,7 @@ function render(e: CheckExplanation, width: number): string {
 }
 
 /** Lists every check, or explains one (exit 2 with the valid IDs for an unknown one). */
-export async function run(_flags: Record<string, unknown>, args: string[], ctx: CommandContext): Promise<number> {
+export async function run(_flags: Flags, args: string[], ctx: CommandContext): Promise<number> {
   const width = ctx.io.stdoutIsTTY ? Math.max(40, ctx.io.columns) : 80;
   const query = args[0];
   if (query === undefined) {

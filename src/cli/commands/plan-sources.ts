@@ -6,6 +6,7 @@ import { UsageError, UserError } from '../../errors.js';
 import type { Inventory } from '../../inventory/types.js';
 import type { PlanBundle } from '../../plan/index.js';
 import type { CommandContext } from '../context.js';
+import type { Flags } from '../flags.js';
 
 export interface SourceFlags {
   chart?: string;
@@ -16,18 +17,15 @@ export interface SourceFlags {
   dryRun: boolean;
 }
 
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
-const optString = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-
 /** The --chart / --edit-sources flags, with their usage errors checked before anything is read. */
-export function sourceFlags(flags: Record<string, unknown>): SourceFlags {
-  const chart = optString(flags['chart']);
-  const values = strings(flags['values']);
-  const release = optString(flags['release']);
-  const namespaces = strings(flags['namespace']);
-  const files = strings(flags['file']);
-  const editSources = flags['editSources'] === true;
-  const dryRun = flags['dryRun'] === true;
+export function sourceFlags(flags: Flags): SourceFlags {
+  const chart = flags.chart;
+  const values = flags.values;
+  const release = flags.release;
+  const namespaces = flags.namespace;
+  const files = flags.file;
+  const editSources = flags.editSources;
+  const dryRun = flags.dryRun;
   if (chart === undefined && (values.length > 0 || release !== undefined))
     throw new UsageError(
       `${values.length > 0 ? '--values' : '--release'} goes with --chart`,
@@ -38,7 +36,7 @@ export function sourceFlags(flags: Record<string, unknown>): SourceFlags {
       '--chart and -f are two different sources',
       'plan the chart with --chart, or rendered manifests with -f, not both',
     );
-  if (chart !== undefined && (flags['evidence'] === true || flags['probe'] === true))
+  if (chart !== undefined && (flags.evidence || flags.probe))
     throw new UsageError(
       '--evidence and --probe read a live cluster, so they cannot be used with --chart',
       'plan the live release without --chart to gather evidence',

@@ -10,9 +10,7 @@ import type { Plan } from '../../plan/index.js';
 import type { CommandContext } from '../context.js';
 import { resolveMode } from '../mode.js';
 import { versionNote } from '../version-note.js';
-
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
-const optString = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+import type { Flags } from '../flags.js';
 
 function targetOf(flag: unknown, fromAnswers: 'baseline' | 'restricted' | undefined): 'baseline' | 'restricted' {
   if (flag === undefined) return fromAnswers ?? 'restricted';
@@ -27,12 +25,8 @@ interface PlanInput {
   session?: ClusterSession;
 }
 
-async function readInventory(
-  flags: Record<string, unknown>,
-  exempt: string[],
-  ctx: CommandContext,
-): Promise<PlanInput> {
-  const file = strings(flags['file']);
+async function readInventory(flags: Flags, exempt: string[], ctx: CommandContext): Promise<PlanInput> {
+  const file = flags.file;
   if (file.length > 0) {
     const { readFileInventory } = await import('../../files/read-manifests.js');
     const notice = ctx.io.stderrIsTTY ? (message: string) => ctx.io.err(`podsec: ${message}\n`) : undefined;
@@ -46,13 +40,13 @@ async function readInventory(
     };
   }
   const { readLive } = await import('../../cluster/inventory.js');
-  const kubeconfig = optString(flags['kubeconfig']);
-  const context = optString(flags['context']);
+  const kubeconfig = flags.kubeconfig;
+  const context = flags.context;
   const live = await readLive(
     {
       file: [],
-      namespace: strings(flags['namespace']),
-      allNamespaces: flags['allNamespaces'] === true,
+      namespace: flags.namespace,
+      allNamespaces: flags.allNamespaces,
       ...(kubeconfig !== undefined ? { kubeconfig } : {}),
       ...(context !== undefined ? { context } : {}),
       ...(ctx.io.stderrIsTTY ? { progress: (line: string) => ctx.io.err(`podsec: ${line}\n`) } : {}),
@@ -87,11 +81,11 @@ interface EvidenceFlags {
 }
 
 /** Flag combinations that are usage errors, checked before anything is read. */
-function checkEvidenceFlags(flags: Record<string, unknown>, ctx: CommandContext): EvidenceFlags {
-  const probe = flags['probe'] === true;
-  const evidence = probe || flags['evidence'] === true;
-  const yes = flags['yes'] === true;
-  if (evidence && strings(flags['file']).length > 0) {
+function checkEvidenceFlags(flags: Flags, ctx: CommandContext): EvidenceFlags {
+  const probe = flags.probe;
+  const evidence = probe || flags.evidence;
+  const yes = flags.yes;
+  if (evidence && flags.file.length > 0) {
     throw new UsageError(
       `${probe ? '--probe' : '--evidence'} reads container logs from a live cluster, so it cannot be used with -f`,
       'drop -f to plan the live cluster, or drop the flag',
@@ -200,7 +194,7 @@ function reportErrors(inventory: Inventory, ctx: CommandContext): void {
 }
 
 /** Runs `podsec plan`; returns the exit code (3 when some inputs could not be read). */
-export async function run(flags: Record<string, unknown>, _args: string[], ctx: CommandContext): Promise<number> {
+export async function run(flags: Flags, _args: string[], ctx: CommandContext): Promise<number> {
   const { sourceFlags, readChart, sourceAugmenter } = await import('./plan-sources.js');
   const sf = sourceFlags(flags);
   const evidenceFlags = checkEvidenceFlags(flags, ctx);
@@ -208,10 +202,10 @@ export async function run(flags: Record<string, unknown>, _args: string[], ctx: 
   const note = versionNote(typeof flags['version'] === 'string' ? flags['version'] : undefined);
   if (note !== null) ctx.io.err(`podsec: ${note}\n`);
   const { loadAnswersFile } = await import('../../files/answers-file.js');
-  const answers = await loadAnswersFile(optString(flags['answers']), ctx.cwd);
+  const answers = await loadAnswersFile(flags.answers, ctx.cwd);
   const target = targetOf(flags['target'], answers.target);
-  const exempt = strings(flags['exempt']);
-  const out = optString(flags['out']) ?? 'plans/podsec';
+  const exempt = flags.exempt;
+  const out = flags.out ?? 'plans/podsec';
   const chart = sf.chart !== undefined ? await readChart({ ...sf, chart: sf.chart }, ctx) : undefined;
   const read =
     chart !== undefined ? { inventory: chart.inventory, session: undefined } : await readInventory(flags, exempt, ctx);
@@ -244,14 +238,14 @@ export async function run(flags: Record<string, unknown>, _args: string[], ctx: 
       target,
       answers,
       exempt,
-      harden: flags['harden'] === true || answers.harden,
+      harden: flags.harden || answers.harden,
       createdAt: ctx.now().toISOString(),
       templatesDir: ctx.templatesDir,
       policyVersion,
       ...(evidenceFor !== undefined ? { evidenceFor } : {}),
     });
     const { resolve } = await import('node:path');
-    await writePlan(resolve(ctx.cwd, out), files, { force: flags['force'] === true });
+    await writePlan(resolve(ctx.cwd, out), files, { force: flags.force });
     ctx.io.out(planSummaryText(bundle.plan, out.replace(/\/+$/, ''), ctx.io.stdoutIsTTY ? ctx.io.columns : undefined));
     await sources.afterWrite();
     if (inventory.errors.length > 0) {

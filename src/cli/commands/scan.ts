@@ -3,16 +3,10 @@
 
 import { UsageError } from '../../errors.js';
 import { parsePolicyVersion } from '../../policy/index.js';
-import {
-  buildScanReport,
-  renderReport,
-  REPORT_FORMATS,
-  scanExitCode,
-  type ReportFormat,
-  type ScanReport,
-} from '../../report/index.js';
+import { buildScanReport, renderReport, scanExitCode, type ReportFormat, type ScanReport } from '../../report/index.js';
 import type { CommandContext } from '../context.js';
 import { versionNote } from '../version-note.js';
+import type { Flags } from '../flags.js';
 
 interface ScanFlags {
   file: string[];
@@ -22,18 +16,12 @@ interface ScanFlags {
   exitCode: boolean;
 }
 
-function parseFlags(flags: Record<string, unknown>): ScanFlags {
-  const level = flags['level'];
-  if (level !== undefined && level !== 'baseline' && level !== 'restricted')
-    throw new UsageError(`--level must be baseline or restricted, not "${String(level)}"`);
-  const version = flags['version'];
-  if (version !== undefined && (typeof version !== 'string' || parsePolicyVersion(version) === null)) {
-    throw new UsageError(`--version must be latest or v1.N (e.g. v1.30), not "${String(version)}"`);
+function parseFlags(flags: Flags): ScanFlags {
+  const { level, version, output, file, exitCode } = flags;
+  if (version !== undefined && parsePolicyVersion(version) === null) {
+    throw new UsageError(`--version must be latest or v1.N (e.g. v1.30), not "${version}"`);
   }
-  const output = (flags['output'] ?? 'table') as ReportFormat;
-  if (!REPORT_FORMATS.includes(output)) throw new UsageError(`-o must be one of ${REPORT_FORMATS.join(', ')}`);
-  const file = Array.isArray(flags['file']) ? flags['file'].map(String) : [];
-  return { file, level, version: version as string | undefined, output, exitCode: flags['exitCode'] === true };
+  return { file, level, version, output, exitCode };
 }
 
 /** Writes the report chunk by chunk (JSON is streamed) and returns the exit code. */
@@ -51,7 +39,7 @@ function emit(report: ScanReport, f: ScanFlags, ctx: CommandContext): number {
   return code;
 }
 
-export async function run(flags: Record<string, unknown>, _args: string[], ctx: CommandContext): Promise<number> {
+export async function run(flags: Flags, _args: string[], ctx: CommandContext): Promise<number> {
   const f = parseFlags(flags);
   const note = versionNote(f.version);
   if (note !== null) ctx.io.err(`podsec: ${note}\n`);
@@ -95,10 +83,10 @@ export async function run(flags: Record<string, unknown>, _args: string[], ctx: 
   const live = await scanLive(
     {
       file: [],
-      namespace: Array.isArray(flags['namespace']) ? flags['namespace'].map(String) : [],
-      allNamespaces: flags['allNamespaces'] === true,
-      ...(typeof flags['kubeconfig'] === 'string' ? { kubeconfig: flags['kubeconfig'] } : {}),
-      ...(typeof flags['context'] === 'string' ? { context: flags['context'] } : {}),
+      namespace: flags.namespace,
+      allNamespaces: flags.allNamespaces,
+      ...(flags.kubeconfig !== undefined ? { kubeconfig: flags.kubeconfig } : {}),
+      ...(flags.context !== undefined ? { context: flags.context } : {}),
       verify: typeof verify === 'boolean' ? verify : undefined,
       level: f.level,
       version: f.version,

@@ -13,9 +13,7 @@ import { NEWEST_MINOR, extractPodTemplate } from '../../policy/index.js';
 import type { Workload } from '../../inventory/types.js';
 import type { PlanWorkload } from '../../plan/plan-schema.js';
 import type { TrialRecord } from '../../trial/types.js';
-
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
-const optString = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+import type { Flags } from '../flags.js';
 
 /** `60s`, `2m`, `90` (seconds) -> milliseconds. */
 export function parseDuration(text: string): number {
@@ -30,14 +28,14 @@ export function parseDuration(text: string): number {
 const keyOf = (w: Pick<PlanWorkload, 'namespace' | 'kind' | 'name'>) => `${w.namespace}/${w.kind}/${w.name}`;
 
 /** Runs `podsec trial`; returns the exit code (1 when a trial failed). */
-export async function run(flags: Record<string, unknown>, args: string[], ctx: CommandContext): Promise<number> {
+export async function run(flags: Flags, args: string[], ctx: CommandContext): Promise<number> {
   const dir = resolve(ctx.cwd, args[0] ?? '');
-  const iterate = Number(optString(flags['iterate']) ?? '1');
+  const iterate = Number(flags.iterate ?? '1');
   if (!Number.isInteger(iterate) || iterate < 1 || iterate > 10)
     throw new UsageError(`--iterate must be a whole number from 1 to 10, not "${String(flags['iterate'])}"`);
-  const timeoutMs = parseDuration(optString(flags['timeout']) ?? '60s');
+  const timeoutMs = parseDuration(flags.timeout ?? '60s');
   const allow = new Map<string, string>();
-  for (const a of strings(flags['allow'])) {
+  for (const a of flags.allow) {
     const i = a.indexOf('=');
     if (i < 1 || a.slice(i + 1).trim() === '')
       throw new UsageError(
@@ -48,7 +46,7 @@ export async function run(flags: Record<string, unknown>, args: string[], ctx: C
   }
   const { readPlan } = await import('../../files/read-plan.js');
   const plan = await readPlan(dir);
-  const wanted = strings(flags['workload']);
+  const wanted = flags.workload;
   const known = new Set(plan.workloads.map(keyOf));
   for (const k of [...wanted, ...allow.keys()])
     if (!known.has(k))
@@ -60,10 +58,10 @@ export async function run(flags: Record<string, unknown>, args: string[], ctx: C
     ctx.io.err('podsec trial: no workload with a proposed fix to try\n');
     return EXIT.ok;
   }
-  const dryRun = flags['dryRun'] === true;
+  const dryRun = flags.dryRun;
   const { connect } = await import('../../cluster/connect.js');
-  const kubeconfig = optString(flags['kubeconfig']);
-  const context = optString(flags['context']) ?? plan.cluster?.context;
+  const kubeconfig = flags.kubeconfig;
+  const context = flags.context ?? plan.cluster?.context;
   const session = await connect({ kubeconfig, context, newestPolicyMinor: NEWEST_MINOR }, ctx);
   const { clusterTrialPort, removeLeftovers } = await import('../../cluster/trial.js');
   const { workloadPath } = await import('../../cluster/apply-cluster.js');

@@ -6,14 +6,12 @@ import { initialState } from '../../wizard/state.js';
 import type { CommandContext } from '../context.js';
 import { runSession, sessionMode } from '../session.js';
 import { fileSource, livePorts, offlinePorts } from '../wizard-ports.js';
-
-const optString = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+import type { Flags } from '../flags.js';
 
 /** Runs the guided session; returns the exit code. */
-export async function run(flags: Record<string, unknown>, _args: string[], ctx: CommandContext): Promise<number> {
+export async function run(flags: Flags, _args: string[], ctx: CommandContext): Promise<number> {
   const mode = sessionMode(ctx);
-  const out = optString(flags['out']);
+  const out = flags.out;
   if (mode === 'headless' && out === undefined) {
     throw new UsageError(
       'a non-interactive session needs to know where to write the plan: pass --out DIR',
@@ -21,11 +19,11 @@ export async function run(flags: Record<string, unknown>, _args: string[], ctx: 
     );
   }
   const { loadAnswersFile } = await import('../../files/answers-file.js');
-  const answers = await loadAnswersFile(optString(flags['answers']), ctx.cwd);
-  const force = flags['force'] === true;
-  const files = strings(flags['file']);
-  const context = optString(flags['context']);
-  const kubeconfig = optString(flags['kubeconfig']);
+  const answers = await loadAnswersFile(flags.answers, ctx.cwd);
+  const force = flags.force;
+  const files = flags.file;
+  const context = flags.context;
+  const kubeconfig = flags.kubeconfig;
   if (files.length > 0) {
     const ports = offlinePorts(ctx, fileSource(ctx, files), { answers, force });
     return runSession(
@@ -38,8 +36,8 @@ export async function run(flags: Record<string, unknown>, _args: string[], ctx: 
   }
   const source = {
     file: [],
-    namespace: strings(flags['namespace']),
-    allNamespaces: flags['allNamespaces'] === true,
+    namespace: flags.namespace,
+    allNamespaces: flags.allNamespaces,
     ...(kubeconfig !== undefined ? { kubeconfig } : {}),
     ...(context !== undefined ? { context } : {}),
   };
