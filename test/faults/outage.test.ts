@@ -90,9 +90,11 @@ describe('API server restart, concurrent runs, full disk, hand-reverted changes'
   it('the API server is killed and restarted mid-phase: the phase waits for it and completes', async () => {
     const since = auditNow();
     const running = f.run(['apply', '--phase', p2]);
-    // Restart once the first patch is journalled as applied.
+    // Restart as soon as the first patch is journalled as intended: the kill then lands while that
+    // write or its read-back is on the way, with every later step still ahead (waiting for the
+    // first 'applied' left a fast phase room to finish before the kill).
     const t0 = Date.now();
-    while (!f.journal().some((e) => e.phase === p2 && e.status === 'applied') && Date.now() - t0 < 60_000)
+    while (!f.journal().some((e) => e.phase === p2 && e.status === 'intended') && Date.now() - t0 < 60_000)
       await new Promise((r) => setTimeout(r, 100));
     await restartApiServer(2000, true);
     const r = await running;
