@@ -59,7 +59,7 @@ export async function helmSection(
   const notIncluded: { key: string; reason: string }[] = [];
   const byKey = new Map(inventory.workloads.map((w) => [workloadKey(w), w]));
   for (const pw of plan.workloads) {
-    const key = `${pw.namespace}/${pw.kind}/${pw.name}`;
+    const key = workloadKey(pw);
     const w = byKey.get(key);
     if (w === undefined || (pw.patch === null && pw.questions.length === 0)) continue;
     if (pw.status !== 'fixed' || pw.questions.length > 0 || pw.patch === null) {

@@ -5,7 +5,7 @@
 
 import { analyzeLogs, matchLogLine, mergeContainerEvidence, type Evidence } from '../fix/evidence.js';
 import type { FixChange, FixProposal } from '../fix/types.js';
-import type { Workload } from '../inventory/types.js';
+import { workloadKey, type Workload } from '../inventory/types.js';
 import { trialPod, trialRefusal } from './pod.js';
 import type { TrialRecord, TrialRound, TrialRunResult } from './types.js';
 
@@ -78,7 +78,7 @@ export async function trialWorkload(
     return {
       record: {
         result: 'refused',
-        reason: `not tried: ${refusal} (override with --allow ${w.namespace}/${w.kind}/${w.name}=REASON)`,
+        reason: `not tried: ${refusal} (override with --allow ${workloadKey(w)}=REASON)`,
         rounds: [],
         durationMs: 0,
       },
@@ -91,9 +91,7 @@ export async function trialWorkload(
   for (let round = 1; round <= Math.max(1, opts.iterate); round++) {
     if (opts.signal.aborted) break;
     const t0 = opts.now();
-    opts.progress?.(
-      `trial ${w.namespace}/${w.kind}/${w.name}: round ${round}, up to ${Math.round(opts.timeoutMs / 1000)}s`,
-    );
+    opts.progress?.(`trial ${workloadKey(w)}: round ${round}, up to ${Math.round(opts.timeoutMs / 1000)}s`);
     const run = await port.run(
       trialPod(w, proposal.patchedTemplate, { plan: opts.plan, round, suffix: opts.suffix(round) }),
       { timeoutMs: opts.timeoutMs, signal: opts.signal },

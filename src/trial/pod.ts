@@ -3,7 +3,7 @@
 // controller selects it, and a podsec.dev/trial label and annotation naming the plan. Pure.
 
 import { isObj } from '../fix/draft.js';
-import type { PodTemplate, Workload } from '../inventory/types.js';
+import { workloadKey, type PodTemplate, type Workload } from '../inventory/types.js';
 
 export const TRIAL_LABEL = 'podsec.dev/trial';
 
@@ -55,7 +55,7 @@ export function trialPod(
   // A copy of a Deployment's pod keeps restarting like the real one; bare Pods keep theirs.
   if (spec['restartPolicy'] === undefined) spec['restartPolicy'] = 'Always';
   delete spec['nodeName'];
-  const key = `${w.namespace}/${w.kind}/${w.name}`;
+  const key = workloadKey(w);
   return {
     apiVersion: 'v1',
     kind: 'Pod',

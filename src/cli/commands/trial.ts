@@ -10,7 +10,7 @@ import { stringify } from 'yaml';
 import { EXIT, UsageError, UserError } from '../../errors.js';
 import type { CommandContext } from '../context.js';
 import { NEWEST_MINOR, extractPodTemplate } from '../../policy/index.js';
-import type { Workload } from '../../inventory/types.js';
+import { workloadKey, type Workload } from '../../inventory/types.js';
 import type { PlanWorkload } from '../../plan/plan-schema.js';
 import type { TrialRecord } from '../../trial/types.js';
 import type { Flags } from '../flags.js';
@@ -25,7 +25,7 @@ export function parseDuration(text: string): number {
   return ms;
 }
 
-const keyOf = (w: Pick<PlanWorkload, 'namespace' | 'kind' | 'name'>) => `${w.namespace}/${w.kind}/${w.name}`;
+const keyOf = (w: Pick<PlanWorkload, 'namespace' | 'kind' | 'name'>) => workloadKey(w);
 
 /** Runs `podsec trial`; returns the exit code (1 when a trial failed). */
 export async function run(flags: Flags, args: string[], ctx: CommandContext): Promise<number> {
