@@ -10,7 +10,7 @@ import { parse, stringify } from 'yaml';
 import { UserError } from '../errors.js';
 import { inventoryFromTexts } from '../inventory/manifests.js';
 import { workloadKey, type Inventory, type PodTemplate } from '../inventory/types.js';
-import type { RenderChart, Values } from '../sources/helm-values.js';
+import type { RenderChart, Values } from '../sources/helm/model.js';
 
 export interface ChartOptions {
   chart: string;

@@ -7,7 +7,8 @@ import { workloadKey, type Inventory, type PodTemplate, type Workload } from '..
 import { evaluatePod } from '../policy/index.js';
 import type { PlanBundle } from '../plan/index.js';
 import type { HelmSection } from '../plan/sources.js';
-import { findValues, type RenderChart, type Values } from './helm-values.js';
+import type { RenderChart, Values } from './helm/model.js';
+import { findValues } from './helm/search.js';
 
 export interface HelmPlanInput {
   chart: string;

@@ -2,7 +2,8 @@
 // template fields a fix changes, Helm's values merge, and the comment-spacing restoration.
 import { describe, expect, it } from 'vitest';
 import { mergeValues } from '../../src/files/helm.js';
-import { candidateKeys, changedFields, otherDifferences } from '../../src/sources/helm-values.js';
+import { changedFields, otherDifferences } from '../../src/sources/helm/compare.js';
+import { candidateKeys } from '../../src/sources/helm/probe.js';
 import { keepOriginalLines } from '../../src/sources/source-edits.js';
 
 describe('candidateKeys', () => {
