@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { WizardEffect } from '../../src/wizard/effects.js';
 import { initialState, type WizardState } from '../../src/wizard/state.js';
-import { selectedKey, transition } from '../../src/wizard/transition.js';
+import { selectedKey } from '../../src/wizard/namespace-flow.js';
+import { transition } from '../../src/wizard/transition.js';
 import { fixtureInventory, fixtureSession, run, VERSION } from './fixture.js';
 import { EMPTY_ANSWERS } from '../../src/fix/index.js';
 
