@@ -1,6 +1,7 @@
 // The keymap drives actions, hints and help from one table; the theme drops colour when off.
 import { describe, expect, it } from 'vitest';
-import { actionFor, bindingsFor, hintLine, hintRows, KEYMAP, type KeyPress } from '../../src/ui/keys.js';
+import { actionFor, bindingsFor, hintLine, hintRows } from '../../src/ui/keys.js';
+import { KEYMAP, type KeyPress } from '../../src/ui/keymap.js';
 import { makePaint, statusRole } from '../../src/ui/theme.js';
 
 const none: KeyPress = { upArrow: false, downArrow: false, return: false, escape: false, ctrl: false };

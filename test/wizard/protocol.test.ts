@@ -2,7 +2,7 @@
 // all of an effect's results or none (so a running request is either awaited or stale), and every
 // key of a step sends an event that step takes.
 import { describe, expect, it } from 'vitest';
-import { KEYMAP } from '../../src/ui/keys.js';
+import { KEYMAP } from '../../src/ui/keymap.js';
 import { accepts, EFFECT_RESULTS, STEP_ACCEPTS } from '../../src/wizard/protocol.js';
 import type { StepName } from '../../src/wizard/state.js';
 

@@ -3,7 +3,8 @@
 //   Keys (? or esc closes this help)
 //   ↑/k      move up                    s        skip the workload
 import { Box, Text } from 'ink';
-import { bindingsFor, type KeyMode } from '../keys.js';
+import { bindingsFor } from '../keys.js';
+import type { KeyMode } from '../keymap.js';
 import type { Paint } from '../theme.js';
 
 const fit = (s: string, n: number) => (s.length <= n ? s.padEnd(n) : `${s.slice(0, Math.max(0, n - 1))}…`);

@@ -1,4 +1,4 @@
-// The bottom hint bar, from the keymap (ui/keys.ts), wrapped by phrase (hintRows):
+// The bottom hint bar, from the keymap (ui/keymap.ts, through ui/keys.ts), wrapped by phrase (hintRows):
 //   ↑/k move up · ↓/j move down · enter select · esc back · ? help · q quit
 import { Box, Text } from 'ink';
 import { asciiOnly } from '../ascii.js';
