@@ -3,7 +3,9 @@
 // first failed rollout and offers to roll that step back. The wizard calls this with its own
 // confirm and progress callbacks; `podsec apply` calls it from src/cli/commands/apply.ts.
 
-import { CancelledError } from '../errors.js';
+import { CancelledError, UserError } from '../errors.js';
+import { workloadKey } from '../inventory/types.js';
+import { trialObjection } from '../trial/records.js';
 import type { Plan } from '../plan/plan-schema.js';
 import type { JournalEntry } from './journal-model.js';
 import { applyLabelStep } from './label-step.js';
@@ -21,6 +23,23 @@ export interface PhaseReport {
   outcomes: StepOutcome[];
   /** Set when a rollout failed and the phase stopped there. */
   stoppedAt: string | null;
+}
+
+/**
+ * Fix patches of the phase that a recorded trial run speaks against (issue 12): the trial failed,
+ * or passed only with changes this plan's patch files lack. `podsec trial` records into plan.json;
+ * the patch files change only by planning again with `--trials`.
+ */
+export function trialObjections(plan: Plan, phaseId: string): string[] {
+  const steps = plan.phases.find((p) => p.id === phaseId)?.steps ?? [];
+  const out: string[] = [];
+  for (const s of steps) {
+    if (s.type !== 'patch' || s.purpose !== 'fix') continue;
+    const w = plan.workloads.find((x) => x.patch === s.file);
+    const why = w === undefined ? null : trialObjection(w.trial, w.fingerprintAfter);
+    if (w !== undefined && why !== null) out.push(`${workloadKey(w)}: ${why}`);
+  }
+  return out;
 }
 
 /** Lines describing what a phase will do, for the confirmation. */
@@ -47,6 +66,12 @@ export async function applyPhase(
   opts: RunOptions,
   ports: ApplyPorts,
 ): Promise<PhaseReport> {
+  const objections = trialObjections(plan, phaseId);
+  if (objections.length > 0)
+    throw new UserError(
+      `the trial runs recorded in plan.json contradict ${objections.length} patch(es) of phase ${phaseId}:\n${objections.map((o) => `  ${o}`).join('\n')}`,
+      'plan again with the trial records (`podsec plan ... --trials DIR --out NEW`, the command `podsec trial` printed): the new plan carries the fixes that passed and holds the ones that failed',
+    );
   return inPhase(plan, phaseId, opts, ports, 'apply', (phase, run, entries) => applyLocked(plan, phase, run, entries));
 }
 

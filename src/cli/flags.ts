@@ -40,6 +40,7 @@ export const flagsSchema = z.object({
   evidence: on,
   probe: on,
   yes: on,
+  trials: text,
   chart: text,
   values: list,
   release: text,

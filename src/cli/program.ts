@@ -154,6 +154,10 @@ export function buildProgram(
     )
     .option('--yes', 'run --probe without asking', false)
     .option(
+      '--trials <dir>',
+      'use the trial runs recorded in that plan (podsec trial): the fixes that passed, and failed trials hold their patch',
+    )
+    .option(
       '--chart <dir>',
       'plan a Helm chart: render it, fix the workloads, and find the chart values that realise the fixes (values-podsec.yaml)',
     )

@@ -248,6 +248,7 @@ export function livePorts(
       const { proposeFix } = await import('../fix/propose.js');
       const { NEWEST_MINOR } = await import('../policy/index.js');
       const { randomBytes } = await import('node:crypto');
+      const { templateFingerprint } = await import('../files/generate-plan.js');
       const session = await connect(
         {
           kubeconfig: opts.source.kubeconfig,
@@ -270,6 +271,7 @@ export function livePorts(
           signal,
           now: () => Date.now(),
           suffix: () => randomBytes(3).toString('hex').slice(0, 5),
+          fingerprint: templateFingerprint,
           propose: (ev) =>
             proposeFix(w, { target, version, answers, catalogue, harden: answers.harden, evidence: ev ?? known }),
         });

@@ -7,7 +7,14 @@ import type { Answers, Evidence } from '../fix/index.js';
 import { releaseMinor } from '../inventory/server-policy.js';
 import type { Inventory, Workload } from '../inventory/types.js';
 import { withoutInvalidNames } from '../inventory/object-names.js';
-import { buildPlan, renderPlanFiles, type PlanBundle, type PlanFile } from '../plan/index.js';
+import {
+  buildPlan,
+  renderPlanFiles,
+  stableStringify,
+  type BuildPlanOptions,
+  type PlanBundle,
+  type PlanFile,
+} from '../plan/index.js';
 import { NEWEST_MINOR } from '../policy/index.js';
 import { loadImageCatalogue } from './catalogue.js';
 import { loadPlanTemplates } from './templates.js';
@@ -21,6 +28,8 @@ export interface GeneratePlanOptions {
   createdAt: string;
   templatesDir: string;
   evidenceFor?: (w: Workload) => Evidence | undefined;
+  /** Trial records of an earlier plan (`plan --trials DIR`, see src/files/trial-records.ts). */
+  trialFor?: BuildPlanOptions['trialFor'];
   /** `v1.N` to pin labels to and evaluate at (`plan --version`); default planPolicyVersion(inventory). */
   policyVersion?: string;
   /** Adds to the plan before its files are rendered (`--chart` values, `--edit-sources` diffs). */
@@ -30,6 +39,11 @@ export interface GeneratePlanOptions {
 /** SHA-256 hex of a text. */
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
+}
+
+/** Fingerprint of a pod template as the plan records it (`fingerprint`, `fingerprintAfter`, trial rounds). */
+export function templateFingerprint(template: unknown): string {
+  return sha256(stableStringify(template));
 }
 
 /** `v1.N` to pin labels to: the cluster's minor for a live cluster, else the newest policy minor. */
@@ -56,6 +70,7 @@ export async function generatePlan(
     harden: opts.harden,
     catalogue,
     ...(opts.evidenceFor !== undefined ? { evidenceFor: opts.evidenceFor } : {}),
+    ...(opts.trialFor !== undefined ? { trialFor: opts.trialFor } : {}),
     createdAt: opts.createdAt,
     hash: sha256,
   });

@@ -21,7 +21,7 @@ export {
   type Finding,
 } from './evidence.js';
 export { proposeFix, proposeFixes, type ProposeOptions } from './propose.js';
-export { MERGE_KEYS, patchedObject, toJsonPatch, toStrategicPatch } from './patches.js';
+export { MERGE_KEYS, fixPhaseTemplate, patchedObject, toJsonPatch, toStrategicPatch } from './patches.js';
 export { applyStrategicMerge } from './strategic-merge.js';
 export { editSourceText } from './source-edit.js';
 export { volumeNameFor } from './writable.js';

@@ -5,6 +5,7 @@ import jsonpatch from 'fast-json-patch';
 import type { PodTemplate, Workload } from '../inventory/types.js';
 import { isObj, type Obj } from './draft.js';
 import type { JsonPatchOp } from './json-patch-types.js';
+import type { FixProposal } from './types.js';
 
 /**
  * Patch merge keys of the list fields inside a pod template (k8s.io/api core/v1 struct tags
@@ -145,4 +146,18 @@ export function toStrategicPatch(
 /** RFC 6902 patch turning `original` into `patched`. */
 export function toJsonPatch(original: Record<string, unknown>, patched: Record<string, unknown>): JsonPatchOp[] {
   return jsonpatch.compare(original, patched) as JsonPatchOp[];
+}
+
+/**
+ * The pod template the fix phase rolls out: the patched template plus, when the fix needs one, the
+ * temporary ownership init container (removed again before restricted is enforced). Trial runs try
+ * exactly this template, and the plan fingerprints it (`fingerprintAfter`).
+ */
+export function fixPhaseTemplate(proposal: Pick<FixProposal, 'patchedTemplate' | 'ownershipInit'>): PodTemplate {
+  const init = proposal.ownershipInit?.initContainer;
+  if (init === undefined) return proposal.patchedTemplate;
+  const spec = structuredClone(proposal.patchedTemplate.spec);
+  const list = Array.isArray(spec['initContainers']) ? (spec['initContainers'] as unknown[]) : [];
+  spec['initContainers'] = [...list, structuredClone(init)];
+  return { metadata: structuredClone(proposal.patchedTemplate.metadata), spec };
 }

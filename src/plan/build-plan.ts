@@ -6,7 +6,7 @@ import { workloadKey } from '../inventory/types.js';
 import type { Answers, Evidence, ImageCatalogue } from '../fix/index.js';
 import { compareLevels, type Level } from '../policy/index.js';
 import type { Inventory, Workload } from '../inventory/types.js';
-import { assessWorkload, type Assessment, type Patch } from './assess.js';
+import { assessWorkload, type Assessment, type Patch, type PlanTrial } from './assess.js';
 import { labelMergePatch, labelsByPhase, podSecurityLabels } from './labels.js';
 import { findDuplicates } from '../inventory/duplicates.js';
 import { NameAllocator } from './names.js';
@@ -36,6 +36,8 @@ export interface BuildPlanOptions {
   harden: boolean;
   catalogue: ImageCatalogue;
   evidenceFor?: (w: Workload) => Evidence | undefined;
+  /** Trial records of an earlier plan (`plan --trials DIR`): evidence, and a failure holds the patch. */
+  trialFor?: (w: Workload) => PlanTrial | undefined;
   /** ISO timestamp from the injected clock: the only field that differs between reruns. */
   createdAt: string;
   /** Content hash for template fingerprints (SHA-256 hex from the shell). */
@@ -55,6 +57,8 @@ export interface PlanBundle {
   documents: Map<string, PlanDocument>;
   /** The content hash of the options (SHA-256 hex): file digests in plan.json and the scripts. */
   hash: (text: string) => string;
+  /** Trial records given (`trialFor`) that were not used, each with the reason. */
+  trialNotes: string[];
 }
 
 const byName = <T extends { namespace: string; kind: string; name: string }>(a: T, b: T): number =>
@@ -110,6 +114,7 @@ export function buildPlan(inventory: Inventory, opts: BuildPlanOptions): PlanBun
     else list.push(w);
   }
   const skip = new Set(answers.skip);
+  const trialNotes: string[] = [];
   const exempt = new Set(opts.exempt);
 
   for (const name of names) {
@@ -135,6 +140,7 @@ export function buildPlan(inventory: Inventory, opts: BuildPlanOptions): PlanBun
         evidence: opts.evidenceFor?.(w),
         skipped: exemptReason ?? (skip.has(workloadKey(w)) ? 'skipped by the answers file' : null),
         hash: opts.hash,
+        trial: opts.trialFor?.(w),
       }),
     );
     const reachable = minLevel(
@@ -229,7 +235,13 @@ export function buildPlan(inventory: Inventory, opts: BuildPlanOptions): PlanBun
         apiVersion: w.apiVersion,
         source: w.source,
         // A workload left out (system or exempt namespace, answers skip) is `skipped`, never `fixed`.
-        status: a.skipped !== null && (p.status === 'fixed' || p.status === 'review') ? 'skipped' : p.status,
+        // A patch held back (open question, failed trial) is `review` until it is answered or passes.
+        status:
+          a.skipped !== null && (p.status === 'fixed' || p.status === 'review')
+            ? 'skipped'
+            : a.held !== null
+              ? 'review'
+              : p.status,
         patch: fixFile,
         rollbackPatch: fixBack,
         blockers: p.blockers,
@@ -238,6 +250,7 @@ export function buildPlan(inventory: Inventory, opts: BuildPlanOptions): PlanBun
         changes: a.fix || a.held !== null ? p.changes : [],
         questions: a.fix || a.held !== null ? p.questions : [],
         skipped: a.skipped,
+        ...(a.trial !== null ? { trial: a.trial } : {}),
         held: a.held,
         reachable: a.reachable,
         managedBy: w.managedBy.map((m) => ({ ...m })),
@@ -249,6 +262,7 @@ export function buildPlan(inventory: Inventory, opts: BuildPlanOptions): PlanBun
         fingerprint: a.fingerprint,
         fingerprintAfter: a.fingerprintAfter,
       });
+      if (a.trialNote !== null) trialNotes.push(a.trialNote);
     }
 
     for (const lp of labelPhases) {
@@ -323,5 +337,5 @@ export function buildPlan(inventory: Inventory, opts: BuildPlanOptions): PlanBun
     workloads,
     summary: summarize(namespaces, workloads),
   };
-  return { plan, documents, hash: opts.hash };
+  return { plan, documents, hash: opts.hash, trialNotes };
 }

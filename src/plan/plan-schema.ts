@@ -190,6 +190,7 @@ export const planWorkloadSchema = z
         result: z.enum(['pass', 'fail', 'refused']),
         reason: z.string(),
         durationMs: z.number(),
+        fingerprint: z.string().optional(),
         override: z.string().optional(),
         rounds: z.array(
           z
@@ -200,6 +201,8 @@ export const planWorkloadSchema = z
               message: z.string(),
               durationMs: z.number(),
               lines: z.array(z.string()),
+              containerLines: z.record(z.string(), z.array(z.string())).optional(),
+              template: z.string().optional(),
               changes: z.array(change),
             })
             .strict(),

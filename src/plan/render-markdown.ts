@@ -73,7 +73,12 @@ function risks(plan: Plan): string[] {
       `- ${review.length} patch(es) change behaviour or need an answer and must be reviewed by the workload owner: ${review.map((w) => mdText(workloadKey(w))).join(', ')}.`,
     );
   for (const line of duplicateLines(plan.duplicates ?? [])) out.push(`- Defined more than once: ${mdText(line)}.`);
-  const held = plan.workloads.filter((w) => w.held !== null);
+  const failed = plan.workloads.filter((w) => w.held !== null && w.trial?.result === 'fail');
+  if (failed.length > 0)
+    out.push(
+      `- ${failed.length} patch(es) failed their trial run on the cluster and are not applied (not by apply.sh, podsec apply or the kustomize components); their namespaces stay below the level they block: ${failed.map((w) => `${mdText(workloadKey(w))} (${mdText(w.trial?.reason ?? '')})`).join(', ')}. Fix the cause (an answer, the image), run \`podsec trial\` again and plan with \`--trials\`.`,
+    );
+  const held = plan.workloads.filter((w) => w.held !== null && w.trial?.result !== 'fail');
   if (held.length > 0)
     out.push(
       `- ${held.length} patch(es) wait for an answer and are not applied (not by apply.sh, podsec apply or the kustomize components); their namespaces stay at the level they have: ${held.map((w) => mdText(workloadKey(w))).join(', ')}. Answer with \`--answers FILE\` (\`uids:\`) or in the wizard, then plan again.`,
@@ -162,6 +167,13 @@ export function renderPlanMarkdown(plan: Plan, templates: PlanTemplates): string
     const notes = [
       ...(w.skipped !== null ? [w.skipped] : []),
       ...(w.status === 'blocked' ? [`blocked by ${w.blockers.join(', ')}`] : []),
+      ...(w.trial === undefined
+        ? []
+        : w.trial.result === 'fail'
+          ? [w.held ?? `trial run failed: ${w.trial.reason}`]
+          : [
+              `trial run ${w.trial.result === 'pass' ? 'passed' : 'refused'}: ${w.trial.reason}${w.trial.rounds.length > 0 ? ` (${w.trial.rounds.length} round(s))` : ''}`,
+            ]),
       ...w.questions.map((q) => q.prompt),
       ...w.changes.filter((c) => c.behavioural).map((c) => `changes behaviour: ${c.rationale}`),
       ...w.managedBy

@@ -4,9 +4,11 @@
 // from awaiting it.
 
 import { analyzeLogs, matchLogLine, mergeContainerEvidence, type Evidence } from '../fix/evidence.js';
+import { fixPhaseTemplate } from '../fix/patches.js';
 import type { FixChange, FixProposal } from '../fix/types.js';
-import { workloadKey, type Workload } from '../inventory/types.js';
+import { workloadKey, type PodTemplate, type Workload } from '../inventory/types.js';
 import { trialPod, trialRefusal } from './pod.js';
+import { mergeEvidence } from './records.js';
 import type { TrialRecord, TrialRound, TrialRunResult } from './types.js';
 
 /** Runs one trial pod to its end and always deletes it (the adapter, src/cluster/trial.ts). */
@@ -25,6 +27,8 @@ export interface TrialLoopOptions {
   /** Unique suffix per pod (random in the shell, fixed in tests). */
   suffix: (round: number) => string;
   now: () => number;
+  /** Fingerprint of a pod template (the plan's: SHA-256 of its stable JSON, from the shell). */
+  fingerprint: (template: PodTemplate) => string;
   /** Claim -> access modes, for the refusal rule. */
   pvcAccessModes?: Readonly<Record<string, readonly string[]>>;
   /** The operator's stated reason to run a copy the rules refuse. */
@@ -34,8 +38,13 @@ export interface TrialLoopOptions {
 }
 
 /** Evidence from a finished trial: its logs plus the kubelet's waiting/termination messages and events. */
-export function trialEvidence(run: TrialRunResult): { evidence: Evidence; lines: string[] } {
+export function trialEvidence(run: TrialRunResult): {
+  evidence: Evidence;
+  lines: string[];
+  containerLines: Record<string, string[]>;
+} {
   const containers: Evidence['containers'] = {};
+  const containerLines: Record<string, string[]> = {};
   const lines: string[] = [];
   for (const c of run.observation.containers) {
     const kubelet = [c.waiting?.message, c.terminated?.message, c.lastTerminated?.message].filter(
@@ -44,18 +53,12 @@ export function trialEvidence(run: TrialRunResult): { evidence: Evidence; lines:
     const text = [run.logs[c.name] ?? '', ...kubelet].join('\n');
     const ev = analyzeLogs(text);
     containers[c.name] = mergeContainerEvidence(ev);
-    lines.push(...ev.findings.map((f) => f.line));
+    const found = [...new Set(ev.findings.map((f) => f.line))];
+    if (found.length > 0) containerLines[c.name] = found;
+    lines.push(...found);
   }
   for (const e of run.observation.events) if (matchLogLine(e.message) !== null) lines.push(e.message);
-  return { evidence: { containers, notes: [] }, lines: [...new Set(lines)] };
-}
-
-function merge(a: Evidence | undefined, b: Evidence): Evidence {
-  if (a === undefined) return b;
-  const names = new Set([...Object.keys(a.containers), ...Object.keys(b.containers)]);
-  const containers: Evidence['containers'] = {};
-  for (const n of names) containers[n] = mergeContainerEvidence(a.containers[n] ?? {}, b.containers[n] ?? {});
-  return { containers, notes: [...a.notes, ...b.notes] };
+  return { evidence: { containers, notes: [] }, lines: [...new Set(lines)], containerLines };
 }
 
 const changeKey = (c: FixChange) => `${c.path} ${JSON.stringify(c.value)}`;
@@ -91,11 +94,13 @@ export async function trialWorkload(
   for (let round = 1; round <= Math.max(1, opts.iterate); round++) {
     if (opts.signal.aborted) break;
     const t0 = opts.now();
+    // What the fix phase rolls out: the patched template (and a temporary ownership init container).
+    const tried = fixPhaseTemplate(proposal);
     opts.progress?.(`trial ${workloadKey(w)}: round ${round}, up to ${Math.round(opts.timeoutMs / 1000)}s`);
-    const run = await port.run(
-      trialPod(w, proposal.patchedTemplate, { plan: opts.plan, round, suffix: opts.suffix(round) }),
-      { timeoutMs: opts.timeoutMs, signal: opts.signal },
-    );
+    const run = await port.run(trialPod(w, tried, { plan: opts.plan, round, suffix: opts.suffix(round) }), {
+      timeoutMs: opts.timeoutMs,
+      signal: opts.signal,
+    });
     const { verdict, reason, message } = run.classification;
     const result = verdict === 'pass' ? 'pass' : 'fail';
     const found = trialEvidence(run);
@@ -106,12 +111,14 @@ export async function trialWorkload(
       message,
       durationMs: opts.now() - t0,
       lines: found.lines,
+      containerLines: found.containerLines,
+      template: opts.fingerprint(tried),
       changes: [],
     };
     rounds.push(entry);
     opts.progress?.(`  round ${round}: ${result} (${reason})${message ? `: ${message}` : ''}`);
     if (result === 'pass') break;
-    evidence = merge(evidence, found.evidence);
+    evidence = mergeEvidence(evidence, found.evidence);
     if (round >= opts.iterate) break;
     const next = opts.propose(evidence);
     const before = new Set(proposal.changes.map(changeKey));
@@ -134,6 +141,7 @@ export async function trialWorkload(
           : `${last.reason}: ${last.message}`,
     rounds,
     durationMs: opts.now() - started,
+    fingerprint: opts.fingerprint(w.template),
     ...(refusal !== null && opts.override !== undefined
       ? { override: `${refusal}; run anyway: ${opts.override}` }
       : {}),

@@ -59,6 +59,10 @@ export interface TrialRound {
   durationMs: number;
   /** Log and kubelet lines the evidence engine acted on. */
   lines: string[];
+  /** The same lines by container (the evidence is per container): re-planning reads them back. */
+  containerLines?: Record<string, string[]> | undefined;
+  /** Fingerprint of the pod template this round ran (the fix phase's template, as `fingerprintAfter`). */
+  template?: string | undefined;
   /** Changes the re-proposal added after this round (empty on the last round). */
   changes: FixChange[];
 }
@@ -69,6 +73,8 @@ export interface TrialRecord {
   reason: string;
   rounds: TrialRound[];
   durationMs: number;
+  /** Fingerprint of the workload's template the trial copied (as the plan's `fingerprint`). */
+  fingerprint?: string | undefined;
   /** A refusal the operator overrode, with the stated reason. */
-  override?: string;
+  override?: string | undefined;
 }

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { answersSchema } from '../../src/fix/answers.js';
 import { proposeFix } from '../../src/fix/propose.js';
+import { templateFingerprint } from '../../src/files/generate-plan.js';
 import { classifyTrial } from '../../src/trial/classify.js';
 import { trialWorkload, type TrialPort } from '../../src/trial/loop.js';
 import { TRIAL_LABEL, trialPod, trialRefusal } from '../../src/trial/pod.js';
@@ -207,6 +208,7 @@ describe('trialWorkload (the loop over a recorded port)', () => {
     signal: new AbortController().signal,
     now: () => 0,
     suffix: (r: number) => `r${r}`,
+    fingerprint: templateFingerprint,
     propose: (evidence: Parameters<typeof proposeFix>[1]['evidence']) =>
       proposeFix(vote, { target: 'restricted', version: 'latest', catalogue, answers, evidence }),
   });

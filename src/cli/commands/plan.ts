@@ -11,6 +11,7 @@ import type { CommandContext } from '../context.js';
 import { resolveMode } from '../mode.js';
 import { versionNote } from '../version-note.js';
 import type { Flags } from '../flags.js';
+import { join, resolve } from 'node:path';
 
 function targetOf(flag: unknown, fromAnswers: 'baseline' | 'restricted' | undefined): 'baseline' | 'restricted' {
   if (flag === undefined) return fromAnswers ?? 'restricted';
@@ -193,6 +194,35 @@ function reportErrors(inventory: Inventory, ctx: CommandContext): void {
   }
 }
 
+/** `--trials DIR`: the trial records of that plan, looked up per workload (identity and source). */
+async function trialRecords(dir: string, ctx: CommandContext) {
+  const { readPlan } = await import('../../files/read-plan.js');
+  const { trialLookup } = await import('../../trial/records.js');
+  const earlier = await readPlan(dir);
+  const recorded = earlier.workloads.filter((w) => w.trial !== undefined);
+  if (recorded.length === 0)
+    throw new UserError(
+      `${join(dir, 'plan.json')} records no trial runs`,
+      `run podsec trial ${dir} first, then plan again with --trials ${dir}`,
+    );
+  ctx.io.err(`podsec: using ${recorded.length} trial record(s) from ${join(dir, 'plan.json')}\n`);
+  return trialLookup(recorded);
+}
+
+/** What the trial records did to the new plan (stderr): patches that passed, patches held, records not used. */
+function reportTrials(plan: Plan, notes: readonly string[], ctx: CommandContext): void {
+  for (const w of plan.workloads) {
+    if (w.trial === undefined || w.trial.result === 'refused') continue;
+    const key = `${w.namespace}/${w.kind}/${w.name}`;
+    ctx.io.err(
+      w.trial.result === 'pass'
+        ? `podsec: ${key}: the patch is the fix that passed its trial (${w.trial.reason})\n`
+        : `podsec: ${key}: held for review, its trial failed: ${w.trial.reason}\n`,
+    );
+  }
+  for (const n of notes) ctx.io.err(`podsec: note: ${n}\n`);
+}
+
 /** Runs `podsec plan`; returns the exit code (3 when some inputs could not be read). */
 export async function run(flags: Flags, _args: string[], ctx: CommandContext): Promise<number> {
   const { sourceFlags, readChart, sourceAugmenter } = await import('./plan-sources.js');
@@ -206,6 +236,8 @@ export async function run(flags: Flags, _args: string[], ctx: CommandContext): P
   const target = targetOf(flags['target'], answers.target);
   const exempt = flags.exempt;
   const out = flags.out ?? 'plans/podsec';
+  // Read before the inventory: a missing or record-less --trials plan fails at once.
+  const trialFor = flags.trials !== undefined ? await trialRecords(resolve(ctx.cwd, flags.trials), ctx) : undefined;
   const chart = sf.chart !== undefined ? await readChart({ ...sf, chart: sf.chart }, ctx) : undefined;
   const read =
     chart !== undefined ? { inventory: chart.inventory, session: undefined } : await readInventory(flags, exempt, ctx);
@@ -243,9 +275,10 @@ export async function run(flags: Flags, _args: string[], ctx: CommandContext): P
       templatesDir: ctx.templatesDir,
       policyVersion,
       ...(evidenceFor !== undefined ? { evidenceFor } : {}),
+      ...(trialFor !== undefined ? { trialFor } : {}),
     });
-    const { resolve } = await import('node:path');
     await writePlan(resolve(ctx.cwd, out), files, { force: flags.force });
+    if (trialFor !== undefined) reportTrials(bundle.plan, bundle.trialNotes, ctx);
     ctx.io.out(planSummaryText(bundle.plan, out.replace(/\/+$/, ''), ctx.io.stdoutIsTTY ? ctx.io.columns : undefined));
     await sources.afterWrite();
     if (inventory.errors.length > 0) {

@@ -11,7 +11,9 @@ import { EXIT, UsageError, UserError } from '../../errors.js';
 import type { CommandContext } from '../context.js';
 import { NEWEST_MINOR, extractPodTemplate } from '../../policy/index.js';
 import { workloadKey, type Workload } from '../../inventory/types.js';
-import type { PlanWorkload } from '../../plan/plan-schema.js';
+import type { Plan, PlanWorkload } from '../../plan/plan-schema.js';
+import { trialObjection } from '../../trial/records.js';
+import { shQuote } from '../../plan/names.js';
 import type { TrialRecord } from '../../trial/types.js';
 import type { Flags } from '../flags.js';
 
@@ -69,6 +71,7 @@ export async function run(flags: Flags, args: string[], ctx: CommandContext): Pr
   const { proposeFix } = await import('../../fix/propose.js');
   const { trialWorkload } = await import('../../trial/loop.js');
   const { trialPod, trialRefusal } = await import('../../trial/pod.js');
+  const { templateFingerprint } = await import('../../files/generate-plan.js');
   const catalogue = await loadImageCatalogue(ctx.templatesDir);
   const say = (l: string) => ctx.io.err(`${l}\n`);
   const namespaces = [...new Set(picked.map((w) => w.namespace))].sort();
@@ -95,6 +98,10 @@ export async function run(flags: Flags, args: string[], ctx: CommandContext): Pr
         object: live,
         managedBy: [],
       };
+      if (templateFingerprint(t.template) !== pw.fingerprint)
+        say(
+          `${key}: its pod template on the cluster differs from the one the plan read: the trial tries the live one, and a new plan uses its record only if it reads the same template`,
+        );
       const target = plan.namespaces.find((n) => n.name === pw.namespace)?.target ?? plan.target;
       const propose = (evidence: Parameters<typeof proposeFix>[1]['evidence']) =>
         proposeFix(w, {
@@ -127,6 +134,7 @@ export async function run(flags: Flags, args: string[], ctx: CommandContext): Pr
         propose,
         suffix: () => randomBytes(3).toString('hex').slice(0, 5),
         now: () => Date.now(),
+        fingerprint: templateFingerprint,
         pvcAccessModes,
         ...(allow.has(key) ? { override: allow.get(key)! } : {}),
         progress: say,
@@ -144,13 +152,35 @@ export async function run(flags: Flags, args: string[], ctx: CommandContext): Pr
   if (!dryRun) {
     await writePlanJson(dir, plan);
     say(`recorded the trial results in ${join(dir, 'plan.json')}`);
-    if (picked.some((w) => w.trial?.rounds.some((r) => r.changes.length > 0))) {
+    const objections = picked.flatMap((w) => {
+      const why = w.trial === undefined ? null : trialObjection(w.trial, w.fingerprintAfter);
+      return why === null ? [] : [`${keyOf(w)}: ${why}`];
+    });
+    if (objections.length > 0) {
+      const { freeSibling } = await import('../../files/write-plan.js');
+      const next = await freeSibling(ctx.cwd, args[0] ?? dir);
+      for (const o of objections) say(`  ${o}`);
       say(
-        'the trials re-proposed changes (see plan.json): plan again with --evidence to get them as patch files, or answer the open questions',
+        `the patch files of ${dir} do not carry what the trials showed, so \`podsec apply ${args[0] ?? dir}\` refuses these patches (apply.sh and the kustomize components do not read plan.json: do not use them). Plan again with the trial records, with the same inputs and --answers as before:\n  ${replanCommand(plan, args[0] ?? dir, next)}\nthe new plan carries the fixes that passed and holds the patches whose trial failed (review, namespace kept below the level they block)`,
       );
     }
   }
   return failed > 0 ? EXIT.failed : EXIT.ok;
+}
+
+/** The `podsec plan` command that consumes the trial records (inputs named where the plan knows them). */
+export function replanCommand(plan: Plan, dir: string, out: string): string {
+  const inputs =
+    plan.origin === 'cluster'
+      ? [
+          ...plan.namespaces.filter((n) => !n.system).flatMap((n) => ['-n', n.name]),
+          ...(plan.cluster !== null ? ['--context', plan.cluster.context] : []),
+        ]
+      : plan.origin === 'demo'
+        ? ['<the demo inputs>']
+        : ['-f', '<the same files>'];
+  const quote = (a: string) => (/^[A-Za-z0-9._/=:@%+-]+$/.test(a) || a.startsWith('<') ? a : shQuote(a));
+  return ['podsec', 'plan', ...inputs, '--trials', dir, '--out', out].map(quote).join(' ');
 }
 
 /** Access modes of the PVCs the template mounts (unknown claims are left out: refused as unknown). */
