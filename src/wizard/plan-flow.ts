@@ -50,7 +50,13 @@ export function onPlan(s: PlanState, e: Own<'plan'>): Transition {
     case 'overwritePlan':
       return s.conflict?.canOverwrite === true ? write(s, true) : stay(s);
     case 'changeOutDir':
-      return stay({ ...s, dirDraft: s.conflict?.suggestion ?? s.session.outDir, error: null });
+      // A failed preview keeps its error: with no preview and no error the step would wait for a
+      // preview that is not coming, and enter would no longer build it again.
+      return stay({
+        ...s,
+        dirDraft: s.conflict?.suggestion ?? s.session.outDir,
+        error: s.preview === null ? s.error : null,
+      });
     default:
       return assertNever(e);
   }

@@ -345,6 +345,10 @@ describe('transition: plan and written', () => {
     const failed = run(plan, [{ type: 'planPreviewFailed', message: 'templates missing' }]).state;
     expect(failed).toMatchObject({ step: 'plan', preview: null, error: expect.stringContaining('templates missing') });
     expect(types(run(failed, [{ type: 'select' }]).effects)).toEqual(['previewPlan']);
+    // Choosing a directory and giving up on it keeps the failure, so enter still builds it again.
+    const chose = run(failed, [{ type: 'changeOutDir' }, { type: 'back' }]).state;
+    expect(chose).toMatchObject({ step: 'plan', dirDraft: null, error: expect.stringContaining('templates missing') });
+    expect(types(run(chose, [{ type: 'select' }]).effects)).toEqual(['previewPlan']);
   });
 
   it('an output directory in the way: choose another (a free one offered) or overwrite', () => {
