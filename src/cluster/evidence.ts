@@ -46,16 +46,21 @@ export interface GatheredEvidence {
 
 const SEP = '---podsec---';
 /**
- * `-xdev` stays on the container's root filesystem, so mounted volumes are left out. The fourth
- * part names, for every directory above a written file, one file of the image there (not changed
- * since the container started), so the fix engine knows where an emptyDir would hide image
- * content (src/fix/evidence.ts writtenDirectories). POSIX sh only: no sort, awk or sed needed.
+ * `-xdev` stays on the container's root filesystem, so mounted volumes are left out. "Written at
+ * run time" means newer than the container's start, marked by its termination-log file, which the
+ * kubelet creates for each container just before starting it (then the pod's /etc/hostname).
+ * Not /proc/1/cmdline: procfs stamps an inode when it is first looked up, so by the time the probe
+ * runs it is newer than everything the program wrote (seen on a real node). The fourth part names,
+ * for every directory above a written file, one file of the image there (not changed since the
+ * start), so the fix engine knows where an emptyDir would hide image content (src/fix/evidence.ts
+ * writtenDirectories). POSIX sh only: no sort, awk or sed needed.
  */
 export const PROBE_SCRIPT = [
   `id -u; echo ${SEP}; id -g; echo ${SEP};`,
-  `w=$(find / -xdev -type f -newer /proc/1/cmdline 2>/dev/null | head -n 200); printf '%s\\n' "$w"; echo ${SEP};`,
+  `r=/dev/termination-log; [ -f "$r" ] || r=/etc/hostname; [ -f "$r" ] || r=/proc/1/cmdline;`,
+  `w=$(find / -xdev -type f -newer "$r" 2>/dev/null | head -n 200); printf '%s\\n' "$w"; echo ${SEP};`,
   `seen=' '; printf '%s\\n' "$w" | while IFS= read -r f; do d="\${f%/*}"; while [ -n "$d" ]; do`,
-  `case "$seen" in *" $d "*) ;; *) seen="$seen$d "; find "$d/" -xdev -mindepth 1 ! -type d ! -newer /proc/1/cmdline 2>/dev/null | head -n 1 ;; esac;`,
+  `case "$seen" in *" $d "*) ;; *) seen="$seen$d "; find "$d/" -xdev -mindepth 1 ! -type d ! -newer "$r" 2>/dev/null | head -n 1 ;; esac;`,
   `d="\${d%/*}"; done; done`,
 ].join(' ');
 
