@@ -3,7 +3,8 @@
 
 import { resolve } from 'node:path';
 import type { Answers, Evidence, FixProposal, ImageCatalogue } from '../fix/index.js';
-import { workloadKey, type Inventory, type Workload } from '../inventory/types.js';
+import type { Inventory, Workload } from '../inventory/types.js';
+import { sessionKey, workloadFor } from '../wizard/session.js';
 import type { PlanBundle } from '../plan/index.js';
 import type { ContextInfo, PlanPreview, ScanProgress, ScanResult, ServerCheck, WizardPorts } from '../wizard/ports.js';
 import type { CommandContext, SourceFlags } from './context.js';
@@ -41,7 +42,7 @@ async function proposals(
     answers,
     catalogue: await deps.catalogue(),
     harden: answers.harden,
-    evidenceFor: (w) => (keys.includes(workloadKey(w)) ? deps.evidence.get(workloadKey(w)) : undefined),
+    evidenceFor: (w) => (keys.includes(sessionKey(inv, w)) ? deps.evidence.get(sessionKey(inv, w)) : undefined),
   });
 }
 
@@ -54,7 +55,7 @@ async function bundleOf(deps: PlanDeps, inv: Inventory, answers: Answers, keys: 
     harden: answers.harden,
     createdAt: deps.ctx.now().toISOString(),
     templatesDir: deps.ctx.templatesDir,
-    evidenceFor: (w) => (keys.includes(workloadKey(w)) ? deps.evidence.get(workloadKey(w)) : undefined),
+    evidenceFor: (w) => (keys.includes(sessionKey(inv, w)) ? deps.evidence.get(sessionKey(inv, w)) : undefined),
   });
 }
 
@@ -74,7 +75,7 @@ function commonPorts(deps: PlanDeps, findEvidence: EvidenceSource): Omit<WizardP
   return {
     propose: (inv, answers, keys, signal) => proposals(deps, inv, answers, keys, signal),
     async gatherEvidence(inv, key, signal) {
-      const w = inv.workloads.find((x) => workloadKey(x) === key);
+      const w = workloadFor(inv, key);
       if (w === undefined) return { found: false, note: `no workload ${key}` };
       const ev = await findEvidence(w, signal);
       if (ev === undefined) return { found: false, note: `no evidence for ${key} (no pods, logs or probe results)` };
@@ -193,8 +194,8 @@ export function offlinePorts(
         for (const w of inventory.workloads) {
           const ev = recorded(w);
           if (ev !== undefined) {
-            deps.evidence.set(workloadKey(w), ev);
-            keys.push(workloadKey(w));
+            deps.evidence.set(sessionKey(inventory, w), ev);
+            keys.push(sessionKey(inventory, w));
           }
         }
       }
@@ -240,7 +241,7 @@ export function livePorts(
       }
     }),
     async trialRun(inv, key, answers, signal) {
-      const w = inv.workloads.find((x) => workloadKey(x) === key);
+      const w = workloadFor(inv, key);
       if (w === undefined) return { found: false, note: `no workload ${key}` };
       const { connect } = await import('../cluster/connect.js');
       const { clusterTrialPort, removeLeftovers } = await import('../cluster/trial.js');

@@ -8,7 +8,7 @@ import type { CommandContext } from '../cli/context.js';
 import type { IntentEvent } from '../wizard/events.js';
 import { driveSession, SessionRunner, type Decider } from '../wizard/runner.js';
 import type { WizardPorts, WriteConflict } from '../wizard/ports.js';
-import { namespaceRows, workloadsIn } from '../wizard/session.js';
+import { namespaceRows, sessionKey, workloadsIn } from '../wizard/session.js';
 import type { WizardState } from '../wizard/state.js';
 import { applyDecision } from './apply-line.js';
 import { namespaceText, overviewText, planText } from './text.js';
@@ -100,7 +100,7 @@ export function lineDecider(print: (text: string) => void): Decider {
           }),
         );
         if (action === null || w === undefined) return cancel;
-        const pick: IntentEvent = { type: 'pickWorkload', key: workloadKey(w) };
+        const pick: IntentEvent = { type: 'pickWorkload', key: sessionKey(state.session.inventory, w) };
         if (action === 'accept') pending.push({ type: 'accept' });
         else if (action === 'skip') pending.push({ type: 'skip' });
         else if (action === 'evidence') pending.push({ type: 'gatherEvidence' });

@@ -1,10 +1,9 @@
 // Plain-text renderings of the wizard's screens for line mode (and TERM=dumb): no colour, no
 // cursor movement. Shell-side formatting over pure data.
 
-import { workloadKey } from '../inventory/types.js';
 import { changeLines, diffLineText, failingChecks, podHealth, statusLabel, templateDiff } from '../wizard/describe.js';
 import type { PlanPreview } from '../wizard/ports.js';
-import { namespaceRows, proposalFor, workloadsIn, type Session } from '../wizard/session.js';
+import { namespaceRows, proposalFor, sessionKey, workloadsIn, type Session } from '../wizard/session.js';
 
 const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
 
@@ -27,7 +26,7 @@ export function overviewText(s: Session): string {
 export function namespaceText(s: Session, ns: string): string {
   const out: string[] = [`Namespace ${ns}`];
   for (const w of workloadsIn(s.inventory, ns)) {
-    const key = workloadKey(w);
+    const key = sessionKey(s.inventory, w);
     const p = proposalFor(s, key);
     const decision = s.decisions[key];
     out.push('', `${w.kind} ${w.name}: ${statusLabel(p)}${decision !== undefined ? ` (${decision})` : ''}`);

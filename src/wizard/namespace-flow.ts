@@ -4,13 +4,13 @@
 import { workloadKey } from '../inventory/types.js';
 import type { WizardEffect } from './effects.js';
 import { assertNever, clamp, go, overview, planOf, stay, type Own, type Transition } from './flow.js';
-import { applyEdit, proposalFor, withSkip, workloadsIn, type Session } from './session.js';
+import { answerKey, applyEdit, proposalFor, sessionKey, withSkip, workloadsIn, type Session } from './session.js';
 import type { NamespaceState } from './state.js';
 
 /** The workload key under the cursor of a namespace screen. */
 export function selectedKey(s: NamespaceState): string | undefined {
   const w = workloadsIn(s.session.inventory, s.namespace)[s.cursor];
-  return w === undefined ? undefined : workloadKey(w);
+  return w === undefined ? undefined : sessionKey(s.session.inventory, w);
 }
 
 const propose = (session: Session): WizardEffect => ({
@@ -24,7 +24,7 @@ function decide(s: NamespaceState, keys: string[], decision: 'accepted' | 'skipp
   let answers = s.session.answers;
   const decisions = { ...s.session.decisions };
   for (const k of keys) {
-    answers = withSkip(answers, k, decision === 'skipped');
+    answers = withSkip(answers, answerKey(s.session.inventory, k), decision === 'skipped');
     decisions[k] = decision;
   }
   const changed = answers !== s.session.answers;
@@ -41,6 +41,7 @@ function decide(s: NamespaceState, keys: string[], decision: 'accepted' | 'skipp
 
 export function onNamespace(s: NamespaceState, e: Own<'namespace'>): Transition {
   const ws = workloadsIn(s.session.inventory, s.namespace);
+  const keyOf = (w: (typeof ws)[number]) => sessionKey(s.session.inventory, w);
   const key = selectedKey(s);
   switch (e.type) {
     // Results first: they arrive whatever the operator is doing.
@@ -70,7 +71,13 @@ export function onNamespace(s: NamespaceState, e: Own<'namespace'>): Transition 
       return s.editing === null ? stay(s) : stay({ ...s, draft: e.text });
     case 'submitEdit': {
       if (s.editing === null) return stay(s);
-      const result = applyEdit(s.session.answers, s.editing, key ?? '', s.namespace, e.value);
+      const result = applyEdit(
+        s.session.answers,
+        s.editing,
+        key === undefined ? '' : answerKey(s.session.inventory, key),
+        s.namespace,
+        e.value,
+      );
       if (typeof result === 'string') return stay({ ...s, notice: result });
       const decisions =
         key !== undefined && s.editing !== 'exemption'
@@ -85,7 +92,7 @@ export function onNamespace(s: NamespaceState, e: Own<'namespace'>): Transition 
       return stay(overview(s.session, s.overviewCursor));
     case 'confirm':
       if (!s.confirmingAll) return stay(s);
-      return e.yes ? decide(s, ws.map(workloadKey), 'accepted') : stay({ ...s, confirmingAll: false });
+      return e.yes ? decide(s, ws.map(keyOf), 'accepted') : stay({ ...s, confirmingAll: false });
     default:
       // Intents below need the keyboard: an open input or question keeps it.
       if (s.editing !== null || s.confirmingAll) return stay(s);
@@ -94,15 +101,15 @@ export function onNamespace(s: NamespaceState, e: Own<'namespace'>): Transition 
     case 'move':
       return stay({ ...s, cursor: clamp(s.cursor + e.delta, ws.length) });
     case 'pickWorkload': {
-      const i = ws.findIndex((w) => workloadKey(w) === e.key);
+      const i = ws.findIndex((w) => keyOf(w) === e.key || workloadKey(w) === e.key);
       return i < 0 ? stay({ ...s, notice: `no workload ${e.key} in ${s.namespace}` }) : stay({ ...s, cursor: i });
     }
     case 'accept':
     case 'select':
       return key === undefined ? stay(s) : decide(s, [key], 'accepted');
     case 'acceptAll': {
-      const review = ws.some((w) => proposalFor(s.session, workloadKey(w))?.status === 'review');
-      return review ? stay({ ...s, confirmingAll: true, notice: null }) : decide(s, ws.map(workloadKey), 'accepted');
+      const review = ws.some((w) => proposalFor(s.session, keyOf(w))?.status === 'review');
+      return review ? stay({ ...s, confirmingAll: true, notice: null }) : decide(s, ws.map(keyOf), 'accepted');
     }
     case 'skip':
       return key === undefined ? stay(s) : decide(s, [key], 'skipped');

@@ -4,6 +4,7 @@
 import type { Answers, FixProposal } from '../fix/index.js';
 import type { ServerCheck } from './ports.js';
 import { workloadKey, type Inventory, type NamespaceInfo, type Workload } from '../inventory/types.js';
+import { findDuplicates, sourceText } from '../inventory/duplicates.js';
 import { compareLevels, strictestLevel, type Level } from '../policy/index.js';
 
 /** The operator's decision on one workload. */
@@ -16,8 +17,9 @@ export interface Session {
   version: string;
   /** Decisions so far, as the fix engine's answers (what --answers would hold). */
   answers: Answers;
+  /** By session key (`sessionKey`: namespace/Kind/name, plus the source for duplicates). */
   decisions: Record<string, Decision>;
-  /** Workload keys whose evidence has been gathered. */
+  /** Session keys of the workloads whose evidence has been gathered. */
   evidence: string[];
   outDir: string;
   /** Decisions not yet written to a plan. */
@@ -47,9 +49,64 @@ export interface NamespaceRow {
 export type SortKey = 'name' | 'strictest' | 'blockers';
 export const SORT_KEYS: readonly SortKey[] = ['name', 'strictest', 'blockers'];
 
-/** The proposal for a workload key. */
-export function proposalFor(s: Pick<Session, 'proposals'>, key: string): FixProposal | undefined {
-  return s.proposals.find((p) => workloadKey(p.workload) === key);
+/** Per inventory (computed once): keys read more than once, and each session key's position. */
+interface Identities {
+  duplicates: ReadonlySet<string>;
+  index: ReadonlyMap<string, number>;
+}
+const identitiesOf = new WeakMap<Inventory, Identities>();
+function identities(inv: Inventory): Identities {
+  let ids = identitiesOf.get(inv);
+  if (ids === undefined) {
+    const duplicates = new Set(findDuplicates(inv.workloads).map((d) => d.key));
+    const index = new Map<string, number>();
+    inv.workloads.forEach((w, i) => {
+      const key = workloadKey(w);
+      index.set(duplicates.has(key) ? `${key}@${sourceText(w.source)}` : key, i);
+    });
+    ids = { duplicates, index };
+    identitiesOf.set(inv, ids);
+  }
+  return ids;
+}
+
+/**
+ * The session's key of a workload: namespace/Kind/name, and where that names several objects
+ * (duplicates in different files or documents), also where it was read (`ns/Kind/name@a.yaml
+ * document 2`), so proposals, decisions and evidence of two copies are never mixed up.
+ */
+export function sessionKey(inv: Inventory, w: Workload): string {
+  const key = workloadKey(w);
+  return identities(inv).duplicates.has(key) ? `${key}@${sourceText(w.source)}` : key;
+}
+
+/** The workload a session key names. */
+export function workloadFor(inv: Inventory, key: string): Workload | undefined {
+  const i = identities(inv).index.get(key);
+  return i === undefined ? undefined : inv.workloads[i];
+}
+
+/** The key answers use for the workload a session key names (answers are per namespace/Kind/name). */
+export function answerKey(inv: Inventory, key: string): string {
+  const w = workloadFor(inv, key);
+  return w === undefined ? key : workloadKey(w);
+}
+
+/**
+ * The proposal for a workload's session key (`sessionKey`). The session's proposals are
+ * `proposeFixes(inventory)`: one per workload, in inventory order, so a duplicate's proposal is the
+ * one at its own position, never its twin's.
+ */
+export function proposalFor(s: Pick<Session, 'proposals' | 'inventory'>, key: string): FixProposal | undefined {
+  const i = identities(s.inventory).index.get(key);
+  const w = i === undefined ? undefined : s.inventory.workloads[i];
+  if (w === undefined) return undefined;
+  const p = s.proposals[i!];
+  if (p !== undefined && workloadKey(p.workload) === workloadKey(w)) return p;
+  // Not in step with the inventory: only an unambiguous key may be looked up by name.
+  return identities(s.inventory).duplicates.has(workloadKey(w))
+    ? undefined
+    : s.proposals.find((x) => workloadKey(x.workload) === key);
 }
 
 /** Workloads of a namespace, sorted by kind and name. */
@@ -81,7 +138,9 @@ export function namespaceRows(s: Session, sort: SortKey = 'name', filter = ''): 
     const info = s.inventory.namespaces.find((n) => n.name === name);
     const ws = workloadsIn(s.inventory, name);
     const levels = ws.map((w) => strictestLevel(w.template, s.version, { isPod: w.kind === 'Pod' }));
-    const props = ws.map((w) => proposalFor(s, workloadKey(w))).filter((p): p is FixProposal => p !== undefined);
+    const props = ws
+      .map((w) => proposalFor(s, sessionKey(s.inventory, w)))
+      .filter((p): p is FixProposal => p !== undefined);
     const blocked = props.filter((p) => p.status === 'blocked');
     const blockedLevels = blocked.map((p) => levels[props.indexOf(p)] ?? 'privileged');
     const target = s.answers.targets[name] ?? s.target;
@@ -175,7 +234,7 @@ export function decisionCounts(
   const ws = s.inventory.workloads.filter((w) => namespace === undefined || w.namespace === namespace);
   const exempt = ws.filter((w) => s.answers.exemptions[w.namespace] !== undefined).length;
   const decided = ws.filter(
-    (w) => s.answers.exemptions[w.namespace] === undefined && s.decisions[workloadKey(w)] !== undefined,
+    (w) => s.answers.exemptions[w.namespace] === undefined && s.decisions[sessionKey(s.inventory, w)] !== undefined,
   ).length;
   return { workloads: ws.length, decided, exempt, open: ws.length - decided - exempt };
 }

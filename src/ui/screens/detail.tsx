@@ -3,8 +3,7 @@
 // lines wrapped (nothing cut), scrolled with j/k and [ ], with "lines a-b of n".
 //   Deployment vote: + fix proposed (accepted)          lines 1-14 of 31
 import { Box, Text } from 'ink';
-import { workloadKey } from '../../inventory/types.js';
-import { proposalFor, workloadsIn } from '../../wizard/session.js';
+import { proposalFor, sessionKey, workloadsIn } from '../../wizard/session.js';
 import { statusLabel } from '../../wizard/describe.js';
 import type { NamespaceState } from '../../wizard/state.js';
 import type { Paint } from '../theme.js';
@@ -26,7 +25,7 @@ export function DetailView({
   scroll: number;
 }) {
   const w = workloadsIn(state.session.inventory, state.namespace)[state.cursor];
-  const key = w === undefined ? '' : workloadKey(w);
+  const key = w === undefined ? '' : sessionKey(state.session.inventory, w);
   const rows = detailLines(state).flatMap((l) => wrapText(l.text, width - 1).map((text) => ({ ...l, text })));
   const room = Math.max(1, height - 2);
   const first = Math.max(0, Math.min(scroll, rows.length - room));

@@ -7,7 +7,6 @@
 //   + securityContext:
 import { Box, Text } from 'ink';
 import { Spinner } from '@inkjs/ui';
-import { workloadKey } from '../../inventory/types.js';
 import {
   changeLines,
   diffLineText,
@@ -16,7 +15,14 @@ import {
   statusLabel,
   templateDiff,
 } from '../../wizard/describe.js';
-import { decisionCounts, decisionText, proposalFor, serverText, workloadsIn } from '../../wizard/session.js';
+import {
+  decisionCounts,
+  decisionText,
+  proposalFor,
+  serverText,
+  sessionKey,
+  workloadsIn,
+} from '../../wizard/session.js';
 import type { NamespaceState } from '../../wizard/state.js';
 import { statusRole, type Paint } from '../theme.js';
 import { visibleWindow } from '../components/window.js';
@@ -39,7 +45,7 @@ export interface Line {
 export function detailLines(state: NamespaceState): Line[] {
   const w = workloadsIn(state.session.inventory, state.namespace)[state.cursor];
   if (w === undefined) return [];
-  const p = proposalFor(state.session, workloadKey(w));
+  const p = proposalFor(state.session, sessionKey(state.session.inventory, w));
   if (p === undefined) return [{ text: 'no proposal yet' }];
   const health = podHealth(w);
   const lines: Line[] =
@@ -113,7 +119,7 @@ export function NamespaceScreen(props: {
         {serverText(state.session, state.namespace)}
       </Text>
       {ws.slice(start, end).map((w, i) => {
-        const key = workloadKey(w);
+        const key = sessionKey(state.session.inventory, w);
         const p = proposalFor(state.session, key);
         const sel = start + i === state.cursor;
         const health = podHealth(w);
