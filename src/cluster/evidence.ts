@@ -243,6 +243,31 @@ async function execProbe(
   });
 }
 
+/** Pod reasons (kubectl's STATUS) of a container that is not running: there is nothing to exec into. */
+const NOT_RUNNING_RE =
+  /^(CrashLoopBackOff|Error|OOMKilled|ContainerCreating|PodInitializing|CreateContainerConfigError|CreateContainerError|RunContainerError|ImagePullBackOff|ErrImagePull|ErrImageNeverPull|InvalidImageName|ContainerCannotRun|Completed|StartError)$/;
+
+/**
+ * The note for an exec probe that did not run. A crash-looping container is the common case:
+ * exec needs a running container, and the API server only answers the upgrade with a bare 500,
+ * so say what happened and where the evidence comes from instead.
+ */
+export function probeFailureNote(container: string, pod: PodStatus, error: string): string {
+  const where = `container "${container}" in pod ${pod.name}`;
+  if (/executable file not found|no such file|not found in \$PATH/i.test(error))
+    return `${where} has no shell: probe skipped`;
+  const reason = pod.reason ?? (pod.phase !== 'Running' ? pod.phase : undefined);
+  const notRunning =
+    (reason !== undefined && NOT_RUNNING_RE.test(reason)) ||
+    (pod.phase !== 'Running' && pod.phase !== 'Unknown') ||
+    /container not found|not running|stopped state|\b500\b/i.test(error);
+  if (!notRunning) return `${where}: probe failed (${error})`;
+  const state = reason
+    ? `${reason}${pod.restarts > 0 ? `, ${pod.restarts} restart${pod.restarts === 1 ? '' : 's'}` : ''}`
+    : `exec answered: ${error}`;
+  return `${where} is not running (${state}): exec is not possible, so no probe; the evidence comes from its logs (--evidence reads the crashed instance's log)`;
+}
+
 /** Log problem of one pod: a forbidden or failing read wins over "not started". */
 function logProblem(results: LogResult[], pod: PodStatus): GatheredEvidence['problem'] {
   const failed = results.filter((r): r is { status: number; message: string } => 'status' in r);
@@ -293,10 +318,8 @@ export async function gatherWorkloadEvidence(
       if ('out' in r) {
         const [uid = '', gid = '', files = '', image] = r.out.split(SEP);
         parts.push(parseProbeOutput(uid, gid, files, image));
-      } else if (/executable file not found|no such file|not found in \$PATH/i.test(r.error)) {
-        evidence.notes.push(`container "${name}" in pod ${pod.name} has no shell: probe skipped`);
       } else {
-        evidence.notes.push(`container "${name}" in pod ${pod.name}: probe failed (${r.error})`);
+        evidence.notes.push(probeFailureNote(name, pod, r.error));
       }
     }
     evidence.containers[name] = mergeContainerEvidence(...parts);

@@ -14,6 +14,7 @@ import {
   collectEvidence,
   isUnhealthy,
   pickPod,
+  probeFailureNote,
   selectForEvidence,
   summarizeProblems,
 } from '../../src/cluster/evidence.js';
@@ -70,6 +71,37 @@ describe('which workloads and pods', () => {
     ).toBe('s');
     expect(pickPod(w('a', 'x', []))).toBeUndefined();
     expect(pickPod({ ...w('a', 'solo', [], 'Pod'), live: undefined } as unknown as Workload)?.name).toBe('solo');
+  });
+});
+
+describe('probeFailureNote', () => {
+  // On the real node an exec into a crash-looping container fails the WebSocket upgrade with a
+  // bare 500 (test/integration/node-incident.test.ts, 3): the note says what happened instead.
+  it('a crash-looping container: not running, no exec possible, the evidence comes from its logs', () => {
+    const pod: Status = { name: 'vote-1', phase: 'Running', reason: 'CrashLoopBackOff', restarts: 3 };
+    const note = probeFailureNote('vote', pod, 'Unexpected server response: 500');
+    expect(note).toBe(
+      'container "vote" in pod vote-1 is not running (CrashLoopBackOff, 3 restarts): exec is not possible, so no probe; ' +
+        "the evidence comes from its logs (--evidence reads the crashed instance's log)",
+    );
+    expect(note).not.toContain('500');
+    // Pending pod, no reason: the phase says it.
+    expect(probeFailureNote('app', { name: 'p', phase: 'Pending', restarts: 0 }, 'x')).toMatch(
+      /^container "app" in pod p is not running \(Pending\): exec is not possible/,
+    );
+    // A running pod whose exec still got a 500: what the server said, and the same advice.
+    expect(probeFailureNote('app', ok('p'), 'Unexpected server response: 500')).toMatch(
+      /is not running \(exec answered: Unexpected server response: 500\)/,
+    );
+  });
+
+  it('no shell: skipped; any other failure of a running container: probe failed with the reason', () => {
+    expect(probeFailureNote('app', ok('p'), 'exec: "sh": executable file not found in $PATH')).toBe(
+      'container "app" in pod p has no shell: probe skipped',
+    );
+    expect(probeFailureNote('app', ok('p'), 'pods "p" is forbidden: cannot create pods/exec')).toBe(
+      'container "app" in pod p: probe failed (pods "p" is forbidden: cannot create pods/exec)',
+    );
   });
 });
 

@@ -100,12 +100,16 @@ describe.skipIf(skip)('the read-only-root incident on a real node', () => {
     );
     expect(r.code, r.stdout + r.stderr).toBe(0);
     // Every running container answered the exec; only the crash-looping vote (no running
-    // container to exec into) has a probe note, and its evidence still comes from its log.
-    const failedProbes = (r.stdout + r.stderr).split('\n').filter((l) => /probe failed/.test(l));
-    expect(
-      failedProbes.every((l) => /shop\/Deployment\/vote: container "vote"/.test(l)),
-      failedProbes.join('\n'),
-    ).toBe(true);
+    // container to exec into) has a probe note, saying so, and its evidence still comes from its log.
+    const out = (r.stdout + r.stderr).split('\n');
+    expect(out.filter((l) => /probe failed/.test(l))).toEqual([]);
+    // (Between two crashes the kubelet restarts vote for about a second; an exec that lands then
+    // runs, and there is no note. The wording is pinned in test/cluster/evidence.test.ts.)
+    const notRunning = out.filter((l) => /shop\/Deployment\/vote: container/.test(l));
+    for (const l of notRunning)
+      expect(l).toMatch(
+        /shop\/Deployment\/vote: container "vote" in pod vote-[a-z0-9-]+ is not running \(.+\): exec is not possible, so no probe; the evidence comes from its logs/,
+      );
     const plan = readPlan(dir);
     const vote = plan.workloads.find((w) => w.name === 'vote')!;
     expect(vote.changes.some((c) => c.source?.kind === 'evidence')).toBe(true);
