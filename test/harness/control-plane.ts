@@ -31,6 +31,7 @@ import {
   NODE_NAME,
   nodeHolderArgv,
   peerHolderArgv,
+  peerHttpGet,
   POD_CIDR,
   resolveImageArchive,
   wireNetwork,
@@ -960,34 +961,8 @@ async function startNode(plane: RunningPlane, i: StartNodeInput): Promise<Cluste
       );
       return { code: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
     },
-    async httpGet(url, timeoutMs = 5000) {
-      // busybox-free: bash's /dev/tcp is not in sh; use socat (installed for the relays).
-      const u = new URL(url);
-      const req = `GET ${u.pathname}${u.search} HTTP/1.0\r\nHost: ${u.host}\r\n\r\n`;
-      const r = spawnSync(
-        'nsenter',
-        [
-          '-t',
-          String(peerPid),
-          '-n',
-          '--',
-          'socat',
-          '-T',
-          String(Math.ceil(timeoutMs / 1000)),
-          '-',
-          `TCP:${u.hostname}:${u.port || 80},connect-timeout=${Math.ceil(timeoutMs / 1000)}`,
-        ],
-        {
-          input: req,
-          encoding: 'utf8',
-          timeout: timeoutMs + 2000,
-        },
-      );
-      const out = r.stdout ?? '';
-      const m = /^HTTP\/\d\.\d (\d{3})/.exec(out);
-      if (!m)
-        throw new Error(`GET ${url} from the peer namespace failed: ${(r.stderr ?? '').trim() || 'no HTTP response'}`);
-      return { status: Number(m[1]), body: out.slice(out.indexOf('\r\n\r\n') + 4) };
+    httpGet(url, timeoutMs) {
+      return peerHttpGet(peerPid, url, timeoutMs);
     },
     rss() {
       const shims = fs

@@ -272,6 +272,10 @@ export function writeNodeConfig(c: NodeConfigInput): NodePaths {
         podLogsDir: d('pod-logs'),
         resolvConf: '',
         clusterDomain: 'cluster.local',
+        // A nameserver address inside the harness's namespaces (the peer; nothing listens on
+        // :53, so a lookup fails at once). Unset, the kubelet posts a MissingClusterDNS warning
+        // event on every pod, which podsec would then show among a failing pod's events.
+        clusterDNS: [PEER_IP],
         failSwapOn: false,
         imageGCHighThresholdPercent: 100,
         imageGCLowThresholdPercent: 99,
@@ -345,4 +349,38 @@ export function wireNetwork(nodePid: number, peerPid: number, vethName: string):
   inPeer('ip', 'addr', 'add', `${PEER_IP}/24`, 'dev', 'eth0');
   inPeer('ip', 'link', 'set', 'eth0', 'up');
   inPeer('ip', 'route', 'add', POD_CIDR, 'via', NODE_IP);
+}
+
+/**
+ * HTTP GET from inside the peer namespace `peerPid` (e.g. to a pod IP): status and body. socat
+ * (installed for the relays) does the request; no shell, no curl in the namespace needed.
+ */
+export async function peerHttpGet(
+  peerPid: number,
+  url: string,
+  timeoutMs = 5000,
+): Promise<{ status: number; body: string }> {
+  const u = new URL(url);
+  const req = `GET ${u.pathname}${u.search} HTTP/1.0\r\nHost: ${u.host}\r\n\r\n`;
+  const secs = String(Math.ceil(timeoutMs / 1000));
+  const r = spawnSync(
+    'nsenter',
+    [
+      '-t',
+      String(peerPid),
+      '-n',
+      '--',
+      'socat',
+      '-T',
+      secs,
+      '-',
+      `TCP:${u.hostname}:${u.port || 80},connect-timeout=${secs}`,
+    ],
+    { input: req, encoding: 'utf8', timeout: timeoutMs + 2000 },
+  );
+  const out = r.stdout ?? '';
+  const m = /^HTTP\/\d\.\d (\d{3})/.exec(out);
+  if (!m)
+    throw new Error(`GET ${url} from the peer namespace failed: ${(r.stderr ?? '').trim() || 'no HTTP response'}`);
+  return { status: Number(m[1]), body: out.slice(out.indexOf('\r\n\r\n') + 4) };
 }
