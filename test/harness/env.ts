@@ -10,6 +10,7 @@ import { inject } from 'vitest';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { User } from './control-plane.js';
 import { loadKubeConfig } from './kube-helpers.js';
+import { peerHttpGet } from './node.js';
 
 export * from './kube-helpers.js';
 
@@ -31,7 +32,51 @@ declare module 'vitest' {
     kubeVersion: string;
     /** Dir of the kube binaries (kubectl is there too). */
     kubeBinDir: string;
+    /** POST {url}/node-cluster starts (once) the shared control plane with a real node; see sharedNodeCluster(). */
+    nodeClusterControl: string;
   }
+}
+
+/** What the globalSetup tells a test file about the shared cluster with a real node. */
+export interface NodeClusterInfo {
+  kubeconfig: string;
+  kubeconfigs: Record<User, string>;
+  tokens: Record<User, string>;
+  server: string;
+  caFile: string;
+  binDir: string;
+  /** Holder of the node's network + mount namespaces. */
+  nsPid: number;
+  /** Holder of the peer network namespace (routes to the pod network). */
+  peerPid: number;
+  cgroup: string;
+}
+
+export interface SharedNodeCluster extends NodeClusterInfo {
+  /** Admin client. */
+  kc: KubeConfig;
+  /** HTTP GET from inside the peer namespace, e.g. to a pod IP. */
+  httpGet(url: string, timeoutMs?: number): Promise<{ status: number; body: string }>;
+}
+
+/** PODSEC_SKIP_NODE=1: no real node on this machine (no root or containerd); node tests skip. */
+export const nodeSkipped = process.env['PODSEC_SKIP_NODE'] === '1';
+
+/**
+ * The control plane with a real node (kube-scheduler, containerd, kubelet; test/harness/node.ts)
+ * shared by the integration files that need real pods: started by the globalSetup when the
+ * first file asks (about 30 s), reused by the next ones, stopped at the end of the run. Files
+ * isolate themselves with their own namespaces, as on the plain control plane.
+ */
+export async function sharedNodeCluster(): Promise<SharedNodeCluster> {
+  const r = await fetch(`${inject('nodeClusterControl')}/node-cluster`, { method: 'POST' });
+  if (r.status !== 200) throw new Error(`starting the shared node cluster failed: ${await r.text()}`);
+  const info = (await r.json()) as NodeClusterInfo;
+  return {
+    ...info,
+    kc: loadKubeConfig(info.kubeconfig),
+    httpGet: (url, timeoutMs) => peerHttpGet(info.peerPid, url, timeoutMs),
+  };
 }
 
 /** Kubeconfig path of a user (default admin). Only inside vitest with global-cluster setup. */

@@ -1,21 +1,16 @@
 /**
  * Helpers for the apply integration tests: the seed estate (test/harness/seed) copied into
- * uniquely named namespaces, a "fake kubelet" that marks pods Ready (the test control plane has
- * no kubelet, so rollouts would never finish), and running the built CLI as a subprocess.
+ * uniquely named namespaces, optionally made runnable on the harness's real node, and running
+ * the built CLI as a subprocess.
  */
-import {
-  AppsV1Api,
-  CoreV1Api,
-  KubernetesObjectApi,
-  PatchStrategy,
-  setHeaderOptions,
-  type KubeConfig,
-} from '@kubernetes/client-node';
+import { KubernetesObjectApi, PatchStrategy, AppsV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { loadSeedObjects, type SeedObject } from '../harness/seed.js';
 import { pollUntil, waitForDefaultServiceAccount } from '../harness/kube-helpers.js';
+import { IMAGES } from '../harness/node.js';
+import { waitForReadyPods } from '../harness/runtime.js';
 
 export const CLI = fileURLToPath(new URL('../../bin/podsec.js', import.meta.url));
 const SRC_CLI = fileURLToPath(new URL('../../src/cli.tsx', import.meta.url));
@@ -27,8 +22,59 @@ export interface Estate {
   all: string[];
 }
 
-/** Applies the seed into `<name>-<suffix>` namespaces (only `only`, when given) and waits for the pods. */
-export async function seedCopy(kc: KubeConfig, only?: readonly string[]): Promise<Estate> {
+/**
+ * What every container of a runnable copy runs: a shell that sleeps and exits on SIGTERM (so a
+ * rollout's old pods go at once, not after the 30 s grace period), as root or as any UID a fix
+ * sets, with every capability dropped and a read-only root.
+ */
+export const RUNNABLE_COMMAND = ['busybox', 'sh', '-c', "trap 'exit 0' TERM; while true; do sleep 1; done"];
+
+/**
+ * The seed object made runnable on the harness node (a cluster from `sharedNodeCluster()`):
+ * every container runs the local busybox image (RUNNABLE_COMMAND, never pulled: the node has
+ * no registry) and a StatefulSet's volumeClaimTemplates become emptyDirs (no volume
+ * provisioner). Security-relevant fields (securityContext, host namespaces, hostPath, ports)
+ * stay as seeded, so the plan's findings are the seed's; the images' users become unknown to
+ * the catalogue, so the plan asks a UID for every workload that runs as root.
+ */
+export function runnableSeedObject(o: SeedObject): SeedObject {
+  type Obj = Record<string, unknown>;
+  const obj = (v: unknown): Obj | undefined => (v && typeof v === 'object' ? (v as Obj) : undefined);
+  const c = structuredClone(o);
+  const spec = obj(c.spec);
+  const template =
+    c.kind === 'CronJob' ? obj(obj(obj(spec?.['jobTemplate'])?.['spec'])?.['template']) : obj(spec?.['template']);
+  const pod = obj(template?.['spec']);
+  if (!spec || !pod) return c;
+  for (const list of ['initContainers', 'containers'])
+    for (const ctr of (pod[list] ?? []) as Obj[]) {
+      ctr['image'] = IMAGES.busybox;
+      ctr['imagePullPolicy'] = 'Never';
+      ctr['command'] = RUNNABLE_COMMAND;
+      delete ctr['args'];
+    }
+  const claims = spec['volumeClaimTemplates'];
+  if (c.kind === 'StatefulSet' && Array.isArray(claims)) {
+    const volumes = (pod['volumes'] ?? []) as Obj[];
+    pod['volumes'] = [
+      ...volumes,
+      ...claims.map((v: { metadata: { name: string } }) => ({ name: v.metadata.name, emptyDir: {} })),
+    ];
+    delete spec['volumeClaimTemplates'];
+  }
+  return c;
+}
+
+/**
+ * Applies the seed into `<name>-<suffix>` namespaces (only `only`, when given) and waits for the
+ * pods. `runnable`: on a cluster with the real node, every object through runnableSeedObject()
+ * (the seed's placeholder Node left out) and waits until every pod is Ready.
+ */
+export async function seedCopy(
+  kc: KubeConfig,
+  only?: readonly string[],
+  opts: { runnable?: boolean } = {},
+): Promise<Estate> {
   const suffix = randomBytes(3).toString('hex');
   const objects = loadSeedObjects().map((e) => e.object);
   const wanted = (o: SeedObject) => {
@@ -39,11 +85,11 @@ export async function seedCopy(kc: KubeConfig, only?: readonly string[]): Promis
   const copies: SeedObject[] = [];
   for (const o of objects) {
     if (o.kind === 'Node') {
-      copies.push(o);
+      if (!opts.runnable) copies.push(o);
       continue;
     }
     if (!wanted(o)) continue;
-    const c = structuredClone(o);
+    const c = opts.runnable ? runnableSeedObject(o) : structuredClone(o);
     if (c.kind === 'Namespace') {
       ns[o.metadata.name] = `${o.metadata.name}-${suffix}`;
       c.metadata.name = ns[o.metadata.name]!;
@@ -72,55 +118,9 @@ export async function seedCopy(kc: KubeConfig, only?: readonly string[]): Promis
       60_000,
     );
   }
+  if (opts.runnable)
+    for (const n of Object.values(ns)) await waitForReadyPods(kc, n, undefined, { timeoutMs: 120_000 });
   return { suffix, ns, all: Object.values(ns) };
-}
-
-/**
- * Marks every pod of the namespaces Running and Ready, as a kubelet would, until stopped.
- * Returns the stop function.
- */
-export function fakeKubelet(
-  kc: KubeConfig,
-  namespaces: () => readonly string[],
-  intervalMs = 300,
-): () => Promise<void> {
-  const core = kc.makeApiClient(CoreV1Api);
-  let stopped = false;
-  const loop = (async () => {
-    while (!stopped) {
-      for (const namespace of namespaces()) {
-        try {
-          const pods = (await core.listNamespacedPod({ namespace })).items;
-          for (const p of pods) {
-            if (
-              p.metadata?.deletionTimestamp ||
-              p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')
-            )
-              continue;
-            const now = new Date(Date.now() - 60_000).toISOString();
-            const cond = (type: string) => ({ type, status: 'True', lastTransitionTime: now });
-            const body = {
-              status: {
-                phase: 'Running',
-                conditions: [cond('PodScheduled'), cond('Initialized'), cond('ContainersReady'), cond('Ready')],
-              },
-            };
-            await core.patchNamespacedPodStatus(
-              { name: p.metadata?.name ?? '', namespace, body },
-              setHeaderOptions('Content-Type', 'application/merge-patch+json'),
-            );
-          }
-        } catch {
-          // namespace going away: ignore
-        }
-      }
-      await new Promise((r) => setTimeout(r, intervalMs));
-    }
-  })();
-  return async () => {
-    stopped = true;
-    await loop;
-  };
 }
 
 export interface CliResult {

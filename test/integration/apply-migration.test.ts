@@ -1,40 +1,48 @@
-// `podsec apply` on the real control plane: the seeded estate (in its own namespaces) migrated
-// through observe, fix, enforce-baseline and enforce-restricted; an enforce step refused while a
-// violating pod exists and accepted after the fix; then every phase rolled back, newest first,
-// restoring labels and pod templates exactly. A "fake kubelet" marks pods Ready so rollouts end.
-// The seeded images have no known non-root user: an answers file gives the UIDs (an unanswered
-// patch is never applied and holds its namespace), so every workload but the node agent is fixed.
-import { AppsV1Api, BatchV1Api, CoreV1Api, type V1ReplicaSet } from '@kubernetes/client-node';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+// `podsec apply` on the real node (the shared node cluster, test/harness/env.ts
+// sharedNodeCluster): the seeded estate (in its own namespaces) migrated through observe, fix,
+// enforce-baseline and enforce-restricted, its rollouts followed until the new pods are Ready;
+// an enforce step refused while a violating pod really exists (the fix is applied but cannot
+// roll out: the node is cordoned) and accepted once the fixed pods replaced it; then every
+// phase rolled back, newest first, restoring labels and pod templates exactly.
+// The seed is copied runnable (test/helpers/apply-estate.ts runnableSeedObject): every
+// container runs the local busybox image, which the catalogue knows (nobody, 65534), so no UID
+// question is left; the security settings the plan fixes are the seed's.
+import {
+  AppsV1Api,
+  BatchV1Api,
+  CoreV1Api,
+  setHeaderOptions,
+  type KubeConfig,
+  type V1ReplicaSet,
+} from '@kubernetes/client-node';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { journalProblems, type JournalEntry } from '../../src/apply/journal-model.js';
-import { deleteNamespace, kubeConfigFor, kubeconfigPath, pollUntil } from '../harness/env.js';
-import { fakeKubelet, podsec, seedCopy, type Estate } from '../helpers/apply-estate.js';
+import { deleteNamespace, nodeSkipped, pollUntil, sharedNodeCluster, type SharedNodeCluster } from '../harness/env.js';
+import { NODE_NAME } from '../harness/node.js';
+import { listPods, summarizePod } from '../harness/runtime.js';
+import { podsec, seedCopy, type Estate } from '../helpers/apply-estate.js';
 
 const P = 'pod-security.kubernetes.io/';
-const kc = kubeConfigFor();
-const core = kc.makeApiClient(CoreV1Api);
-const apps = kc.makeApiClient(AppsV1Api);
-const batch = kc.makeApiClient(BatchV1Api);
 const root = mkdtempSync(join(tmpdir(), 'podsec-apply-it-'));
 const dir = join(root, 'plan');
-/** The workloads whose images' users are unknown (the plan asks for a UID), by seed namespace. */
-const UID_QUESTIONS = [
-  'shop/Deployment/vote',
-  'shop/Deployment/worker',
-  'staging/Deployment/api',
-  'staging/Deployment/debug-tools',
-  'legacy/Deployment/inventory',
-  'batch/CronJob/nightly-report',
-];
-
+let cluster: SharedNodeCluster;
+let kc: KubeConfig;
+let core: CoreV1Api;
+let apps: AppsV1Api;
+let batch: BatchV1Api;
 let estate: Estate;
-const kubeletOn = new Set<string>();
-let stopKubelet: () => Promise<void> = async () => {};
 let labelsBefore: Record<string, Record<string, string>> = {};
 let templatesBefore = '';
+
+/** Cordons (true) or uncordons the node, as `kubectl cordon` does. */
+const cordon = (unschedulable: boolean) =>
+  core.patchNode(
+    { name: NODE_NAME, body: { spec: { unschedulable } } },
+    setHeaderOptions('Content-Type', 'application/merge-patch+json'),
+  );
 
 type PlanJson = {
   namespaces: { name: string; phases: { id: string; labelsAfter: Record<string, string> }[] }[];
@@ -81,44 +89,41 @@ async function templates(): Promise<string> {
 }
 
 const apply = (...args: string[]) =>
-  podsec(['apply', dir, '--yes', '--wait', 'ready', '--timeout', '90', ...args], kubeconfigPath());
+  podsec(['apply', dir, '--yes', '--wait', 'ready', '--timeout', '90', ...args], cluster.kubeconfig);
 
-describe('podsec apply: full migration of the seeded estate, then rollback', () => {
+describe.skipIf(nodeSkipped)('podsec apply on a real node: full migration of the seeded estate, then rollback', () => {
   beforeAll(async () => {
-    estate = await seedCopy(kc, ['shop', 'web', 'staging', 'legacy', 'payments', 'monitoring', 'batch']);
-    for (const n of estate.all) if (n !== estate.ns['staging']) kubeletOn.add(n);
-    stopKubelet = fakeKubelet(kc, () => [...kubeletOn]);
+    cluster = await sharedNodeCluster();
+    kc = cluster.kc;
+    core = kc.makeApiClient(CoreV1Api);
+    apps = kc.makeApiClient(AppsV1Api);
+    batch = kc.makeApiClient(BatchV1Api);
+    estate = await seedCopy(kc, ['shop', 'web', 'staging', 'legacy', 'payments', 'monitoring', 'batch'], {
+      runnable: true,
+    });
     labelsBefore = Object.fromEntries(await Promise.all(estate.all.map(async (n) => [n, await labels(n)] as const)));
     templatesBefore = await templates();
-    const answers = join(root, 'answers.yaml');
-    const uid = (key: string) => {
-      const [ns, ...rest] = key.split('/');
-      return `  ${estate.ns[ns!]}/${rest.join('/')}: 10001`;
-    };
-    writeFileSync(answers, `uids:\n${UID_QUESTIONS.map(uid).join('\n')}\n`);
-    const r = await podsec(
-      ['plan', ...estate.all.flatMap((n) => ['-n', n]), '--answers', answers, '--out', dir],
-      kubeconfigPath(),
-    );
+    const r = await podsec(['plan', ...estate.all.flatMap((n) => ['-n', n]), '--out', dir], cluster.kubeconfig);
     expect(r.code, r.stderr).toBe(0);
-    // Every question is answered: nothing is held for a UID.
+    // No question is left open: nothing is held for a UID.
     expect(plan().workloads.filter((w) => w.status === 'review' && w.patch === null)).toEqual([]);
   });
 
   afterAll(async () => {
-    await stopKubelet();
+    if (!kc) return;
+    await cordon(false).catch(() => {});
     for (const n of estate?.all ?? []) await deleteNamespace(kc, n);
   });
 
   it('without --yes in a non-interactive run, asks for the flag and writes nothing', async () => {
-    const r = await podsec(['apply', dir], kubeconfigPath());
+    const r = await podsec(['apply', dir], cluster.kubeconfig);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--yes');
     expect(() => journal()).toThrow();
   });
 
   it('--dry-run checks every step of the next phase and writes nothing', async () => {
-    const r = await podsec(['apply', dir, '--dry-run'], kubeconfigPath());
+    const r = await podsec(['apply', dir, '--dry-run'], cluster.kubeconfig);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('apply 1-observe (dry run');
     expect(r.stdout).toContain('would apply');
@@ -136,16 +141,36 @@ describe('podsec apply: full migration of the seeded estate, then rollback', () 
     );
   });
 
-  it('2-fix patches the workloads and follows their rollouts', async () => {
+  it('2-fix patches the workloads and follows their rollouts until the new pods are Ready', async () => {
     const staging = estate.ns['staging']!;
     const others = estate.all.filter((n) => n !== staging);
     const r = await apply('--phase', '2-fix', ...others.flatMap((n) => ['--namespace', n]));
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/manual\s+Job .*db-migrate/);
-    // staging has no kubelet yet: its new pods are admitted but never ready, the old ones stay.
+    // The patched Deployments and the StatefulSet run fixed pods, Ready, none restarted.
+    for (const w of plan().workloads.filter(
+      (x) => x.namespace !== staging && x.patch !== null && ['Deployment', 'StatefulSet'].includes(x.kind),
+    )) {
+      const pods = (await listPods(kc, w.namespace)).filter(
+        (p) => !p.metadata?.deletionTimestamp && p.metadata?.name?.startsWith(`${w.name}-`),
+      );
+      const replicas =
+        (w.kind === 'Deployment'
+          ? await apps.readNamespacedDeployment({ name: w.name, namespace: w.namespace })
+          : await apps.readNamespacedStatefulSet({ name: w.name, namespace: w.namespace })
+        ).spec?.replicas ?? 1;
+      expect(pods.length, `${w.namespace}/${w.name}`).toBe(replicas);
+      for (const p of pods) {
+        expect(p.spec?.securityContext?.runAsNonRoot, p.metadata?.name).toBe(true);
+        expect(summarizePod(p), p.metadata?.name).toMatchObject({ ready: true, restarts: 0 });
+      }
+    }
+    // staging's fix is applied while the node is cordoned: its new pods are admitted but cannot
+    // be scheduled, so the old ones (debug-tools with NET_ADMIN) keep running.
+    await cordon(true);
     const s = await podsec(
       ['apply', dir, '--yes', '--phase', '2-fix', '--namespace', staging, '--wait', 'admitted'],
-      kubeconfigPath(),
+      cluster.kubeconfig,
     );
     expect(s.code, s.stdout + s.stderr).toBe(0);
   });
@@ -159,7 +184,8 @@ describe('podsec apply: full migration of the seeded estate, then rollback', () 
       /pod debug-tools-[a-z0-9-]+ \(staging-\w+\/Deployment\/debug-tools\): non-default capabilities/,
     );
     expect((await labels(staging))[`${P}enforce`]).toBeUndefined();
-    kubeletOn.add(staging);
+    // Capacity comes back: the fixed pods start, become Ready and replace the old ones.
+    await cordon(false);
     await pollUntil(
       'old staging pods replaced',
       async () => {
@@ -205,7 +231,7 @@ describe('podsec apply: full migration of the seeded estate, then rollback', () 
     expect(journalProblems(journal())).toEqual([]);
   });
 
-  it('fixed Deployments run new ReplicaSets whose pods were admitted; a violating pod is rejected', async () => {
+  it('fixed Deployments run new ReplicaSets whose pods were admitted and are Ready; a violating pod is rejected', async () => {
     const fixed = plan().workloads.filter((w) => w.kind === 'Deployment' && w.patch !== null);
     expect(fixed.length).toBeGreaterThanOrEqual(5);
     expect(fixed.map((w) => w.name)).toEqual(
@@ -221,6 +247,7 @@ describe('podsec apply: full migration of the seeded estate, then rollback', () 
           x.metadata?.annotations?.['deployment.kubernetes.io/revision'] === rev,
       );
       expect(rs?.status?.replicas ?? 0, w.name).toBe(d.spec?.replicas ?? 1);
+      expect(rs?.status?.readyReplicas ?? 0, w.name).toBe(d.spec?.replicas ?? 1);
       expect(rs?.status?.conditions?.some((c) => c.type === 'ReplicaFailure') ?? false).toBe(false);
     }
     for (const ns of plan().namespaces.filter((n) => n.phases.at(-1)?.labelsAfter[`${P}enforce`] === 'restricted')) {
@@ -241,13 +268,20 @@ describe('podsec apply: full migration of the seeded estate, then rollback', () 
 
   it('rolls back each phase, newest first, restoring labels and templates exactly', async () => {
     for (const phase of ['4-enforce-restricted', '3-enforce-baseline', '2-fix', '1-observe']) {
-      const r = await podsec(['rollback', dir, '--phase', phase, '--yes', '--wait', 'admitted'], kubeconfigPath());
+      const r = await podsec(
+        ['rollback', dir, '--phase', phase, '--yes', '--wait', 'ready', '--timeout', '90'],
+        cluster.kubeconfig,
+      );
       expect(r.code, `${phase}: ${r.stdout}${r.stderr}`).toBe(0);
     }
     for (const n of estate.all) expect(await labels(n), n).toEqual(labelsBefore[n]);
     expect(await templates()).toBe(templatesBefore);
+    // The restored templates run again: every pod of the Deployments is Ready, as before the migration.
+    for (const n of estate.all)
+      for (const d of (await apps.listNamespacedDeployment({ namespace: n })).items)
+        expect(d.status?.readyReplicas ?? 0, `${n}/${d.metadata?.name}`).toBe(d.spec?.replicas ?? 1);
     expect(journalProblems(journal())).toEqual([]);
-    const none = await podsec(['rollback', dir, '--yes'], kubeconfigPath());
+    const none = await podsec(['rollback', dir, '--yes'], cluster.kubeconfig);
     expect(none.stdout).toContain('nothing to roll back');
   });
 });

@@ -1,6 +1,10 @@
 // `podsec apply` killed in the middle of a phase (SIGKILL right after its N-th write, before the
 // result reaches the journal) and run again: every step is applied exactly once, the step that
 // was in flight is found applied from the live state, and the journal stays consistent.
+// The behaviour under test is the journal's, not the pods': rollouts are followed until the new
+// pods are admitted (`--wait admitted`) on the plain control plane, whose pods never start. The
+// rollout gate on real pods (readiness, restarts, a failed rollout rolled back) is tested on the
+// real node: apply-rollout.test.ts, apply-migration.test.ts, node-incident.test.ts.
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,13 +12,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { journalProblems, stepState, type JournalEntry } from '../../src/apply/journal-model.js';
 import { deleteNamespace, kubeConfigFor, kubeconfigPath } from '../harness/env.js';
-import { fakeKubelet, podsec, seedCopy, type Estate } from '../helpers/apply-estate.js';
+import { podsec, seedCopy, type Estate } from '../helpers/apply-estate.js';
 
 const P = 'pod-security.kubernetes.io/';
 const kc = kubeConfigFor();
 const dir = join(mkdtempSync(join(tmpdir(), 'podsec-resume-it-')), 'plan');
 let estate: Estate;
-let stop: () => Promise<void> = async () => {};
 
 const journal = (): JournalEntry[] =>
   readFileSync(join(dir, 'journal.jsonl'), 'utf8')
@@ -24,21 +27,19 @@ const journal = (): JournalEntry[] =>
 const intents = (step: string) =>
   journal().filter((e) => e.step === step && e.action === 'apply' && e.status === 'intended').length;
 const crash = (args: string[], n: number) =>
-  podsec(['apply', dir, '--yes', '--wait', 'ready', '--timeout', '60', ...args], kubeconfigPath(), {
+  podsec(['apply', dir, '--yes', '--wait', 'admitted', '--timeout', '60', ...args], kubeconfigPath(), {
     PODSEC_TEST_EXIT_AFTER_WRITES: String(n),
   });
 const run = (args: string[]) =>
-  podsec(['apply', dir, '--yes', '--wait', 'ready', '--timeout', '60', ...args], kubeconfigPath());
+  podsec(['apply', dir, '--yes', '--wait', 'admitted', '--timeout', '60', ...args], kubeconfigPath());
 
 describe('podsec apply: killed mid-phase, then resumed', () => {
   beforeAll(async () => {
     estate = await seedCopy(kc, ['shop', 'web']);
-    stop = fakeKubelet(kc, () => estate.all);
     const r = await podsec(['plan', ...estate.all.flatMap((n) => ['-n', n]), '--out', dir], kubeconfigPath());
     expect(r.code, r.stderr).toBe(0);
   });
   afterAll(async () => {
-    await stop();
     for (const n of estate?.all ?? []) await deleteNamespace(kc, n);
   });
 
