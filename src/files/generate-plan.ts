@@ -52,6 +52,13 @@ export function planPolicyVersion(inventory: Inventory): string {
   return `v1.${minor ?? NEWEST_MINOR}`;
 }
 
+/** SHA-256 hex of a text given in pieces (the same digest as of the joined text). */
+export function sha256Chunks(chunks: Iterable<string>): string {
+  const h = createHash('sha256');
+  for (const c of chunks) h.update(c);
+  return h.digest('hex');
+}
+
 /** The plan bundle and its rendered files. */
 export async function generatePlan(
   inventory: Inventory,
@@ -73,6 +80,7 @@ export async function generatePlan(
     ...(opts.trialFor !== undefined ? { trialFor: opts.trialFor } : {}),
     createdAt: opts.createdAt,
     hash: sha256,
+    hashChunks: sha256Chunks,
   });
   if (opts.augment !== undefined) await opts.augment(bundle);
   return { bundle, files: renderPlanFiles(bundle, templates) };

@@ -191,9 +191,15 @@ export async function writePlan(dir: string, files: readonly PlanFile[], opts: W
   const tmp = await mkdtemp(join(dirname(target), `.${basename(target)}.tmp-`));
   const write = opts.writeFile ?? defaultWrite;
   try {
+    // Each directory is created once (32,000 patch files sit in a few thousand directories).
+    const made = new Set<string>([tmp]);
     for (const f of files) {
       const abs = safeJoin(tmp, f.path);
-      await mkdir(dirname(abs), { recursive: true });
+      const parent = dirname(abs);
+      if (!made.has(parent)) {
+        await mkdir(parent, { recursive: true });
+        for (let d = parent; !made.has(d); d = dirname(d)) made.add(d);
+      }
       await write(abs, fileChunks(f), f.mode ?? 0o644);
     }
     await chmod(tmp, 0o755);

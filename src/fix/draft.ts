@@ -142,7 +142,29 @@ export class FixDraft {
   }
 
   private record(path: readonly Segment[], op: FixChange['op'], value: unknown, meta: ChangeMeta): void {
-    const change: FixChange = { ...meta, path: toPointer(path), op };
+    // A literal of fixed shape, keys in the order of `meta` then path, op (spreading `meta` gave
+    // every change its own hidden class: ~1.6 KB each, 160 MB on a 100k-workload plan).
+    const change: FixChange =
+      meta.source === undefined
+        ? {
+            check: meta.check,
+            rationale: meta.rationale,
+            confidence: meta.confidence,
+            behavioural: meta.behavioural,
+            purpose: meta.purpose,
+            path: toPointer(path),
+            op,
+          }
+        : {
+            check: meta.check,
+            rationale: meta.rationale,
+            confidence: meta.confidence,
+            behavioural: meta.behavioural,
+            purpose: meta.purpose,
+            source: meta.source,
+            path: toPointer(path),
+            op,
+          };
     if (op !== 'remove') change.value = structuredClone(value);
     this.changes.push(change);
   }

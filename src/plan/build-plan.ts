@@ -42,6 +42,8 @@ export interface BuildPlanOptions {
   createdAt: string;
   /** Content hash for template fingerprints (SHA-256 hex from the shell). */
   hash: (text: string) => string;
+  /** The same hash over a text given in pieces (large files are never one string); default joins them. */
+  hashChunks?: (chunks: Iterable<string>) => string;
 }
 
 /** A document of the plan directory: a patch or inverse patch, rendered as YAML. */
@@ -59,6 +61,8 @@ export interface PlanBundle {
   hash: (text: string) => string;
   /** Trial records given (`trialFor`) that were not used, each with the reason. */
   trialNotes: string[];
+  /** The same hash over a text in pieces. */
+  hashChunks: (chunks: Iterable<string>) => string;
 }
 
 const byName = <T extends { namespace: string; kind: string; name: string }>(a: T, b: T): number =>
@@ -337,5 +341,6 @@ export function buildPlan(inventory: Inventory, opts: BuildPlanOptions): PlanBun
     workloads,
     summary: summarize(namespaces, workloads),
   };
-  return { plan, documents, hash: opts.hash, trialNotes };
+  const hash = opts.hash;
+  return { plan, documents, hash, hashChunks: opts.hashChunks ?? ((chunks) => hash([...chunks].join(''))), trialNotes };
 }

@@ -4,7 +4,7 @@
 
 import { workloadKey } from '../inventory/types.js';
 import type { PlanBundle } from './build-plan.js';
-import { renderPlanMarkdown } from './render-markdown.js';
+import { planMarkdownChunks } from './render-markdown.js';
 import { commentText, renderApplyScript, renderRollbackScript } from './render-scripts.js';
 import { renderSourceFiles } from './sources.js';
 import type { PlanTemplates } from './template.js';
@@ -15,7 +15,7 @@ import { toYaml } from './yaml-emit.js';
 /** A file of the plan directory; `path` is relative to DIR and uses `/`. */
 export interface PlanFile {
   path: string;
-  /** The whole text. For plan.json it is joined from `chunks` on first use (tests, small plans). */
+  /** The whole text. For plan.json, PLAN.md and patches it is produced from `chunks` on each read (tests, small plans). */
   readonly contents: string;
   /** The text in pieces: writers use this, so a huge plan.json is never one string. */
   chunks?: () => Iterable<string>;
@@ -31,21 +31,27 @@ export function fileChunks(f: PlanFile): Iterable<string> {
 /** How deep plan.json is written piece by piece (top level, then each workload, step, ...). */
 const PLAN_JSON_DEPTH = 4;
 
-/** plan.json as a file whose text is produced in pieces: `JSON.stringify(plan, null, 2)` plus a newline. */
-export function planJsonFile(plan: Plan): PlanFile {
-  const chunks = function* (): Generator<string> {
-    yield* jsonChunks(plan, PLAN_JSON_DEPTH);
-    yield '\n';
-  };
-  let text: string | undefined;
+/**
+ * A file whose text is produced when it is written (and again whenever `contents` is read): the
+ * files of a 100k-workload plan are never all in memory at once.
+ */
+function lazyFile(path: string, chunks: () => Iterable<string>, mode?: number): PlanFile {
   return {
-    path: 'plan.json',
+    path,
     chunks,
     get contents() {
-      text ??= [...chunks()].join('');
-      return text;
+      return [...chunks()].join('');
     },
+    ...(mode !== undefined ? { mode } : {}),
   };
+}
+
+/** plan.json as a file whose text is produced in pieces: `JSON.stringify(plan, null, 2)` plus a newline. */
+export function planJsonFile(plan: Plan): PlanFile {
+  return lazyFile('plan.json', function* (): Generator<string> {
+    yield* jsonChunks(plan, PLAN_JSON_DEPTH);
+    yield '\n';
+  });
 }
 
 function yamlDoc(header: string[], data: unknown): string {
@@ -59,9 +65,10 @@ function yamlDoc(header: string[], data: unknown): string {
 export function renderPlanFiles(bundle: PlanBundle, templates: PlanTemplates): PlanFile[] {
   const { plan, documents } = bundle;
   const files: PlanFile[] = [];
-  for (const [path, doc] of documents) files.push({ path, contents: yamlDoc(doc.header, doc.data) });
+  const digestOf = (f: PlanFile): string => (f.chunks ? bundle.hashChunks(f.chunks()) : bundle.hash(f.contents));
+  for (const [path, doc] of documents) files.push(lazyFile(path, () => [yamlDoc(doc.header, doc.data)]));
   files.push(...renderSourceFiles(plan.sources));
-  const digests = new Map(files.map((f) => [f.path, bundle.hash(f.contents)]));
+  const digests = new Map(files.map((f) => [f.path, digestOf(f)]));
   // Workloads by namespace/kind/name, so a phase's steps find theirs without scanning every workload.
   const workloadAt = new Map<string, number[]>();
   plan.workloads.forEach((w, i) => {
@@ -127,11 +134,11 @@ export function renderPlanFiles(bundle: PlanBundle, templates: PlanTemplates): P
       }
     }
   }
-  files.push({ path: 'PLAN.md', contents: renderPlanMarkdown(plan, templates) });
+  files.push(lazyFile('PLAN.md', () => planMarkdownChunks(plan, templates)));
   const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   files.sort(byPath);
   const recorded: Record<string, string> = {};
-  for (const f of files) recorded[f.path] = digests.get(f.path) ?? bundle.hash(f.contents);
+  for (const f of files) recorded[f.path] = digests.get(f.path) ?? digestOf(f);
   files.push(planJsonFile({ ...plan, files: recorded }));
   return files.sort(byPath);
 }

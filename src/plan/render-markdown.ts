@@ -9,7 +9,7 @@ import { commentText, kubectlArgs } from './render-scripts.js';
 import { shQuote } from './names.js';
 import type { Plan, PlanPhase } from './plan-schema.js';
 import { renderSourcesMarkdown } from './sources.js';
-import { fillTemplate, type PlanTemplates } from './template.js';
+import { fillTemplate, fillTemplateChunks, joinedChunks, trimEndChunks, type PlanTemplates } from './template.js';
 
 /** Text safe in a Markdown table cell or sentence: no line breaks, no table or markup syntax. */
 export function mdText(s: string): string {
@@ -136,6 +136,14 @@ function decisions(plan: Plan): string[] {
 
 /** PLAN.md for a plan. */
 export function renderPlanMarkdown(plan: Plan, templates: PlanTemplates): string {
+  return [...planMarkdownChunks(plan, templates)].join('');
+}
+
+/**
+ * PLAN.md in pieces (a table row, a phase at a time): the text of a plan with 100k workloads is
+ * never one string (~120 MB, and a copy per join and fill).
+ */
+export function* planMarkdownChunks(plan: Plan, templates: PlanTemplates): Generator<string> {
   const s = plan.summary;
   const summary = [
     `- ${s['namespaces'] ?? 0} namespace(s): ${s['namespacesAtTarget'] ?? 0} reach their target, ${s['namespacesExempt'] ?? 0} exempt or held at a lower level.`,
@@ -146,7 +154,7 @@ export function renderPlanMarkdown(plan: Plan, templates: PlanTemplates): string
     const key = workloadKey(x);
     if (!workloadByKey.has(key)) workloadByKey.set(key, x);
   }
-  const nsRows = plan.namespaces.map((n) => {
+  const nsRow = (n: (typeof plan.namespaces)[number]): string => {
     const held = (key: string) => {
       const w = workloadByKey.get(key);
       if (w !== undefined && w.held !== null) return `${key} (${w.held})`;
@@ -162,8 +170,8 @@ export function renderPlanMarkdown(plan: Plan, templates: PlanTemplates): string
           ? mdText(`held at ${n.planned} by ${n.exemption.workloads.map(held).join(', ')}`)
           : mdText(`exempt: ${n.exemption.reason}`);
     return `| ${mdText(n.name)} | ${n.current} | ${n.target} | ${n.reachable} | ${n.planned} | ${note} |`;
-  });
-  const wRows = plan.workloads.map((w) => {
+  };
+  const wRow = (w: (typeof plan.workloads)[number]): string => {
     const notes = [
       ...(w.skipped !== null ? [w.skipped] : []),
       ...(w.status === 'blocked' ? [`blocked by ${w.blockers.join(', ')}`] : []),
@@ -185,7 +193,7 @@ export function renderPlanMarkdown(plan: Plan, templates: PlanTemplates): string
         ),
     ];
     return `| ${mdText(workloadKey(w))} | ${w.status} | ${w.patch !== null ? `\`${w.patch}\`` : ''} | ${notes.map(mdText).join('; ')} |`;
-  });
+  };
   const verification = [
     'For every namespace of the phase:',
     '',
@@ -211,17 +219,21 @@ export function renderPlanMarkdown(plan: Plan, templates: PlanTemplates): string
     '- `podsec scan` of the namespace shows every workload at its planned level.',
   ];
   const sources = renderSourcesMarkdown(plan.sources, mdText);
-  const body = fillTemplate(templates['PLAN.md.tmpl'], {
+  const body = fillTemplateChunks(templates['PLAN.md.tmpl'], {
     target: plan.target,
     source: sourceText(plan),
     policyVersion: plan.policyVersion,
     summary,
-    namespaceTable: nsRows.join('\n'),
-    workloadTable: wRows.join('\n'),
-    phases: plan.phases.map((p) => renderPhase(plan, p, templates)).join('\n'),
+    namespaceTable: () => joinedChunks(plan.namespaces, nsRow),
+    workloadTable: () => joinedChunks(plan.workloads, wRow),
+    phases: () => joinedChunks(plan.phases, (p) => renderPhase(plan, p, templates)),
     verification: verification.join('\n'),
-    risks: risks(plan).join('\n'),
-    decisions: decisions(plan).join('\n'),
+    risks: () => [risks(plan).join('\n')],
+    decisions: () => [decisions(plan).join('\n')],
   });
-  return sources === '' ? body : `${body.trimEnd()}\n\n${sources}`;
+  if (sources === '') yield* body;
+  else {
+    yield* trimEndChunks(body);
+    yield `\n\n${sources}`;
+  }
 }

@@ -2,7 +2,7 @@
 // defined. Shell around src/sources: flag checks, the chart adapter, reading and atomically
 // rewriting source files. The plan command calls these; results go on stdout, notes on stderr.
 
-import { UsageError, UserError } from '../../errors.js';
+import { InternalError, UsageError, UserError } from '../../errors.js';
 import type { Inventory } from '../../inventory/types.js';
 import type { PlanBundle } from '../../plan/index.js';
 import type { CommandContext } from '../context.js';
@@ -109,12 +109,18 @@ type Chart = Awaited<ReturnType<typeof readChart>>;
  */
 export async function sourceAugmenter(
   sf: SourceFlags,
-  inventory: Inventory,
+  input: Inventory,
   chart: Chart | undefined,
   ctx: CommandContext,
 ) {
   let pending: { file: string; after: string; diff: string }[] = [];
+  // Dropped once used: afterWrite shares this scope, and the inventory of a large estate must not
+  // stay in memory while the plan is written.
+  let held: Inventory | undefined = input;
   const augment = async (bundle: PlanBundle): Promise<void> => {
+    const inventory = held;
+    held = undefined;
+    if (inventory === undefined) throw new InternalError('the plan sources were already added');
     if (chart !== undefined && sf.chart !== undefined) {
       const { helmSection } = await import('../../sources/helm-plan.js');
       if (ctx.io.stderrIsTTY)

@@ -6,7 +6,8 @@ import type { ClusterSession } from '../../cluster/connect.js';
 import { CancelledError, UsageError, UserError } from '../../errors.js';
 import type { Answers, Evidence } from '../../fix/index.js';
 import type { Inventory, Workload } from '../../inventory/types.js';
-import type { Plan } from '../../plan/index.js';
+import type { Plan, PlanBundle, PlanFile } from '../../plan/index.js';
+import type { SourceFlags } from './plan-sources.js';
 import type { CommandContext } from '../context.js';
 import { resolveMode } from '../mode.js';
 import { versionNote } from '../version-note.js';
@@ -181,8 +182,8 @@ export function planSummaryText(plan: Plan, dir: string, columns?: number): stri
   return `${lines.join('\n')}\n`;
 }
 
-function reportErrors(inventory: Inventory, ctx: CommandContext): void {
-  for (const e of inventory.errors) {
+function reportErrors(errors: Inventory['errors'], ctx: CommandContext): void {
+  for (const e of errors) {
     const where = [
       e.file ?? e.namespace,
       e.document !== undefined ? `document ${e.document}` : undefined,
@@ -223,19 +224,30 @@ function reportTrials(plan: Plan, notes: readonly string[], ctx: CommandContext)
   for (const n of notes) ctx.io.err(`podsec: note: ${n}\n`);
 }
 
-/** Runs `podsec plan`; returns the exit code (3 when some inputs could not be read). */
-export async function run(flags: Flags, _args: string[], ctx: CommandContext): Promise<number> {
-  const { sourceFlags, readChart, sourceAugmenter } = await import('./plan-sources.js');
-  const sf = sourceFlags(flags);
-  const evidenceFlags = checkEvidenceFlags(flags, ctx);
-  const pinned = await versionOf(flags['version']);
-  const note = versionNote(typeof flags['version'] === 'string' ? flags['version'] : undefined);
-  if (note !== null) ctx.io.err(`podsec: ${note}\n`);
+/** What `run` keeps once the plan is generated: the inventory itself is gone (a large estate's memory). */
+interface Generated {
+  bundle: PlanBundle;
+  files: PlanFile[];
+  errors: Inventory['errors'];
+  afterWrite: () => Promise<void>;
+  trials: boolean;
+}
+
+/**
+ * Reads the input and generates the plan; returns the exit code when nothing could be read. The
+ * inventory lives only in this frame, so it can be collected before the plan files are written.
+ */
+async function generate(
+  flags: Flags,
+  ctx: CommandContext,
+  opts: { sf: SourceFlags; evidenceFlags: EvidenceFlags; pinned: string | undefined },
+): Promise<Generated | number> {
+  const { sf, evidenceFlags, pinned } = opts;
+  const { readChart, sourceAugmenter } = await import('./plan-sources.js');
   const { loadAnswersFile } = await import('../../files/answers-file.js');
   const answers = await loadAnswersFile(flags.answers, ctx.cwd);
   const target = targetOf(flags['target'], answers.target);
   const exempt = flags.exempt;
-  const out = flags.out ?? 'plans/podsec';
   // Read before the inventory: a missing or record-less --trials plan fails at once.
   const trialFor = flags.trials !== undefined ? await trialRecords(resolve(ctx.cwd, flags.trials), ctx) : undefined;
   const chart = sf.chart !== undefined ? await readChart({ ...sf, chart: sf.chart }, ctx) : undefined;
@@ -253,7 +265,7 @@ export async function run(flags: Flags, _args: string[], ctx: CommandContext): P
         'check the -f paths, or -n/--context for a live cluster',
       );
     if (empty) {
-      reportErrors(inventory, ctx);
+      reportErrors(inventory.errors, ctx);
       ctx.io.err('podsec: nothing could be read, so no plan was written (exit 3)\n');
       return 3;
     }
@@ -263,7 +275,6 @@ export async function run(flags: Flags, _args: string[], ctx: CommandContext): P
       session !== undefined && evidenceFlags.evidence
         ? await liveEvidence(session, inventory, { flags: evidenceFlags, target, answers, policyVersion }, ctx)
         : undefined;
-    const { writePlan } = await import('../../files/write-plan.js');
     const sources = await sourceAugmenter(sf, inventory, chart, ctx);
     const { bundle, files } = await generatePlan(inventory, {
       augment: sources.augment,
@@ -277,19 +288,39 @@ export async function run(flags: Flags, _args: string[], ctx: CommandContext): P
       ...(evidenceFor !== undefined ? { evidenceFor } : {}),
       ...(trialFor !== undefined ? { trialFor } : {}),
     });
-    await writePlan(resolve(ctx.cwd, out), files, { force: flags.force });
-    if (trialFor !== undefined) reportTrials(bundle.plan, bundle.trialNotes, ctx);
-    ctx.io.out(planSummaryText(bundle.plan, out.replace(/\/+$/, ''), ctx.io.stdoutIsTTY ? ctx.io.columns : undefined));
-    await sources.afterWrite();
-    if (inventory.errors.length > 0) {
-      reportErrors(inventory, ctx);
-      ctx.io.err(
-        `podsec: ${inventory.errors.length} input(s) could not be read or parsed; the plan covers the rest (exit 3)\n`,
-      );
-      return 3;
-    }
-    return 0;
+    return {
+      bundle,
+      files,
+      errors: inventory.errors,
+      afterWrite: sources.afterWrite,
+      trials: trialFor !== undefined,
+    };
   } finally {
     session?.client.close();
   }
+}
+
+/** Runs `podsec plan`; returns the exit code (3 when some inputs could not be read). */
+export async function run(flags: Flags, _args: string[], ctx: CommandContext): Promise<number> {
+  const { sourceFlags } = await import('./plan-sources.js');
+  const sf = sourceFlags(flags);
+  const evidenceFlags = checkEvidenceFlags(flags, ctx);
+  const pinned = await versionOf(flags['version']);
+  const note = versionNote(typeof flags['version'] === 'string' ? flags['version'] : undefined);
+  if (note !== null) ctx.io.err(`podsec: ${note}\n`);
+  const out = flags.out ?? 'plans/podsec';
+  const generated = await generate(flags, ctx, { sf, evidenceFlags, pinned });
+  if (typeof generated === 'number') return generated;
+  const { bundle, files, errors, afterWrite } = generated;
+  const { writePlan } = await import('../../files/write-plan.js');
+  await writePlan(resolve(ctx.cwd, out), files, { force: flags.force });
+  if (generated.trials) reportTrials(bundle.plan, bundle.trialNotes, ctx);
+  ctx.io.out(planSummaryText(bundle.plan, out.replace(/\/+$/, ''), ctx.io.stdoutIsTTY ? ctx.io.columns : undefined));
+  await afterWrite();
+  if (errors.length > 0) {
+    reportErrors(errors, ctx);
+    ctx.io.err(`podsec: ${errors.length} input(s) could not be read or parsed; the plan covers the rest (exit 3)\n`);
+    return 3;
+  }
+  return 0;
 }
