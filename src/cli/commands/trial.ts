@@ -1,7 +1,9 @@
 // Shell: `podsec trial DIR [--workload KEY]... [--iterate N] [--timeout 60s] [--allow KEY=REASON]
 // [--dry-run]`: runs each workload's patched pod template as a short-lived copy on the cluster
 // (src/trial, src/cluster/trial.ts), records the result per workload in DIR/plan.json and prints
-// each round. Leftover trial pods of an earlier run are removed first.
+// each round. Leftover trial pods of an earlier run are removed first. Patch files are never
+// rewritten here: when the trials contradict them, it prints the `podsec plan ... --trials DIR`
+// command whose new plan carries the fixes that passed and holds the ones that failed.
 
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile, rename } from 'node:fs/promises';
