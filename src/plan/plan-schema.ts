@@ -203,6 +203,7 @@ export const planWorkloadSchema = z
               lines: z.array(z.string()),
               containerLines: z.record(z.string(), z.array(z.string())).optional(),
               template: z.string().optional(),
+              logTail: z.array(z.string()).optional(),
               changes: z.array(change),
             })
             .strict(),

@@ -9,6 +9,7 @@ import { commentText, kubectlArgs } from './render-scripts.js';
 import { shQuote } from './names.js';
 import type { Plan, PlanPhase } from './plan-schema.js';
 import { renderSourcesMarkdown } from './sources.js';
+import { trialHeldReason } from '../trial/records.js';
 import { fillTemplate, fillTemplateChunks, joinedChunks, trimEndChunks, type PlanTemplates } from './template.js';
 
 /** Text safe in a Markdown table cell or sentence: no line breaks, no table or markup syntax. */
@@ -178,7 +179,7 @@ export function* planMarkdownChunks(plan: Plan, templates: PlanTemplates): Gener
       ...(w.trial === undefined
         ? []
         : w.trial.result === 'fail'
-          ? [w.held ?? `trial run failed: ${w.trial.reason}`]
+          ? [trialHeldReason(w.trial)]
           : [
               `trial run ${w.trial.result === 'pass' ? 'passed' : 'refused'}: ${w.trial.reason}${w.trial.rounds.length > 0 ? ` (${w.trial.rounds.length} round(s))` : ''}`,
             ]),

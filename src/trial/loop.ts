@@ -37,6 +37,18 @@ export interface TrialLoopOptions {
   progress?: (line: string) => void;
 }
 
+/** The last lines each container logged (at most 5 per container), for a failed round's record. */
+export function logTail(run: TrialRunResult, max = 5): string[] {
+  return Object.entries(run.logs).flatMap(([name, text]) =>
+    text
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l !== '')
+      .slice(-max)
+      .map((l) => `${name}: ${l.length > 300 ? `${l.slice(0, 297)}...` : l}`),
+  );
+}
+
 /** Evidence from a finished trial: its logs plus the kubelet's waiting/termination messages and events. */
 export function trialEvidence(run: TrialRunResult): {
   evidence: Evidence;
@@ -113,6 +125,7 @@ export async function trialWorkload(
       lines: found.lines,
       containerLines: found.containerLines,
       template: opts.fingerprint(tried),
+      ...(result === 'fail' ? { logTail: logTail(run) } : {}),
       changes: [],
     };
     rounds.push(entry);

@@ -11,7 +11,7 @@ import type { TrialRecord, TrialRound } from './types.js';
 
 /** The parts of a trial record these rules read (plan.json's copy or the loop's). */
 export type TrialRecordView = Pick<TrialRecord, 'result' | 'reason' | 'fingerprint'> & {
-  rounds: readonly Pick<TrialRound, 'round' | 'lines' | 'containerLines' | 'template'>[];
+  rounds: readonly Pick<TrialRound, 'round' | 'lines' | 'containerLines' | 'template' | 'logTail'>[];
 };
 
 /** Merges two workloads' evidence container by container (notes appended). */
@@ -44,10 +44,17 @@ export function recordFits(record: TrialRecordView, fingerprint: string): boolea
   return record.fingerprint === fingerprint;
 }
 
-/** Why a failed trial holds its patch: the round, the kubelet's or container's reason, the log lines. */
+/**
+ * Why a failed trial holds its patch: the round, the kubelet's or container's reason, and the
+ * lines behind it (those the evidence engine read, then the last round's last log lines), each
+ * once and none that only repeats the reason.
+ */
 export function trialHeldReason(record: TrialRecordView): string {
   const last = record.rounds[record.rounds.length - 1];
-  const lines = [...new Set(record.rounds.flatMap((r) => r.lines))];
+  const said = (l: string) => record.reason.includes(l.replace(/^Error:\s*/, ''));
+  const lines = [...new Set([...record.rounds.flatMap((r) => r.lines), ...(last?.logTail ?? [])])].filter(
+    (l) => !said(l),
+  );
   return `trial run failed${last !== undefined ? ` in round ${last.round}` : ''} (the patch is not applied until a trial passes): ${record.reason}${lines.length > 0 ? `; log: ${lines.join(' | ')}` : ''}`;
 }
 

@@ -61,6 +61,8 @@ export interface TrialRound {
   lines: string[];
   /** The same lines by container (the evidence is per container): re-planning reads them back. */
   containerLines?: Record<string, string[]> | undefined;
+  /** A failed round: the last lines each container logged (`name: line`), evidence or not. */
+  logTail?: string[] | undefined;
   /** Fingerprint of the pod template this round ran (the fix phase's template, as `fingerprintAfter`). */
   template?: string | undefined;
   /** Changes the re-proposal added after this round (empty on the last round). */

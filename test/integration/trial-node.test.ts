@@ -183,6 +183,11 @@ describe.skipIf(skip)('podsec trial on a real node', () => {
       expect(w.held, name).toMatch(/^trial run failed in round \d/);
     }
     expect(plan.workloads.find((w) => w.name === 'legacy')!.held).toContain('image will run as root');
+    // The crash the loop could not fix: round 1's log gave an emptyDir, round 2 still failed, and
+    // the blocker quotes the entrypoint's last words.
+    const spool = plan.workloads.find((w) => w.name === 'spool')!;
+    expect(spool.trial?.rounds.map((x) => x.result)).toEqual(['fail', 'fail']);
+    expect(spool.held).toMatch(/Permission denied.*Operation not permitted/);
     const ns = plan.namespaces.find((n) => n.name === NS)!;
     expect(ns.planned).toBe('baseline');
     expect([...ns.blockers].sort()).toEqual([`${NS}/Deployment/legacy`, `${NS}/Deployment/spool`]);

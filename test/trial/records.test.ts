@@ -173,7 +173,7 @@ describe('plan --trials: the records change the plan files', () => {
     const w = wl(after, 'legacy');
     expect(w).toMatchObject({ status: 'review', patch: null, applyMethod: null, trial: { result: 'fail' } });
     expect(w.held).toMatch(
-      /^trial run failed in round 1 \(the patch is not applied until a trial passes\): CrashLoopBackOff: container "legacy": exited 1/,
+      /^trial run failed in round 1 \(the patch is not applied until a trial passes\): CrashLoopBackOff: container "legacy": exited 1 \(Error\); log: legacy: chown: \/srv\/spool: Operation not permitted$/,
     );
     const fix = after.plan.phases.find((p) => p.id === '2-fix')!;
     expect(fix.steps.some((s) => s.type === 'patch' && s.name === 'legacy')).toBe(false);
