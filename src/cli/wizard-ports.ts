@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import type { Answers, Evidence, FixProposal, ImageCatalogue } from '../fix/index.js';
 import type { Inventory, Workload } from '../inventory/types.js';
 import { sessionKey, workloadFor } from '../wizard/session.js';
+import type { PlanTrial } from '../plan/assess.js';
 import type { PlanBundle } from '../plan/index.js';
 import type { ContextInfo, PlanPreview, ScanProgress, ScanResult, ServerCheck, WizardPorts } from '../wizard/ports.js';
 import type { CommandContext, SourceFlags } from './context.js';
@@ -18,6 +19,8 @@ interface PlanDeps {
   force: boolean;
   catalogue: () => Promise<ImageCatalogue>;
   evidence: Map<string, Evidence>;
+  /** Trial records of `t`, by session key: the plan uses them as `plan --trials` does. */
+  trials: Map<string, PlanTrial>;
 }
 
 /** The session's signal joined with a request's: a live call stops when either aborts. */
@@ -56,6 +59,7 @@ async function bundleOf(deps: PlanDeps, inv: Inventory, answers: Answers, keys: 
     createdAt: deps.ctx.now().toISOString(),
     templatesDir: deps.ctx.templatesDir,
     evidenceFor: (w) => (keys.includes(sessionKey(inv, w)) ? deps.evidence.get(sessionKey(inv, w)) : undefined),
+    trialFor: (w) => deps.trials.get(sessionKey(inv, w)),
   });
 }
 
@@ -170,7 +174,13 @@ export function offlinePorts(
   source: OfflineSource,
   opts: { answers: Answers | (() => Promise<Answers>); force: boolean },
 ): WizardPorts {
-  const deps: PlanDeps = { ctx, force: opts.force, catalogue: cachedCatalogue(ctx), evidence: new Map() };
+  const deps: PlanDeps = {
+    ctx,
+    force: opts.force,
+    catalogue: cachedCatalogue(ctx),
+    evidence: new Map(),
+    trials: new Map(),
+  };
   let recorded: ((w: Workload) => Evidence | undefined) | undefined;
   return {
     ...commonPorts(deps, async (w) => recorded?.(w)),
@@ -219,7 +229,13 @@ export function livePorts(
   ctx: CommandContext,
   opts: { answers: Answers; force: boolean; source: SourceFlags },
 ): WizardPorts {
-  const deps: PlanDeps = { ctx, force: opts.force, catalogue: cachedCatalogue(ctx), evidence: new Map() };
+  const deps: PlanDeps = {
+    ctx,
+    force: opts.force,
+    catalogue: cachedCatalogue(ctx),
+    evidence: new Map(),
+    trials: new Map(),
+  };
   let chosen: string | undefined = opts.source.context;
   return {
     ...commonPorts(deps, async (w, signal) => {
@@ -246,6 +262,7 @@ export function livePorts(
       const { connect } = await import('../cluster/connect.js');
       const { clusterTrialPort, removeLeftovers } = await import('../cluster/trial.js');
       const { trialWorkload } = await import('../trial/loop.js');
+      const { mergeEvidence } = await import('../trial/records.js');
       const { proposeFix } = await import('../fix/propose.js');
       const { NEWEST_MINOR } = await import('../policy/index.js');
       const { randomBytes } = await import('node:crypto');
@@ -274,9 +291,19 @@ export function livePorts(
           suffix: () => randomBytes(3).toString('hex').slice(0, 5),
           fingerprint: templateFingerprint,
           propose: (ev) =>
-            proposeFix(w, { target, version, answers, catalogue, harden: answers.harden, evidence: ev ?? known }),
+            proposeFix(w, {
+              target,
+              version,
+              answers,
+              catalogue,
+              harden: answers.harden,
+              evidence: mergeEvidence(known, ev),
+            }),
         });
-        if (evidence !== undefined) deps.evidence.set(key, evidence);
+        // What was known before, plus what the copy showed (never instead of it).
+        const all = mergeEvidence(known, evidence);
+        if (all !== undefined) deps.evidence.set(key, all);
+        deps.trials.set(key, record as PlanTrial);
         const lines = record.rounds.flatMap((r) => r.lines);
         return {
           found: evidence !== undefined,
