@@ -11,7 +11,7 @@
 //   which of them hold image content.
 // No trial pod is left behind.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,6 +107,7 @@ describe.skipIf(skip)('podsec trial on a real node', () => {
   }, 400_000);
   afterAll(async () => {
     await cp?.stop();
+    rmSync(root, { recursive: true, force: true });
   });
 
   it('the gunicorn image fails round 1 with the read-only root; the loop adds the emptyDir from the real log; round 2 passes', async () => {
