@@ -128,7 +128,7 @@ describe.skipIf(nodeSkipped)('podsec apply on a real node: a failed rollout stop
     expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(r.stdout).toMatch(/FAILED\s+Deployment web-\w+\/nginx: rollout failed: 1 pod\(s\) failing to start/);
     expect(r.stdout).toMatch(
-      /pod nginx-[a-z0-9-]+: container nginx: CrashLoopBackOff \(back-off \d+s restarting failed container=nginx/,
+      /pod nginx-[a-z0-9-]+: container nginx: CrashLoopBackOff \(back-off [\dms]+ restarting failed container=nginx/,
     );
     expect(r.stdout).toMatch(/event: BackOff: Back-off restarting failed container nginx in pod nginx-/);
     // nginx's own words, read from the crashed container's log through the API server.

@@ -105,12 +105,14 @@ describe('podsec plan --evidence on the real control plane (no kubelet)', () => 
     );
   }, 120_000);
 
-  it('--probe --yes: the exec fails cleanly (no kubelet) with a note per container, and the plan is still written', async () => {
+  it('--probe --yes: no exec into a pod that never started (no kubelet), a note per container saying so, and the plan is still written', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'podsec-evidence-it-'));
     const r = await cli(cwd, ['plan', '--probe', '--yes', '-n', NS.ghost, '--out', 'p', '--version', 'v1.30']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(
-      new RegExp(`podsec: note: ${NS.ghost}/Pod/stray: container "app" in pod stray: probe (failed \\(.+\\)|skipped)`),
+      new RegExp(
+        `podsec: note: ${NS.ghost}/Pod/stray: container "app" in pod stray is not running \\(Pending\\): exec is not possible, so no probe; the evidence comes from its logs`,
+      ),
     );
     expect(r.stderr).not.toContain('[object Object]');
     expect(r.stderr).not.toMatch(/\n\s+at /);
