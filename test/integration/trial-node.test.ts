@@ -9,7 +9,8 @@
 //   applied by 2-fix, and the namespace's enforce-restricted step is held back;
 // - the --probe script, exec'd into a running pod, reports uid/gid, the written directories and
 //   which of them hold image content.
-// No trial pod is left behind.
+// No trial pod is left behind. Runs on the node cluster shared with the other real-pod files
+// (test/harness/env.ts sharedNodeCluster).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,22 +19,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatherWorkloadEvidence } from '../../src/cluster/evidence.js';
 import { connect } from '../../src/cluster/connect.js';
 import { NEWEST_MINOR } from '../../src/policy/index.js';
-import { startControlPlane, type ControlPlane } from '../harness/control-plane.js';
+import { deleteNamespace, nodeSkipped, sharedNodeCluster, type SharedNodeCluster } from '../harness/env.js';
 import { GUNICORN_TMP_ERROR } from '../harness/runtime.js';
 import { workloadsFromText } from '../fix/helpers.js';
 import { podsec } from '../helpers/apply-estate.js';
 import type { Plan } from '../../src/plan/plan-schema.js';
 
-const skip = process.env['PODSEC_SKIP_NODE'] === '1';
 const NS = 'trialnode';
 const root = mkdtempSync(join(tmpdir(), 'podsec-trial-node-'));
 const dir = join(root, 'plan');
 const dir2 = join(root, 'plan-2');
 const answersFile = join(root, 'answers.yaml');
-let cp: ControlPlane;
+let cp: SharedNodeCluster;
 
 const kubectl = (args: string[], input?: string) =>
-  spawnSync(join(cp.binDir, 'kubectl'), ['--kubeconfig', cp.kubeconfigPath, ...args], { input, encoding: 'utf8' });
+  spawnSync(join(cp.binDir, 'kubectl'), ['--kubeconfig', cp.kubeconfig, ...args], { input, encoding: 'utf8' });
 const trialPods = () =>
   (JSON.parse(kubectl(['get', 'pods', '-A', '-l', 'podsec.dev/trial', '-o', 'json']).stdout) as { items: unknown[] })
     .items.length;
@@ -59,9 +59,9 @@ const dep = (name: string, container: Record<string, unknown>, replicas = 0) => 
   },
 });
 
-describe.skipIf(skip)('podsec trial on a real node', () => {
+describe.skipIf(nodeSkipped)('podsec trial on a real node', () => {
   beforeAll(async () => {
-    cp = await startControlPlane({ node: true, log: (m) => process.stderr.write(`[trial-node] ${m}\n`) });
+    cp = await sharedNodeCluster();
     const items = [
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } },
       // The incident: one replica crash-looping on the read-only root, as in production.
@@ -99,21 +99,21 @@ describe.skipIf(skip)('podsec trial on a real node', () => {
     writeFileSync(answersFile, `uids:\n  ${NS}/Deployment/spool/spool: 1000\n`);
     const p = await podsec(
       ['plan', '-n', NS, '--answers', answersFile, '--non-interactive', '--out', dir],
-      cp.kubeconfigPath,
+      cp.kubeconfig,
     );
     expect(p.code, p.stderr).toBe(0);
     const plan = readPlan();
     expect(plan.workloads.find((w) => w.name === 'spool')).toMatchObject({ status: 'fixed', held: null });
   }, 400_000);
   afterAll(async () => {
-    await cp?.stop();
+    if (cp) await deleteNamespace(cp.kc, NS);
     rmSync(root, { recursive: true, force: true });
   });
 
   it('the gunicorn image fails round 1 with the read-only root; the loop adds the emptyDir from the real log; round 2 passes', async () => {
     const r = await podsec(
       ['trial', dir, '--workload', `${NS}/Deployment/vote`, '--iterate', '3', '--timeout', '60s'],
-      cp.kubeconfigPath,
+      cp.kubeconfig,
     );
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const vote = readPlan().workloads.find((w) => w.name === 'vote')!;
@@ -142,7 +142,7 @@ describe.skipIf(skip)('podsec trial on a real node', () => {
         '--timeout',
         '60s',
       ],
-      cp.kubeconfigPath,
+      cp.kubeconfig,
     );
     expect(r.code, r.stdout + r.stderr).toBe(1);
     const plan = readPlan();
@@ -158,7 +158,7 @@ describe.skipIf(skip)('podsec trial on a real node', () => {
     expect(spool.trial?.reason).toMatch(/CrashLoopBackOff|Restarted|Terminated/);
     expect(trialPods()).toBe(0);
     // The old plan's patches are refused by podsec apply now: the recorded trials contradict them.
-    const refused = await podsec(['apply', dir, '--phase', '2-fix', '--yes', '--dry-run'], cp.kubeconfigPath);
+    const refused = await podsec(['apply', dir, '--phase', '2-fix', '--yes', '--dry-run'], cp.kubeconfig);
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain('contradict');
     expect(refused.stderr).toContain(`${NS}/Deployment/vote: its trial passed only after changes`);
@@ -168,7 +168,7 @@ describe.skipIf(skip)('podsec trial on a real node', () => {
   it('the plan made with --trials carries the passing fix and holds the failed ones; 2-fix rolls out vote with Ready pods only', async () => {
     const p = await podsec(
       ['plan', '-n', NS, '--answers', answersFile, '--trials', dir, '--non-interactive', '--out', dir2],
-      cp.kubeconfigPath,
+      cp.kubeconfig,
     );
     expect(p.code, p.stderr).toBe(0);
     expect(p.stderr).toContain(`${NS}/Deployment/vote: the patch is the fix that passed its trial`);
@@ -200,10 +200,10 @@ describe.skipIf(skip)('podsec trial on a real node', () => {
     expect(md).toMatch(new RegExp(`\\| ${NS}/Deployment/legacy \\| review \\| {2}\\| trial run failed`));
     expect(readFileSync(join(dir2, '2-fix/apply.sh'), 'utf8')).not.toMatch(/legacy|spool/);
 
-    const observe = await podsec(['apply', dir2, '--phase', '1-observe', '--yes'], cp.kubeconfigPath);
+    const observe = await podsec(['apply', dir2, '--phase', '1-observe', '--yes'], cp.kubeconfig);
     expect(observe.code, observe.stderr).toBe(0);
     const before = { legacy: live('legacy').metadata.generation, spool: live('spool').metadata.generation };
-    const a = await podsec(['apply', dir2, '--phase', '2-fix', '--yes', '--timeout', '120'], cp.kubeconfigPath);
+    const a = await podsec(['apply', dir2, '--phase', '2-fix', '--yes', '--timeout', '120'], cp.kubeconfig);
     expect(a.code, a.stdout + a.stderr).toBe(0);
     const v = live('vote');
     expect(v.status).toMatchObject({ readyReplicas: 1, updatedReplicas: 1, replicas: 1 });
@@ -242,7 +242,7 @@ describe.skipIf(skip)('podsec trial on a real node', () => {
     const w = kubectl(['wait', '--for=condition=Ready', 'pod/probe', '-n', NS, '--timeout=120s']);
     expect(w.status, w.stderr).toBe(0);
     const session = await connect(
-      { kubeconfig: cp.kubeconfigPath, newestPolicyMinor: NEWEST_MINOR },
+      { kubeconfig: cp.kubeconfig, newestPolicyMinor: NEWEST_MINOR },
       { env: process.env, signal: new AbortController().signal },
     );
     try {
