@@ -22,27 +22,29 @@ export interface WritePlanOptions {
 
 const BATCH = 1 << 20;
 
-/** Joins small pieces into writes of about 1 MiB. */
-function* batched(chunks: Iterable<string>): Generator<string> {
-  let buf: string[] = [];
-  let size = 0;
-  for (const c of chunks) {
-    buf.push(c);
-    size += c.length;
-    if (size >= BATCH) {
-      yield buf.join('');
-      buf = [];
-      size = 0;
-    }
-  }
-  if (buf.length > 0) yield buf.join('');
-}
-
-/** Creates `path` (never overwrites), writes the pieces, and syncs it to disk before returning. */
+/**
+ * Creates `path` (never overwrites), writes the pieces, and syncs it to disk before returning. The
+ * pieces are encoded into one reused 1 MiB buffer: joining them into large strings (and a Buffer
+ * per write) left ~1 GB of garbage in the old generation while a 100k-workload plan.json was
+ * written, which the heap held until its next full collection.
+ */
 async function defaultWrite(path: string, contents: Iterable<string>, mode: number): Promise<void> {
   const fh = await open(path, 'wx', mode);
   try {
-    for (const piece of batched(contents)) await fh.write(piece, null, 'utf8');
+    const buf = Buffer.allocUnsafe(BATCH);
+    let used = 0;
+    const flush = async () => {
+      let at = 0;
+      while (at < used) at += (await fh.write(buf, at, used - at)).bytesWritten;
+      used = 0;
+    };
+    for (const piece of contents) {
+      // A UTF-16 unit is at most 3 bytes of UTF-8, so a piece of n units fits in 3n bytes.
+      if (used + piece.length * 3 > BATCH) await flush();
+      if (piece.length * 3 > BATCH) await fh.write(piece, null, 'utf8');
+      else used += buf.write(piece, used, 'utf8');
+    }
+    await flush();
     await fh.sync();
   } finally {
     await fh.close();

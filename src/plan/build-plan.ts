@@ -10,6 +10,7 @@ import { assessWorkload, type Assessment, type Patch, type PlanTrial } from './a
 import { labelMergePatch, labelsByPhase, podSecurityLabels } from './labels.js';
 import { findDuplicates } from '../inventory/duplicates.js';
 import { NameAllocator } from './names.js';
+import { JsonInterner } from './share.js';
 import { DEFAULT_ROLLOUT_TIMEOUT_SECONDS } from './render-scripts.js';
 import { phaseSkeletons, summarize } from './phases.js';
 import {
@@ -118,6 +119,8 @@ export function buildPlan(inventory: Inventory, opts: BuildPlanOptions): PlanBun
     else list.push(w);
   }
   const skip = new Set(answers.skip);
+  // Identical changes and lists are kept once across workloads (memory of a 100k-workload plan).
+  const shared = new JsonInterner();
   const trialNotes: string[] = [];
   const exempt = new Set(opts.exempt);
 
@@ -134,49 +137,10 @@ export function buildPlan(inventory: Inventory, opts: BuildPlanOptions): PlanBun
       ? 'system namespace'
       : (unreadable ?? answers.exemptions[name] ?? (exempt.has(name) ? 'exempted with --exempt' : null));
     const current: Level = info?.psa.enforce?.level ?? 'privileged';
-    const assessed: Assessment[] = (workloadsByNamespace.get(name) ?? []).sort(byName).map((w) =>
-      assessWorkload(w, {
-        target,
-        version: opts.policyVersion,
-        answers,
-        catalogue: opts.catalogue,
-        harden: opts.harden,
-        evidence: opts.evidenceFor?.(w),
-        skipped: exemptReason ?? (skip.has(workloadKey(w)) ? 'skipped by the answers file' : null),
-        hash: opts.hash,
-        trial: opts.trialFor?.(w),
-      }),
-    );
-    const reachable = minLevel(
-      assessed.map((a) => a.reachable),
-      target,
-    );
-    const blockers = assessed.filter((a) => compareLevels(a.reachable, target) < 0).map((a) => a.key);
-    const planned: Level = exemptReason !== null ? current : reachable;
-    const blockerSet = new Set(blockers);
-    const reasons = assessed
-      .filter((a) => blockerSet.has(a.key))
-      .map((a) => `${a.key}: ${a.skipped ?? a.proposal.blockedReason ?? a.held ?? `passes ${a.reachable} only`}`);
-    const exemption =
-      exemptReason !== null
-        ? { level: planned, reason: exemptReason, workloads: blockers }
-        : compareLevels(planned, target) < 0
-          ? { level: planned, reason: reasons.join('\n'), workloads: blockers }
-          : null;
-    const currentLabels = podSecurityLabels(info?.labels ?? {});
-    // warn/audit follow the target even where enforce is held lower or exempt (issue 12): the
-    // violations stay visible while the namespace waits. System and unreadable namespaces are
-    // never relabelled; an exempt namespace only gets the observe step.
-    const labelPhases =
-      system || unreadable !== null || info === undefined
-        ? []
-        : exemptReason !== null
-          ? labelsByPhase(currentLabels, info.psa, planned, opts.policyVersion, target).filter(
-              (lp) => lp.id === '1-observe',
-            )
-          : labelsByPhase(currentLabels, info.psa, planned, opts.policyVersion, target);
-
-    for (const a of assessed) {
+    // Each workload's files, steps and plan entry are made as soon as it is assessed, and only what
+    // the namespace needs (level, key, why) is kept: a namespace's full assessments (proposal,
+    // patched templates) outlived their use and were most of the plan's peak memory.
+    const place = (a: Assessment): void => {
       const w = a.workload;
       const base = fileNames.fresh(`${w.kind.toLowerCase()}-${w.name}`);
       const fixFile = a.fix ? `2-fix/${dir}/${base}.yaml` : null;
@@ -248,16 +212,16 @@ export function buildPlan(inventory: Inventory, opts: BuildPlanOptions): PlanBun
               : p.status,
         patch: fixFile,
         rollbackPatch: fixBack,
-        blockers: p.blockers,
+        blockers: shared.share(p.blockers),
         blockedReason: p.blockedReason ?? null,
-        failing: p.failing,
-        changes: a.fix || a.held !== null ? p.changes : [],
+        failing: shared.share(p.failing),
+        changes: a.fix || a.held !== null ? p.changes.map((c) => shared.share(c)) : [],
         questions: a.fix || a.held !== null ? p.questions : [],
         skipped: a.skipped,
         ...(a.trial !== null ? { trial: a.trial } : {}),
         held: a.held,
         reachable: a.reachable,
-        managedBy: w.managedBy.map((m) => ({ ...m })),
+        managedBy: shared.share(w.managedBy.map((m) => ({ ...m }))),
         applyMethod: a.fix ? method : null,
         ownershipInit:
           a.removeInit && removePatch !== null
@@ -267,7 +231,50 @@ export function buildPlan(inventory: Inventory, opts: BuildPlanOptions): PlanBun
         fingerprintAfter: a.fingerprintAfter,
       });
       if (a.trialNote !== null) trialNotes.push(a.trialNote);
-    }
+    };
+    const assessed = (workloadsByNamespace.get(name) ?? []).sort(byName).map((w) => {
+      const a = assessWorkload(w, {
+        target,
+        version: opts.policyVersion,
+        answers,
+        catalogue: opts.catalogue,
+        harden: opts.harden,
+        evidence: opts.evidenceFor?.(w),
+        skipped: exemptReason ?? (skip.has(workloadKey(w)) ? 'skipped by the answers file' : null),
+        hash: opts.hash,
+        trial: opts.trialFor?.(w),
+      });
+      place(a);
+      return { key: a.key, reachable: a.reachable, why: a.skipped ?? a.proposal.blockedReason ?? a.held };
+    });
+    const reachable = minLevel(
+      assessed.map((a) => a.reachable),
+      target,
+    );
+    const blockers = assessed.filter((a) => compareLevels(a.reachable, target) < 0).map((a) => a.key);
+    const planned: Level = exemptReason !== null ? current : reachable;
+    const blockerSet = new Set(blockers);
+    const reasons = assessed
+      .filter((a) => blockerSet.has(a.key))
+      .map((a) => `${a.key}: ${a.why ?? `passes ${a.reachable} only`}`);
+    const exemption =
+      exemptReason !== null
+        ? { level: planned, reason: exemptReason, workloads: blockers }
+        : compareLevels(planned, target) < 0
+          ? { level: planned, reason: reasons.join('\n'), workloads: blockers }
+          : null;
+    const currentLabels = podSecurityLabels(info?.labels ?? {});
+    // warn/audit follow the target even where enforce is held lower or exempt (issue 12): the
+    // violations stay visible while the namespace waits. System and unreadable namespaces are
+    // never relabelled; an exempt namespace only gets the observe step.
+    const labelPhases =
+      system || unreadable !== null || info === undefined
+        ? []
+        : exemptReason !== null
+          ? labelsByPhase(currentLabels, info.psa, planned, opts.policyVersion, target).filter(
+              (lp) => lp.id === '1-observe',
+            )
+          : labelsByPhase(currentLabels, info.psa, planned, opts.policyVersion, target);
 
     for (const lp of labelPhases) {
       const file = `${lp.id}/${dir}/namespace.yaml`;
