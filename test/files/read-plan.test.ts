@@ -84,3 +84,55 @@ describe('plan.json with hostile names and paths', () => {
     expect(() => parsePlanText(JSON.stringify(p))).toThrow(re);
   });
 });
+
+describe('readPlan streaming (plan.json above the size limit, read workload by workload)', () => {
+  const streamed = { streamAbove: 0 };
+
+  it('returns the same plan as the whole-text read, pretty-printed or compact', async () => {
+    const { bundle, files } = await demoPlan();
+    const pretty = mkdtempSync(join(tmpdir(), 'podsec-read-'));
+    writeFileSync(join(pretty, 'plan.json'), files.find((f) => f.path === 'plan.json')!.contents);
+    const whole = await readPlan(pretty);
+    expect(await readPlan(pretty, streamed)).toEqual(whole);
+    expect(whole.workloads.length).toBe(bundle.plan.workloads.length);
+    expect(await readPlan(await withPlan(() => {}), streamed)).toEqual(bundle.plan);
+  });
+
+  it.each([
+    ['a wrong workload value', (p: any) => (p.workloads[3].status = 'great')],
+    ['a hostile workload path', (p: any) => (p.workloads[0].patch = '../../etc/passwd')],
+    ['a wrong step outside the workloads', (p: any) => (p.phases[1].steps[0].name = 'vote/status')],
+    ['an unknown top-level field', (p: any) => (p.extra = 1)],
+    ['workloads that are not a list', (p: any) => (p.workloads = 'none')],
+    [
+      'problems inside and outside the workloads',
+      (p: any) => {
+        p.apiVersion = 'x';
+        p.workloads[1].kind = 7;
+        p.summary = [];
+      },
+    ],
+  ])('gives the same error as the whole-text read for %s', async (_what, mutate) => {
+    const dir = await withPlan(mutate);
+    const whole = await readPlan(dir).then(
+      () => 'accepted',
+      (e: Error) => e.message,
+    );
+    expect(whole).toMatch(/is not a valid plan: /);
+    await expect(readPlan(dir, streamed)).rejects.toThrow(whole);
+  });
+
+  it('is a clean error for broken or truncated JSON', async () => {
+    const { files } = await demoPlan();
+    const text = files.find((f) => f.path === 'plan.json')!.contents;
+    for (const broken of [
+      text.slice(0, Math.floor(text.length / 2)),
+      text.replace('"workloads": [', '"workloads": [,'),
+      '{',
+    ]) {
+      const dir = mkdtempSync(join(tmpdir(), 'podsec-read-'));
+      writeFileSync(join(dir, 'plan.json'), broken);
+      await expect(readPlan(dir, streamed)).rejects.toThrow(/plan\.json is not valid JSON/);
+    }
+  });
+});
