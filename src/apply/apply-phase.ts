@@ -12,7 +12,7 @@ import { applyLabelStep } from './label-step.js';
 import type { ApplyPorts } from './ports.js';
 import { checkAccess, liveVsJournal, recordReverted } from './live-check.js';
 import { readPhasePatches } from './plan-files.js';
-import { inPhase, outcome, targetOf, type Run, type RunOptions, type StepOutcome } from './run.js';
+import { inPhase, outcome, stopPhase, targetOf, type Run, type RunOptions, type StepOutcome } from './run.js';
 import { gateBlockers, isAutomatic, laterInPlace, phaseSteps, type StepView } from './steps.js';
 import { applyWorkloadStep, rollbackWorkloadStep } from './workload-step.js';
 
@@ -175,19 +175,25 @@ async function applyLocked(
     if (!ok) throw new CancelledError('nothing was applied');
   }
 
-  for (const planned of todo) {
-    const v = reverted.has(planned.id) ? await recordReverted(run, planned) : planned;
-    opts.progress(`${phase.id}: ${targetOf(v)}`);
-    if (v.step.type === 'labels') {
-      report.outcomes.push(await applyLabelStep(run, v));
-      continue;
-    }
-    const r = await applyWorkloadStep(run, v, patches.get(v.id) ?? {});
-    report.outcomes.push(r.outcome);
-    if (r.rolloutFailed) {
-      report.stoppedAt = v.id;
-      await offerRollback(run, v, report);
-      break;
+  for (const [i, planned] of todo.entries()) {
+    try {
+      const v = reverted.has(planned.id) ? await recordReverted(run, planned) : planned;
+      opts.progress(`${phase.id}: ${targetOf(v)}`);
+      if (v.step.type === 'labels') {
+        report.outcomes.push(await applyLabelStep(run, v));
+        continue;
+      }
+      const r = await applyWorkloadStep(run, v, patches.get(v.id) ?? {});
+      report.outcomes.push(r.outcome);
+      if (r.rolloutFailed) {
+        report.stoppedAt = v.id;
+        await offerRollback(run, v, report);
+        break;
+      }
+    } catch (err) {
+      // A journal write that failed (full disk) stops the phase: the report still says what was
+      // applied and what was not, before the error.
+      throw stopPhase(report, todo.slice(i), err);
     }
   }
   return report;

@@ -8,4 +8,4 @@ export { isDone, isInPlace, journalProblems, stepState, type JournalEntry, type 
 export { enforceGate, labelDifferences, type EnforceGate } from './checks.js';
 export type { ApplyCluster, ApplyPorts, Confirm, JournalPort, RolloutResult, WorkloadRef } from './ports.js';
 export type { OutcomeKind, RunOptions, StepOutcome } from './run.js';
-export { OUTCOME_LABEL } from './run.js';
+export { OUTCOME_LABEL, PhaseStopped } from './run.js';

@@ -8,7 +8,7 @@ import { changeBase, isInPlace, type JournalEntry } from './journal-model.js';
 import { checkAccess } from './live-check.js';
 import { rollbackLabelStep } from './label-step.js';
 import type { ApplyPorts } from './ports.js';
-import { inPhase, outcome, targetOf, type Run, type RunOptions, type StepOutcome } from './run.js';
+import { inPhase, outcome, stopPhase, targetOf, type Run, type RunOptions, type StepOutcome } from './run.js';
 import { laterInPlace, phaseSteps, type StepView } from './steps.js';
 import { rollbackWorkloadStep } from './workload-step.js';
 import type { PhaseReport } from './apply-phase.js';
@@ -88,13 +88,21 @@ async function rollbackLocked(
     });
     if (!ok) throw new CancelledError('nothing was rolled back');
   }
-  for (const { view, applied } of todo) {
+  for (const [i, { view, applied }] of todo.entries()) {
     opts.progress(`rollback ${phase.id}: ${targetOf(view)}`);
-    const o: StepOutcome =
-      view.step.type === 'labels'
-        ? await rollbackLabelStep(run, view, applied)
-        : await rollbackWorkloadStep(run, view, applied);
-    report.outcomes.push(o);
+    try {
+      const o: StepOutcome =
+        view.step.type === 'labels'
+          ? await rollbackLabelStep(run, view, applied)
+          : await rollbackWorkloadStep(run, view, applied);
+      report.outcomes.push(o);
+    } catch (err) {
+      throw stopPhase(
+        report,
+        todo.slice(i).map((t) => t.view),
+        err,
+      );
+    }
   }
   return report;
 }

@@ -1,7 +1,8 @@
 // Pure: what one apply or rollback run carries (plan, ports, options, the journal so far), the
 // journal recorder, and step outcomes. Only `record` writes, and never in a dry run.
 
-import { InternalError, UserError } from '../errors.js';
+import { CancelledError, InternalError, UserError } from '../errors.js';
+import type { PhaseReport } from './apply-phase.js';
 import type { Plan } from '../plan/plan-schema.js';
 import {
   isInPlace,
@@ -223,4 +224,32 @@ export async function proceedDespite(run: Run, message: string, details: readonl
   }
   if (run.opts.assumeYes || run.opts.dryRun) return false;
   return run.opts.confirm({ message, details, default: false });
+}
+
+/**
+ * An error that stopped a phase part-way (a journal write that failed, an unexpected API error):
+ * `report` says what was done and what was not (the step in progress `failed`, the rest
+ * `skipped`), so the caller prints it before the error itself (`error`, which sets the exit code).
+ */
+export class PhaseStopped extends Error {
+  override name = 'PhaseStopped';
+  constructor(
+    readonly report: PhaseReport,
+    readonly error: unknown,
+  ) {
+    super(error instanceof Error ? error.message : String(error), { cause: error });
+  }
+}
+
+/**
+ * Completes `report` for an error thrown by the first of `left` (the steps not yet reported) and
+ * returns the PhaseStopped to throw; Ctrl-C (CancelledError) passes as it is.
+ */
+export function stopPhase(report: PhaseReport, left: readonly StepView[], err: unknown): unknown {
+  if (err instanceof CancelledError || err instanceof PhaseStopped) return err;
+  const [current, ...rest] = left;
+  const why = err instanceof Error ? err.message : String(err);
+  if (current !== undefined) report.outcomes.push(outcome(current, 'failed', `stopped here: ${why}`));
+  for (const v of rest) report.outcomes.push(outcome(v, 'skipped', 'not run: the phase stopped at an earlier step'));
+  return new PhaseStopped(report, err);
 }

@@ -5,7 +5,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { PhaseReport } from '../apply/apply-phase.js';
 import type { ApplyPorts, Confirm } from '../apply/ports.js';
-import { OUTCOME_LABEL as LABEL } from '../apply/run.js';
+import { OUTCOME_LABEL as LABEL, PhaseStopped } from '../apply/run.js';
 import { applyCluster } from '../cluster/apply-cluster.js';
 import { connect, type ClusterSession } from '../cluster/connect.js';
 import { CancelledError, UsageError, UserError } from '../errors.js';
@@ -223,6 +223,24 @@ function makeConfirm(ctx: CommandContext, f: ApplyFlags, command: string): Confi
       throw err;
     }
   };
+}
+
+/**
+ * Runs a phase; one stopped part-way (a journal write failed) still prints what was done and what
+ * was not, then its error is thrown as it was (message and exit code).
+ */
+export async function reportingStops(
+  verb: string,
+  ctx: CommandContext,
+  runPhase: () => Promise<PhaseReport>,
+): Promise<PhaseReport> {
+  try {
+    return await runPhase();
+  } catch (err) {
+    if (!(err instanceof PhaseStopped)) throw err;
+    ctx.io.out(formatReport(err.report, verb));
+    throw err.error;
+  }
 }
 
 /** The report as text for stdout. */

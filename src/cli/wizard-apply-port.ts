@@ -51,13 +51,14 @@ export function liveApplyPort(ctx: CommandContext, target: ApplyTarget): ApplyPo
     },
     async runPhase(dir, run, progress, confirm, signal) {
       const rctx = { ...ctx, signal: AbortSignal.any([ctx.signal, signal]) };
-      const [{ readPlan }, { applyPhase }, { connect }, { makeApplyPorts }, { NEWEST_MINOR }] = await Promise.all([
-        import('../files/read-plan.js'),
-        import('../apply/index.js'),
-        import('../cluster/connect.js'),
-        import('./apply-runner.js'),
-        import('../policy/index.js'),
-      ]);
+      const [{ readPlan }, { applyPhase, PhaseStopped }, { connect }, { makeApplyPorts }, { NEWEST_MINOR }] =
+        await Promise.all([
+          import('../files/read-plan.js'),
+          import('../apply/index.js'),
+          import('../cluster/connect.js'),
+          import('./apply-runner.js'),
+          import('../policy/index.js'),
+        ]);
       const plan = await readPlan(dir);
       const context = target.context();
       const session = await connect(
@@ -75,6 +76,7 @@ export function liveApplyPort(ctx: CommandContext, target: ApplyTarget): ApplyPo
           wait: 'ready',
           warn: progress,
         });
+        // Stopped part-way (a journal write failed): the report says what was done and where it stopped.
         const report = await applyPhase(
           plan,
           run.phase,
@@ -88,7 +90,10 @@ export function liveApplyPort(ctx: CommandContext, target: ApplyTarget): ApplyPo
             namespaces: run.namespaces,
           },
           ports,
-        );
+        ).catch((err: unknown) => {
+          if (err instanceof PhaseStopped) return err.report;
+          throw err;
+        });
         return { phase: report.phase, dryRun: report.dryRun, outcomes: report.outcomes, stoppedAt: report.stoppedAt };
       } finally {
         session.client.close();

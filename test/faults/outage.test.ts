@@ -266,9 +266,33 @@ describe('API server restart, concurrent runs, full disk, hand-reverted changes'
       const written = [...podsecWrites(since).keys()];
       const intents = new Set(journal.filter((e) => e.status === 'intended').map((e) => `${e.kind}/${e.name}`));
       const unjournalled = written.filter((k) => ![...intents].some((i) => k.endsWith(`/${i.split('/')[1]}`)));
+      // The phase report still comes before the error: each step applied (journalled), the one that
+      // stopped it, and every later step as not run; together they cover the phase's steps.
+      const reported = full.stdout.split('\n').filter((l) => /^ {2}\S/.test(l));
+      const appliedLines = reported.filter((l) => /^ {2}applied /.test(l));
+      const stopLine = reported.filter((l) => /^ {2}FAILED .*stopped here: cannot write the journal .*ENOSPC/.test(l));
+      const notRun = reported.filter((l) => /^ {2}skipped .*not run: the phase stopped at an earlier step/.test(l));
+      const verified = new Set(
+        journal
+          .filter((e) => e.status === 'verified' && e.action === 'apply' && e.phase === p2)
+          .map((e) => `${e.kind}/${e.name}`),
+      );
+      const reportOk =
+        full.stdout.startsWith(`apply ${p2}\n`) &&
+        /^summary: /m.test(full.stdout) &&
+        stopLine.length === 1 &&
+        appliedLines.length === verified.size &&
+        appliedLines.length + stopLine.length + notRun.length === reported.length &&
+        reported.length === f.plan.phases.find((p) => p.id === p2)!.steps.length;
       const stopped =
-        full.code === 1 && /cannot write the journal .*ENOSPC.*stopped before the next cluster write/.test(full.stderr);
+        full.code === 1 &&
+        reportOk &&
+        /cannot write the journal .*ENOSPC.*stopped before the next cluster write/.test(full.stderr);
       expect(full.stderr, full.stdout).toMatch(/cannot write the journal/);
+      expect(full.code).toBe(1);
+      expect(stopLine, full.stdout).toHaveLength(1);
+      expect(appliedLines.length, full.stdout).toBe(verified.size);
+      expect(reportOk, full.stdout).toBe(true);
       rmSync(join(mnt, 'filler'));
       const resumed = await small.run(['apply', '--phase', p2]);
       await check(

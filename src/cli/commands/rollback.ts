@@ -4,7 +4,7 @@
 import { rollbackPhase } from '../../apply/rollback-phase.js';
 import { lastAppliedPhase } from '../../apply/steps.js';
 import { EXIT } from '../../errors.js';
-import { applyFlags, formatReport, openApplySession, reportExitCode } from '../apply-runner.js';
+import { applyFlags, formatReport, openApplySession, reportExitCode, reportingStops } from '../apply-runner.js';
 import type { CommandContext } from '../context.js';
 import type { Flags } from '../flags.js';
 
@@ -19,18 +19,20 @@ export async function run(flags: Flags, args: string[], ctx: CommandContext): Pr
       ctx.io.out('nothing to roll back: the journal records no applied change\n');
       return EXIT.ok;
     }
-    const report = await rollbackPhase(
-      s.plan,
-      phase,
-      {
-        confirm: s.confirm,
-        progress: (l) => ctx.io.err(`${l}\n`),
-        dryRun: f.dryRun,
-        force: f.force,
-        assumeYes: f.yes,
-        namespaces: f.namespace,
-      },
-      s.ports,
+    const report = await reportingStops('rollback', ctx, () =>
+      rollbackPhase(
+        s.plan,
+        phase,
+        {
+          confirm: s.confirm,
+          progress: (l) => ctx.io.err(`${l}\n`),
+          dryRun: f.dryRun,
+          force: f.force,
+          assumeYes: f.yes,
+          namespaces: f.namespace,
+        },
+        s.ports,
+      ),
     );
     ctx.io.out(formatReport(report, 'rollback'));
     return reportExitCode(report);
