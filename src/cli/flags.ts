@@ -14,7 +14,7 @@ const list = z
 const on = z.boolean().optional().default(false);
 
 export const flagsSchema = z.object({
-  // source (scan, plan, wizard, demo)
+  // source (scan, plan, wizard, demo; trial reads -f manifests again)
   file: list,
   kubeconfig: text,
   context: text,

@@ -30,6 +30,23 @@ Start here:
   podsec explain runAsNonRoot          what a check requires and how to fix it
 `;
 
+const TRIAL_HELP = `
+What is tried is the pod template the plan read, patched as the plan patches it:
+  plan -n/--context (live)  the workload's template on the cluster now
+  plan -f FILES (GitOps)    the manifest's own template, read again from -f (default: the files
+                            plan.json names); the trial pod runs in the workload's namespace,
+                            which must exist (the Deployment need not). Refused, before any pod
+                            is created, when a file no longer holds the workload or its template.
+The results go into DIR/plan.json; plan again with the same inputs and --trials DIR to carry
+them into the patch files (a passing fix is kept, a failed one is held for review).
+
+Examples:
+  podsec trial plans/prod --workload shop/Deployment/vote --iterate 3
+  podsec plan -f k8s/ --out plans/staging
+  podsec trial plans/staging -f k8s/ --iterate 2 --context staging
+  podsec plan -f k8s/ --trials plans/staging --out plans/staging-2
+`;
+
 export type CommandName = 'wizard' | 'demo' | 'scan' | 'plan' | 'apply' | 'rollback' | 'explain' | 'trial';
 
 /** Runs a command module; returns the exit code. Supplied by the composition root. */
@@ -203,6 +220,12 @@ export function buildProgram(
     )
     .argument('<dir>', 'plan directory')
     .option(
+      '-f, --file <path>',
+      "a plan made with -f: the manifests to try, as the plan read them (repeatable; default: the files plan.json names; '-' reads stdin)",
+      collect,
+      [],
+    )
+    .option(
       '--workload <key>',
       'namespace/Kind/name to try (repeatable; default: every workload with a proposed fix)',
       collect,
@@ -219,6 +242,7 @@ export function buildProgram(
     .option('--kubeconfig <path>', 'kubeconfig file')
     .option('--context <name>', 'kubeconfig context')
     .option('--dry-run', 'print the trial pods and create nothing', false)
+    .addHelpText('after', TRIAL_HELP)
     .action(run('trial'));
 
   program

@@ -110,6 +110,28 @@ async function deletePod(client: KubeClient, ns: string, name: string, waitMs = 
   return false;
 }
 
+/**
+ * Creates the trial pod with a server-side dry run (`dryRun=All`: admission runs, nothing is
+ * stored): null when the API server would accept it, else its refusal, and whether the reason is
+ * a missing namespace. Other failures (unreachable, timeouts) are thrown.
+ */
+export async function dryRunTrialPod(
+  client: KubeClient,
+  pod: Obj,
+): Promise<{ message: string; namespaceMissing: boolean } | null> {
+  const ns = str(obj(pod['metadata'])['namespace']) ?? 'default';
+  try {
+    await client.request('POST', podsPath(ns), { dryRun: 'All' }, pod);
+    return null;
+  } catch (err) {
+    if (!(err instanceof ApiResponseError) || err.status < 400 || err.status >= 500 || err.status === 429) throw err;
+    return {
+      message: err.apiMessage || `${err.status} ${err.reason}`,
+      namespaceMissing: err.status === 404 && /namespaces? "[^"]*" not found/.test(err.apiMessage),
+    };
+  }
+}
+
 /** Removes trial pods left behind by an earlier run (crash, kill -9) in the namespaces; returns their names. */
 export async function removeLeftovers(kc: KubeConfig, namespaces: readonly string[]): Promise<string[]> {
   const client = await KubeClient.create(kc, {});

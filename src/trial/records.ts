@@ -6,6 +6,7 @@
 // used, with the reason. Pure.
 
 import { analyzeLogs, mergeContainerEvidence, type Evidence } from '../fix/evidence.js';
+import { sourceText } from '../inventory/duplicates.js';
 import { workloadKey, type WorkloadRef } from '../inventory/types.js';
 import type { TrialRecord, TrialRound } from './types.js';
 
@@ -113,6 +114,42 @@ export interface RecordedTrial<R> {
   trial?: R | undefined;
 }
 
+/** An object's identity as plan.json and the inventory hold it: namespace/Kind/name and where it was read. */
+export interface Identified {
+  namespace: string;
+  kind: string;
+  name: string;
+  source: unknown;
+}
+
+/** Two sources name the same place: the same file, document and list item, or the same cluster context. */
+export function sameSource(a: unknown, b: unknown): boolean {
+  const f = (s: unknown) => (typeof s === 'object' && s !== null ? (s as Record<string, unknown>) : {});
+  const x = f(a);
+  const y = f(b);
+  return ['file', 'document', 'item', 'context'].every((k) => x[k] === y[k]);
+}
+
+/**
+ * Groups objects by namespace/Kind/name and finds the one meant by an identity: the only object
+ * with its key, or, where the key names several (duplicates from different files), the one read
+ * from the same source. Two objects never stand for each other.
+ */
+function identityIndex<T extends Identified>(objects: readonly T[]): (w: Identified) => { hit?: T; all: T[] } {
+  const byKey = new Map<string, T[]>();
+  for (const o of objects) {
+    const k = workloadKey(o);
+    const list = byKey.get(k);
+    if (list === undefined) byKey.set(k, [o]);
+    else list.push(o);
+  }
+  return (w) => {
+    const all = byKey.get(workloadKey(w)) ?? [];
+    const hit = all.length === 1 ? all[0] : all.find((o) => sameSource(o.source, w.source));
+    return hit === undefined ? { all } : { hit, all };
+  };
+}
+
 /**
  * Looks up a workload's trial record among an earlier plan's workloads: by namespace/kind/name,
  * and where that names several objects (duplicates from different files), by source too, so two
@@ -121,16 +158,50 @@ export interface RecordedTrial<R> {
 export function trialLookup<R>(
   recorded: readonly RecordedTrial<R>[],
 ): (w: Pick<WorkloadRef, 'namespace' | 'kind' | 'name'> & { source: unknown }) => R | undefined {
-  const byKey = new Map<string, RecordedTrial<R>[]>();
-  for (const r of recorded) {
-    if (r.trial === undefined) continue;
-    const k = workloadKey(r);
-    byKey.set(k, [...(byKey.get(k) ?? []), r]);
-  }
-  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-  return (w) => {
-    const found = byKey.get(workloadKey(w)) ?? [];
-    const hit = found.length === 1 ? found[0] : found.find((r) => same(r.source, w.source));
-    return hit?.trial;
+  // Every recorded object counts, with a record or not: a copy without one never takes its twin's.
+  const find = identityIndex(recorded);
+  return (w) => find(w).hit?.trial;
+}
+
+/** A planned workload found in the manifests read for its trial, or why it cannot be tried from them. */
+export type ManifestMatch<W> =
+  | { workload: W }
+  | {
+      /** missing: no such object; ambiguous: duplicates, none where the plan read it; changed: another template. */
+      problem: 'missing' | 'ambiguous' | 'changed';
+      why: string;
+    };
+
+/**
+ * Finds each planned workload in manifests read again (`podsec trial DIR -f FILES`), so the trial
+ * copies the very pod template the plan read and its record is used by `plan -f FILES --trials
+ * DIR`: the same identity (namespace/Kind/name, and the source where duplicates share it) and
+ * the same template fingerprint, or a problem naming what differs.
+ */
+export function manifestLookup<W extends Identified & { template: unknown }>(
+  read: readonly W[],
+  fingerprint: (template: W['template']) => string,
+): (planned: Identified & { fingerprint: string }) => ManifestMatch<W> {
+  const find = identityIndex(read);
+  const where = (s: unknown) => sourceText(s as Parameters<typeof sourceText>[0]);
+  return (planned) => {
+    const key = workloadKey(planned);
+    const { hit, all } = find(planned);
+    if (hit === undefined && all.length === 0)
+      return {
+        problem: 'missing',
+        why: `${key} (planned from ${where(planned.source)}) is in none of the files read`,
+      };
+    if (hit === undefined)
+      return {
+        problem: 'ambiguous',
+        why: `${key} is defined ${all.length} times in the files read (${all.map((o) => where(o.source)).join('; ')}) and none is ${where(planned.source)}, where the plan read it`,
+      };
+    if (fingerprint(hit.template) !== planned.fingerprint)
+      return {
+        problem: 'changed',
+        why: `${key} in ${where(hit.source)}: its pod template is not the one the plan read (changed since the plan was made)`,
+      };
+    return { workload: hit };
   };
 }

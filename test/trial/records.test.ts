@@ -14,7 +14,7 @@ import type { Workload } from '../../src/inventory/types.js';
 import { buildPlan, renderPlanFiles, type PlanBundle } from '../../src/plan/index.js';
 import type { PlanWorkload } from '../../src/plan/plan-schema.js';
 import { trialWorkload, type TrialPort } from '../../src/trial/loop.js';
-import { judgeTrial, recordEvidence, trialLookup } from '../../src/trial/records.js';
+import { judgeTrial, manifestLookup, recordEvidence, trialLookup } from '../../src/trial/records.js';
 import type { TrialRecord, TrialRunResult } from '../../src/trial/types.js';
 import { loadCatalogue } from '../fix/helpers.js';
 import { FIXED_TIME, TEMPLATES } from '../plan/helpers.js';
@@ -24,10 +24,7 @@ const GUNICORN =
   "FileNotFoundError: [Errno 2] No usable temporary directory found in ['/tmp', '/var/tmp', '/usr/tmp', '/app']";
 const CHOWN = 'chown: /srv/spool: Operation not permitted';
 
-const inventory = inventoryFromTexts([
-  {
-    file: 'shop.yaml',
-    text: `apiVersion: v1
+const SHOP = `apiVersion: v1
 kind: Namespace
 metadata: {name: shop}
 ---
@@ -50,9 +47,8 @@ spec:
     metadata: {labels: {app: legacy}}
     spec:
       containers: [{name: legacy, image: "example.com/rootonly:1"}]
-`,
-  },
-]);
+`;
+const inventory = inventoryFromTexts([{ file: 'shop.yaml', text: SHOP }]);
 const answers = answersSchema.parse({ uids: { 'shop/Deployment/legacy/legacy': 1000 } });
 const byName = (name: string) => inventory.workloads.find((w) => w.name === name)!;
 
@@ -225,5 +221,103 @@ describe('plan --trials: the records change the plan files', () => {
     expect(lookup(at('one.yaml'))?.reason).toBe('one');
     expect(lookup(at('two.yaml'))?.reason).toBe('two');
     expect(lookup(at('three.yaml'))).toBeUndefined();
+  });
+});
+
+describe('trial DIR -f FILES: the manifest the plan read is what the trial copies', () => {
+  const reread = (files: { file: string; text: string }[]) =>
+    manifestLookup(inventoryFromTexts(files).workloads, templateFingerprint);
+
+  it('finds each planned workload in the files read again; the trial of it is the record the re-plan uses', async () => {
+    const before = plan();
+    const planned = wl(before, 'vote');
+    const found = reread([{ file: 'shop.yaml', text: SHOP }])(planned);
+    if (!('workload' in found)) throw new Error(found.why);
+    // Read again (a new object), not the planner's own: the identity and fingerprint matched.
+    expect(found.workload).not.toBe(byName('vote'));
+    expect(found.workload.source).toEqual({ file: 'shop.yaml', document: 1, line: 5 });
+    const record = await trial(found.workload, port('vote', GUNICORN, mounted));
+    expect(record.fingerprint).toBe(planned.fingerprint);
+    const after = plan({ vote: record });
+    expect(after.trialNotes).toEqual([]);
+    expect(wl(after, 'vote')).toMatchObject({ status: 'fixed', held: null, trial: { result: 'pass' } });
+    expect(JSON.stringify(after.documents.get(wl(after, 'vote').patch!)!.data)).toContain('"mountPath":"/tmp"');
+  });
+
+  it('refuses, naming the file, a workload whose file changed, is gone, or is the live object with defaults', () => {
+    const planned = wl(plan(), 'vote');
+    const changed = reread([{ file: 'shop.yaml', text: SHOP.replace('example.com/vote:1', 'example.com/vote:2') }]);
+    expect(changed(planned)).toEqual({
+      problem: 'changed',
+      why: 'shop/Deployment/vote in shop.yaml document 2 (line 5): its pod template is not the one the plan read (changed since the plan was made)',
+    });
+    const gone = reread([
+      {
+        file: 'shop.yaml',
+        text: SHOP.split('---')
+          .filter((d) => !d.includes('name: vote'))
+          .join('---'),
+      },
+    ]);
+    expect(gone(planned)).toEqual({
+      problem: 'missing',
+      why: 'shop/Deployment/vote (planned from shop.yaml document 2 (line 5)) is in none of the files read',
+    });
+    // What the API server returns adds defaults: another fingerprint, so the live copy never matched.
+    const defaulted = reread([
+      {
+        file: 'shop.yaml',
+        text: SHOP.replace(
+          'readOnlyRootFilesystem: true}',
+          'readOnlyRootFilesystem: true}, terminationMessagePath: /dev/termination-log',
+        ),
+      },
+    ]);
+    expect(defaulted(planned)).toMatchObject({ problem: 'changed' });
+  });
+
+  it('duplicates: the copy read from the same file, never its twin; none at that place is refused', () => {
+    const dep = (image: string) =>
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers: [{name: api, image: "${image}"}]
+`;
+    const files = [
+      { file: 'base.yaml', text: dep('example.com/api:1') },
+      { file: 'prod.yaml', text: dep('example.com/api:2') },
+    ];
+    const inv = inventoryFromTexts(files);
+    const fp = (file: string) =>
+      templateFingerprint(inv.workloads.find((w) => 'file' in w.source && w.source.file === file)!.template);
+    const at = (file: string, fingerprint = fp(file)) => ({
+      namespace: 'shop',
+      kind: 'Deployment',
+      name: 'api',
+      source: { file, document: 0 },
+      fingerprint,
+    });
+    const find = reread(files);
+    const prod = find(at('prod.yaml'));
+    expect('workload' in prod && prod.workload.template.spec).toMatchObject({
+      containers: [{ image: 'example.com/api:2' }],
+    });
+    expect(find(at('base.yaml'))).toHaveProperty('workload.source.file', 'base.yaml');
+    expect(find(at('other.yaml', fp('base.yaml')))).toEqual({
+      problem: 'ambiguous',
+      why: 'shop/Deployment/api is defined 2 times in the files read (base.yaml document 1 (line 1); prod.yaml document 1 (line 1)) and none is other.yaml document 1, where the plan read it',
+    });
+    // And in an earlier plan's records: a copy without a record never takes its twin's.
+    const lookup = trialLookup([
+      { ...at('base.yaml'), trial: 'base' },
+      { ...at('prod.yaml'), trial: undefined },
+    ]);
+    expect(lookup(at('base.yaml'))).toBe('base');
+    expect(lookup(at('prod.yaml'))).toBeUndefined();
   });
 });

@@ -207,7 +207,8 @@ async function trialRecords(dir: string, ctx: CommandContext) {
       `run podsec trial ${dir} first, then plan again with --trials ${dir}`,
     );
   ctx.io.err(`podsec: using ${recorded.length} trial record(s) from ${join(dir, 'plan.json')}\n`);
-  return trialLookup(recorded);
+  // Every workload, with a record or not: a duplicate's copy never takes its twin's record.
+  return trialLookup(earlier.workloads);
 }
 
 /** What the trial records did to the new plan (stderr): patches that passed, patches held, records not used. */
