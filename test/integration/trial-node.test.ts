@@ -7,6 +7,10 @@
 // - an image that only runs as root fails with the kubelet's reason, and with a UID answered it
 //   crashes in a way the loop cannot fix: both end `review` with the reason, their patches are not
 //   applied by 2-fix, and the namespace's enforce-restricted step is held back;
+// - a plan made from a manifest file (GitOps: the Deployment exists only in the file): `trial -f`
+//   copies the manifest's own template into the namespace, fails round 1 and passes round 2, and
+//   `plan -f --trials` uses the record (the emptyDir in its patch file); a missing namespace is
+//   refused before any pod is created;
 // - the --probe script, exec'd into a running pod, reports uid/gid, the written directories and
 //   which of them hold image content.
 // No trial pod is left behind. Runs on the node cluster shared with the other real-pod files
@@ -59,34 +63,22 @@ const dep = (name: string, container: Record<string, unknown>, replicas = 0) => 
   },
 });
 
+/** The incident's container: gunicorn as UID 1000 on a read-only root (it needs a writable /tmp). */
+const GUNICORN_CONTAINER = {
+  image: 'podsec.local/vote:1',
+  command: ['gunicorn', 'app:app', '-b', '0.0.0.0:8080', '--log-file', '-', '--access-logfile', '-', '--workers', '2'],
+  ports: [{ name: 'http', containerPort: 8080 }],
+  readinessProbe: { httpGet: { path: '/', port: 'http' }, periodSeconds: 2 },
+  securityContext: { runAsUser: 1000, readOnlyRootFilesystem: true },
+};
+
 describe.skipIf(nodeSkipped)('podsec trial on a real node', () => {
   beforeAll(async () => {
     cp = await sharedNodeCluster();
     const items = [
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } },
       // The incident: one replica crash-looping on the read-only root, as in production.
-      dep(
-        'vote',
-        {
-          image: 'podsec.local/vote:1',
-          command: [
-            'gunicorn',
-            'app:app',
-            '-b',
-            '0.0.0.0:8080',
-            '--log-file',
-            '-',
-            '--access-logfile',
-            '-',
-            '--workers',
-            '2',
-          ],
-          ports: [{ name: 'http', containerPort: 8080 }],
-          readinessProbe: { httpGet: { path: '/', port: 'http' }, periodSeconds: 2 },
-          securityContext: { runAsUser: 1000, readOnlyRootFilesystem: true },
-        },
-        1,
-      ),
+      dep('vote', GUNICORN_CONTAINER, 1),
       // Root-only image, no UID known: the patch sets runAsNonRoot and the kubelet refuses it.
       dep('legacy', { image: 'podsec.local/rootonly:1' }),
       // The same image with a UID answered: it starts, and its entrypoint's chown fails.
@@ -213,6 +205,62 @@ describe.skipIf(nodeSkipped)('podsec trial on a real node', () => {
     expect(JSON.stringify(live('spool').spec.template.spec)).not.toContain('runAsNonRoot');
     expect(trialPods()).toBe(0);
   }, 400_000);
+
+  it("a plan made from manifests (GitOps): the trial copies the manifest's own template into the namespace, and plan -f --trials carries the fix", async () => {
+    // The Deployment exists only in the file; the namespace exists on the cluster.
+    const manifest = join(root, 'm.yaml');
+    const files1 = join(root, 'files-1');
+    const files2 = join(root, 'files-2');
+    writeFileSync(manifest, JSON.stringify(dep('ballot', GUNICORN_CONTAINER, 1)));
+    const p1 = await podsec(['plan', '-f', manifest, '--non-interactive', '--out', files1], cp.kubeconfig);
+    expect(p1.code, p1.stderr).toBe(0);
+    const planned = readPlan(files1).workloads.find((w) => w.name === 'ballot')!;
+    expect(planned.status).toBe('fixed');
+    expect(readFileSync(join(files1, planned.patch!), 'utf8')).not.toContain('emptyDir');
+
+    const r = await podsec(['trial', files1, '-f', manifest, '--iterate', '2', '--timeout', '60s'], cp.kubeconfig);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stderr).not.toContain('differs from the one the plan read');
+    const ballot = readPlan(files1).workloads.find((w) => w.name === 'ballot')!;
+    expect(
+      ballot.trial?.rounds.map((x) => x.result),
+      JSON.stringify(ballot.trial),
+    ).toEqual(['fail', 'pass']);
+    // The copy was of the manifest's template (the plan's fingerprint), not of any live object.
+    expect(ballot.trial?.fingerprint).toBe(planned.fingerprint);
+    expect(ballot.trial?.rounds[0]!.lines.some((l) => GUNICORN_TMP_ERROR.test(l))).toBe(true);
+    expect(r.stderr).toContain(`podsec plan -f ${manifest} --trials ${files1}`);
+    expect(kubectl(['get', 'deployment', 'ballot', '-n', NS]).status).not.toBe(0);
+    expect(trialPods()).toBe(0);
+
+    const p2 = await podsec(
+      ['plan', '-f', manifest, '--trials', files1, '--non-interactive', '--out', files2],
+      cp.kubeconfig,
+    );
+    expect(p2.code, p2.stderr).toBe(0);
+    expect(p2.stderr).not.toContain('not used');
+    expect(p2.stderr).toContain(`${NS}/Deployment/ballot: the patch is the fix that passed its trial`);
+    const replanned = readPlan(files2).workloads.find((w) => w.name === 'ballot')!;
+    expect(replanned).toMatchObject({ status: 'fixed', held: null, trial: { result: 'pass' } });
+    const patch = readFileSync(join(files2, replanned.patch!), 'utf8');
+    expect(patch).toContain('mountPath: /tmp');
+    expect(patch).toContain('emptyDir: {}');
+
+    // A namespace that does not exist: refused before any pod, saying to create it.
+    const absent = join(root, 'absent.yaml');
+    const files3 = join(root, 'files-3');
+    const elsewhere = dep('ballot', GUNICORN_CONTAINER, 1);
+    elsewhere.metadata.namespace = `${NS}-absent`;
+    writeFileSync(absent, JSON.stringify(elsewhere));
+    expect((await podsec(['plan', '-f', absent, '--non-interactive', '--out', files3], cp.kubeconfig)).code).toBe(0);
+    const refused = await podsec(['trial', files3, '--timeout', '60s'], cp.kubeconfig);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain(`the manifests ${join(files3, 'plan.json')} was made from: ${absent}`);
+    expect(refused.stderr).toMatch(/namespaces? "trialnode-absent" not found/);
+    expect(refused.stderr).toContain(`kubectl create namespace ${NS}-absent`);
+    expect(readPlan(files3).workloads[0]!.trial).toBeUndefined();
+    expect(trialPods()).toBe(0);
+  }, 300_000);
 
   it('the --probe script in a running container reports uid/gid, the written directories and image content', async () => {
     const pod = {
