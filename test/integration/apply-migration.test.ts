@@ -15,7 +15,7 @@ import {
   type KubeConfig,
   type V1ReplicaSet,
 } from '@kubernetes/client-node';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -110,6 +110,7 @@ describe.skipIf(nodeSkipped)('podsec apply on a real node: full migration of the
   });
 
   afterAll(async () => {
+    rmSync(root, { recursive: true, force: true });
     if (!kc) return;
     await cordon(false).catch(() => {});
     for (const n of estate?.all ?? []) await deleteNamespace(kc, n);

@@ -7,7 +7,7 @@
 // answering HTTP (from inside the harness's peer namespace) throughout.
 import { AppsV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -115,6 +115,7 @@ describe.skipIf(nodeSkipped)('podsec apply on a real node: a failed rollout stop
     expect(o.code, o.stdout + o.stderr).toBe(0);
   });
   afterAll(async () => {
+    rmSync(root, { recursive: true, force: true });
     if (kc) await deleteNamespace(kc, ns);
   });
 
