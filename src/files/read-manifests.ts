@@ -51,7 +51,7 @@ export type ManifestInput = { file: string; read: () => AsyncIterable<string> } 
 
 /** How long an input may stay silent before `notice` says what podsec is waiting for. */
 export const NOTICE_AFTER_MS = 300;
-const CHUNK = 1 << 20;
+const CHUNK = 1 << 16;
 
 function cancelled(): CancelledError {
   return new CancelledError('cancelled while reading input');

@@ -28,8 +28,8 @@ export function fileChunks(f: PlanFile): Iterable<string> {
   return f.chunks ? f.chunks() : [f.contents];
 }
 
-/** How deep plan.json is written piece by piece (top level, then each workload, step, ...). */
-const PLAN_JSON_DEPTH = 4;
+/** How deep plan.json is written piece by piece (top level, each workload and its changes, each step, each namespace exemption): no piece is large. */
+const PLAN_JSON_DEPTH = 6;
 
 /**
  * A file whose text is produced when it is written (and again whenever `contents` is read): the

@@ -66,8 +66,22 @@ function sourceText(plan: Plan): string {
   return plan.origin === 'demo' ? 'the bundled demo estate' : 'manifest files';
 }
 
-function risks(plan: Plan): string[] {
-  const out: string[] = [];
+/** A line of PLAN.md, whole or in pieces. */
+type Line = string | Iterable<string>;
+
+/**
+ * mdText of an exemption reason without its final '.', a line at a time: a namespace's reason lists
+ * every workload that holds it back (megabytes for thousands), and mdText is character-local.
+ */
+function* reasonChunks(reason: string): Generator<string> {
+  const lines = reason.split('\n');
+  const last = lines.length - 1;
+  lines[last] = (lines[last] ?? '').replace(/\.$/, '');
+  yield* joinedChunks(lines, mdText, mdText('\n'));
+}
+
+function risks(plan: Plan): Line[] {
+  const out: Line[] = [];
   const review = plan.workloads.filter((w) => w.status === 'review' && w.patch !== null);
   if (review.length > 0)
     out.push(
@@ -85,9 +99,11 @@ function risks(plan: Plan): string[] {
       `- ${held.length} patch(es) wait for an answer and are not applied (not by apply.sh, podsec apply or the kustomize components); their namespaces stay at the level they have: ${held.map((w) => mdText(workloadKey(w))).join(', ')}. Answer with \`--answers FILE\` (\`uids:\`) or in the wizard, then plan again.`,
     );
   for (const n of plan.namespaces.filter((x) => x.exemption !== null && !x.system))
-    out.push(
-      `- Namespace ${mdText(n.name)} stays at ${n.planned} (warn and audit at ${n.target}): ${mdText((n.exemption?.reason ?? '').replace(/\.$/, ''))}.`,
-    );
+    out.push([
+      `- Namespace ${mdText(n.name)} stays at ${n.planned} (warn and audit at ${n.target}): `,
+      ...reasonChunks(n.exemption?.reason ?? ''),
+      '.',
+    ]);
   const managed = plan.workloads.filter((w) => w.patch !== null && w.managedBy.some((m) => m.tool !== 'fieldManager'));
   if (managed.length > 0)
     out.push(
@@ -112,16 +128,18 @@ function risks(plan: Plan): string[] {
   return out;
 }
 
-function decisions(plan: Plan): string[] {
+function decisions(plan: Plan): Line[] {
   const a = plan.decisions.answers;
-  const out = [
+  const out: Line[] = [
     `- Target: ${plan.target}; policy version \`${plan.policyVersion}\`; soak period ${mdText(plan.soak)}; hardening beyond the level: ${plan.decisions.harden ? 'yes' : 'no'}.`,
   ];
   for (const [ns, t] of Object.entries(a.targets)) out.push(`- Namespace ${mdText(ns)}: target ${t}.`);
   for (const n of plan.namespaces.filter((x) => x.exemption !== null))
-    out.push(
-      `- Namespace ${mdText(n.name)} exempt at ${n.exemption?.level}: ${mdText((n.exemption?.reason ?? '').replace(/\.$/, ''))}.`,
-    );
+    out.push([
+      `- Namespace ${mdText(n.name)} exempt at ${n.exemption?.level}: `,
+      ...reasonChunks(n.exemption?.reason ?? ''),
+      '.',
+    ]);
   const by = (k: string) => (a.prefilled.includes(k) ? ' (prefilled by the demo, not an operator answer)' : '');
   for (const [k, v] of Object.entries(a.uids)) out.push(`- UID for ${mdText(k)}: ${v}${by(k)}.`);
   for (const [k, v] of Object.entries(a.gids)) out.push(`- GID for ${mdText(k)}: ${v}${by(k)}.`);
@@ -155,22 +173,26 @@ export function* planMarkdownChunks(plan: Plan, templates: PlanTemplates): Gener
     const key = workloadKey(x);
     if (!workloadByKey.has(key)) workloadByKey.set(key, x);
   }
-  const nsRow = (n: (typeof plan.namespaces)[number]): string => {
+  // A row in pieces: a namespace held by thousands of workloads has a note of megabytes, and mdText
+  // escapes character by character, so the note is escaped a workload at a time.
+  const nsRow = function* (n: (typeof plan.namespaces)[number]): Generator<string> {
     const held = (key: string) => {
       const w = workloadByKey.get(key);
       if (w !== undefined && w.held !== null) return `${key} (${w.held})`;
       return w !== undefined && w.blockers.length > 0 ? `${key} (${w.blockers.join(', ')})` : key;
     };
-    const note = n.system
-      ? 'system namespace'
-      : n.exemption === null
-        ? ''
-        : n.exemption.workloads.length > 0 &&
-            compareLevels(n.planned, n.target) < 0 &&
-            n.exemption.reason.includes(': ')
-          ? mdText(`held at ${n.planned} by ${n.exemption.workloads.map(held).join(', ')}`)
-          : mdText(`exempt: ${n.exemption.reason}`);
-    return `| ${mdText(n.name)} | ${n.current} | ${n.target} | ${n.reachable} | ${n.planned} | ${note} |`;
+    yield `| ${mdText(n.name)} | ${n.current} | ${n.target} | ${n.reachable} | ${n.planned} | `;
+    if (n.system) yield 'system namespace';
+    else if (
+      n.exemption !== null &&
+      n.exemption.workloads.length > 0 &&
+      compareLevels(n.planned, n.target) < 0 &&
+      n.exemption.reason.includes(': ')
+    ) {
+      yield mdText(`held at ${n.planned} by `);
+      yield* joinedChunks(n.exemption.workloads, (key) => mdText(held(key)), mdText(', '));
+    } else if (n.exemption !== null) yield mdText(`exempt: ${n.exemption.reason}`);
+    yield ' |';
   };
   const wRow = (w: (typeof plan.workloads)[number]): string => {
     const notes = [
@@ -229,8 +251,8 @@ export function* planMarkdownChunks(plan: Plan, templates: PlanTemplates): Gener
     workloadTable: () => joinedChunks(plan.workloads, wRow),
     phases: () => joinedChunks(plan.phases, (p) => renderPhase(plan, p, templates)),
     verification: verification.join('\n'),
-    risks: () => [risks(plan).join('\n')],
-    decisions: () => [decisions(plan).join('\n')],
+    risks: () => joinedChunks(risks(plan), (l) => l),
+    decisions: () => joinedChunks(decisions(plan), (l) => l),
   });
   if (sources === '') yield* body;
   else {

@@ -38,12 +38,19 @@ export function fillTemplate(text: string, values: Readonly<Record<string, strin
   return [...fillTemplateChunks(text, values)].join('');
 }
 
-/** `items` mapped and joined with `sep`, in pieces. */
-export function* joinedChunks<T>(items: Iterable<T>, line: (item: T) => string, sep = '\n'): Generator<string> {
+/** `items` mapped (each to a string or its pieces) and joined with `sep`, in pieces. */
+export function* joinedChunks<T>(
+  items: Iterable<T>,
+  line: (item: T) => string | Iterable<string>,
+  sep = '\n',
+): Generator<string> {
   let first = true;
   for (const item of items) {
-    yield first ? line(item) : `${sep}${line(item)}`;
+    if (!first) yield sep;
     first = false;
+    const l = line(item);
+    if (typeof l === 'string') yield l;
+    else yield* l;
   }
 }
 

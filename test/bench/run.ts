@@ -4,9 +4,10 @@
 // (test/kube/yardstick, built from Go modules by test/kube/build.sh yardstick), CPU and peak RSS;
 // (3) `podsec plan -f` of the same estate against that scan; (4) `podsec scan -f` of one small file
 // against `node -e 0`; (5) the first frame of `podsec demo` in tmux 80x24 against node printing a
-// line there (test/bench/startup.ts). CPU time is the figure to trust on a shared machine: the load
+// line there (test/bench/startup.ts); (6) one large file for scan (one-file.ts) and for plan and
+// readPlan (plan-large.ts). CPU time is the figure to trust on a shared machine: the load
 // average is printed with the results. Env: BENCH_FILES (200), BENCH_DOCS (100), BENCH_RUNS (1),
-// BENCH_SMALL_RUNS (11), BENCH_STARTUP_RUNS (11).
+// BENCH_SMALL_RUNS (11), BENCH_STARTUP_RUNS (11), BENCH_ONE_FILE_DOCS and BENCH_PLAN_WORKLOADS (100,000).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import { evaluatePod, extractPodTemplate } from '../../src/policy/index.js';
 import type { PodLike } from '../../src/policy/index.js';
 import { generateManifests } from './generate.js';
 import { benchOneFile } from './one-file.js';
+import { benchLargePlan } from './plan-large.js';
 import { benchStartup } from './startup.js';
 
 const FILES = Number(process.env.BENCH_FILES ?? 200);
@@ -198,6 +200,8 @@ try {
     out.push(ratioLine('demo first frame / node line, tmux 80x24', demo.medianMs / nodeLine.medianMs, 1.6));
   else out.push('first frame: tmux not found, not measured');
   out.push('', benchOneFile());
+  log('large plan: podsec plan -f of one 100k-workload file, then readPlan of its plan.json');
+  out.push(benchLargePlan());
   process.stdout.write(`${out.join('\n')}\n`);
 } finally {
   rmSync(root, { recursive: true, force: true });
