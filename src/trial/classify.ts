@@ -37,7 +37,8 @@ export function classifyTrial(o: TrialObservation, opts: ClassifyOptions): Class
         c.waiting.reason === 'CrashLoopBackOff' && last
           ? `exited ${last.exitCode} (${last.reason})${last.message ? `: ${last.message}` : ''}`
           : (c.waiting.message ?? '');
-      return { verdict: 'fail', reason: c.waiting.reason, message: said(c, c.waiting.reason, msg) };
+      // The reason is shown beside the message everywhere (round lines, the record): not in it again.
+      return { verdict: 'fail', reason: c.waiting.reason, message: said(c, msg === '' ? c.waiting.reason : msg) };
     }
   }
   for (const c of o.containers) {

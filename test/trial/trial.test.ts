@@ -254,7 +254,7 @@ describe('trialWorkload (the loop over a recorded port)', () => {
       classification: {
         verdict: 'fail',
         reason: 'CreateContainerConfigError',
-        message: `container "vote": CreateContainerConfigError: ${ROOT_MSG}`,
+        message: `container "vote": ${ROOT_MSG}`,
       },
       logs: { vote: '' },
     }));
