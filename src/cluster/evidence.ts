@@ -1,37 +1,22 @@
 // Shell, opt-in and read-only: gathers evidence for the fix engine from a live workload's pods.
 // Container logs (current and previous, bounded) always; with `probe` (needs pods/exec, asked first
 // by the caller) runs `id -u`, `id -g` and a search for files written since the container started
-// outside mounted volumes. Containers without a shell are skipped and say so. Never throws for a
-// pod, container or log that cannot be read: that becomes a note.
+// outside mounted volumes (src/cluster/exec-probe.ts); the log reads are src/cluster/pod-log.ts.
+// Containers without a shell are skipped and say so. Never throws for a pod, container or log that
+// cannot be read: that becomes a note.
 
-import * as http from 'node:http';
-import * as https from 'node:https';
-import { PassThrough } from 'node:stream';
-import { Exec, type KubeConfig, type V1Status } from '@kubernetes/client-node';
 import type { ClusterSession } from './connect.js';
+import { probeContainer, probeFailureNote, type PodStatus } from './exec-probe.js';
 import { mapLimit } from './list.js';
-import {
-  analyzeLogs,
-  mergeContainerEvidence,
-  parseProbeOutput,
-  type ContainerEvidence,
-  type Evidence,
-} from '../fix/evidence.js';
+import { GONE_CONTAINER_RE, readLog, type LogReadOptions, type LogResult } from './pod-log.js';
+import { analyzeLogs, mergeContainerEvidence, type ContainerEvidence, type Evidence } from '../fix/evidence.js';
 import { workloadKey, type Workload } from '../inventory/types.js';
 import { CancelledError } from '../errors.js';
-import { pathSegment } from '../inventory/object-names.js';
 
-export interface EvidenceOptions {
+/** Log reads (src/cluster/pod-log.ts); `timeoutMs` also bounds each exec. */
+export interface EvidenceOptions extends LogReadOptions {
   /** Run the exec probe (the caller has asked the operator first). */
   probe: boolean;
-  /** Log lines read per container and log (default 200). */
-  tailLines?: number;
-  /** Bytes read at most per container and log (default 256 KiB). */
-  limitBytes?: number;
-  /** Timeout per log read and per exec (default 15 s). */
-  timeoutMs?: number;
-  /** Waits before asking again for a previous log whose container the kubelet just removed (default 1, 2, 3 s). */
-  retryDelaysMs?: readonly number[];
 }
 
 /** Why the logs of a workload's pod said nothing (for the per-namespace notes). */
@@ -44,26 +29,6 @@ export interface GatheredEvidence {
   problem?: { kind: LogProblem; detail: string };
 }
 
-const SEP = '---podsec---';
-/**
- * `-xdev` stays on the container's root filesystem, so mounted volumes are left out. "Written at
- * run time" means newer than the container's start, marked by its termination-log file, which the
- * kubelet creates for each container just before starting it (then the pod's /etc/hostname).
- * Not /proc/1/cmdline: procfs stamps an inode when it is first looked up, so by the time the probe
- * runs it is newer than everything the program wrote (seen on a real node). The fourth part names,
- * for every directory above a written file, one file of the image there (not changed since the
- * start), so the fix engine knows where an emptyDir would hide image content (src/fix/evidence.ts
- * writtenDirectories). POSIX sh only: no sort, awk or sed needed.
- */
-export const PROBE_SCRIPT = [
-  `id -u; echo ${SEP}; id -g; echo ${SEP};`,
-  `r=/dev/termination-log; [ -f "$r" ] || r=/etc/hostname; [ -f "$r" ] || r=/proc/1/cmdline;`,
-  `w=$(find / -xdev -type f -newer "$r" 2>/dev/null | head -n 200); printf '%s\\n' "$w"; echo ${SEP};`,
-  `seen=' '; printf '%s\\n' "$w" | while IFS= read -r f; do d="\${f%/*}"; while [ -n "$d" ]; do`,
-  `case "$seen" in *" $d "*) ;; *) seen="$seen$d "; find "$d/" -xdev -mindepth 1 ! -type d ! -newer "$r" 2>/dev/null | head -n 1 ;; esac;`,
-  `d="\${d%/*}"; done; done`,
-].join(' ');
-
 /** Container names of the template (init containers first). */
 export function containerNames(w: Workload): string[] {
   const spec = w.template.spec;
@@ -72,8 +37,6 @@ export function containerNames(w: Workload): string[] {
     return Array.isArray(list) ? list.map((c: unknown) => String((c as { name?: unknown }).name ?? '')) : [];
   });
 }
-
-type PodStatus = NonNullable<NonNullable<Workload['live']>['podStatuses']>[number];
 
 /** The pod to look at: a crashing one first, then the one with most restarts, then by name. */
 export function pickPod(w: Workload): PodStatus | undefined {
@@ -92,180 +55,6 @@ export function isUnhealthy(w: Workload): boolean {
       p.restarts > 0 ||
       (p.reason !== undefined && p.reason !== 'Completed'),
   );
-}
-
-export type LogResult = { text: string } | { status: number; message: string };
-
-/**
- * GET of a text endpoint (pods/log) with the kubeconfig's TLS and credentials. Raw, because an
- * empty log (a pod that never started) comes back as 200 with no Content-Type, which the
- * generated client rejects. Reads at most `limitBytes` (+ a little) whatever the server sends.
- */
-async function getText(kc: KubeConfig, path: string, timeoutMs: number, limitBytes: number): Promise<LogResult> {
-  const server = (kc.getCurrentCluster()?.server ?? '').replace(/\/+$/, '');
-  const o: https.RequestOptions = { headers: {} };
-  try {
-    await kc.applyToHTTPSOptions(o);
-  } catch (e) {
-    return { status: 0, message: firstLine(e instanceof Error ? e.message : String(e)) };
-  }
-  const url = new URL(server + path);
-  const mod = url.protocol === 'http:' ? http : https;
-  return new Promise((resolve) => {
-    const req = mod.request(
-      url,
-      {
-        ...o,
-        method: 'GET',
-        headers: { ...o.headers, Accept: 'text/plain, application/json', 'User-Agent': 'podsec' },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        const finish = (): void => {
-          const text = Buffer.concat(chunks).subarray(0, limitBytes).toString('utf8');
-          const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) return resolve({ text });
-          let message = text.trim();
-          try {
-            const st = JSON.parse(text) as { message?: unknown };
-            if (typeof st.message === 'string') message = st.message;
-          } catch {
-            // not a Status object: keep the text
-          }
-          resolve({ status, message: `HTTP ${status}${message !== '' ? `: ${firstLine(message)}` : ''}` });
-        };
-        res.on('data', (c: Buffer) => {
-          chunks.push(c);
-          size += c.length;
-          if (size >= limitBytes) {
-            // A server that ignores limitBytes: stop reading, keep the first limitBytes.
-            res.removeAllListeners('data');
-            req.destroy();
-            finish();
-          }
-        });
-        res.on('error', (e) => resolve({ status: 0, message: firstLine(e.message) }));
-        res.on('end', finish);
-      },
-    );
-    req.setTimeout(timeoutMs, () => req.destroy(new Error(`timed out after ${Math.round(timeoutMs / 1000)}s`)));
-    req.on('error', (e) => resolve({ status: 0, message: firstLine(e.message) }));
-    req.end();
-  });
-}
-
-const firstLine = (t: string): string => (t.split('\n')[0] ?? '').slice(0, 200);
-
-/** A readable text for whatever an exec rejects with (Error, ws ErrorEvent, Status, string). */
-function describe(e: unknown): string {
-  if (typeof e === 'string') return e;
-  if (e instanceof Error) return e.message;
-  if (e !== null && typeof e === 'object') {
-    const o = e as { message?: unknown; error?: unknown; reason?: unknown };
-    if (typeof o.message === 'string' && o.message !== '') return o.message;
-    if (o.error !== undefined && o.error !== e) return describe(o.error);
-    if (typeof o.reason === 'string') return o.reason;
-    try {
-      return JSON.stringify(e);
-    } catch {
-      return 'failed';
-    }
-  }
-  return String(e);
-}
-
-/**
- * The kubelet's answer when the container a log request names is gone. Seen on a real node for
- * `previous` of a crash-looping container: just after a new instance dies, the pod status still
- * names the instance before it as the last terminated one, which the kubelet has already removed
- * (it keeps one dead instance per container). The status catches up within a status sync.
- */
-const GONE_CONTAINER_RE = /unable to retrieve container logs for/i;
-
-/** One container log (current or previous), bounded; a failed read is `{ status, message }`. */
-export async function readLog(
-  kc: KubeConfig,
-  ns: string,
-  pod: string,
-  container: string,
-  previous: boolean,
-  opts: EvidenceOptions,
-): Promise<LogResult> {
-  const limitBytes = opts.limitBytes ?? 256 * 1024;
-  const q = new URLSearchParams({
-    container,
-    previous: String(previous),
-    tailLines: String(opts.tailLines ?? 200),
-    limitBytes: String(limitBytes),
-  });
-  const path = `/api/v1/namespaces/${pathSegment('Namespace', ns)}/pods/${pathSegment('Pod', pod)}/log?${q.toString()}`;
-  const first = await getText(kc, path, opts.timeoutMs ?? 15_000, limitBytes);
-  if (!previous || !('status' in first) || !GONE_CONTAINER_RE.test(first.message)) return first;
-  // The previous instance was removed under a stale pod status: ask again once the status has moved on.
-  for (const delayMs of opts.retryDelaysMs ?? [1000, 2000, 3000]) {
-    await new Promise((r) => setTimeout(r, delayMs));
-    const again = await getText(kc, path, opts.timeoutMs ?? 15_000, limitBytes);
-    if (!('status' in again) || !GONE_CONTAINER_RE.test(again.message)) return again;
-  }
-  return first;
-}
-
-async function execProbe(
-  session: ClusterSession,
-  ns: string,
-  pod: string,
-  container: string,
-  timeoutMs: number,
-): Promise<{ out: string } | { error: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
-  // The client builds the URL from ns and pod: check them as for our own paths.
-  pathSegment('Namespace', ns);
-  pathSegment('Pod', pod);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve({ error: 'timed out' }), timeoutMs);
-    const done = (status: V1Status): void => {
-      clearTimeout(timer);
-      resolve(status.status === 'Success' ? { out } : { error: status.message ?? (err.trim() || 'failed') });
-    };
-    new Exec(session.kc)
-      .exec(ns, pod, container, ['sh', '-c', PROBE_SCRIPT], stdout, stderr, null, false, done)
-      .then((ws) => ws.on('error', (e: unknown) => done({ status: 'Failure', message: firstLine(describe(e)) })))
-      .catch((e: unknown) => {
-        clearTimeout(timer);
-        resolve({ error: firstLine(describe(e)) || 'failed' });
-      });
-  });
-}
-
-/** Pod reasons (kubectl's STATUS) of a container that is not running: there is nothing to exec into. */
-const NOT_RUNNING_RE =
-  /^(CrashLoopBackOff|Error|OOMKilled|ContainerCreating|PodInitializing|CreateContainerConfigError|CreateContainerError|RunContainerError|ImagePullBackOff|ErrImagePull|ErrImageNeverPull|InvalidImageName|ContainerCannotRun|Completed|StartError)$/;
-
-/**
- * The note for an exec probe that did not run. A crash-looping container is the common case:
- * exec needs a running container, and the API server only answers the upgrade with a bare 500,
- * so say what happened and where the evidence comes from instead.
- */
-export function probeFailureNote(container: string, pod: PodStatus, error: string): string {
-  const where = `container "${container}" in pod ${pod.name}`;
-  if (/executable file not found|no such file|not found in \$PATH/i.test(error))
-    return `${where} has no shell: probe skipped`;
-  const reason = pod.reason ?? (pod.phase !== 'Running' ? pod.phase : undefined);
-  const notRunning =
-    (reason !== undefined && NOT_RUNNING_RE.test(reason)) ||
-    (pod.phase !== 'Running' && pod.phase !== 'Unknown') ||
-    /container not found|not running|stopped state|\b500\b/i.test(error);
-  if (!notRunning) return `${where}: probe failed (${error})`;
-  const state = reason
-    ? `${reason}${pod.restarts > 0 ? `, ${pod.restarts} restart${pod.restarts === 1 ? '' : 's'}` : ''}`
-    : `exec answered: ${error}`;
-  return `${where} is not running (${state}): exec is not possible, so no probe; the evidence comes from its logs (--evidence reads the crashed instance's log)`;
 }
 
 /** Log problem of one pod: a forbidden or failing read wins over "not started". */
@@ -314,10 +103,9 @@ export async function gatherWorkloadEvidence(
     const text = logs.map((l) => ('text' in l ? l.text : '')).join('\n');
     const parts: Partial<ContainerEvidence>[] = [analyzeLogs(text)];
     if (opts.probe) {
-      const r = await execProbe(session, w.namespace, pod.name, name, opts.timeoutMs ?? 15_000);
-      if ('out' in r) {
-        const [uid = '', gid = '', files = '', image] = r.out.split(SEP);
-        parts.push(parseProbeOutput(uid, gid, files, image));
+      const r = await probeContainer(session, w.namespace, pod.name, name, opts.timeoutMs ?? 15_000);
+      if ('evidence' in r) {
+        parts.push(r.evidence);
       } else {
         evidence.notes.push(probeFailureNote(name, pod, r.error));
       }

@@ -7,7 +7,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { KubeClient } from './client.js';
 import { ApiResponseError } from './errors.js';
-import { readLog } from './evidence.js';
+import { readLog } from './pod-log.js';
 import { classifyTrial } from '../trial/classify.js';
 import { TRIAL_LABEL } from '../trial/pod.js';
 import type { TrialPort } from '../trial/loop.js';
@@ -202,7 +202,7 @@ export async function clusterTrialPort(
         for (const c of observation.containers) {
           const parts = await Promise.all(
             [true, false].map((previous) =>
-              readLog(kc, ns, name, c.name, previous, { probe: false, tailLines: 200, timeoutMs: 10_000 }),
+              readLog(kc, ns, name, c.name, previous, { tailLines: 200, timeoutMs: 10_000 }),
             ),
           );
           logs[c.name] = parts.map((r) => ('text' in r ? r.text : '')).join('\n');

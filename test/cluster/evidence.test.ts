@@ -14,10 +14,10 @@ import {
   collectEvidence,
   isUnhealthy,
   pickPod,
-  probeFailureNote,
   selectForEvidence,
   summarizeProblems,
 } from '../../src/cluster/evidence.js';
+import { probeFailureNote } from '../../src/cluster/exec-probe.js';
 import type { Workload } from '../../src/inventory/types.js';
 import { kubeconfigYaml } from './fake-api.js';
 
