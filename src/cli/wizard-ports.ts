@@ -237,19 +237,23 @@ export function livePorts(
     trials: new Map(),
   };
   let chosen: string | undefined = opts.source.context;
+  /** A session on the context chosen in the wizard (read-only unless the caller writes). */
+  const connectChosen = async (signal: AbortSignal) => {
+    const { connect } = await import('../cluster/connect.js');
+    const { NEWEST_MINOR } = await import('../policy/index.js');
+    return connect(
+      {
+        kubeconfig: opts.source.kubeconfig,
+        ...(chosen !== undefined ? { context: chosen } : {}),
+        newestPolicyMinor: NEWEST_MINOR,
+      },
+      withSignal(ctx, signal),
+    );
+  };
   return {
     ...commonPorts(deps, async (w, signal) => {
-      const { connect } = await import('../cluster/connect.js');
       const { gatherEvidence } = await import('../cluster/evidence.js');
-      const { NEWEST_MINOR } = await import('../policy/index.js');
-      const session = await connect(
-        {
-          kubeconfig: opts.source.kubeconfig,
-          ...(chosen !== undefined ? { context: chosen } : {}),
-          newestPolicyMinor: NEWEST_MINOR,
-        },
-        withSignal(ctx, signal),
-      );
+      const session = await connectChosen(signal);
       try {
         return await gatherEvidence(session, w, { probe: false });
       } finally {
@@ -259,22 +263,13 @@ export function livePorts(
     async trialRun(inv, key, answers, signal) {
       const w = workloadFor(inv, key);
       if (w === undefined) return { found: false, note: `no workload ${key}` };
-      const { connect } = await import('../cluster/connect.js');
       const { clusterTrialPort, removeLeftovers } = await import('../cluster/trial.js');
       const { trialWorkload } = await import('../trial/loop.js');
       const { mergeEvidence } = await import('../trial/records.js');
       const { proposeFix } = await import('../fix/propose.js');
-      const { NEWEST_MINOR } = await import('../policy/index.js');
       const { randomBytes } = await import('node:crypto');
       const { templateFingerprint } = await import('../files/generate-plan.js');
-      const session = await connect(
-        {
-          kubeconfig: opts.source.kubeconfig,
-          ...(chosen !== undefined ? { context: chosen } : {}),
-          newestPolicyMinor: NEWEST_MINOR,
-        },
-        withSignal(ctx, signal),
-      );
+      const session = await connectChosen(signal);
       const port = await clusterTrialPort(session.kc, session.client);
       try {
         await removeLeftovers(session.kc, [w.namespace]);
