@@ -5,6 +5,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { PhaseReport } from '../apply/apply-phase.js';
 import type { ApplyPorts, Confirm } from '../apply/ports.js';
+import type { RunOptions } from '../apply/run.js';
 import { OUTCOME_LABEL as LABEL, PhaseStopped } from '../apply/run.js';
 import { applyCluster } from '../cluster/apply-cluster.js';
 import { connect, type ClusterSession } from '../cluster/connect.js';
@@ -63,6 +64,18 @@ export interface ApplySession {
   session: ClusterSession;
   ports: ApplyPorts;
   confirm: Confirm;
+}
+
+/** The options of an apply or rollback phase from the command line (progress on stderr). */
+export function runOptions(s: ApplySession, f: ApplyFlags, ctx: CommandContext): RunOptions {
+  return {
+    confirm: s.confirm,
+    progress: (l) => ctx.io.err(`${l}\n`),
+    dryRun: f.dryRun,
+    force: f.force,
+    assumeYes: f.yes,
+    namespaces: f.namespace,
+  };
 }
 
 /** Reads the plan, connects, refuses another cluster (unless --force), builds the ports. */

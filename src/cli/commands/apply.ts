@@ -4,7 +4,14 @@
 import { applyPhase } from '../../apply/apply-phase.js';
 import { nextPhase } from '../../apply/steps.js';
 import { EXIT } from '../../errors.js';
-import { applyFlags, formatReport, openApplySession, reportExitCode, reportingStops } from '../apply-runner.js';
+import {
+  applyFlags,
+  formatReport,
+  openApplySession,
+  reportExitCode,
+  reportingStops,
+  runOptions,
+} from '../apply-runner.js';
 import type { CommandContext } from '../context.js';
 import type { Flags } from '../flags.js';
 
@@ -19,21 +26,7 @@ export async function run(flags: Flags, args: string[], ctx: CommandContext): Pr
       ctx.io.out('every phase of the plan is applied\n');
       return EXIT.ok;
     }
-    const report = await reportingStops('apply', ctx, () =>
-      applyPhase(
-        s.plan,
-        phase,
-        {
-          confirm: s.confirm,
-          progress: (l) => ctx.io.err(`${l}\n`),
-          dryRun: f.dryRun,
-          force: f.force,
-          assumeYes: f.yes,
-          namespaces: f.namespace,
-        },
-        s.ports,
-      ),
-    );
+    const report = await reportingStops('apply', ctx, () => applyPhase(s.plan, phase, runOptions(s, f, ctx), s.ports));
     ctx.io.out(formatReport(report, 'apply'));
     if (report.stoppedAt) {
       ctx.io.err(

@@ -4,7 +4,14 @@
 import { rollbackPhase } from '../../apply/rollback-phase.js';
 import { lastAppliedPhase } from '../../apply/steps.js';
 import { EXIT } from '../../errors.js';
-import { applyFlags, formatReport, openApplySession, reportExitCode, reportingStops } from '../apply-runner.js';
+import {
+  applyFlags,
+  formatReport,
+  openApplySession,
+  reportExitCode,
+  reportingStops,
+  runOptions,
+} from '../apply-runner.js';
 import type { CommandContext } from '../context.js';
 import type { Flags } from '../flags.js';
 
@@ -20,19 +27,7 @@ export async function run(flags: Flags, args: string[], ctx: CommandContext): Pr
       return EXIT.ok;
     }
     const report = await reportingStops('rollback', ctx, () =>
-      rollbackPhase(
-        s.plan,
-        phase,
-        {
-          confirm: s.confirm,
-          progress: (l) => ctx.io.err(`${l}\n`),
-          dryRun: f.dryRun,
-          force: f.force,
-          assumeYes: f.yes,
-          namespaces: f.namespace,
-        },
-        s.ports,
-      ),
+      rollbackPhase(s.plan, phase, runOptions(s, f, ctx), s.ports),
     );
     ctx.io.out(formatReport(report, 'rollback'));
     return reportExitCode(report);
