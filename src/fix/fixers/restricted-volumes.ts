@@ -6,18 +6,7 @@ import { isObj } from '../draft.js';
 import type { FixContext } from '../context.js';
 import { hostOr, meta, type Fixer } from './shared.js';
 import type { CheckId } from '../../policy/types.js';
-
-const ALLOWED = [
-  'configMap',
-  'csi',
-  'downwardAPI',
-  'emptyDir',
-  'ephemeral',
-  'image',
-  'persistentVolumeClaim',
-  'projected',
-  'secret',
-];
+import { ALLOWED_VOLUME_SOURCES } from '../../policy/checks/restricted-volumes.js';
 
 /** Replaces hostPath volumes with emptyDirs, or blocks. */
 export function fixHostPathVolumes(ctx: FixContext, check: CheckId): void {
@@ -49,7 +38,7 @@ export const fixRestrictedVolumes: Fixer = (ctx) => {
   for (const v of volumes) {
     if (!isObj(v)) continue;
     const keys = Object.keys(v).filter((k) => k !== 'name');
-    if (keys.length === 0 || keys.some((k) => ALLOWED.includes(k))) continue;
+    if (keys.length === 0 || keys.some((k) => (ALLOWED_VOLUME_SOURCES as readonly string[]).includes(k))) continue;
     ctx.draft.block(
       'restrictedVolumes',
       `volume "${String(v['name'])}" is an inline ${keys.join('/')} volume: move it to a PersistentVolume and mount it through a PersistentVolumeClaim`,

@@ -8,7 +8,8 @@
 import { containerList, joinQuote, obj, sortedSet, str, strings } from '../access.js';
 import type { Check, PodContext } from '../check.js';
 
-const ALLOWED = new Set([
+/** The capabilities a container may add at baseline (also what the fixer keeps). */
+export const BASELINE_CAPABILITIES: ReadonlySet<string> = new Set([
   'AUDIT_WRITE',
   'CHOWN',
   'DAC_OVERRIDE',
@@ -31,7 +32,7 @@ function capabilitiesBaseline(pod: PodContext) {
     const add = strings(obj(obj(c['securityContext'])?.['capabilities'])?.['add']);
     let found = false;
     for (const cap of add) {
-      if (!ALLOWED.has(cap)) {
+      if (!BASELINE_CAPABILITIES.has(cap)) {
         found = true;
         caps.push(cap);
       }
