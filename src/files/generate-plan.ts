@@ -8,7 +8,8 @@ import { releaseMinor } from '../inventory/server-policy.js';
 import type { Inventory, Workload } from '../inventory/types.js';
 import { withoutInvalidNames } from '../inventory/object-names.js';
 import {
-  buildPlan,
+  buildPlanFrom,
+  planInput,
   renderPlanFiles,
   stableStringify,
   type BuildPlanOptions,
@@ -32,6 +33,12 @@ export interface GeneratePlanOptions {
   trialFor?: BuildPlanOptions['trialFor'];
   /** `v1.N` to pin labels to and evaluate at (`plan --version`); default planPolicyVersion(inventory). */
   policyVersion?: string;
+  /**
+   * The caller is done with the inventory's workloads: its list is emptied and each namespace's
+   * workloads are let go once planned, so the inventory and the plan are never both whole in
+   * memory (`podsec plan` of a large estate). Leave unset when the workloads are used afterwards.
+   */
+  handOver?: boolean;
   /** Adds to the plan before its files are rendered (`--chart` values, `--edit-sources` diffs). */
   augment?: (bundle: PlanBundle) => Promise<void>;
 }
@@ -69,7 +76,9 @@ export async function generatePlan(
     loadPlanTemplates(opts.templatesDir),
   ]);
   // A name the API server would refuse never reaches a plan file (callers report them first).
-  const bundle = buildPlan(withoutInvalidNames(inventory), {
+  const input = planInput(withoutInvalidNames(inventory), opts.handOver === true);
+  if (opts.handOver === true) inventory.workloads = [];
+  const bundle = buildPlanFrom(input, {
     target: opts.target,
     policyVersion: opts.policyVersion ?? planPolicyVersion(inventory),
     answers: opts.answers,

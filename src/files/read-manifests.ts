@@ -8,6 +8,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { CancelledError } from '../errors.js';
 import { FileInventoryBuilder, ManifestParser, type ParsedManifests } from '../inventory/manifests.js';
+import { SharedStrings } from '../inventory/shared-strings.js';
 import type { InputError, Inventory } from '../inventory/types.js';
 
 const EXTENSIONS = ['.yaml', '.yml', '.json'];
@@ -164,13 +165,18 @@ export async function* readManifestInputs(
 /**
  * Reads one input document by document: `onParsed` gets what each piece completed; a read error
  * becomes an input error for that file (documents read before it are kept). CancelledError passes.
+ * `strings` shares string values across the inputs of one read (see SharedStrings).
  */
-export async function parseManifestInput(input: ManifestInput, onParsed: (p: ParsedManifests) => void): Promise<void> {
+export async function parseManifestInput(
+  input: ManifestInput,
+  onParsed: (p: ParsedManifests) => void,
+  strings: SharedStrings = new SharedStrings(),
+): Promise<void> {
   if ('error' in input) {
     onParsed({ workloads: [], namespaces: new Map(), errors: [input.error], skipped: 0 });
     return;
   }
-  const parser = new ManifestParser(input.file);
+  const parser = new ManifestParser(input.file, strings);
   try {
     for await (const text of input.read()) onParsed(parser.push(text));
   } catch (err) {
@@ -193,10 +199,11 @@ export async function readFileInventory(
   opts: ReadManifestOptions & { exempt?: readonly string[]; onFile?: (file: string, index: number) => void },
 ): Promise<Inventory> {
   const b = new FileInventoryBuilder();
+  const strings = new SharedStrings();
   let n = 0;
   for await (const input of readManifestInputs(paths, opts)) {
     opts.onFile?.(input.file, n++);
-    await parseManifestInput(input, (p) => b.addParsed(p));
+    await parseManifestInput(input, (p) => b.addParsed(p), strings);
   }
   return b.build(opts.exempt ?? []);
 }

@@ -22,12 +22,18 @@ export function sourceText(s: LooseSource): string {
 
 /** Keys read more than once, in first-seen order, with their sources in reading order. */
 export function findDuplicates(objects: readonly (WorkloadRef & { source: Source })[]): Duplicate[] {
-  const by = new Map<string, Source[]>();
+  // Most keys are seen once: one Source per key, a list only for a repeat (100k-workload plans).
+  const by = new Map<string, Source | Source[]>();
   for (const o of objects) {
     const key = workloadKey(o);
-    by.set(key, [...(by.get(key) ?? []), o.source]);
+    const seen = by.get(key);
+    if (seen === undefined) by.set(key, o.source);
+    else if (Array.isArray(seen)) seen.push(o.source);
+    else by.set(key, [seen, o.source]);
   }
-  return [...by.entries()].filter(([, s]) => s.length > 1).map(([key, sources]) => ({ key, sources }));
+  const out: Duplicate[] = [];
+  for (const [key, sources] of by) if (Array.isArray(sources)) out.push({ key, sources });
+  return out;
 }
 
 /** One line per duplicate, for scan and plan output. */

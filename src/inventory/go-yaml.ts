@@ -7,6 +7,7 @@
 // into strings, and the documents go-yaml or encoding/json refuse (NaN, unknown anchors, ...).
 
 import { isAlias, isMap, isScalar, isSeq, Scalar, type Alias, type Document, type Node } from 'yaml';
+import type { SharedStrings } from './shared-strings.js';
 
 /** A document kubectl could not decode; `offset` is where in the source (when known). */
 export class YamlDecodeError extends Error {
@@ -200,7 +201,10 @@ class Decoder {
   private readonly active = new Set<Alias>();
   private targets: Map<Alias, Node | undefined> | undefined;
 
-  constructor(private readonly root: AnyNode) {}
+  constructor(
+    private readonly root: AnyNode,
+    private readonly strings: SharedStrings | undefined,
+  ) {}
 
   decode(): unknown {
     return this.value(this.root);
@@ -233,6 +237,11 @@ class Decoder {
   }
 
   private scalar(node: Scalar): unknown {
+    const v = this.resolved(node);
+    return typeof v === 'string' && this.strings !== undefined ? this.strings.share(v) : v;
+  }
+
+  private resolved(node: Scalar): unknown {
     const text = scalarText(node);
     let v: unknown;
     // The non-specific tag `!` keeps the text (go-yaml cannot resolve it).
@@ -364,8 +373,9 @@ class Decoder {
 
 /**
  * The JSON value kubectl would send for a document parsed with the failsafe schema (so every
- * scalar is still text), or a YamlDecodeError where kubectl fails to read it.
+ * scalar is still text), or a YamlDecodeError where kubectl fails to read it. String values go
+ * through `strings` when given (one table for a whole input: see SharedStrings).
  */
-export function decodeYamlDocument(doc: Document.Parsed): unknown {
-  return new Decoder(doc.contents as AnyNode).decode();
+export function decodeYamlDocument(doc: Document.Parsed, strings?: SharedStrings): unknown {
+  return new Decoder(doc.contents as AnyNode, strings).decode();
 }

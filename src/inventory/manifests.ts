@@ -13,6 +13,7 @@ import {
   WORKLOAD_KINDS,
 } from '../policy/index.js';
 import { decodeYamlDocument, YamlDecodeError } from './go-yaml.js';
+import { SharedStrings } from './shared-strings.js';
 import { detectManagers } from './managers.js';
 import type { InputError, Inventory, NamespaceInfo, Workload } from './types.js';
 
@@ -88,7 +89,11 @@ export class ManifestParser {
   private tail = '';
   private document = 0;
 
-  constructor(private readonly file: string) {}
+  /** `strings`: a table shared by every file of an input (a new one per file when not given). */
+  constructor(
+    private readonly file: string,
+    private readonly strings = new SharedStrings(),
+  ) {}
 
   /** Adds the next piece of the file's text. */
   push(text: string): ParsedManifests {
@@ -146,6 +151,7 @@ export class ManifestParser {
         doc,
         (n) => this.lineOf(n),
         (o) => this.lines.line(o),
+        this.strings,
       );
     } finally {
       this.lines.trim(doc.range[2]);
@@ -172,6 +178,7 @@ function addDocument(
   doc: Document.Parsed,
   lineOf: (n: Node | null | undefined) => number | undefined,
   lineAt: (offset: number) => number,
+  strings: SharedStrings,
 ): void {
   const firstError = doc.errors[0];
   if (firstError) {
@@ -185,7 +192,7 @@ function addDocument(
   const at = line === undefined ? { file, document } : { file, document, line };
   let value: unknown;
   try {
-    value = decodeYamlDocument(doc);
+    value = decodeYamlDocument(doc, strings);
   } catch (err) {
     if (!(err instanceof YamlDecodeError)) throw err;
     const errLine = err.offset === undefined ? line : lineAt(err.offset);

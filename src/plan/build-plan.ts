@@ -11,6 +11,7 @@ import { labelMergePatch, labelsByPhase, podSecurityLabels } from './labels.js';
 import { findDuplicates } from '../inventory/duplicates.js';
 import { NameAllocator } from './names.js';
 import { JsonInterner } from './share.js';
+import { SharedStrings } from '../inventory/shared-strings.js';
 import { DEFAULT_ROLLOUT_TIMEOUT_SECONDS } from './render-scripts.js';
 import { phaseSkeletons, summarize } from './phases.js';
 import {
@@ -97,30 +98,71 @@ function identified(w: Workload, patch: Patch): Patch {
   };
 }
 
+/**
+ * What the planner reads: the inventory without its workload list, the namespaces to plan, the
+ * duplicates, and the workloads handed over one namespace at a time. `take(ns)` is called once per
+ * namespace, in name order, and its workloads are not kept once that namespace is planned, so a
+ * caller that owns them (`podsec plan`, see planInput) lets each namespace's go as the plan grows:
+ * a 100k-workload estate and its plan are never both whole in memory.
+ */
+export interface PlanInput {
+  inventory: Omit<Inventory, 'workloads'>;
+  /** Every namespace to plan (with or without a Namespace object), sorted. */
+  names: readonly string[];
+  duplicates: ReturnType<typeof findDuplicates>;
+  take: (namespace: string) => readonly Workload[];
+}
+
+/**
+ * The planner's input for an inventory. With `release`, each namespace's workloads are let go once
+ * taken: a caller that is done with the inventory empties its workload list and keeps no other
+ * reference to them (generatePlan with `handOver`).
+ */
+export function planInput(inventory: Inventory, release = false): PlanInput {
+  const { workloads, ...rest } = inventory;
+  const byNamespace = new Map<string, Workload[]>();
+  for (const w of workloads) {
+    const list = byNamespace.get(w.namespace);
+    if (list === undefined) byNamespace.set(w.namespace, [w]);
+    else list.push(w);
+  }
+  return {
+    inventory: rest,
+    names: [...new Set([...inventory.namespaces.map((n) => n.name), ...byNamespace.keys()])].sort(),
+    duplicates: findDuplicates(workloads),
+    take: (namespace) => {
+      const list = byNamespace.get(namespace) ?? [];
+      if (release) byNamespace.delete(namespace);
+      return list;
+    },
+  };
+}
+
 /** The plan for an inventory. Deterministic: same inventory and options give the same plan. */
 export function buildPlan(inventory: Inventory, opts: BuildPlanOptions): PlanBundle {
+  return buildPlanFrom(planInput(inventory), opts);
+}
+
+/** The plan for a planner input (see PlanInput). Deterministic, like buildPlan. */
+export function buildPlanFrom(input: PlanInput, opts: BuildPlanOptions): PlanBundle {
   const { answers } = opts;
+  const { inventory, names } = input;
   const documents = new Map<string, PlanDocument>();
   const nsDirs = new NameAllocator();
-  const names = [
-    ...new Set([...inventory.namespaces.map((n) => n.name), ...inventory.workloads.map((w) => w.namespace)]),
-  ].sort();
   const phases = phaseSkeletons(opts.target, answers.soak);
   const stepsOf = (id: PhaseId): PlanStep[] => phases.find((p) => p.id === id)?.steps ?? [];
   const namespaces: PlanNamespace[] = [];
   const workloads: PlanWorkload[] = [];
-  // One pass over the inventory instead of a find/filter per namespace (2,000 namespaces x 100,000 workloads).
+  // One pass over the namespaces instead of a find per namespace (2,000 namespaces).
   const infoByName = new Map<string, Inventory['namespaces'][number]>();
   for (const n of inventory.namespaces) if (!infoByName.has(n.name)) infoByName.set(n.name, n);
-  const workloadsByNamespace = new Map<string, Workload[]>();
-  for (const w of inventory.workloads) {
-    const list = workloadsByNamespace.get(w.namespace);
-    if (list === undefined) workloadsByNamespace.set(w.namespace, [w]);
-    else list.push(w);
-  }
   const skip = new Set(answers.skip);
   // Identical changes and lists are kept once across workloads (memory of a 100k-workload plan).
   const shared = new JsonInterner();
+  // Texts kept once and flat: question prompts and reasons are built by concatenation, whose
+  // pieces would otherwise stay alive with them (a third of a 100k-workload plan's memory).
+  const texts = new SharedStrings();
+  const text = (s: string | null): string | null => (s === null ? null : texts.share(s));
   const trialNotes: string[] = [];
   const exempt = new Set(opts.exempt);
 
@@ -213,13 +255,16 @@ export function buildPlan(inventory: Inventory, opts: BuildPlanOptions): PlanBun
         patch: fixFile,
         rollbackPatch: fixBack,
         blockers: shared.share(p.blockers),
-        blockedReason: p.blockedReason ?? null,
+        blockedReason: text(p.blockedReason ?? null),
         failing: shared.share(p.failing),
         changes: a.fix || a.held !== null ? p.changes.map((c) => shared.share(c)) : [],
-        questions: a.fix || a.held !== null ? p.questions : [],
-        skipped: a.skipped,
+        questions:
+          a.fix || a.held !== null
+            ? p.questions.map((q) => ({ ...q, key: texts.share(q.key), prompt: texts.share(q.prompt) }))
+            : [],
+        skipped: text(a.skipped),
         ...(a.trial !== null ? { trial: a.trial } : {}),
-        held: a.held,
+        held: text(a.held),
         reachable: a.reachable,
         managedBy: shared.share(w.managedBy.map((m) => ({ ...m }))),
         applyMethod: a.fix ? method : null,
@@ -232,7 +277,7 @@ export function buildPlan(inventory: Inventory, opts: BuildPlanOptions): PlanBun
       });
       if (a.trialNote !== null) trialNotes.push(a.trialNote);
     };
-    const assessed = (workloadsByNamespace.get(name) ?? []).sort(byName).map((w) => {
+    const assessed = [...input.take(name)].sort(byName).map((w) => {
       const a = assessWorkload(w, {
         target,
         version: opts.policyVersion,
@@ -245,7 +290,7 @@ export function buildPlan(inventory: Inventory, opts: BuildPlanOptions): PlanBun
         trial: opts.trialFor?.(w),
       });
       place(a);
-      return { key: a.key, reachable: a.reachable, why: a.skipped ?? a.proposal.blockedReason ?? a.held };
+      return { key: texts.share(a.key), reachable: a.reachable, why: a.skipped ?? a.proposal.blockedReason ?? a.held };
     });
     const reachable = minLevel(
       assessed.map((a) => a.reachable),
@@ -321,7 +366,7 @@ export function buildPlan(inventory: Inventory, opts: BuildPlanOptions): PlanBun
     });
   }
 
-  const duplicates = findDuplicates(inventory.workloads);
+  const { duplicates } = input;
   for (const phase of phases) phase.namespaces = [...new Set(phase.steps.map((s) => s.namespace))].sort();
   const plan: Plan = {
     apiVersion: PLAN_API_VERSION,

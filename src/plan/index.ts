@@ -4,10 +4,13 @@
 
 export {
   buildPlan,
+  buildPlanFrom,
+  planInput,
   SYSTEM_NAMESPACES,
   type BuildPlanOptions,
   type PlanBundle,
   type PlanDocument,
+  type PlanInput,
 } from './build-plan.js';
 export { labelMergePatch, labelsByPhase, podSecurityLabels, type Labels } from './labels.js';
 export { NameAllocator, sanitizeSegment, shQuote, stableStringify } from './names.js';

@@ -69,9 +69,12 @@ export function renderPlanFiles(bundle: PlanBundle, templates: PlanTemplates): P
   for (const [path, doc] of documents) files.push(lazyFile(path, () => [yamlDoc(doc.header, doc.data)]));
   files.push(...renderSourceFiles(plan.sources));
   const digests = new Map(files.map((f) => [f.path, digestOf(f)]));
-  // Workloads by namespace/kind/name, so a phase's steps find theirs without scanning every workload.
+  // The workloads a GitOps controller or Helm manages (those need NOTE.md), by namespace/kind/name,
+  // so a phase's steps find theirs without scanning every workload.
+  const isManaged = (w: PlanWorkload) => w.managedBy.some((m) => m.tool !== 'fieldManager');
   const workloadAt = new Map<string, number[]>();
   plan.workloads.forEach((w, i) => {
+    if (!isManaged(w)) return;
     const key = workloadKey(w);
     const at = workloadAt.get(key);
     if (at === undefined) workloadAt.set(key, [i]);
@@ -114,10 +117,7 @@ export function renderPlanFiles(bundle: PlanBundle, templates: PlanTemplates): P
         if (s.type === 'patch') for (const i of workloadAt.get(`${ns.name}/${s.kind}/${s.name}`) ?? []) patched.add(i);
       }
       // In plan order, as before.
-      const managed = [...patched]
-        .sort((a, b) => a - b)
-        .map((i) => plan.workloads[i] as PlanWorkload)
-        .filter((w) => w.managedBy.some((m) => m.tool !== 'fieldManager'));
+      const managed = [...patched].sort((a, b) => a - b).map((i) => plan.workloads[i] as PlanWorkload);
       if (managed.length > 0) {
         const lines = managed.flatMap((w) =>
           w.managedBy

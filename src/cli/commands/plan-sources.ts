@@ -105,14 +105,16 @@ type Chart = Awaited<ReturnType<typeof readChart>>;
 
 /**
  * The plan augmentation for --chart / --edit-sources, and the step that runs once the plan is
- * written (rewrite the source files, print the diffs).
+ * written (rewrite the source files, print the diffs). Without either there is no augmentation
+ * (`augment` undefined) and the inventory is not kept.
  */
 export async function sourceAugmenter(
   sf: SourceFlags,
   input: Inventory,
   chart: Chart | undefined,
   ctx: CommandContext,
-) {
+): Promise<{ augment: ((bundle: PlanBundle) => Promise<void>) | undefined; afterWrite: () => Promise<void> }> {
+  if (chart === undefined && !sf.editSources) return { augment: undefined, afterWrite: async () => {} };
   let pending: { file: string; after: string; diff: string }[] = [];
   // Dropped once used: afterWrite shares this scope, and the inventory of a large estate must not
   // stay in memory while the plan is written.

@@ -27,7 +27,22 @@ interface PlanInput {
   session?: ClusterSession;
 }
 
-async function readInventory(flags: Flags, exempt: string[], ctx: CommandContext): Promise<PlanInput> {
+/**
+ * The inventory to plan: read, then without the names the API server would refuse (those never reach
+ * plan files, scripts or requests: they are input errors). The inventory as read is not kept.
+ */
+async function readInventory(
+  flags: Flags,
+  exempt: string[],
+  chart: { inventory: Inventory } | undefined,
+  ctx: CommandContext,
+): Promise<PlanInput> {
+  const { withoutInvalidNames } = await import('../../inventory/object-names.js');
+  const read = chart !== undefined ? { inventory: chart.inventory } : await readInput(flags, exempt, ctx);
+  return { ...read, inventory: withoutInvalidNames(read.inventory) };
+}
+
+async function readInput(flags: Flags, exempt: string[], ctx: CommandContext): Promise<PlanInput> {
   const file = flags.file;
   if (file.length > 0) {
     const { readFileInventory } = await import('../../files/read-manifests.js');
@@ -252,12 +267,7 @@ async function generate(
   // Read before the inventory: a missing or record-less --trials plan fails at once.
   const trialFor = flags.trials !== undefined ? await trialRecords(resolve(ctx.cwd, flags.trials), ctx) : undefined;
   const chart = sf.chart !== undefined ? await readChart({ ...sf, chart: sf.chart }, ctx) : undefined;
-  const read =
-    chart !== undefined ? { inventory: chart.inventory, session: undefined } : await readInventory(flags, exempt, ctx);
-  const { session } = read;
-  // Names the API server would refuse never reach plan files, scripts or requests: input errors.
-  const { withoutInvalidNames } = await import('../../inventory/object-names.js');
-  const inventory = withoutInvalidNames(read.inventory);
+  const { inventory, session } = await readInventory(flags, exempt, chart, ctx);
   try {
     const empty = inventory.workloads.length === 0 && inventory.namespaces.length === 0;
     if (empty && inventory.errors.length === 0)
@@ -278,7 +288,9 @@ async function generate(
         : undefined;
     const sources = await sourceAugmenter(sf, inventory, chart, ctx);
     const { bundle, files } = await generatePlan(inventory, {
-      augment: sources.augment,
+      // Without --chart or --edit-sources nothing reads the workloads after planning: the planner
+      // lets them go as it goes (the peak memory of a large estate).
+      ...(sources.augment !== undefined ? { augment: sources.augment } : { handOver: true }),
       target,
       answers,
       exempt,
