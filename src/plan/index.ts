@@ -9,7 +9,7 @@ export {
   SYSTEM_NAMESPACES,
   type BuildPlanOptions,
   type PlanBundle,
-  type PlanDocument,
+  PlanDocument,
   type PlanInput,
 } from './build-plan.js';
 export { labelMergePatch, labelsByPhase, podSecurityLabels, type Labels } from './labels.js';

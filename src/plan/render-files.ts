@@ -66,7 +66,7 @@ export function renderPlanFiles(bundle: PlanBundle, templates: PlanTemplates): P
   const { plan, documents } = bundle;
   const files: PlanFile[] = [];
   const digestOf = (f: PlanFile): string => (f.chunks ? bundle.hashChunks(f.chunks()) : bundle.hash(f.contents));
-  for (const [path, doc] of documents) files.push(lazyFile(path, () => [yamlDoc(doc.header, doc.data)]));
+  for (const [path, doc] of documents) files.push({ path, contents: doc.text });
   files.push(...renderSourceFiles(plan.sources));
   const digests = new Map(files.map((f) => [f.path, digestOf(f)]));
   // The workloads a GitOps controller or Helm manages (those need NOTE.md), by namespace/kind/name,

@@ -4,7 +4,7 @@
 
 import { InternalError, UsageError, UserError } from '../../errors.js';
 import type { Inventory } from '../../inventory/types.js';
-import type { PlanBundle } from '../../plan/index.js';
+import { PlanDocument, type PlanBundle } from '../../plan/index.js';
 import type { CommandContext } from '../context.js';
 import type { Flags } from '../flags.js';
 
@@ -136,7 +136,7 @@ export async function sourceAugmenter(
         render: chart.chart.render,
         command: (file) => chart.chart.upgradeCommand(file),
       });
-      for (const [path, doc] of documents) bundle.documents.set(path, doc);
+      for (const [path, doc] of documents) bundle.documents.set(path, new PlanDocument(doc.header, doc.data));
       bundle.plan.sources = { ...bundle.plan.sources, helm: section };
     }
     if (sf.editSources) {
