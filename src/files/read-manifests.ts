@@ -165,12 +165,13 @@ export async function* readManifestInputs(
 /**
  * Reads one input document by document: `onParsed` gets what each piece completed; a read error
  * becomes an input error for that file (documents read before it are kept). CancelledError passes.
- * `strings` shares string values across the inputs of one read (see SharedStrings).
+ * `strings` keeps string values repeated across the inputs of one read once (see SharedStrings):
+ * for an inventory that is kept; a scan that drops each object passes none.
  */
 export async function parseManifestInput(
   input: ManifestInput,
   onParsed: (p: ParsedManifests) => void,
-  strings: SharedStrings = new SharedStrings(),
+  strings?: SharedStrings,
 ): Promise<void> {
   if ('error' in input) {
     onParsed({ workloads: [], namespaces: new Map(), errors: [input.error], skipped: 0 });

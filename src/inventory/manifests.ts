@@ -13,7 +13,7 @@ import {
   WORKLOAD_KINDS,
 } from '../policy/index.js';
 import { decodeYamlDocument, YamlDecodeError } from './go-yaml.js';
-import { SharedStrings } from './shared-strings.js';
+import type { SharedStrings } from './shared-strings.js';
 import { detectManagers } from './managers.js';
 import type { InputError, Inventory, NamespaceInfo, Workload } from './types.js';
 
@@ -89,10 +89,14 @@ export class ManifestParser {
   private tail = '';
   private document = 0;
 
-  /** `strings`: a table shared by every file of an input (a new one per file when not given). */
+  /**
+   * `strings`: keeps repeated string values once (a table shared by every file of an input that is
+   * kept, such as a plan's inventory); without one, values are as the parser gives them (a scan
+   * drops each object once evaluated).
+   */
   constructor(
     private readonly file: string,
-    private readonly strings = new SharedStrings(),
+    private readonly strings?: SharedStrings,
   ) {}
 
   /** Adds the next piece of the file's text. */
@@ -178,7 +182,7 @@ function addDocument(
   doc: Document.Parsed,
   lineOf: (n: Node | null | undefined) => number | undefined,
   lineAt: (offset: number) => number,
-  strings: SharedStrings,
+  strings: SharedStrings | undefined,
 ): void {
   const firstError = doc.errors[0];
   if (firstError) {

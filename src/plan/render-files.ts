@@ -28,8 +28,13 @@ export function fileChunks(f: PlanFile): Iterable<string> {
   return f.chunks ? f.chunks() : [f.contents];
 }
 
-/** How deep plan.json is written piece by piece (top level, each workload and its changes, each step, each namespace exemption): no piece is large. */
+/**
+ * How deep plan.json is written piece by piece: no piece is large (a namespace's exemption and
+ * blockers are split down to each reason and key), and what is small is one piece (each workload,
+ * each step, each file digest).
+ */
 const PLAN_JSON_DEPTH = 6;
+const PLAN_JSON_MEMBER_DEPTH = { workloads: 1, phases: 3, files: 1 };
 
 /**
  * A file whose text is produced when it is written (and again whenever `contents` is read): the
@@ -49,7 +54,7 @@ function lazyFile(path: string, chunks: () => Iterable<string>, mode?: number): 
 /** plan.json as a file whose text is produced in pieces: `JSON.stringify(plan, null, 2)` plus a newline. */
 export function planJsonFile(plan: Plan): PlanFile {
   return lazyFile('plan.json', function* (): Generator<string> {
-    yield* jsonChunks(plan, PLAN_JSON_DEPTH);
+    yield* jsonChunks(plan, PLAN_JSON_DEPTH, '', PLAN_JSON_MEMBER_DEPTH);
     yield '\n';
   });
 }
