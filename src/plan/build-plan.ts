@@ -8,7 +8,7 @@ import { compareLevels, type Level } from '../policy/index.js';
 import type { Inventory, Workload } from '../inventory/types.js';
 import { assessWorkload, type Assessment, type Patch, type PlanTrial } from './assess.js';
 import { labelMergePatch, labelsByPhase, podSecurityLabels } from './labels.js';
-import { findDuplicates } from '../inventory/duplicates.js';
+import { findDuplicates, type Duplicate } from '../inventory/duplicates.js';
 import { NameAllocator } from './names.js';
 import { JsonInterner } from './share.js';
 import { SharedStrings } from '../inventory/shared-strings.js';
@@ -123,7 +123,7 @@ export interface PlanInput {
   inventory: Omit<Inventory, 'workloads'>;
   /** Every namespace to plan (with or without a Namespace object), sorted. */
   names: readonly string[];
-  duplicates: ReturnType<typeof findDuplicates>;
+  duplicates: Duplicate[];
   take: (namespace: string) => readonly Workload[];
 }
 

@@ -3,14 +3,13 @@
 // controller or Helm manages a workload, apply.sh and rollback.sh. Pure: returns {path, contents}.
 
 import { workloadKey } from '../inventory/types.js';
-import type { PlanBundle } from './build-plan.js';
+import { PlanDocument, type PlanBundle } from './build-plan.js';
 import { planMarkdownChunks } from './render-markdown.js';
 import { commentText, renderApplyScript, renderRollbackScript } from './render-scripts.js';
 import { renderSourceFiles } from './sources.js';
 import type { PlanTemplates } from './template.js';
 import { jsonChunks } from './json-stream.js';
 import type { Plan, PlanStep, PlanWorkload } from './plan-schema.js';
-import { toYaml } from './yaml-emit.js';
 
 /** A file of the plan directory; `path` is relative to DIR and uses `/`. */
 export interface PlanFile {
@@ -59,10 +58,6 @@ export function planJsonFile(plan: Plan): PlanFile {
   });
 }
 
-function yamlDoc(header: string[], data: unknown): string {
-  return `${header.map((h) => `# ${commentText(h)}`).join('\n')}\n${toYaml(data)}`;
-}
-
 /**
  * Every file of the plan directory, sorted by path. plan.json records the SHA-256 of every other
  * file (`files`), and each script checks the files it passes to kubectl.
@@ -109,13 +104,13 @@ export function renderPlanFiles(bundle: PlanBundle, templates: PlanTemplates): P
       };
       files.push({
         path: `${prefix}kustomization.yaml`,
-        contents: yamlDoc(
+        contents: new PlanDocument(
           [
             `Phase ${phase.id}, namespace ${ns.name}: the same patches as a kustomize Component.`,
             'GitOps: add this folder to your overlay under `components:` instead of running apply.sh.',
           ],
           component,
-        ),
+        ).text,
       });
       const patched = new Set<number>();
       for (const s of steps) {
