@@ -8,13 +8,12 @@ import { compareLevels, type Level } from '../policy/index.js';
 import type { Inventory, Workload } from '../inventory/types.js';
 import { assessWorkload, type Assessment, type Patch, type PlanTrial } from './assess.js';
 import { labelMergePatch, labelsByPhase, podSecurityLabels } from './labels.js';
-import { findDuplicates, type Duplicate } from '../inventory/duplicates.js';
 import { NameAllocator } from './names.js';
 import { JsonInterner } from './share.js';
 import { SharedStrings } from '../inventory/shared-strings.js';
-import { commentText, DEFAULT_ROLLOUT_TIMEOUT_SECONDS } from './render-scripts.js';
-import { toYaml } from './yaml-emit.js';
-import { parse } from 'yaml';
+import { DEFAULT_ROLLOUT_TIMEOUT_SECONDS } from './render-scripts.js';
+import { PlanDocument } from './document.js';
+import { planInput, type PlanInput } from './plan-input.js';
 import { phaseSkeletons, summarize } from './phases.js';
 import {
   PLAN_API_VERSION,
@@ -48,25 +47,6 @@ export interface BuildPlanOptions {
   hash: (text: string) => string;
   /** The same hash over a text given in pieces (large files are never one string); default joins them. */
   hashChunks?: (chunks: Iterable<string>) => string;
-}
-
-/**
- * A document of the plan directory: a patch or inverse patch, kept as the YAML text it is written
- * as (comment lines, then the data). The text is made once, when the document is: its digest and
- * its file come from it, and a 100k-workload plan holds 200,000 texts rather than 200,000 object
- * trees twice their size. `data` reads the text back (the renderer's YAML parses to the same data).
- */
-export class PlanDocument {
-  readonly text: string;
-
-  /** `header`: comment lines written above the YAML. */
-  constructor(header: readonly string[], data: Patch) {
-    this.text = `${header.map((h) => `# ${commentText(h)}`).join('\n')}\n${toYaml(data)}`;
-  }
-
-  get data(): Patch {
-    return parse(this.text) as Patch;
-  }
 }
 
 export interface PlanBundle {
@@ -109,46 +89,6 @@ function identified(w: Workload, patch: Patch): Patch {
     kind: w.kind,
     metadata: { name: w.name, namespace: w.namespace, ...meta },
     ...rest,
-  };
-}
-
-/**
- * What the planner reads: the inventory without its workload list, the namespaces to plan, the
- * duplicates, and the workloads handed over one namespace at a time. `take(ns)` is called once per
- * namespace, in name order, and its workloads are not kept once that namespace is planned, so a
- * caller that owns them (`podsec plan`, see planInput) lets each namespace's go as the plan grows:
- * a 100k-workload estate and its plan are never both whole in memory.
- */
-export interface PlanInput {
-  inventory: Omit<Inventory, 'workloads'>;
-  /** Every namespace to plan (with or without a Namespace object), sorted. */
-  names: readonly string[];
-  duplicates: Duplicate[];
-  take: (namespace: string) => readonly Workload[];
-}
-
-/**
- * The planner's input for an inventory. With `release`, each namespace's workloads are let go once
- * taken: a caller that is done with the inventory empties its workload list and keeps no other
- * reference to them (generatePlan with `handOver`).
- */
-export function planInput(inventory: Inventory, release = false): PlanInput {
-  const { workloads, ...rest } = inventory;
-  const byNamespace = new Map<string, Workload[]>();
-  for (const w of workloads) {
-    const list = byNamespace.get(w.namespace);
-    if (list === undefined) byNamespace.set(w.namespace, [w]);
-    else list.push(w);
-  }
-  return {
-    inventory: rest,
-    names: [...new Set([...inventory.namespaces.map((n) => n.name), ...byNamespace.keys()])].sort(),
-    duplicates: findDuplicates(workloads),
-    take: (namespace) => {
-      const list = byNamespace.get(namespace) ?? [];
-      if (release) byNamespace.delete(namespace);
-      return list;
-    },
   };
 }
 

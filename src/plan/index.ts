@@ -2,16 +2,9 @@
 // and the plan.json schema. The shell writes the files (src/files/write-plan.ts) and reads plans
 // back (src/files/read-plan.ts).
 
-export {
-  buildPlan,
-  buildPlanFrom,
-  planInput,
-  SYSTEM_NAMESPACES,
-  type BuildPlanOptions,
-  type PlanBundle,
-  PlanDocument,
-  type PlanInput,
-} from './build-plan.js';
+export { buildPlan, buildPlanFrom, SYSTEM_NAMESPACES, type BuildPlanOptions, type PlanBundle } from './build-plan.js';
+export { PlanDocument } from './document.js';
+export { planInput, type PlanInput } from './plan-input.js';
 export { labelMergePatch, labelsByPhase, podSecurityLabels, type Labels } from './labels.js';
 export { NameAllocator, sanitizeSegment, shQuote, stableStringify } from './names.js';
 export {

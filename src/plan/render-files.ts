@@ -3,7 +3,8 @@
 // controller or Helm manages a workload, apply.sh and rollback.sh. Pure: returns {path, contents}.
 
 import { workloadKey } from '../inventory/types.js';
-import { PlanDocument, type PlanBundle } from './build-plan.js';
+import type { PlanBundle } from './build-plan.js';
+import { PlanDocument } from './document.js';
 import { planMarkdownChunks } from './render-markdown.js';
 import { commentText, renderApplyScript, renderRollbackScript } from './render-scripts.js';
 import { renderSourceFiles } from './sources.js';
